@@ -1,0 +1,116 @@
+# netcap build. Every dependency comes through pkg-config.
+#   make            build build/netcap
+#   make run        install deps if missing, build, capture a bundled capture, dump some records
+#   make test       install deps if missing, run the whole suite, then again under ASan+UBSan
+#   make asan       the suite under ASan+UBSan only
+#   make bench      the benchmark (not a test)
+
+BUILD ?= build
+SAN ?=
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-missing-field-initializers
+OPT ?= -O2 -g
+CFLAGS_BASE := -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE -DNC_VERSION='"$(VERSION)"'
+ifeq ($(SAN),1)
+CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+CORE_PKGS := libprotobuf-c liblz4 jansson
+APP_PKGS := libdpdk libpcap $(CORE_PKGS)
+
+GEN := $(BUILD)/gen
+INC := -Idecoders -Irecords -I$(GEN)
+
+CORE_CFLAGS = $(CFLAGS_BASE) $(INC) $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS))
+APP_CFLAGS = $(CFLAGS_BASE) $(INC) -Iapp $(shell $(PKG_CONFIG) --cflags $(APP_PKGS))
+CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS)) -lm
+APP_LIBS = $(shell $(PKG_CONFIG) --libs $(APP_PKGS)) -lm -lpthread
+TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka libpcap) $(CORE_LIBS)
+
+CORE_SRC := $(wildcard decoders/*.c) $(wildcard records/*.c)
+APP_SRC := $(wildcard app/*.c)
+TEST_SRC := $(wildcard test/unit/test_*.c)
+
+CORE_OBJ := $(GEN)/netcap.pb-c.o $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+APP_OBJ := $(APP_SRC:%.c=$(BUILD)/obj/%.o)
+TESTS := $(TEST_SRC:test/unit/%.c=$(BUILD)/test/%)
+
+.PHONY: all deps run test check unit integration asan bench fuzz clean format format-check
+
+all: $(BUILD)/netcap
+
+$(GEN)/netcap.pb-c.c $(GEN)/netcap.pb-c.h: records/netcap.proto
+	@mkdir -p $(GEN)
+	protoc-c --c_out=$(GEN) -Irecords records/netcap.proto
+
+$(GEN)/netcap.pb-c.o: $(GEN)/netcap.pb-c.c
+	$(CC) $(CFLAGS_BASE) -Wno-unused-parameter $(INC) $(shell $(PKG_CONFIG) --cflags libprotobuf-c) -c $< -o $@
+
+$(BUILD)/obj/decoders/%.o $(BUILD)/obj/records/%.o: | $(GEN)/netcap.pb-c.h
+$(BUILD)/obj/app/%.o: | $(GEN)/netcap.pb-c.h
+
+$(BUILD)/obj/decoders/%.o: decoders/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/records/%.o: records/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/app/%.o: app/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(APP_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libnccore.a: $(CORE_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/netcap: $(APP_OBJ) $(BUILD)/libnccore.a
+	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(BUILD)/libnccore.a $(APP_LIBS)
+
+$(BUILD)/test/%: test/unit/%.c $(BUILD)/libnccore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) -Itest/unit $< -o $@ $(LDFLAGS) $(BUILD)/libnccore.a $(TEST_LIBS)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+deps:
+	@scripts/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-demo.sh $(BUILD)/netcap
+
+unit: $(TESTS)
+	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
+
+integration: $(BUILD)/netcap
+	@NETCAP=$(BUILD)/netcap test/run-integration.sh
+
+check: unit integration
+
+test: deps
+	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory asan
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT="-O1 -g" check
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench.sh $(BUILD)/netcap
+
+format:
+	clang-format -i $(CORE_SRC) $(APP_SRC) $(wildcard decoders/*.h records/*.h app/*.h)
+
+format-check:
+	clang-format --dry-run -Werror $(CORE_SRC) $(APP_SRC) $(wildcard decoders/*.h records/*.h app/*.h)
+
+clean:
+	rm -rf build

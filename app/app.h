@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * app.h: subcommands of the netcap binary.
+ * Each returns the process exit status: 0 success, 1 runtime failure,
+ * 2 usage error. A failure prints one line "netcap <cmd>: <what>" on stderr.
+ */
+#ifndef NC_APP_H
+#define NC_APP_H
+
+int nc_cmd_capture(int argc, char **argv);
+int nc_cmd_dump(int argc, char **argv);
+
+/* Print "netcap: " + message + newline on stderr. */
+void nc_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* NC_APP_H */

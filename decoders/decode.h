@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * decode.h: the decoder contract.
+ *
+ * Decoders are pure C over (pointer, length): no DPDK header, no allocation,
+ * no I/O. A worker owns one struct nc_dec and calls nc_decode_frame() once
+ * per frame. Each layer decoder
+ *   - reads its header through the cursor it is given (cursor.h),
+ *   - fills a record message on its own stack and hands it to nc_emit()
+ *     when that type is selected (the record is packed before nc_emit
+ *     returns, so stack memory is fine),
+ *   - records the addresses and ports that upper records carry as context,
+ *   - and hands the rest of the cursor to the next layer's dispatcher.
+ * Bad input becomes data: nc_event() counts it and writes an Anomaly record;
+ * a decoder then stops at that layer and returns DEC_TRUNC or DEC_INVALID.
+ * decoders/template.c is the commented template for a new decoder.
+ */
+#ifndef NC_DECODE_H
+#define NC_DECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cursor.h"
+#include "rec.h"
+
+enum dec_rc {
+	DEC_OK = 0,
+	DEC_TRUNC,       /* the capture ended inside the layer */
+	DEC_INVALID,     /* a field breaks the protocol */
+	DEC_UNSUPPORTED, /* a protocol netcap does not decode (yet) */
+};
+
+enum nc_event {
+#define E(id, name, kind) NC_EV_##id,
+#include "events.def"
+#undef E
+	NC_EV_MAX
+};
+
+const char *nc_event_name(enum nc_event ev);
+bool nc_event_is_anomaly(enum nc_event ev);
+
+/* Link types (the LINKTYPE_ values of pcap files). */
+enum nc_link {
+	NC_LINK_NULL = 0,     /* BSD loopback, host-order 4-byte family */
+	NC_LINK_ETHERNET = 1,
+	NC_LINK_RAW = 101,    /* raw IPv4 or IPv6 by version nibble */
+	NC_LINK_LOOP = 108,   /* OpenBSD loopback, network-order family */
+	NC_LINK_LINUX_SLL = 113,
+	NC_LINK_IPV4 = 228,
+	NC_LINK_IPV6 = 229,
+	NC_LINK_LINUX_SLL2 = 276,
+};
+
+/* Encapsulation limits: deeper nesting is an anomaly, not recursion. */
+#define NC_MAX_VLAN_DEPTH 8
+#define NC_MAX_IP_DEPTH 4
+#define NC_MAX_IPV6_EXT 16
+/* Most options kept in one record; more are counted as *.too_many_options. */
+#define NC_MAX_OPTIONS 64
+
+/* Read-only decoder configuration, shared by all workers. */
+struct nc_dec_cfg {
+	struct nc_recset want; /* record types to write */
+	bool payload;          /* fill Payload fields (--payload) */
+	bool entropy;          /* compute PayloadEntropy (--entropy) */
+};
+
+/*
+ * Record sink: called for every selected record. The message is valid only
+ * during the call.
+ */
+typedef void (*nc_emit_fn)(void *arg, enum nc_rec t,
+			   const ProtobufCMessage *msg);
+
+struct nc_dec {
+	const struct nc_dec_cfg *cfg;
+	nc_emit_fn emit;
+	void *emit_arg;
+
+	/* counters, summed over the worker's lifetime */
+	uint64_t events[NC_EV_MAX];
+	uint64_t records[NC_REC_MAX];
+	uint64_t frames;
+
+	/* state of the frame being decoded; reset by nc_decode_frame() */
+	int64_t ts;            /* ns since the epoch */
+	const uint8_t *frame;  /* first captured byte */
+	uint32_t caplen;
+	uint32_t wirelen;
+	unsigned vlan_depth;
+	unsigned ip_depth;
+	/* innermost network addresses so far: 0 (none), 4 or 16 octets */
+	uint8_t ip_len;
+	uint8_t src_ip[16];
+	uint8_t dst_ip[16];
+	/* transport ports, once a transport header was read */
+	bool have_ports;
+	uint16_t src_port;
+	uint16_t dst_port;
+};
+
+void nc_dec_init(struct nc_dec *d, const struct nc_dec_cfg *cfg,
+		 nc_emit_fn emit, void *emit_arg);
+
+/*
+ * Decode one frame of link type link. caplen bytes are at data; wirelen is
+ * the length on the wire (>= caplen). Returns the result of the deepest
+ * layer reached. Never reads outside [data, data + caplen).
+ */
+enum dec_rc nc_decode_frame(struct nc_dec *d, int link, const uint8_t *data,
+			    uint32_t caplen, uint32_t wirelen, int64_t ts);
+
+static inline bool nc_want(const struct nc_dec *d, enum nc_rec t)
+{
+	return d->cfg->want.on[t];
+}
+
+/* Hand a filled record to the sink (counts it). */
+void nc_emit(struct nc_dec *d, enum nc_rec t, const ProtobufCMessage *msg);
+
+/*
+ * Count ev for the current frame; for ANOM events also write an Anomaly
+ * record. at is where the offending layer starts (for the Offset field).
+ */
+void nc_event(struct nc_dec *d, enum nc_event ev, const uint8_t *at);
+
+/* Byte offset of p in the current frame. */
+static inline int32_t nc_offset(const struct nc_dec *d, const uint8_t *p)
+{
+	return (int32_t)(p - d->frame);
+}
+
+/* Set Src/DstIP fields of an upper-layer record from the frame's context. */
+static inline void nc_ctx_ips(const struct nc_dec *d, ProtobufCBinaryData *src,
+			      ProtobufCBinaryData *dst)
+{
+	src->len = d->ip_len;
+	src->data = (uint8_t *)d->src_ip;
+	dst->len = d->ip_len;
+	dst->data = (uint8_t *)d->dst_ip;
+}
+
+/* Borrow packet bytes into a bytes field (no copy). */
+static inline void nc_bytes(ProtobufCBinaryData *b, const uint8_t *p,
+			    size_t len)
+{
+	b->data = (uint8_t *)p;
+	b->len = p ? len : 0;
+}
+
+/* Shannon entropy of buf in bits per byte (0..8); 0 for an empty buffer. */
+double nc_entropy(const uint8_t *buf, size_t len);
+
+/* Fill PayloadEntropy when --entropy is on; PayloadSize always. */
+static inline void nc_payload_stats(const struct nc_dec *d, const uint8_t *p,
+				    size_t len, double *entropy, int32_t *size)
+{
+	*size = (int32_t)len;
+	*entropy = d->cfg->entropy ? nc_entropy(p, len) : 0.0;
+}
+
+/*
+ * Layer decoders and dispatchers. Each takes the cursor positioned at the
+ * first byte of its layer, bounded by the end of captured data or by the
+ * enclosing length field.
+ */
+enum dec_rc nc_dispatch_ethertype(struct nc_dec *d, uint16_t type,
+				  struct cur c);
+enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto,
+				struct cur c);
+
+enum dec_rc nc_dec_ethernet(struct nc_dec *d, struct cur c);
+enum dec_rc nc_dec_linux_sll(struct nc_dec *d, struct cur c);
+enum dec_rc nc_dec_linux_sll2(struct nc_dec *d, struct cur c);
+enum dec_rc nc_dec_null(struct nc_dec *d, struct cur c, bool net_order);
+enum dec_rc nc_dec_raw_ip(struct nc_dec *d, struct cur c);
+enum dec_rc nc_dec_dot1q(struct nc_dec *d, struct cur c);
+enum dec_rc nc_dec_arp(struct nc_dec *d, struct cur c);
+enum dec_rc nc_dec_ipv4(struct nc_dec *d, struct cur c);
+enum dec_rc nc_dec_ipv6(struct nc_dec *d, struct cur c);
+enum dec_rc nc_dec_icmpv4(struct nc_dec *d, struct cur c);
+enum dec_rc nc_dec_icmpv6(struct nc_dec *d, struct cur c);
+enum dec_rc nc_dec_tcp(struct nc_dec *d, struct cur c);
+enum dec_rc nc_dec_udp(struct nc_dec *d, struct cur c);
+
+#endif /* NC_DECODE_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ethernet.c: Ethernet II / IEEE 802.3 MAC header.
+ *
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                 Destination MAC (6 octets) ...                |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |   ... Destination MAC       |       Source MAC (6 octets) ... |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                       ... Source MAC                          |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |   EtherType / Length        |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * A type/length value <= 1500 is an IEEE 802.3 length (LLC follows);
+ * netcap counts such frames (eth.llc_frame) and stops there for now.
+ * PayloadSize is the captured bytes after the header (trailer included),
+ * as Netcap reports it.
+ */
+#include "decode.h"
+
+enum dec_rc nc_dec_ethernet(struct nc_dec *d, struct cur c)
+{
+	const uint8_t *start = c.p;
+	const uint8_t *dst = cur_bytes(&c, 6);
+	const uint8_t *src = cur_bytes(&c, 6);
+	uint16_t type = cur_be16(&c);
+
+	if (c.err) {
+		nc_event(d, NC_EV_ETH_TRUNC, start);
+		return DEC_TRUNC;
+	}
+
+	if (nc_want(d, NC_REC_ETHERNET)) {
+		Netcap__Ethernet r = NETCAP__ETHERNET__INIT;
+		r.timestamp = d->ts;
+		nc_bytes(&r.srcmac, src, 6);
+		nc_bytes(&r.dstmac, dst, 6);
+		r.ethernettype = type;
+		nc_payload_stats(d, c.p, cur_left(&c), &r.payloadentropy,
+				 &r.payloadsize);
+		nc_emit(d, NC_REC_ETHERNET, &r.base);
+	}
+
+	if (type <= 1500) {
+		nc_event(d, NC_EV_ETH_LLC, c.p);
+		return DEC_UNSUPPORTED;
+	}
+	return nc_dispatch_ethertype(d, type, c);
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ncfile.h: record files.
+ *
+ * A record file <Type>.ncap.lz4 is one standard LZ4 frame (`lz4 -dc` reads
+ * it) whose content is a delimited protobuf stream: a Header record, then
+ * records of one type, each preceded by its length as a protobuf varint.
+ * <Type>.ncap is the same stream without compression. Writers flush one LZ4
+ * block per append, so a killed writer leaves a file readable up to its last
+ * complete block.
+ */
+#ifndef NC_NCFILE_H
+#define NC_NCFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rec.h"
+
+/* Longest varint of a 64-bit value. */
+#define NC_VARINT_MAX 10
+
+/* Write v as a protobuf varint at buf; returns the bytes written (1..10). */
+size_t nc_varint_put(uint8_t *buf, uint64_t v);
+
+/*
+ * Decode a varint from [p, end). Returns bytes consumed, 0 when the input
+ * ends inside the varint, -1 when it is longer than 10 bytes.
+ */
+int nc_varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v);
+
+/*
+ * Append msg to buf as length varint + packed message. Returns the bytes
+ * written, or 0 when they do not fit in cap (buf is then unchanged).
+ */
+size_t nc_pack_delimited(const ProtobufCMessage *msg, uint8_t *buf,
+			 size_t cap);
+
+struct nc_writer;
+
+struct nc_writer_opts {
+	enum nc_rec type;
+	const char *input_source; /* Header.InputSource */
+	int64_t created;          /* Header.Created, ns since the epoch */
+	bool payloads;            /* Header.ContainsPayloads */
+	bool compress;            /* LZ4 frame (default) or plain .ncap */
+};
+
+/*
+ * Create path (truncating) and write the Header. Returns NULL and sets
+ * errno on failure.
+ */
+struct nc_writer *nc_writer_open(const char *path,
+				 const struct nc_writer_opts *o);
+
+/* Append len bytes of delimited records. 0, or -errno. */
+int nc_writer_append(struct nc_writer *w, const uint8_t *buf, size_t len);
+
+/* Bytes written to disk so far (compressed). */
+uint64_t nc_writer_bytes(const struct nc_writer *w);
+
+/* Finish the frame, flush and close; frees w. 0, or -errno. */
+int nc_writer_close(struct nc_writer *w);
+
+struct nc_reader;
+
+/*
+ * Open a record file ("-" for stdin), compressed or not (told by the LZ4
+ * magic), and read its Header. Returns NULL with a one-line message in err.
+ */
+struct nc_reader *nc_reader_open(const char *path, char *err, size_t errlen);
+
+const Netcap__Header *nc_reader_header(const struct nc_reader *r);
+
+/* Record type of the file (from Header.Type); -1 when netcap lacks it. */
+int nc_reader_type(const struct nc_reader *r);
+
+/*
+ * Next record: 1 and *msg set (free with protobuf_c_message_free_unpacked),
+ * 0 at a clean end of file, -1 on a truncated or corrupt file with a one-line
+ * message naming the byte offset in nc_reader_error().
+ */
+int nc_reader_next(struct nc_reader *r, ProtobufCMessage **msg);
+
+const char *nc_reader_error(const struct nc_reader *r);
+
+void nc_reader_close(struct nc_reader *r);
+
+#endif /* NC_NCFILE_H */
