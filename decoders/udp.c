@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * udp.c: User Datagram Protocol header (RFC 768).
+ *
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |          Source Port          |       Destination Port        |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |            Length             |           Checksum            |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                          data octets ...
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * Contract:
+ *   - The ports become frame context as soon as the first four octets are
+ *     read. A header not fully captured is udp.truncated (no record).
+ *   - Length counts header and data. Length < 8, or Length beyond the
+ *     octets of the IP payload when the frame was not cut by the snap
+ *     length (wirelen == caplen), is udp.length_invalid: the record is
+ *     still written, with all captured octets after the header as payload,
+ *     and the decoder returns DEC_INVALID. A valid Length narrows the
+ *     payload to Length - 8 octets (octets after it are ignored); on a
+ *     snaplen-cut frame the payload is what was captured of it.
+ *     Length 0 of an IPv6 jumbogram (RFC 2675) is reported as invalid too.
+ *   - PayloadSize is the captured payload octets; Payload only with
+ *     --payload. Nothing is dispatched above UDP yet.
+ */
+#include "decode.h"
+
+#define UDP_HDR_LEN 8
+
+enum dec_rc nc_dec_udp(struct nc_dec *d, struct cur c)
+{
+	const uint8_t *start = c.p;
+	size_t avail = cur_left(&c);
+	uint16_t sport = cur_be16(&c);
+	uint16_t dport = cur_be16(&c);
+
+	if (!c.err) {
+		d->have_ports = true;
+		d->src_port = sport;
+		d->dst_port = dport;
+	}
+	uint16_t len = cur_be16(&c);
+	uint16_t csum = cur_be16(&c);
+
+	if (c.err) {
+		nc_event(d, NC_EV_UDP_TRUNC, start);
+		return DEC_TRUNC;
+	}
+
+	bool snap_cut = d->wirelen > d->caplen;
+	bool bad = len < UDP_HDR_LEN || (len > avail && !snap_cut);
+	if (!bad && len <= avail)
+		cur_limit(&c, (size_t)len - UDP_HDR_LEN);
+
+	if (nc_want(d, NC_REC_UDP)) {
+		Netcap__UDP r = NETCAP__UDP__INIT;
+		r.timestamp = d->ts;
+		r.srcport = sport;
+		r.dstport = dport;
+		r.length = len;
+		r.checksum = csum;
+		nc_payload_stats(d, c.p, cur_left(&c), &r.payloadentropy,
+				 &r.payloadsize);
+		if (d->cfg->payload && cur_left(&c) > 0)
+			nc_bytes(&r.payload, c.p, cur_left(&c));
+		nc_ctx_ips(d, &r.srcip, &r.dstip);
+		nc_emit(d, NC_REC_UDP, &r.base);
+	}
+
+	if (bad) {
+		nc_event(d, NC_EV_UDP_LEN_BAD, start);
+		return DEC_INVALID;
+	}
+	return DEC_OK;
+}

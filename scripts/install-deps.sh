@@ -1,0 +1,36 @@
+#!/bin/sh
+# Install the Debian 12 packages netcap needs to build, test and benchmark.
+# Idempotent: installs only what is missing. Not root: prints the command.
+set -eu
+
+PKGS="gcc make pkg-config git
+libdpdk-dev dpdk
+libprotobuf-c-dev protobuf-c-compiler
+liblz4-dev lz4
+libjansson-dev
+libpcap-dev
+libcmocka-dev
+tshark
+python3 python3-protobuf protobuf-compiler"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "netcap: missing packages:$missing" >&2
+	echo "netcap: run as root: apt-get update && DEBIAN_FRONTEND=noninteractive $cmd" >&2
+	exit 1
+fi
+echo "netcap: installing:$missing"
+# tshark asks whether non-root users may capture; answer no, non-interactively.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
