@@ -88,6 +88,7 @@ run: deps
 	@scripts/run-demo.sh $(BUILD)/netcap
 
 unit: $(TESTS)
+	@$(CC) $(CORE_CFLAGS) -fsyntax-only -x c decoders/template.c.in
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 
 integration: $(BUILD)/netcap

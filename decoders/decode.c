@@ -96,6 +96,7 @@ enum dec_rc nc_decode_frame(struct nc_dec *d, int link, const uint8_t *data,
 	d->ip_depth = 0;
 	d->ip_len = 0;
 	d->have_ports = false;
+	d->ip_partial = false;
 
 	switch (link) {
 	case NC_LINK_ETHERNET:
@@ -128,7 +129,8 @@ enum dec_rc nc_dispatch_ethertype(struct nc_dec *d, uint16_t type,
 		return nc_dec_ipv4(d, c);
 	case 0x86dd:
 		return nc_dec_ipv6(d, c);
-	case 0x0806:
+	case 0x0806: /* ARP */
+	case 0x8035: /* RARP (RFC 903): the ARP layout */
 		return nc_dec_arp(d, c);
 	case 0x8100: /* 802.1Q */
 	case 0x88a8: /* 802.1ad service tag */

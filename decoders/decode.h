@@ -95,6 +95,11 @@ struct nc_dec {
 	uint8_t ip_len;
 	uint8_t src_ip[16];
 	uint8_t dst_ip[16];
+	/*
+	 * The IP layer handed up only the first fragment of a datagram, so
+	 * upper-layer lengths may point past the data: not an anomaly.
+	 */
+	bool ip_partial;
 	/* transport ports, once a transport header was read */
 	bool have_ports;
 	uint16_t src_port;
@@ -125,6 +130,18 @@ void nc_emit(struct nc_dec *d, enum nc_rec t, const ProtobufCMessage *msg);
  * record. at is where the offending layer starts (for the Offset field).
  */
 void nc_event(struct nc_dec *d, enum nc_event ev, const uint8_t *at);
+
+/*
+ * Does cursor c end where the data it should hold was cut: by the snaplen
+ * (wirelen > caplen and c ends at the end of the capture) or by IP
+ * fragmentation (first fragment only)? Upper layers use this to tell a
+ * truncation from a length field that lies.
+ */
+static inline bool nc_data_cut(const struct nc_dec *d, const struct cur *c)
+{
+	return d->ip_partial ||
+	       (d->wirelen > d->caplen && c->end == d->frame + d->caplen);
+}
 
 /* Byte offset of p in the current frame. */
 static inline int32_t nc_offset(const struct nc_dec *d, const uint8_t *p)

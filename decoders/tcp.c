@@ -125,7 +125,7 @@ enum dec_rc nc_dec_tcp(struct nc_dec *d, struct cur c)
 
 	Netcap__TCPOption opts[TCP_HDR_MAX - TCP_HDR_MIN];
 	Netcap__TCPOption *optp[TCP_HDR_MAX - TCP_HDR_MIN];
-	ProtobufCBinaryData pad = { 0, NULL };
+	ProtobufCBinaryData pad = {0, NULL};
 	bool bad;
 	size_t nopt = tcp_options(opt, opts, &pad, &bad);
 

@@ -15,14 +15,18 @@
  * Contract:
  *   - The ports become frame context as soon as the first four octets are
  *     read. A header not fully captured is udp.truncated (no record).
- *   - Length counts header and data. Length < 8, or Length beyond the
- *     octets of the IP payload when the frame was not cut by the snap
- *     length (wirelen == caplen), is udp.length_invalid: the record is
- *     still written, with all captured octets after the header as payload,
- *     and the decoder returns DEC_INVALID. A valid Length narrows the
- *     payload to Length - 8 octets (octets after it are ignored); on a
- *     snaplen-cut frame the payload is what was captured of it.
- *     Length 0 of an IPv6 jumbogram (RFC 2675) is reported as invalid too.
+ *   - Length counts header and data. Length < 8 is udp.length_invalid, and
+ *     so is a Length beyond the octets of the IP payload unless the snap
+ *     length cut that payload (wirelen > caplen and the payload ends at
+ *     the capture end). On udp.length_invalid the record is still written
+ *     with all captured octets after the header as payload, and the
+ *     decoder returns DEC_INVALID. A valid Length narrows the payload to
+ *     Length - 8 octets (octets after it are ignored); on a snaplen-cut
+ *     frame the payload is what was captured of it.
+ *   - Known gap: the first fragment of a fragmented datagram also carries
+ *     a Length beyond its IP payload and is reported as invalid, until the
+ *     IP decoders tell this layer that the payload is partial. Length 0
+ *     of an IPv6 jumbogram (RFC 2675) is reported as invalid too.
  *   - PayloadSize is the captured payload octets; Payload only with
  *     --payload. Nothing is dispatched above UDP yet.
  */
@@ -50,7 +54,8 @@ enum dec_rc nc_dec_udp(struct nc_dec *d, struct cur c)
 		return DEC_TRUNC;
 	}
 
-	bool snap_cut = d->wirelen > d->caplen;
+	/* the capture, not a length field, ended the IP payload */
+	bool snap_cut = nc_data_cut(d, &c);
 	bool bad = len < UDP_HDR_LEN || (len > avail && !snap_cut);
 	if (!bad && len <= avail)
 		cur_limit(&c, (size_t)len - UDP_HDR_LEN);

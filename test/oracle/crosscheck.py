@@ -1,0 +1,767 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Cross-check netcap's records for one capture against Wireshark (tshark).
+
+usage: crosscheck.py [-v] [--netcap BIN] [--exceptions FILE] [--max N] CAPTURE
+
+Steps:
+  1. netcap capture -r CAPTURE -o TMP --workers 1 --quiet
+     then netcap dump --json TMP/<Type>.ncap.lz4 for every record file.
+     With one worker every record file is in packet order.
+  2. tshark -n -r CAPTURE -T fields (occurrence=a, aggregator ",") with the
+     fields that both decode. IP defragmentation and TCP reassembly are off,
+     so tshark, like netcap, dissects the upper-layer header of a first
+     fragment and nothing of a later one.
+  3. For every frame, the layer stack tshark reports (frame.protocols) says
+     which records netcap must have written: one per layer netcap decodes,
+     in stack order, up to the first layer netcap does not decode (a tunnel,
+     an application protocol, the packet quoted inside an ICMP error).
+     Layers tshark shows beyond that point are not netcap's to write.
+  4. netcap records of each type are taken in file order and matched to
+     frames by Timestamp (frames with equal timestamps keep file order; a
+     record whose time no frame has is a Timestamp mismatch of the frame
+     it stands for), then every field both sides know is compared, with
+     the unit conversions written next to each field.
+
+Every disagreement (a field value, or a record present on one side only) is
+a mismatch unless test/oracle/EXCEPTIONS lists it with a reason. The
+expected values come from tshark only.
+
+Output: "crosscheck CAP: N frames, M fields compared, K mismatches"
+(plus excepted and not-comparable counts); exit 0 only when K is 0.
+"Not comparable": a conditional field (say icmp.ident) in a frame with
+several occurrences of its layer, where tshark's aggregated list cannot be
+lined up with the occurrences.
+"""
+import argparse
+import collections
+import fnmatch
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# ---------------------------------------------------------------------------
+# tshark side
+# ---------------------------------------------------------------------------
+
+TSHARK_PREFS = [
+    # Dissect each frame on its own: no reassembly across frames, so a first
+    # IP fragment shows its upper-layer header and later fragments are data,
+    # exactly what netcap writes.
+    "-o", "ip.defragment:FALSE",
+    "-o", "ipv6.defragment:FALSE",
+    "-o", "tcp.desegment_tcp_streams:FALSE",
+]
+
+TS_FIELDS = [
+    "frame.number", "frame.time_epoch", "frame.protocols",
+    "eth.src", "eth.dst", "eth.type", "eth.len",
+    "vlan.id", "vlan.priority", "vlan.dei", "vlan.cfi", "vlan.etype",
+    "vlan.len",
+    "ieee8021ad.id", "ieee8021ad.priority", "ieee8021ad.dei",
+    "arp.hw.type", "arp.proto.type", "arp.hw.size", "arp.proto.size",
+    "arp.opcode", "arp.src.hw_mac", "arp.src.proto_ipv4", "arp.dst.hw_mac",
+    "arp.dst.proto_ipv4",
+    "ip.version", "ip.hdr_len", "ip.dsfield", "ip.len", "ip.id", "ip.flags",
+    "ip.frag_offset", "ip.ttl", "ip.proto", "ip.checksum", "ip.src",
+    "ip.dst", "ip.opt.type",
+    "ipv6.version", "ipv6.tclass", "ipv6.flow", "ipv6.plen", "ipv6.nxt",
+    "ipv6.hlim", "ipv6.src", "ipv6.dst",
+    "ipv6.hopopts.nxt", "ipv6.hopopts.len", "ipv6.opt.type",
+    "ipv6.fraghdr.nxt", "ipv6.fraghdr.reserved_octet",
+    "ipv6.fraghdr.offset", "ipv6.fraghdr.reserved_bits",
+    "ipv6.fraghdr.more", "ipv6.fraghdr.ident",
+    "icmp.type", "icmp.code", "icmp.checksum", "icmp.ident", "icmp.seq",
+    "icmpv6.type", "icmpv6.code", "icmpv6.checksum",
+    "icmpv6.echo.identifier", "icmpv6.echo.sequence_number",
+    "icmpv6.nd.ns.target_address", "icmpv6.nd.na.target_address",
+    "icmpv6.nd.na.flag", "icmpv6.nd.ra.cur_hop_limit", "icmpv6.nd.ra.flag",
+    "icmpv6.nd.ra.router_lifetime", "icmpv6.nd.ra.reachable_time",
+    "icmpv6.nd.ra.retrans_timer", "icmpv6.opt.type", "icmpv6.opt.length",
+    "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags",
+    "tcp.window_size_value", "tcp.hdr_len", "tcp.checksum",
+    "tcp.urgent_pointer", "tcp.option_kind",
+    "udp.srcport", "udp.dstport", "udp.length", "udp.checksum",
+]
+
+# tshark layer name (as in frame.protocols) -> netcap record type.
+LAYER_REC = {
+    "eth": "Ethernet",
+    "vlan": "Dot1Q",
+    "ieee8021ad": "Dot1Q",
+    "arp": "ARP",
+    "ip": "IPv4",
+    "ipv6": "IPv6",
+    "ipv6.hopopts": "IPv6HopByHop",
+    "ipv6.fraghdr": "IPv6Fragment",
+    "icmp": "ICMPv4",
+    "icmpv6": "ICMPv6",
+    "tcp": "TCP",
+    "udp": "UDP",
+}
+# Layers netcap walks through without writing a record of their own.
+TRANSPARENT = {"frame", "ethertype", "sll", "null", "raw", "ipv6.routing",
+               "ipv6.dstopts"}
+# After these layers netcap decodes nothing more in the frame: transport
+# payloads are application data, ARP ends the frame, and ICMP errors quote
+# a packet that netcap does not decode.
+TERMINAL = {"arp", "icmp", "icmpv6", "tcp", "udp"}
+# A layer that is neither in LAYER_REC nor TRANSPARENT is where netcap stops
+# (a protocol it does not decode yet: GRE, MPLS, PPPoE, LLC, ...).
+# ICMPv6 types that get a record of their own besides ICMPv6.
+ICMPV6_SUBREC = {128: "ICMPv6Echo", 129: "ICMPv6Echo",
+                 133: "ICMPv6RouterSolicitation",
+                 134: "ICMPv6RouterAdvertisement",
+                 135: "ICMPv6NeighborSolicitation",
+                 136: "ICMPv6NeighborAdvertisement"}
+# EtherType netcap records for the layer that follows an 802.1ad tag
+# (tshark has no field for it; the next layer names it).
+NEXT_ETYPE = {"vlan": {0x8100, 0x9100}, "ieee8021ad": {0x88a8},
+              "ip": {0x0800}, "ipv6": {0x86dd}, "arp": {0x0806}}
+
+
+def epoch_ns(s):
+    """tshark frame.time_epoch ("S.fffffffff", maybe negative) -> int ns."""
+    neg = s.startswith("-")
+    if neg:
+        s = s[1:]
+    sec, _, frac = s.partition(".")
+    # The fraction is the nanoseconds printed with %09d, so a capture whose
+    # sub-second field is out of range (1000000 us) prints 10 digits: it is
+    # still seconds * 10^9 + that number.
+    frac = frac if len(frac) >= 9 else (frac + "000000000")[:9]
+    ns = int(sec) * 1_000_000_000 + int(frac)
+    return -ns if neg else ns
+
+
+def tint(s):
+    """tshark integer: decimal, or hex with 0x (BASE_HEX fields)."""
+    s = s.strip()
+    if s.lower().startswith("0x"):
+        return int(s, 16)
+    return int(s, 10)
+
+
+def tbool(s):
+    s = s.strip()
+    if s in ("1", "True", "true"):
+        return True
+    if s in ("0", "False", "false"):
+        return False
+    return bool(tint(s))
+
+
+def run_tshark(cap):
+    cmd = ["tshark", "-n", "-r", cap] + TSHARK_PREFS + [
+        "-T", "fields", "-E", "header=y", "-E", "separator=/t",
+        "-E", "occurrence=a", "-E", "aggregator=,", "-E", "quote=n"]
+    for f in TS_FIELDS:
+        cmd += ["-e", f]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True)
+    # tshark exits 2 on a capture cut short but prints the frames it read.
+    lines = p.stdout.split("\n")
+    if not lines or lines[0].split("\t")[0] != "frame.number":
+        raise RuntimeError("tshark failed (rc %d): %s" % (p.returncode,
+                                                          p.stderr.strip()))
+    head = lines[0].split("\t")
+    frames = []
+    for line in lines[1:]:
+        if not line:
+            continue
+        cols = line.split("\t")
+        cols += [""] * (len(head) - len(cols))
+        row = {}
+        for k, v in zip(head, cols):
+            row[k] = v.split(",") if v != "" else []
+        frames.append(row)
+    return frames, p.returncode, p.stderr
+
+
+# ---------------------------------------------------------------------------
+# netcap side
+# ---------------------------------------------------------------------------
+
+def run_netcap(netcap, cap, tmp):
+    out = os.path.join(tmp, "out")
+    p = subprocess.run([netcap, "capture", "-r", cap, "-o", out,
+                        "--workers", "1", "--quiet"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True)
+    if p.returncode != 0:
+        raise RuntimeError("netcap capture failed (rc %d): %s" %
+                           (p.returncode, p.stderr.strip()))
+    recs = {}
+    for path in sorted(glob.glob(os.path.join(out, "*.ncap.lz4"))):
+        typ = os.path.basename(path)[:-len(".ncap.lz4")]
+        d = subprocess.run([netcap, "dump", "--json", path],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+        if d.returncode != 0:
+            raise RuntimeError("netcap dump --json %s failed (rc %d): %s" %
+                               (path, d.returncode, d.stderr.strip()))
+        lst = []
+        for line in d.stdout.splitlines():
+            if not line.strip():
+                continue
+            obj = json.loads(line)
+            if "Timestamp" not in obj and "Created" in obj:
+                continue  # a Header record, should dump print one
+            lst.append(obj)
+        recs[typ] = lst
+    return recs
+
+
+def jint(v):
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, str):
+        return int(v, 10)
+    return int(v)
+
+
+# ---------------------------------------------------------------------------
+# The layer plan of one frame
+# ---------------------------------------------------------------------------
+
+class Layer:
+    def __init__(self, name, occ, pos):
+        self.name = name    # tshark layer name
+        self.occ = occ      # occurrence index of this name in the frame
+        self.pos = pos      # position in frame.protocols
+        self.ctx = None     # enclosing ip/ipv6 Layer (for SrcIP/DstIP)
+        self.next = None    # name of the next layer in the stack
+
+
+def plan(frame):
+    """Layers netcap must have written records for, and why it stopped."""
+    stack = frame["frame.protocols"]
+    stack = stack[0].split(":") if stack else []
+    seen = collections.Counter()
+    layers = []
+    stop = None
+    ctx = None
+    prev = None
+    for i, name in enumerate(stack):
+        occ = seen[name]
+        seen[name] += 1
+        if prev is not None and prev in TERMINAL:
+            stop = "%s (after %s)" % (name, prev)
+            break
+        if name in TRANSPARENT:
+            continue
+        if name not in LAYER_REC:
+            stop = name
+            break
+        lay = Layer(name, occ, i)
+        lay.ctx = ctx
+        if layers:
+            layers[-1].next = name
+        layers.append(lay)
+        if name in ("ip", "ipv6"):
+            ctx = lay
+        prev = name
+    return layers, stop, seen
+
+
+# ---------------------------------------------------------------------------
+# Comparison
+# ---------------------------------------------------------------------------
+
+class Checker:
+    def __init__(self, cap, exceptions, verbose):
+        self.cap = os.path.basename(cap)
+        self.exc = exceptions
+        self.verbose = verbose
+        self.compared = 0
+        self.skipped = 0
+        self.mismatches = []
+        self.excepted = collections.Counter()
+
+    def excepted_by(self, frame_no, key):
+        for e in self.exc:
+            if not fnmatch.fnmatch(self.cap, e["cap"]):
+                continue
+            if e["frames"] is not None and frame_no not in e["frames"]:
+                continue
+            if fnmatch.fnmatch(key, e["key"]):
+                return e
+        return None
+
+    def fail(self, frame_no, key, ncv, tsv, note=""):
+        e = self.excepted_by(frame_no, key)
+        if e is not None:
+            self.excepted[(key, e["reason"])] += 1
+            return
+        self.mismatches.append((frame_no, key, ncv, tsv, note))
+
+    def eq(self, frame_no, key, ncv, tsv):
+        self.compared += 1
+        if ncv != tsv:
+            self.fail(frame_no, key, ncv, tsv)
+
+
+def values(frame, field, lay, nocc, always):
+    """The value of field for the occurrence lay.occ of its layer, or None.
+
+    tshark's occurrence=a aggregates one value per layer occurrence that has
+    the field. A field every occurrence carries (always) lines up with the
+    occurrences in order (a missing one can only be a later, truncated
+    occurrence). A conditional field lines up only when there is one
+    occurrence, or as many values as occurrences.
+    """
+    v = frame.get(field, [])
+    if always or len(v) == nocc:
+        return v[lay.occ] if lay.occ < len(v) else None
+    if nocc == 1:
+        return v[0] if len(v) == 1 else None
+    return "?ambiguous"
+
+
+def cmp_field(ck, frame, fno, lay, nocc, rec, typ, nfield, tfield, conv,
+              always=True, ncconv=None):
+    tv = values(frame, tfield, lay, nocc, always)
+    if tv == "?ambiguous":
+        ck.skipped += 1
+        return
+    if tv is None:
+        if always:
+            ck.fail(fno, "%s.%s" % (typ, nfield), rec.get(nfield),
+                    "<absent>", "tshark has no " + tfield)
+        else:
+            ck.skipped += 1
+        return
+    if nfield not in rec:
+        ck.fail(fno, "%s.%s" % (typ, nfield), "<absent>", tv,
+                "netcap JSON lacks the field")
+        return
+    ncv = rec[nfield]
+    try:
+        exp = conv(tv)
+    except ValueError:
+        ck.fail(fno, "%s.%s" % (typ, nfield), ncv, tv,
+                "unparsable tshark value")
+        return
+    got = ncconv(ncv) if ncconv else ncv
+    ck.eq(fno, "%s.%s" % (typ, nfield), got, exp)
+
+
+def s_lower(s):
+    return s.lower()
+
+
+def ctx_ips(ck, frame, fno, lay, counts, rec, typ):
+    """SrcIP/DstIP of an upper-layer record = its enclosing IP header's."""
+    c = lay.ctx
+    if c is None:
+        return
+    f = "ip" if c.name == "ip" else "ipv6"
+    for nf, tf in (("SrcIP", f + ".src"), ("DstIP", f + ".dst")):
+        cmp_field(ck, frame, fno, c, counts[c.name], rec, typ, nf, tf,
+                  s_lower)
+
+
+def cmp_options(ck, fno, typ, rec, kinds):
+    """Option kinds of an IPv4 or TCP header.
+
+    netcap keeps the options up to and including End of Option List (kind
+    0) and puts the octets after it in Padding; tshark goes on dissecting
+    those octets, so zero padding shows there as one more EOL per octet.
+    So: tshark's kinds up to the first EOL must be netcap's Options, and
+    tshark's EOLs after it must be netcap's Padding, one zero octet each
+    (other octets after an EOL are garbage tshark reads as options: only
+    their presence is checked)."""
+    ours = [jint(o.get("OptionType", 0)) for o in rec.get("Options") or []]
+    theirs = [tint(x) for x in kinds]
+    tail = []
+    if 0 in theirs:
+        cut = theirs.index(0) + 1
+        theirs, tail = theirs[:cut], theirs[cut:]
+    ck.eq(fno, typ + ".Options[].OptionType", ours, theirs)
+    pad = rec.get("Padding", "") or ""
+    if all(k == 0 for k in tail):
+        ck.eq(fno, typ + ".Padding", pad, "00" * len(tail))
+    else:
+        ck.eq(fno, typ + ".Padding", pad != "", True)
+
+
+def hexlen(h):
+    return len(h) // 2 if isinstance(h, str) else 0
+
+
+def check_layer(ck, frame, fno, lay, counts, rec, typ):
+    n = counts[lay.name]
+
+    def F(nf, tf, conv=tint, always=True, ncconv=None):
+        cmp_field(ck, frame, fno, lay, n, rec, typ, nf, tf, conv, always,
+                  ncconv)
+
+    if typ == "Ethernet":
+        F("SrcMAC", "eth.src", s_lower)
+        F("DstMAC", "eth.dst", s_lower)
+        # eth.type for Ethernet II, eth.len for an 802.3 length; netcap
+        # keeps whichever value the type/length field holds.
+        if values(frame, "eth.type", lay, n, False) not in (None,
+                                                            "?ambiguous"):
+            F("EthernetType", "eth.type", always=False)
+        else:
+            F("EthernetType", "eth.len", always=False)
+    elif typ == "Dot1Q" and lay.name == "vlan":
+        F("Priority", "vlan.priority")
+        # Wireshark calls the bit DEI or CFI depending on a preference.
+        dei = "vlan.dei" if frame.get("vlan.dei") else "vlan.cfi"
+        F("DropEligible", dei, tbool)
+        F("VLANIdentifier", "vlan.id")
+        if values(frame, "vlan.etype", lay, n, False) not in (None,
+                                                              "?ambiguous"):
+            F("Type", "vlan.etype", always=False)
+        else:
+            F("Type", "vlan.len", always=False)
+    elif typ == "Dot1Q":  # ieee8021ad S-tag
+        F("Priority", "ieee8021ad.priority")
+        F("DropEligible", "ieee8021ad.dei", tbool)
+        F("VLANIdentifier", "ieee8021ad.id")
+        # tshark has no field for the EtherType after an S-tag; the layer
+        # it dissects next tells which value it read there.
+        if lay.next in NEXT_ETYPE:
+            ck.compared += 1
+            if jint(rec.get("Type", -1)) not in NEXT_ETYPE[lay.next]:
+                ck.fail(fno, "Dot1Q.Type", rec.get("Type"),
+                        "one of %s (next layer %s)" %
+                        (sorted(NEXT_ETYPE[lay.next]), lay.next))
+        else:
+            ck.skipped += 1
+    elif typ == "ARP":
+        F("AddrType", "arp.hw.type")
+        F("Protocol", "arp.proto.type")
+        F("HwAddressSize", "arp.hw.size")
+        F("ProtocolAddressSize", "arp.proto.size")
+        F("Operation", "arp.opcode")
+        # tshark has these fields only for 6-octet MACs and IPv4.
+        F("SrcHwAddress", "arp.src.hw_mac", s_lower, False)
+        F("SrcProtocolAddress", "arp.src.proto_ipv4", s_lower, False)
+        F("DstHwAddress", "arp.dst.hw_mac", s_lower, False)
+        F("DstProtocolAddress", "arp.dst.proto_ipv4", s_lower, False)
+    elif typ == "IPv4":
+        F("Version", "ip.version")
+        # ip.hdr_len is in octets, IHL in 32-bit words.
+        F("IHL", "ip.hdr_len", lambda s: tint(s) // 4)
+        F("TOS", "ip.dsfield")
+        F("Length", "ip.len")
+        F("Id", "ip.id")
+        # ip.flags is the 3-bit field shifted down (RF 4, DF 2, MF 1) and
+        # ip.frag_offset is in 8-octet units, like netcap's.
+        F("Flags", "ip.flags")
+        F("FragOffset", "ip.frag_offset")
+        F("TTL", "ip.ttl")
+        F("Protocol", "ip.proto")
+        F("Checksum", "ip.checksum")
+        F("SrcIP", "ip.src", s_lower)
+        F("DstIP", "ip.dst", s_lower)
+        if n == 1:
+            cmp_options(ck, fno, "IPv4", rec, frame.get("ip.opt.type", []))
+        else:
+            ck.skipped += 1
+    elif typ == "IPv6":
+        F("Version", "ipv6.version")
+        F("TrafficClass", "ipv6.tclass")
+        F("FlowLabel", "ipv6.flow")
+        F("Length", "ipv6.plen")
+        F("NextHeader", "ipv6.nxt")
+        F("HopLimit", "ipv6.hlim")
+        F("SrcIP", "ipv6.src", s_lower)
+        F("DstIP", "ipv6.dst", s_lower)
+    elif typ == "IPv6HopByHop":
+        F("NextHeader", "ipv6.hopopts.nxt")
+        F("HeaderLength", "ipv6.hopopts.len")
+        ctx_ips(ck, frame, fno, lay, counts, rec, typ)
+        # ipv6.opt.type also lists Destination Options; compare the list
+        # only when the frame has a single Hop-by-Hop header and no other.
+        if n == 1 and counts["ipv6.dstopts"] == 0:
+            ck.eq(fno, "IPv6HopByHop.Options[].OptionType",
+                  [jint(o.get("OptionType", 0))
+                   for o in rec.get("Options") or []],
+                  [tint(x) for x in frame.get("ipv6.opt.type", [])])
+        else:
+            ck.skipped += 1
+    elif typ == "IPv6Fragment":
+        F("NextHeader", "ipv6.fraghdr.nxt")
+        F("Reserved1", "ipv6.fraghdr.reserved_octet")
+        # ipv6.fraghdr.offset is in 8-octet units, like netcap's.
+        F("FragmentOffset", "ipv6.fraghdr.offset")
+        F("Reserved2", "ipv6.fraghdr.reserved_bits")
+        F("MoreFragments", "ipv6.fraghdr.more", tbool)
+        F("Identification", "ipv6.fraghdr.ident")
+        ctx_ips(ck, frame, fno, lay, counts, rec, typ)
+    elif typ == "ICMPv4":
+        t = values(frame, "icmp.type", lay, n, True)
+        c = values(frame, "icmp.code", lay, n, True)
+        ck.eq(fno, "ICMPv4.TypeCode", jint(rec.get("TypeCode", -1)),
+              (tint(t) << 8 | tint(c)) if t and c else None)
+        F("Checksum", "icmp.checksum")
+        # Identifier and sequence exist only for echo, timestamp and
+        # information messages; tshark prints them for those only.
+        F("Id", "icmp.ident", tint, False)
+        F("Seq", "icmp.seq", tint, False)
+        ctx_ips(ck, frame, fno, lay, counts, rec, typ)
+    elif typ == "ICMPv6":
+        t = values(frame, "icmpv6.type", lay, n, True)
+        c = values(frame, "icmpv6.code", lay, n, True)
+        ck.eq(fno, "ICMPv6.TypeCode", jint(rec.get("TypeCode", -1)),
+              (tint(t) << 8 | tint(c)) if t and c else None)
+        F("Checksum", "icmpv6.checksum")
+        ctx_ips(ck, frame, fno, lay, counts, rec, typ)
+
+
+def nd_options(ck, frame, fno, n, rec, typ):
+    """ND options: types and lengths (length in 8-octet units, type and
+    length octets included, so len(Data) = 8 * length - 2)."""
+    if n != 1:
+        ck.skipped += 1
+        return
+    opts = rec.get("Options") or []
+    ck.eq(fno, typ + ".Options[].Type", [jint(o.get("Type", 0)) for o in opts],
+          [tint(x) for x in frame.get("icmpv6.opt.type", [])])
+    ck.eq(fno, typ + ".Options[].Length",
+          [(hexlen(o.get("Data", "")) + 2) // 8 for o in opts],
+          [tint(x) for x in frame.get("icmpv6.opt.length", [])])
+
+
+def check_icmpv6_sub(ck, frame, fno, lay, counts, rec, typ):
+    n = counts["icmpv6"]
+
+    def F(nf, tf, conv=tint, always=False, ncconv=None):
+        cmp_field(ck, frame, fno, lay, n, rec, typ, nf, tf, conv, always,
+                  ncconv)
+
+    if typ == "ICMPv6Echo":
+        F("Identifier", "icmpv6.echo.identifier")
+        F("SeqNumber", "icmpv6.echo.sequence_number")
+    elif typ == "ICMPv6NeighborSolicitation":
+        F("TargetAddress", "icmpv6.nd.ns.target_address", s_lower)
+        nd_options(ck, frame, fno, n, rec, typ)
+    elif typ == "ICMPv6NeighborAdvertisement":
+        # icmpv6.nd.na.flag is the 32-bit word (R, S, O on top); netcap
+        # keeps its first octet.
+        F("Flags", "icmpv6.nd.na.flag", lambda s: tint(s) >> 24)
+        F("TargetAddress", "icmpv6.nd.na.target_address", s_lower)
+        nd_options(ck, frame, fno, n, rec, typ)
+    elif typ == "ICMPv6RouterSolicitation":
+        nd_options(ck, frame, fno, n, rec, typ)
+    elif typ == "ICMPv6RouterAdvertisement":
+        F("HopLimit", "icmpv6.nd.ra.cur_hop_limit")
+        F("Flags", "icmpv6.nd.ra.flag")
+        F("RouterLifetime", "icmpv6.nd.ra.router_lifetime")
+        F("ReachableTime", "icmpv6.nd.ra.reachable_time")
+        F("RetransTimer", "icmpv6.nd.ra.retrans_timer")
+        nd_options(ck, frame, fno, n, rec, typ)
+    ctx_ips(ck, frame, fno, lay, counts, rec, typ)
+
+
+TCP_FLAGS = [("FIN", 0x001), ("SYN", 0x002), ("RST", 0x004), ("PSH", 0x008),
+             ("ACK", 0x010), ("URG", 0x020), ("ECE", 0x040), ("CWR", 0x080),
+             ("NS", 0x100)]
+
+
+def check_l4(ck, frame, fno, lay, counts, rec, typ):
+    n = counts[lay.name]
+
+    def F(nf, tf, conv=tint, always=True):
+        cmp_field(ck, frame, fno, lay, n, rec, typ, nf, tf, conv, always)
+
+    if typ == "TCP":
+        F("SrcPort", "tcp.srcport")
+        F("DstPort", "tcp.dstport")
+        F("SeqNum", "tcp.seq_raw")
+        F("AckNum", "tcp.ack_raw")
+        # tcp.hdr_len is in octets, DataOffset in 32-bit words.
+        F("DataOffset", "tcp.hdr_len", lambda s: tint(s) // 4)
+        F("Window", "tcp.window_size_value")
+        F("Checksum", "tcp.checksum")
+        F("Urgent", "tcp.urgent_pointer")
+        # tcp.flags is the 12 bits after the data offset: 3 reserved bits
+        # (netcap has no field for them), then NS CWR ECE URG ACK PSH RST
+        # SYN FIN.
+        tv = values(frame, "tcp.flags", lay, n, True)
+        if tv is None:
+            ck.fail(fno, "TCP.flags", "-", "<absent>", "tshark has no flags")
+        else:
+            bits = tint(tv)
+            for name, m in TCP_FLAGS:
+                ck.eq(fno, "TCP." + name, bool(rec.get(name, False)),
+                      bool(bits & m))
+        # Option kinds in order (EOL and NOP included on both sides).
+        if n == 1:
+            cmp_options(ck, fno, "TCP", rec,
+                        frame.get("tcp.option_kind", []))
+        else:
+            ck.skipped += 1
+    elif typ == "UDP":
+        F("SrcPort", "udp.srcport")
+        F("DstPort", "udp.dstport")
+        F("Length", "udp.length")
+        F("Checksum", "udp.checksum")
+    ctx_ips(ck, frame, fno, lay, counts, rec, typ)
+
+
+def check(cap, netcap, exceptions, verbose, maxshow):
+    ck = Checker(cap, exceptions, verbose)
+    frames, trc, terr = run_tshark(cap)
+    tmp = tempfile.mkdtemp(prefix="nc-oracle-")
+    try:
+        recs = run_netcap(netcap, cap, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    # Records of each type in file order (packet order with one worker).
+    queues = {t: collections.deque(lst) for t, lst in recs.items()
+              if t != "Anomaly"}
+    all_ts = collections.defaultdict(list)
+    for frame in frames:
+        all_ts[epoch_ns(frame["frame.time_epoch"][0])].append(
+            int(frame["frame.number"][0]))
+    done_ts = set()
+
+    def leftover(typ, rec):
+        ts = jint(rec.get("Timestamp", 0))
+        fnos = all_ts.get(ts)
+        ck.fail(fnos[-1] if fnos else 0, "count:" + typ, "present", "missing",
+                "netcap record at ts %d%s" %
+                (ts, "" if fnos else " (no frame has that time)"))
+
+    def take(typ, ts, fno, lay):
+        """The next record of typ for the frame at ts, or None.
+
+        Records are consumed in file order. One whose Timestamp belongs to
+        a frame already checked is a record tshark has no layer for; one
+        whose Timestamp no frame has is taken as this frame's record with a
+        Timestamp mismatch (the two read the frame's time differently)."""
+        q = queues.get(typ)
+        while q and jint(q[0].get("Timestamp", 0)) != ts and \
+                jint(q[0].get("Timestamp", 0)) in done_ts:
+            leftover(typ, q.popleft())
+        if q and jint(q[0].get("Timestamp", 0)) == ts:
+            ck.compared += 1
+            return q.popleft()
+        if q and jint(q[0].get("Timestamp", 0)) not in all_ts:
+            rec = q.popleft()
+            ck.eq(fno, typ + ".Timestamp", jint(rec.get("Timestamp", 0)), ts)
+            return rec
+        ck.fail(fno, "count:" + typ, "missing", "present",
+                "tshark has %s #%d" % (lay.name, lay.occ + 1))
+        return None
+
+    stops = collections.Counter()
+    for frame in frames:
+        fno = int(frame["frame.number"][0])
+        ts = epoch_ns(frame["frame.time_epoch"][0])
+        layers, stop, counts = plan(frame)
+        if stop:
+            stops[stop] += 1
+        for lay in layers:
+            typ = LAYER_REC[lay.name]
+            subs = [typ]
+            if lay.name == "icmpv6":
+                t = values(frame, "icmpv6.type", lay, counts["icmpv6"], True)
+                if t is not None and tint(t) in ICMPV6_SUBREC:
+                    subs.append(ICMPV6_SUBREC[tint(t)])
+            for st in subs:
+                rec = take(st, ts, fno, lay)
+                if rec is None:
+                    continue
+                if st in ("TCP", "UDP"):
+                    check_l4(ck, frame, fno, lay, counts, rec, st)
+                elif st in ICMPV6_SUBREC.values():
+                    check_icmpv6_sub(ck, frame, fno, lay, counts, rec, st)
+                else:
+                    check_layer(ck, frame, fno, lay, counts, rec, st)
+        done_ts.add(ts)
+
+    # Records netcap wrote that no tshark layer accounts for.
+    for typ, q in sorted(queues.items()):
+        for rec in q:
+            leftover(typ, rec)
+
+    nmis = len(ck.mismatches)
+    nexc = sum(ck.excepted.values())
+    print("crosscheck %s: %d frames, %d fields compared, %d mismatches "
+          "(%d excepted, %d not comparable)" %
+          (ck.cap, len(frames), ck.compared, nmis, nexc, ck.skipped))
+    if verbose:
+        if trc:
+            print("  tshark exit %d: %s" % (trc, terr.strip()[:200]))
+        for s, k in stops.most_common():
+            print("  netcap stops before tshark's %s: %d frames" % (s, k))
+        for (key, reason), k in sorted(ck.excepted.items()):
+            print("  excepted %s x%d: %s" % (key, k, reason))
+        print("  records: " + ", ".join("%s %d" % (t, len(v))
+                                        for t, v in sorted(recs.items())))
+    for fno, key, ncv, tsv, note in ck.mismatches[:maxshow]:
+        print("  MISMATCH frame %d %s: netcap=%s tshark=%s%s" %
+              (fno, key, ncv, tsv, ("  (" + note + ")") if note else ""))
+    if nmis > maxshow:
+        print("  ... %d more" % (nmis - maxshow))
+    return nmis == 0
+
+
+# ---------------------------------------------------------------------------
+# Exceptions
+# ---------------------------------------------------------------------------
+
+def parse_frames(s):
+    if s == "*":
+        return None
+    out = set()
+    for part in s.split(","):
+        a, _, b = part.partition("-")
+        out.update(range(int(a), int(b or a) + 1))
+    return out
+
+
+def load_exceptions(path):
+    """EXCEPTIONS: CAPTURE-GLOB FRAMES KEY-GLOB REASON..., '#' comments.
+    FRAMES is * or a list like 3,5-7; KEY is Type.Field or count:Type."""
+    exc = []
+    if not path or not os.path.exists(path):
+        return exc
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split(None, 3)
+            if len(parts) < 4 or not parts[3].strip():
+                sys.exit("%s:%d: an exception needs a capture, frames, "
+                         "a key and a reason" % (path, n))
+            exc.append({"cap": parts[0], "frames": parse_frames(parts[1]),
+                        "key": parts[2], "reason": parts[3].strip()})
+    return exc
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("capture")
+    ap.add_argument("--netcap", default=os.environ.get("NETCAP",
+                                                       "build/netcap"))
+    ap.add_argument("--exceptions", default=os.path.join(HERE, "EXCEPTIONS"))
+    ap.add_argument("--max", type=int, default=10,
+                    help="mismatches to print (default 10)")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    a = ap.parse_args()
+    try:
+        ok = check(a.capture, a.netcap, load_exceptions(a.exceptions),
+                   a.verbose, a.max)
+    except (RuntimeError, OSError, json.JSONDecodeError) as e:
+        print("crosscheck %s: ERROR %s" % (os.path.basename(a.capture), e))
+        return 2
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
