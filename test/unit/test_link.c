@@ -246,7 +246,7 @@ static void test_sll2_arp_capture(void **state)
 static void test_sll2_rarp_capture(void **state)
 {
 	(void)state;
-	/* from linux-sll2_icmp-icmpv6-arp.pcap frame 6: RARP, not decoded */
+	/* linux-sll2_icmp-icmpv6-arp.pcap frame 6: RARP (tshark: arp.opcode 3) */
 	static const uint8_t f[] = {
 		0x80, 0x35,                         /* protocol RARP */
 		0x00, 0x00,                         /* reserved */
@@ -263,11 +263,16 @@ static void test_sll2_rarp_capture(void **state)
 	};
 	struct harness *h = h_new();
 	assert_int_equal(h_decode(h, NC_LINK_LINUX_SLL2, f, sizeof(f)),
-			 DEC_UNSUPPORTED);
-	/* the protocol went to the ethertype dispatcher, which knows no RARP */
-	assert_int_equal(h_event(h, NC_EV_ETH_UNKNOWN_TYPE), 1);
+			 DEC_OK);
+	/* RARP has the ARP layout and is written as an ARP record */
+	assert_int_equal(h_event(h, NC_EV_ETH_UNKNOWN_TYPE), 0);
 	assert_int_equal(h_event(h, NC_EV_SLL2_NOT_ETHERTYPE), 0);
-	assert_int_equal(h_count(h, NC_REC_ARP), 0);
+	Netcap__ARP *a = h_get(h, NC_REC_ARP, 0);
+	assert_non_null(a);
+	assert_int_equal(a->operation, 3);
+	assert_bytes(a->srcprotocoladdress, 192, 0, 2, 1);
+	assert_bytes(a->dstprotocoladdress, 192, 0, 2, 2);
+	H_FREE(a);
 	free(h);
 }
 

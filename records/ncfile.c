@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ncfile.c: record file writer and reader (contract in ncfile.h).
+ *
+ * Stream layout, identical compressed or not:
+ *
+ *   +--------+----------------+--------+-----------+--------+-----------+--
+ *   | varint | Header message | varint | record 1  | varint | record 2  | ...
+ *   +--------+----------------+--------+-----------+--------+-----------+--
+ *
+ * Compressed files wrap that stream in one LZ4 frame (lz4_Frame_format.md):
+ * 64 KB independent blocks, a checksum per block (corruption shows up as an
+ * error at the bad block instead of garbage records), no content checksum
+ * (a writer that is killed cannot append one; block checksums cover the
+ * data). Each append compresses and flushes, so every append ends on a block
+ * boundary on disk.
+ *
+ * Offsets in reader errors: "stream offset" counts bytes of the decompressed
+ * delimited stream (the Header record starts at 0); "file offset" counts
+ * bytes of the compressed file. Records are numbered from 1 after the Header.
+ */
+#include "ncfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <lz4frame.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Largest record the reader accepts (a capture never writes one this big). */
+#define NC_REC_LIMIT (64u << 20)
+/* Input chunk the writer hands LZ4F at once: one 64 KB block. */
+#define W_CHUNK (64u << 10)
+/* Bytes the reader reads from the file at once. */
+#define R_INCAP (64u << 10)
+/* Free space the reader keeps for one LZ4F_decompress call. */
+#define R_SPACE (64u << 10)
+/* LZ4 frame magic number, little-endian at offset 0. */
+#define LZ4_MAGIC 0x184D2204u
+/* Smallest LZ4 frame header: magic, FLG, BD, HC. */
+#define LZ4_HDR_MIN 7
+
+/* ---- varints and delimited packing -------------------------------------- */
+
+size_t nc_varint_put(uint8_t *buf, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		buf[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	buf[n++] = (uint8_t)v;
+	return n;
+}
+
+int nc_varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	for (int i = 0; i < NC_VARINT_MAX; i++) {
+		if (p + i >= end)
+			return 0;
+		x |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+		if (!(p[i] & 0x80)) {
+			*v = x;
+			return i + 1;
+		}
+	}
+	return -1;
+}
+
+size_t nc_pack_delimited(const ProtobufCMessage *msg, uint8_t *buf, size_t cap)
+{
+	uint8_t hdr[NC_VARINT_MAX];
+	size_t len = protobuf_c_message_get_packed_size(msg);
+	size_t hl = nc_varint_put(hdr, len);
+
+	if (hl + len > cap || hl + len < len)
+		return 0;
+	memcpy(buf, hdr, hl);
+	protobuf_c_message_pack(msg, buf + hl);
+	return hl + len;
+}
+
+/* ---- writer -------------------------------------------------------------- */
+
+struct nc_writer {
+	int fd;
+	bool compress;
+	int err;	/* first write error (-errno), sticky */
+	uint64_t bytes; /* bytes written to fd */
+	LZ4F_cctx *cctx;
+	LZ4F_preferences_t prefs;
+	uint8_t *out; /* compressed output, outcap bytes */
+	size_t outcap;
+};
+
+/* write(2) all of buf: retries EINTR and short writes. 0, or -errno. */
+static int write_all(struct nc_writer *w, const uint8_t *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(w->fd, buf, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;
+		buf += n;
+		len -= (size_t)n;
+		w->bytes += (uint64_t)n;
+	}
+	return 0;
+}
+
+static int lz4_err(size_t rc)
+{
+	(void)rc;
+	return -EIO;
+}
+
+static int w_fail(struct nc_writer *w, int rc)
+{
+	if (rc && !w->err)
+		w->err = rc;
+	return rc;
+}
+
+struct nc_writer *nc_writer_open(const char *path,
+				 const struct nc_writer_opts *o)
+{
+	struct nc_writer *w = calloc(1, sizeof(*w));
+	uint8_t *hb = NULL;
+	int rc = 0;
+
+	if (!w)
+		return NULL;
+	w->fd = -1;
+	if ((unsigned)o->type >= NC_REC_MAX) {
+		rc = -EINVAL;
+		goto fail;
+	}
+	w->compress = o->compress;
+	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (w->fd < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	if (w->compress) {
+		w->prefs.frameInfo.blockSizeID = LZ4F_max64KB;
+		w->prefs.frameInfo.blockMode = LZ4F_blockIndependent;
+		w->prefs.frameInfo.contentChecksumFlag = LZ4F_noContentChecksum;
+		w->prefs.frameInfo.blockChecksumFlag =
+		    LZ4F_blockChecksumEnabled;
+		w->prefs.autoFlush = 1;
+		if (LZ4F_isError(LZ4F_createCompressionContext(&w->cctx,
+							       LZ4F_VERSION))) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+		w->outcap = LZ4F_compressBound(W_CHUNK, &w->prefs) +
+			    LZ4F_HEADER_SIZE_MAX;
+		w->out = malloc(w->outcap);
+		if (!w->out) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+		size_t n =
+		    LZ4F_compressBegin(w->cctx, w->out, w->outcap, &w->prefs);
+		if (LZ4F_isError(n)) {
+			rc = lz4_err(n);
+			goto fail;
+		}
+		rc = write_all(w, w->out, n);
+		if (rc)
+			goto fail;
+	}
+
+	Netcap__Header h = NETCAP__HEADER__INIT;
+	h.created = o->created;
+	h.inputsource = (char *)(o->input_source ? o->input_source : "");
+	h.type = nc_rec_wire(o->type);
+	h.version = (char *)NC_VERSION;
+	h.containspayloads = o->payloads;
+	size_t cap =
+	    protobuf_c_message_get_packed_size(&h.base) + NC_VARINT_MAX;
+	hb = malloc(cap);
+	if (!hb) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	size_t hl = nc_pack_delimited(&h.base, hb, cap);
+	rc = nc_writer_append(w, hb, hl);
+	if (rc)
+		goto fail;
+	free(hb);
+	return w;
+fail:
+	free(hb);
+	if (w->fd >= 0)
+		close(w->fd);
+	if (w->cctx)
+		LZ4F_freeCompressionContext(w->cctx);
+	free(w->out);
+	free(w);
+	errno = -rc;
+	return NULL;
+}
+
+int nc_writer_append(struct nc_writer *w, const uint8_t *buf, size_t len)
+{
+	if (w->err)
+		return w->err;
+	if (!w->compress)
+		return w_fail(w, write_all(w, buf, len));
+	while (len > 0) {
+		size_t k = len < W_CHUNK ? len : W_CHUNK;
+		size_t n = LZ4F_compressUpdate(w->cctx, w->out, w->outcap, buf,
+					       k, NULL);
+		if (LZ4F_isError(n))
+			return w_fail(w, lz4_err(n));
+		int rc = write_all(w, w->out, n);
+		if (rc)
+			return w_fail(w, rc);
+		buf += k;
+		len -= k;
+	}
+	/* autoFlush leaves nothing buffered; flush anyway, it costs nothing. */
+	size_t n = LZ4F_flush(w->cctx, w->out, w->outcap, NULL);
+	if (LZ4F_isError(n))
+		return w_fail(w, lz4_err(n));
+	return w_fail(w, write_all(w, w->out, n));
+}
+
+uint64_t nc_writer_bytes(const struct nc_writer *w)
+{
+	return w->bytes;
+}
+
+int nc_writer_close(struct nc_writer *w)
+{
+	int rc = w->err;
+
+	if (!rc && w->compress) {
+		size_t n = LZ4F_compressEnd(w->cctx, w->out, w->outcap, NULL);
+		if (LZ4F_isError(n))
+			rc = lz4_err(n);
+		else
+			rc = write_all(w, w->out, n);
+	}
+	if (close(w->fd) < 0 && !rc && errno != EINTR)
+		rc = -errno;
+	if (w->cctx)
+		LZ4F_freeCompressionContext(w->cctx);
+	free(w->out);
+	free(w);
+	return rc;
+}
+
+/* ---- reader -------------------------------------------------------------- */
+
+struct nc_reader {
+	int fd;
+	bool own_fd;
+	bool lz4;
+	bool src_eof;	 /* read(2) returned 0 */
+	bool frame_open; /* inside an LZ4 frame (end mark not seen yet) */
+	LZ4F_dctx *dctx;
+	size_t hint; /* input LZ4F wants next: through the next block */
+
+	uint8_t *in; /* file bytes [in_pos, in_len) not yet consumed */
+	size_t in_pos, in_len;
+	uint64_t in_base; /* file offset of in[0] */
+
+	uint8_t *buf; /* stream bytes [start, end) not yet parsed */
+	size_t start, end, cap;
+	uint64_t buf_base; /* stream offset of buf[0] */
+
+	uint64_t nrec; /* data records returned */
+	Netcap__Header *hdr;
+	int type;
+	const ProtobufCMessageDescriptor *desc;
+	bool failed;
+	char err[256];
+};
+
+static int r_fail(struct nc_reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int r_fail(struct nc_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->err, sizeof(r->err), fmt, ap);
+	va_end(ap);
+	r->failed = true;
+	return -1;
+}
+
+/* Read more file bytes into r->in (only when it is drained). 0, or -1. */
+static int r_read_in(struct nc_reader *r)
+{
+	r->in_base += r->in_len;
+	r->in_pos = r->in_len = 0;
+	for (;;) {
+		ssize_t n = read(r->fd, r->in, R_INCAP);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return r_fail(
+			    r, "read error at file offset %" PRIu64 ": %s",
+			    r->in_base, strerror(errno));
+		}
+		if (n == 0)
+			r->src_eof = true;
+		r->in_len = (size_t)n;
+		return 0;
+	}
+}
+
+/* Make room for at least `want` more bytes after r->end. 0, or -1. */
+static int r_room(struct nc_reader *r, size_t want)
+{
+	if (r->cap - r->end >= want)
+		return 0;
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->buf_base += r->start;
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->cap - r->end >= want)
+		return 0;
+	size_t ncap = r->cap ? r->cap : R_SPACE;
+	while (ncap - r->end < want)
+		ncap *= 2;
+	uint8_t *nb = realloc(r->buf, ncap);
+	if (!nb)
+		return r_fail(r, "out of memory");
+	r->buf = nb;
+	r->cap = ncap;
+	return 0;
+}
+
+/*
+ * Have at least `need` unparsed stream bytes in buf, or all there are.
+ * need is at most NC_REC_LIMIT + NC_VARINT_MAX, so buf stays bounded.
+ * Returns 0 (check r->end - r->start), or -1 on a read or LZ4 error.
+ */
+static int r_fill(struct nc_reader *r, size_t need)
+{
+	while (r->end - r->start < need) {
+		if (r->in_pos == r->in_len) {
+			if (r->src_eof)
+				return 0;
+			if (r_read_in(r) < 0)
+				return -1;
+			continue;
+		}
+		if (r_room(r, need - (r->end - r->start) > R_SPACE
+				  ? need - (r->end - r->start)
+				  : R_SPACE) < 0)
+			return -1;
+		size_t src = r->in_len - r->in_pos;
+		size_t dst = r->cap - r->end;
+		if (!r->lz4) {
+			size_t k = src < dst ? src : dst;
+			memcpy(r->buf + r->end, r->in + r->in_pos, k);
+			r->end += k;
+			r->in_pos += k;
+			continue;
+		}
+		/*
+		 * Feed at most what LZ4F asked for: one block per call, so a
+		 * corrupt block fails only when the stream reaches it, after
+		 * the records of the blocks before it were returned.
+		 */
+		if (src > r->hint)
+			src = r->hint;
+		uint64_t at = r->in_base + r->in_pos;
+		size_t hint = LZ4F_decompress(r->dctx, r->buf + r->end, &dst,
+					      r->in + r->in_pos, &src, NULL);
+		if (LZ4F_isError(hint)) {
+			return r_fail(
+			    r,
+			    "LZ4 frame error near file offset %" PRIu64 ": %s",
+			    at, LZ4F_getErrorName(hint));
+		}
+		r->in_pos += src;
+		r->end += dst;
+		/* hint 0: a frame ended; more input would start a new one. */
+		r->frame_open = hint != 0;
+		r->hint = hint ? hint : LZ4_HDR_MIN;
+	}
+	return 0;
+}
+
+static const char *r_what(const struct nc_reader *r)
+{
+	return r->hdr ? "record" : "header";
+}
+
+/*
+ * Parse the next delimited message into *data and *len (pointing into buf).
+ * 1 on success, 0 at a clean end, -1 on error.
+ */
+static int r_frame(struct nc_reader *r, const uint8_t **data, size_t *len)
+{
+	uint64_t v = 0;
+	int k;
+
+	if (r_fill(r, 1) < 0)
+		return -1;
+	if (r->end == r->start) {
+		if (r->lz4 && r->frame_open)
+			return r_fail(r,
+				      "LZ4 frame end mark missing at file "
+				      "offset %" PRIu64 " (file truncated "
+				      "after record %" PRIu64 ")",
+				      r->in_base + r->in_pos, r->nrec);
+		if (!r->hdr)
+			return r_fail(r, "empty record file: no header");
+		return 0;
+	}
+	uint64_t off = r->buf_base + r->start;
+	for (;;) {
+		k = nc_varint_get(r->buf + r->start, r->buf + r->end, &v);
+		if (k != 0)
+			break;
+		size_t have = r->end - r->start;
+		if (r_fill(r, have + 1) < 0)
+			return -1;
+		if (r->end - r->start == have)
+			return r_fail(r,
+				      "truncated %s length at stream offset "
+				      "%" PRIu64 " (record %" PRIu64 ")",
+				      r_what(r), off, r->nrec + 1);
+	}
+	if (k < 0)
+		return r_fail(r,
+			      "bad %s length varint at stream offset %" PRIu64
+			      " (record %" PRIu64 ")",
+			      r_what(r), off, r->nrec + 1);
+	if (v > NC_REC_LIMIT)
+		return r_fail(r,
+			      "record too large (%" PRIu64 " bytes) at "
+			      "stream offset %" PRIu64 " (record %" PRIu64 ")",
+			      v, off, r->nrec + 1);
+	size_t need = (size_t)k + (size_t)v;
+	if (r_fill(r, need) < 0)
+		return -1;
+	if (r->end - r->start < need)
+		return r_fail(r,
+			      "truncated %s at stream offset %" PRIu64
+			      " (record %" PRIu64 "): %zu of %zu bytes",
+			      r_what(r), off, r->nrec + 1,
+			      r->end - r->start - (size_t)k, (size_t)v);
+	*data = r->buf + r->start + k;
+	*len = (size_t)v;
+	r->start += need;
+	return 1;
+}
+
+struct nc_reader *nc_reader_open(const char *path, char *err, size_t errlen)
+{
+	struct nc_reader *r = calloc(1, sizeof(*r));
+	const uint8_t *d;
+	size_t len;
+
+	if (!r || !(r->in = malloc(R_INCAP))) {
+		snprintf(err, errlen, "out of memory");
+		free(r);
+		return NULL;
+	}
+	r->type = -1;
+	if (strcmp(path, "-") == 0) {
+		r->fd = STDIN_FILENO;
+	} else {
+		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (r->fd < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto fail_quiet;
+		}
+		r->own_fd = true;
+	}
+	/* Gather 4 bytes (a pipe may deliver fewer at once) for the magic. */
+	while (r->in_len < 4 && !r->src_eof) {
+		ssize_t n = read(r->fd, r->in + r->in_len, R_INCAP - r->in_len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto fail_quiet;
+		}
+		if (n == 0)
+			r->src_eof = true;
+		r->in_len += (size_t)n;
+	}
+	if (r->in_len >= 4 && (r->in[0] | r->in[1] << 8 | r->in[2] << 16 |
+			       (uint32_t)r->in[3] << 24) == LZ4_MAGIC) {
+		r->lz4 = true;
+		r->hint = LZ4_HDR_MIN;
+		if (LZ4F_isError(LZ4F_createDecompressionContext(
+			&r->dctx, LZ4F_VERSION))) {
+			snprintf(err, errlen, "out of memory");
+			goto fail_quiet;
+		}
+	}
+	if (r_frame(r, &d, &len) != 1)
+		goto fail;
+	r->hdr = netcap__header__unpack(NULL, len, d);
+	if (!r->hdr) {
+		r_fail(r, "header does not parse at stream offset 0");
+		goto fail;
+	}
+	r->type = nc_rec_by_wire(r->hdr->type);
+	r->desc = r->type >= 0 ? nc_rec_desc((enum nc_rec)r->type) : NULL;
+	return r;
+fail:
+	snprintf(err, errlen, "%s: %s", path, r->err);
+fail_quiet:
+	nc_reader_close(r);
+	return NULL;
+}
+
+const Netcap__Header *nc_reader_header(const struct nc_reader *r)
+{
+	return r->hdr;
+}
+
+int nc_reader_type(const struct nc_reader *r)
+{
+	return r->type;
+}
+
+int nc_reader_next(struct nc_reader *r, ProtobufCMessage **msg)
+{
+	const uint8_t *d;
+	size_t len;
+
+	*msg = NULL;
+	if (r->failed)
+		return -1;
+	if (!r->desc)
+		return r_fail(r, "record type %d is unknown to this netcap",
+			      (int)r->hdr->type);
+	uint64_t off = r->buf_base + r->start;
+	int rc = r_frame(r, &d, &len);
+	if (rc != 1)
+		return rc;
+	*msg = protobuf_c_message_unpack(r->desc, NULL, len, d);
+	if (!*msg)
+		return r_fail(r,
+			      "record %" PRIu64 " at stream offset %" PRIu64
+			      " does not parse as %s",
+			      r->nrec + 1, off, r->desc->name);
+	r->nrec++;
+	return 1;
+}
+
+const char *nc_reader_error(const struct nc_reader *r)
+{
+	return r->err;
+}
+
+void nc_reader_close(struct nc_reader *r)
+{
+	if (!r)
+		return;
+	if (r->own_fd && r->fd >= 0)
+		close(r->fd);
+	if (r->dctx)
+		LZ4F_freeDecompressionContext(r->dctx);
+	if (r->hdr)
+		netcap__header__free_unpacked(r->hdr, NULL);
+	free(r->in);
+	free(r->buf);
+	free(r);
+}

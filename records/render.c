@@ -1,0 +1,893 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * render.c: CSV, TSV, JSON-lines and table renderings of records, driven by
+ * protobuf-c descriptors only (notation and formats in render.h).
+ */
+#include "render.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* ---- growable string ------------------------------------------------------
+ */
+
+void nc_sb_add(struct nc_sb *sb, const char *s, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap) {
+		size_t ncap = sb->cap ? sb->cap : 64;
+		while (ncap < sb->len + n + 1)
+			ncap *= 2;
+		char *np = realloc(sb->p, ncap);
+		if (!np)
+			abort(); /* a few KB per record; nothing sane to do */
+		sb->p = np;
+		sb->cap = ncap;
+	}
+	memcpy(sb->p + sb->len, s, n);
+	sb->len += n;
+	sb->p[sb->len] = '\0';
+}
+
+void nc_sb_puts(struct nc_sb *sb, const char *s)
+{
+	nc_sb_add(sb, s, strlen(s));
+}
+
+/* ---- field classes and value texts --------------------------------------- */
+
+static bool ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), k = strlen(suf);
+	return n >= k && memcmp(s + n - k, suf, k) == 0;
+}
+
+bool nc_render_is_addr(const ProtobufCFieldDescriptor *f)
+{
+	return f->type == PROTOBUF_C_TYPE_BYTES &&
+	       (ends_with(f->name, "IP") || ends_with(f->name, "MAC") ||
+		ends_with(f->name, "Address"));
+}
+
+bool nc_render_is_time(const ProtobufCFieldDescriptor *f)
+{
+	static const char *const names[] = {"Timestamp", "TimestampFirst",
+					    "TimestampLast", "Created"};
+	if (f->type != PROTOBUF_C_TYPE_INT64 &&
+	    f->type != PROTOBUF_C_TYPE_SINT64 &&
+	    f->type != PROTOBUF_C_TYPE_SFIXED64)
+		return false;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(f->name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static size_t hex(const uint8_t *p, size_t len, char *out, size_t cap)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n + 2 < cap; i++) {
+		out[n++] = digits[p[i] >> 4];
+		out[n++] = digits[p[i] & 15];
+	}
+	if (cap)
+		out[n] = '\0';
+	return n;
+}
+
+size_t nc_render_addr(const uint8_t *p, size_t len, char *out, size_t cap)
+{
+	if (len == 4 || len == 16) {
+		if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, p, out,
+			       (socklen_t)cap))
+			return hex(p, len, out, cap);
+		return strlen(out);
+	}
+	if (len == 6) {
+		int n = snprintf(out, cap, "%02x:%02x:%02x:%02x:%02x:%02x",
+				 p[0], p[1], p[2], p[3], p[4], p[5]);
+		return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+	}
+	return hex(p, len, out, cap);
+}
+
+size_t nc_render_time(int64_t ns, char *out, size_t cap)
+{
+	int64_t sec = ns / 1000000000, frac = ns % 1000000000;
+	struct tm tm;
+
+	if (frac < 0) {
+		frac += 1000000000;
+		sec -= 1;
+	}
+	time_t t = (time_t)sec;
+	if (!gmtime_r(&t, &tm)) {
+		int n = snprintf(out, cap, "%" PRId64, ns);
+		return n < 0 ? 0 : (size_t)n;
+	}
+	int n = snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%09dZ",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)frac);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* Fewest significant digits (1..17) that read back to v exactly. */
+static int shortest_prec(double v)
+{
+	char tmp[40];
+
+	for (int prec = 1; prec < 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
+		if (strtod(tmp, NULL) == v)
+			return prec;
+	}
+	return 17;
+}
+
+size_t nc_render_double(double v, char *out, size_t cap)
+{
+	int n;
+
+	if (isnan(v))
+		n = snprintf(out, cap, "nan");
+	else if (isinf(v))
+		n = snprintf(out, cap, v < 0 ? "-inf" : "inf");
+	else {
+		n = snprintf(out, cap, "%.*g", shortest_prec(v), v);
+	}
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* ---- generic field access -------------------------------------------------
+ */
+
+static const void *fptr(const ProtobufCMessage *m,
+			const ProtobufCFieldDescriptor *f)
+{
+	return (const char *)m + f->offset;
+}
+
+/*
+ * Elements of field f in m: the repeat count, 1 for a set singular field,
+ * 0 for an unset optional / oneof member or a NULL sub-message (-> unset).
+ * *unset tells the last case apart from an empty repeated field.
+ */
+static size_t fcount(const ProtobufCMessage *m,
+		     const ProtobufCFieldDescriptor *f, bool *unset)
+{
+	const char *base = (const char *)m;
+
+	*unset = false;
+	if (f->label == PROTOBUF_C_LABEL_REPEATED)
+		return *(const size_t *)(base + f->quantifier_offset);
+	if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+		if (*(const uint32_t *)(base + f->quantifier_offset) != f->id) {
+			*unset = true;
+			return 0;
+		}
+	} else if (f->label == PROTOBUF_C_LABEL_OPTIONAL &&
+		   f->type != PROTOBUF_C_TYPE_MESSAGE &&
+		   f->type != PROTOBUF_C_TYPE_STRING) {
+		if (!*(const protobuf_c_boolean *)(base +
+						   f->quantifier_offset)) {
+			*unset = true;
+			return 0;
+		}
+	}
+	if ((f->type == PROTOBUF_C_TYPE_MESSAGE ||
+	     f->type == PROTOBUF_C_TYPE_STRING) &&
+	    !*(const void *const *)fptr(m, f)) {
+		*unset = true;
+		return 0;
+	}
+	return 1;
+}
+
+static size_t type_size(ProtobufCType t)
+{
+	switch (t) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+	case PROTOBUF_C_TYPE_FLOAT:
+	case PROTOBUF_C_TYPE_ENUM:
+		return 4;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return 8;
+	case PROTOBUF_C_TYPE_BOOL:
+		return sizeof(protobuf_c_boolean);
+	case PROTOBUF_C_TYPE_STRING:
+	case PROTOBUF_C_TYPE_MESSAGE:
+		return sizeof(void *);
+	case PROTOBUF_C_TYPE_BYTES:
+		return sizeof(ProtobufCBinaryData);
+	}
+	return 0;
+}
+
+/* Pointer to element i of f (a repeated field's array, or the field). */
+static const void *felem(const ProtobufCMessage *m,
+			 const ProtobufCFieldDescriptor *f, size_t i)
+{
+	if (f->label == PROTOBUF_C_LABEL_REPEATED)
+		return *(const char *const *)fptr(m, f) +
+		       i * type_size(f->type);
+	return fptr(m, f);
+}
+
+static const char *enum_name(const ProtobufCFieldDescriptor *f, int v)
+{
+	const ProtobufCEnumValue *ev =
+	    protobuf_c_enum_descriptor_get_value(f->descriptor, v);
+	return ev ? ev->name : NULL;
+}
+
+/* ---- cell notation --------------------------------------------------------
+ */
+
+static void sub_cell(struct nc_sb *sb, const ProtobufCMessage *m,
+		     enum nc_timefmt tf);
+
+/* Decimal text of v into tmp (at least 21 bytes); returns the length. */
+static int fmt_u64(char *tmp, uint64_t v)
+{
+	char r[24];
+	int n = 0, k = 0;
+
+	do {
+		r[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		tmp[k++] = r[--n];
+	tmp[k] = '\0';
+	return k;
+}
+
+static int fmt_i64(char *tmp, int64_t v)
+{
+	if (v >= 0)
+		return fmt_u64(tmp, (uint64_t)v);
+	tmp[0] = '-';
+	return 1 + fmt_u64(tmp + 1, -(uint64_t)v);
+}
+
+/* Append the text of one value of f at p. */
+static void value_text(struct nc_sb *sb, const ProtobufCFieldDescriptor *f,
+		       const void *p, enum nc_timefmt tf)
+{
+	char tmp[64];
+	int n = 0;
+
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+		n = fmt_i64(tmp, *(const int32_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		n = fmt_u64(tmp, *(const uint32_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		if (tf == NC_TIME_RFC3339 && nc_render_is_time(f))
+			n = (int)nc_render_time(*(const int64_t *)p, tmp,
+						sizeof(tmp));
+		else
+			n = fmt_i64(tmp, *(const int64_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		n = fmt_u64(tmp, *(const uint64_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_FLOAT:
+		n = (int)nc_render_double(*(const float *)p, tmp, sizeof(tmp));
+		break;
+	case PROTOBUF_C_TYPE_DOUBLE:
+		n = (int)nc_render_double(*(const double *)p, tmp, sizeof(tmp));
+		break;
+	case PROTOBUF_C_TYPE_BOOL:
+		nc_sb_puts(sb,
+			   *(const protobuf_c_boolean *)p ? "true" : "false");
+		return;
+	case PROTOBUF_C_TYPE_ENUM: {
+		const char *name = enum_name(f, *(const int *)p);
+		if (name) {
+			nc_sb_puts(sb, name);
+			return;
+		}
+		n = snprintf(tmp, sizeof(tmp), "%d", *(const int *)p);
+		break;
+	}
+	case PROTOBUF_C_TYPE_STRING: {
+		const char *s = *(const char *const *)p;
+		if (s)
+			nc_sb_puts(sb, s);
+		return;
+	}
+	case PROTOBUF_C_TYPE_BYTES: {
+		const ProtobufCBinaryData *b = p;
+		if (nc_render_is_addr(f) &&
+		    (b->len == 4 || b->len == 6 || b->len == 16)) {
+			char a[INET6_ADDRSTRLEN + 1];
+			nc_sb_add(
+			    sb, a,
+			    nc_render_addr(b->data, b->len, a, sizeof(a)));
+			return;
+		}
+		for (size_t i = 0; i < b->len; i += 16) {
+			size_t k = b->len - i < 16 ? b->len - i : 16;
+			char h[40];
+			nc_sb_add(sb, h, hex(b->data + i, k, h, sizeof(h)));
+		}
+		return;
+	}
+	case PROTOBUF_C_TYPE_MESSAGE: {
+		const ProtobufCMessage *sm =
+		    *(const ProtobufCMessage *const *)p;
+		if (sm)
+			sub_cell(sb, sm, tf);
+		return;
+	}
+	}
+	if (n > 0)
+		nc_sb_add(sb, tmp,
+			  (size_t)n < sizeof(tmp) ? (size_t)n
+						  : sizeof(tmp) - 1);
+}
+
+void nc_render_cell(struct nc_sb *sb, const ProtobufCMessage *m,
+		    const ProtobufCFieldDescriptor *f, enum nc_timefmt tf)
+{
+	bool unset;
+	size_t n = fcount(m, f, &unset);
+
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			nc_sb_add(sb, ";", 1);
+		value_text(sb, f, felem(m, f, i), tf);
+	}
+}
+
+static void sub_cell(struct nc_sb *sb, const ProtobufCMessage *m,
+		     enum nc_timefmt tf)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+
+	nc_sb_add(sb, "(", 1);
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		if (i)
+			nc_sb_add(sb, "/", 1);
+		nc_render_cell(sb, m, &d->fields[i], tf);
+	}
+	nc_sb_add(sb, ")", 1);
+}
+
+/* ---- JSON -----------------------------------------------------------------
+ */
+
+/* State of one JSON rendering: the time format, the digits doubles need. */
+struct jctx {
+	enum nc_timefmt tf;
+	int prec;
+};
+
+static json_t *json_msg(const ProtobufCMessage *m, const unsigned *cols,
+			unsigned ncols, struct jctx *c);
+
+/* A JSON string of s, invalid UTF-8 bytes replaced by U+FFFD. */
+static json_t *json_text(const char *s, size_t n)
+{
+	json_t *j = json_stringn(s, n);
+	if (j)
+		return j;
+	struct nc_sb sb = {0};
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80 && c != 0)
+			nc_sb_add(&sb, s + i, 1);
+		else if (c == 0)
+			nc_sb_add(&sb, "\\0", 2);
+		else
+			nc_sb_puts(&sb, "\xef\xbf\xbd");
+	}
+	j = json_stringn(sb.p ? sb.p : "", sb.len);
+	free(sb.p);
+	return j;
+}
+
+static json_t *json_value(const ProtobufCFieldDescriptor *f, const void *p,
+			  struct jctx *c)
+{
+	enum nc_timefmt tf = c->tf;
+	char tmp[64];
+
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+		return json_integer(*(const int32_t *)p);
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		return json_integer(*(const uint32_t *)p);
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		if (tf == NC_TIME_RFC3339 && nc_render_is_time(f)) {
+			nc_render_time(*(const int64_t *)p, tmp, sizeof(tmp));
+			return json_string(tmp);
+		}
+		return json_integer(*(const int64_t *)p);
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64: {
+		uint64_t v = *(const uint64_t *)p;
+		if (v <= INT64_MAX)
+			return json_integer((json_int_t)v);
+		snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
+		return json_string(tmp);
+	}
+	case PROTOBUF_C_TYPE_FLOAT:
+	case PROTOBUF_C_TYPE_DOUBLE: {
+		double v = f->type == PROTOBUF_C_TYPE_FLOAT
+			       ? *(const float *)p
+			       : *(const double *)p;
+		if (!isfinite(v))
+			return json_null();
+		int prec = shortest_prec(v);
+		if (prec > c->prec)
+			c->prec = prec;
+		return json_real(v);
+	}
+	case PROTOBUF_C_TYPE_BOOL:
+		return json_boolean(*(const protobuf_c_boolean *)p);
+	case PROTOBUF_C_TYPE_ENUM: {
+		const char *name = enum_name(f, *(const int *)p);
+		return name ? json_string(name) : json_integer(*(const int *)p);
+	}
+	case PROTOBUF_C_TYPE_STRING: {
+		const char *s = *(const char *const *)p;
+		return s ? json_text(s, strlen(s)) : json_null();
+	}
+	case PROTOBUF_C_TYPE_BYTES: {
+		struct nc_sb sb = {0};
+		value_text(&sb, f, p, tf);
+		json_t *j = json_stringn(sb.p ? sb.p : "", sb.len);
+		free(sb.p);
+		return j;
+	}
+	case PROTOBUF_C_TYPE_MESSAGE: {
+		const ProtobufCMessage *sm =
+		    *(const ProtobufCMessage *const *)p;
+		return sm ? json_msg(sm, NULL, 0, c) : json_null();
+	}
+	}
+	return json_null();
+}
+
+static json_t *json_field(const ProtobufCMessage *m,
+			  const ProtobufCFieldDescriptor *f, struct jctx *c)
+{
+	bool unset;
+	size_t n = fcount(m, f, &unset);
+
+	if (f->label != PROTOBUF_C_LABEL_REPEATED)
+		return unset ? json_null() : json_value(f, felem(m, f, 0), c);
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a,
+					  json_value(f, felem(m, f, i), c))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *json_msg(const ProtobufCMessage *m, const unsigned *cols,
+			unsigned ncols, struct jctx *c)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	json_t *o = json_object();
+	unsigned n = cols ? ncols : d->n_fields;
+
+	for (unsigned i = 0; o && i < n; i++) {
+		const ProtobufCFieldDescriptor *f =
+		    &d->fields[cols ? cols[i] : i];
+		if (json_object_set_new(o, f->name, json_field(m, f, c))) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+json_t *nc_render_json(const ProtobufCMessage *m, const unsigned *cols,
+		       unsigned ncols, enum nc_timefmt tf)
+{
+	struct jctx c = {tf, 1};
+	return json_msg(m, cols, ncols, &c);
+}
+
+int nc_render_json_line(FILE *out, const ProtobufCMessage *m,
+			const unsigned *cols, unsigned ncols,
+			enum nc_timefmt tf)
+{
+	struct jctx c = {tf, 1};
+	json_t *o = json_msg(m, cols, ncols, &c);
+
+	if (!o)
+		return -1;
+	/*
+	 * jansson prints every real with one "%.*g" precision: the most
+	 * digits any double of this record needs to read back exactly, so a
+	 * lone 7.251 prints as 7.251, not 7.2510000000000003.
+	 */
+	/* One fwrite per record: json_dumpf writes token by token. */
+	size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(c.prec);
+	char buf[4096];
+	size_t n = json_dumpb(o, buf, sizeof(buf) - 1, flags);
+	if (n > 0 && n < sizeof(buf)) {
+		buf[n] = '\n';
+		fwrite(buf, 1, n + 1, out);
+	} else {
+		char *big = json_dumps(o, flags);
+		if (!big) {
+			json_decref(o);
+			return -1;
+		}
+		fputs(big, out);
+		fputc('\n', out);
+		free(big);
+	}
+	json_decref(o);
+	return 0;
+}
+
+/* ---- selection and key/value --------------------------------------------- */
+
+int nc_render_select(const ProtobufCMessageDescriptor *d, const char *list,
+		     unsigned *cols, unsigned maxcols, char *err, size_t errlen)
+{
+	unsigned n = 0;
+	const char *p = list;
+
+	for (;;) {
+		size_t k = strcspn(p, ",");
+		if (k > 0) {
+			int hit = -1;
+			for (unsigned i = 0; i < d->n_fields && hit < 0; i++)
+				if (strlen(d->fields[i].name) == k &&
+				    !memcmp(d->fields[i].name, p, k))
+					hit = (int)i;
+			for (unsigned i = 0; i < d->n_fields && hit < 0; i++)
+				if (strlen(d->fields[i].name) == k &&
+				    !strncasecmp(d->fields[i].name, p, k))
+					hit = (int)i;
+			if (hit < 0 || n >= maxcols) {
+				struct nc_sb sb = {0};
+				for (unsigned i = 0; i < d->n_fields; i++) {
+					if (i)
+						nc_sb_add(&sb, ", ", 2);
+					nc_sb_puts(&sb, d->fields[i].name);
+				}
+				if (hit < 0)
+					snprintf(err, errlen,
+						 "unknown field '%.*s' for %s; "
+						 "valid fields: %s",
+						 (int)k, p, d->short_name,
+						 sb.p);
+				else
+					snprintf(err, errlen,
+						 "more than %u fields selected",
+						 maxcols);
+				free(sb.p);
+				return -1;
+			}
+			cols[n++] = (unsigned)hit;
+		}
+		if (!p[k])
+			break;
+		p += k + 1;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "empty field selection");
+		return -1;
+	}
+	return (int)n;
+}
+
+void nc_render_kv(FILE *out, const ProtobufCMessage *m, enum nc_timefmt tf)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	struct nc_sb sb = {0};
+
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		sb.len = 0;
+		nc_sb_add(&sb, "", 0);
+		nc_render_cell(&sb, m, &d->fields[i], tf);
+		fprintf(out, "%s: %s\n", d->fields[i].name, sb.p);
+	}
+	free(sb.p);
+}
+
+/* ---- row renderers --------------------------------------------------------
+ */
+
+struct nc_render {
+	FILE *out;
+	enum nc_fmt fmt;
+	enum nc_timefmt tf;
+	const ProtobufCMessageDescriptor *d;
+	unsigned ncols;
+	unsigned *cols;
+	bool header_done;
+	struct nc_sb cell;
+	struct nc_sb line; /* CSV/TSV: the row being assembled */
+	/* table: up to NC_TABLE_ROWS rows of ncols cells */
+	char **cells;
+	size_t *width;
+	unsigned nrows;
+};
+
+/* Append s to sb with backslash, tab, LF, CR escaped (TSV). */
+static void sb_escaped(struct nc_sb *sb, const char *s, size_t n)
+{
+	size_t run = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *e = NULL;
+		switch (s[i]) {
+		case '\\':
+			e = "\\\\";
+			break;
+		case '\t':
+			e = "\\t";
+			break;
+		case '\n':
+			e = "\\n";
+			break;
+		case '\r':
+			e = "\\r";
+			break;
+		default:
+			continue;
+		}
+		nc_sb_add(sb, s + run, i - run);
+		nc_sb_add(sb, e, 2);
+		run = i + 1;
+	}
+	nc_sb_add(sb, s + run, n - run);
+}
+
+/* Append s to sb as one RFC 4180 field. */
+static void sb_csv(struct nc_sb *sb, const char *s, size_t n)
+{
+	if (strcspn(s, ",\"\r\n") >= n) {
+		nc_sb_add(sb, s, n);
+		return;
+	}
+	nc_sb_add(sb, "\"", 1);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			nc_sb_add(sb, "\"", 1);
+		nc_sb_add(sb, s + i, 1);
+	}
+	nc_sb_add(sb, "\"", 1);
+}
+
+/* Escape backslash, tab, LF, CR (table). */
+static void put_escaped(FILE *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		default:
+			fputc(s[i], out);
+		}
+	}
+}
+
+static void put_csv(FILE *out, const char *s, size_t n)
+{
+	if (strcspn(s, ",\"\r\n") >= n) {
+		fwrite(s, 1, n, out);
+		return;
+	}
+	fputc('"', out);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			fputc('"', out);
+		fputc(s[i], out);
+	}
+	fputc('"', out);
+}
+
+static const char *col_name(const struct nc_render *r, unsigned i)
+{
+	return r->d->fields[r->cols[i]].name;
+}
+
+/* Display width: UTF-8 code points of the escaped text. */
+static size_t disp_width(const char *s)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xc0) != 0x80)
+			n += (*p == '\\' || *p == '\t' || *p == '\n' ||
+			      *p == '\r')
+				 ? 2
+				 : 1;
+	return n;
+}
+
+static void table_line(struct nc_render *r, char *const *cells)
+{
+	for (unsigned c = 0; c < r->ncols; c++) {
+		const char *s = cells[c];
+		put_escaped(r->out, s, strlen(s));
+		if (c + 1 < r->ncols) {
+			for (size_t k = disp_width(s); k < r->width[c] + 2; k++)
+				fputc(' ', r->out);
+		}
+	}
+	fputc('\n', r->out);
+}
+
+static void table_flush(struct nc_render *r)
+{
+	for (unsigned c = 0; c < r->ncols; c++) {
+		size_t w = disp_width(col_name(r, c));
+		if (w > r->width[c])
+			r->width[c] = w;
+		for (unsigned i = 0; i < r->nrows; i++) {
+			w = disp_width(r->cells[(size_t)i * r->ncols + c]);
+			if (w > r->width[c])
+				r->width[c] = w;
+		}
+	}
+	if (!r->header_done) {
+		char **hdr = malloc(r->ncols * sizeof(*hdr));
+		if (hdr) {
+			for (unsigned c = 0; c < r->ncols; c++)
+				hdr[c] = (char *)col_name(r, c);
+			table_line(r, hdr);
+			free(hdr);
+		}
+		r->header_done = true;
+	}
+	for (unsigned i = 0; i < r->nrows; i++) {
+		char **row = &r->cells[(size_t)i * r->ncols];
+		table_line(r, row);
+		for (unsigned c = 0; c < r->ncols; c++) {
+			free(row[c]);
+			row[c] = NULL;
+		}
+	}
+	r->nrows = 0;
+}
+
+static void sep_header(struct nc_render *r)
+{
+	for (unsigned c = 0; c < r->ncols; c++) {
+		if (c)
+			fputc(r->fmt == NC_FMT_CSV ? ',' : '\t', r->out);
+		const char *s = col_name(r, c);
+		if (r->fmt == NC_FMT_CSV)
+			put_csv(r->out, s, strlen(s));
+		else
+			put_escaped(r->out, s, strlen(s));
+	}
+	fputc('\n', r->out);
+	r->header_done = true;
+}
+
+struct nc_render *nc_render_new(FILE *out, enum nc_fmt fmt, enum nc_timefmt tf,
+				const ProtobufCMessageDescriptor *d,
+				const unsigned *cols, unsigned ncols)
+{
+	struct nc_render *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->out = out;
+	r->fmt = fmt;
+	r->tf = tf;
+	r->d = d;
+	r->ncols = cols ? ncols : d->n_fields;
+	r->cols = malloc((r->ncols ? r->ncols : 1) * sizeof(*r->cols));
+	r->width = calloc(r->ncols ? r->ncols : 1, sizeof(*r->width));
+	if (fmt == NC_FMT_TABLE)
+		r->cells =
+		    calloc((size_t)NC_TABLE_ROWS * (r->ncols ? r->ncols : 1),
+			   sizeof(*r->cells));
+	if (!r->cols || !r->width || (fmt == NC_FMT_TABLE && !r->cells)) {
+		free(r->cols);
+		free(r->width);
+		free(r->cells);
+		free(r);
+		return NULL;
+	}
+	for (unsigned i = 0; i < r->ncols; i++)
+		r->cols[i] = cols ? cols[i] : i;
+	return r;
+}
+
+int nc_render_row(struct nc_render *r, const ProtobufCMessage *m)
+{
+	if (r->fmt == NC_FMT_JSON)
+		return nc_render_json_line(r->out, m, r->cols, r->ncols, r->tf);
+	if (r->fmt == NC_FMT_TABLE) {
+		char **row = &r->cells[(size_t)r->nrows * r->ncols];
+		for (unsigned c = 0; c < r->ncols; c++) {
+			r->cell.len = 0;
+			nc_sb_add(&r->cell, "", 0);
+			nc_render_cell(&r->cell, m, &r->d->fields[r->cols[c]],
+				       r->tf);
+			row[c] = strdup(r->cell.p);
+			if (!row[c])
+				return -1;
+		}
+		if (++r->nrows == NC_TABLE_ROWS)
+			table_flush(r);
+		return 0;
+	}
+	if (!r->header_done)
+		sep_header(r);
+	r->line.len = 0;
+	for (unsigned c = 0; c < r->ncols; c++) {
+		if (c)
+			nc_sb_add(&r->line, r->fmt == NC_FMT_CSV ? "," : "\t",
+				  1);
+		r->cell.len = 0;
+		nc_sb_add(&r->cell, "", 0);
+		nc_render_cell(&r->cell, m, &r->d->fields[r->cols[c]], r->tf);
+		if (r->fmt == NC_FMT_CSV)
+			sb_csv(&r->line, r->cell.p, r->cell.len);
+		else
+			sb_escaped(&r->line, r->cell.p, r->cell.len);
+	}
+	nc_sb_add(&r->line, "\n", 1);
+	fwrite(r->line.p, 1, r->line.len, r->out);
+	return 0;
+}
+
+int nc_render_end(struct nc_render *r)
+{
+	if (r->fmt == NC_FMT_TABLE)
+		table_flush(r);
+	else if (r->fmt != NC_FMT_JSON && !r->header_done)
+		sep_header(r);
+	int rc = fflush(r->out) == 0 && !ferror(r->out) ? 0 : -1;
+	free(r->cols);
+	free(r->width);
+	free(r->cells);
+	free(r->cell.p);
+	free(r->line.p);
+	free(r);
+	return rc;
+}

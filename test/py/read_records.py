@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Read a netcap record file with Google's protobuf library (an independent
+reader, to cross-check netcap's own).
+
+usage: read_records.py [--header] FILE.ncap.lz4|FILE.ncap
+
+Prints one JSON object per record (google.protobuf.json_format: .proto field
+names, default values included; int64 as strings and bytes as base64, as
+json_format writes them). --header prints the Header record first.
+
+The file is an LZ4 frame (decompressed with `lz4 -dc`) or a plain stream of
+varint-length-delimited messages: a Header, then records of Header.Type.
+The schema records/netcap.proto is compiled at run time into a descriptor
+set with protoc-c (the build already needs it) or protoc.
+
+Exit status: 0, or 1 with a message on stderr when the file is truncated or
+does not parse (the records before that point are printed).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from google.protobuf import descriptor_pb2, descriptor_pool, json_format
+from google.protobuf import message_factory
+from google.protobuf.message import DecodeError
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROTO_DIR = os.path.join(HERE, "..", "..", "records")
+LZ4_MAGIC = b"\x04\x22\x4d\x18"
+
+
+def load_schema():
+    """Compile netcap.proto; return (pool, message-class getter)."""
+    compiler = shutil.which("protoc-c") or shutil.which("protoc")
+    if not compiler:
+        sys.exit("read_records.py: needs protoc-c or protoc on PATH")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "netcap.desc")
+        subprocess.run([compiler, "--descriptor_set_out=" + out,
+                        "-I" + PROTO_DIR,
+                        os.path.join(PROTO_DIR, "netcap.proto")], check=True)
+        fds = descriptor_pb2.FileDescriptorSet()
+        with open(out, "rb") as f:
+            fds.ParseFromString(f.read())
+    pool = descriptor_pool.DescriptorPool()
+    for fd in fds.file:
+        pool.Add(fd)
+
+    def message_class(full_name):
+        desc = pool.FindMessageTypeByName(full_name)
+        if hasattr(message_factory, "GetMessageClass"):
+            return message_factory.GetMessageClass(desc)
+        return message_factory.MessageFactory(pool).GetPrototype(desc)
+
+    return pool, message_class
+
+
+def read_stream(path):
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if head == LZ4_MAGIC:
+        p = subprocess.run(["lz4", "-dc", path], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+        # A truncated frame still yields what was decoded; report it later.
+        return p.stdout, (p.returncode != 0)
+    with open(path, "rb") as f:
+        return f.read(), False
+
+
+def varint(buf, pos):
+    """Decode a varint at pos; return (value, next pos) or None."""
+    shift = 0
+    val = 0
+    while pos < len(buf) and shift < 70:
+        b = buf[pos]
+        pos += 1
+        val |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return val, pos
+        shift += 7
+    return None
+
+
+def messages(buf):
+    """Yield (offset, bytes) per delimited message; raise at a bad tail."""
+    pos = 0
+    while pos < len(buf):
+        v = varint(buf, pos)
+        if v is None or v[1] + v[0] > len(buf):
+            raise ValueError("truncated record at stream offset %d" % pos)
+        length, start = v
+        yield pos, buf[start:start + length]
+        pos = start + length
+
+
+def to_dict(msg):
+    return json_format.MessageToDict(msg, preserving_proto_field_name=True,
+                                     including_default_value_fields=True)
+
+
+def main(argv):
+    args = [a for a in argv[1:] if a != "--header"]
+    if len(args) != 1:
+        sys.stderr.write(__doc__)
+        return 2
+    pool, message_class = load_schema()
+    Header = message_class("netcap.Header")
+    type_enum = pool.FindEnumTypeByName("netcap.Type")
+    data, lz4_failed = read_stream(args[0])
+    out = sys.stdout
+    record_class = None
+    n = 0
+    try:
+        for off, raw in messages(data):
+            if record_class is None:
+                hdr = Header()
+                hdr.ParseFromString(raw)
+                name = type_enum.values_by_number[hdr.Type].name
+                record_class = message_class("netcap." + name[3:])
+                if "--header" in argv:
+                    out.write(json.dumps(to_dict(hdr)) + "\n")
+                continue
+            rec = record_class()
+            rec.ParseFromString(raw)
+            out.write(json.dumps(to_dict(rec)) + "\n")
+            n += 1
+    except (ValueError, DecodeError, KeyError) as e:  # keep what was printed
+        sys.stderr.write("read_records.py: %s: after %d records: %s\n"
+                         % (args[0], n, e))
+        return 1
+    if record_class is None:
+        sys.stderr.write("read_records.py: %s: no header\n" % args[0])
+        return 1
+    if lz4_failed:
+        sys.stderr.write("read_records.py: %s: lz4 -dc failed after %d "
+                         "records\n" % (args[0], n))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
