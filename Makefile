@@ -15,7 +15,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-missing-field-initializers
 OPT ?= -O2 -g
-CFLAGS_BASE := -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE -DNC_VERSION='"$(VERSION)"'
+CFLAGS_BASE := -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE
 ifeq ($(SAN),1)
 CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
@@ -52,8 +52,15 @@ $(GEN)/netcap.pb-c.c $(GEN)/netcap.pb-c.h: records/netcap.proto
 $(GEN)/netcap.pb-c.o: $(GEN)/netcap.pb-c.c
 	$(CC) $(CFLAGS_BASE) -Wno-unused-parameter $(INC) $(shell $(PKG_CONFIG) --cflags libprotobuf-c) -c $< -o $@
 
-$(BUILD)/obj/decoders/%.o $(BUILD)/obj/records/%.o: | $(GEN)/netcap.pb-c.h
-$(BUILD)/obj/app/%.o: | $(GEN)/netcap.pb-c.h
+# nc_version.h is rewritten only when the version string changes, so the
+# objects that include it rebuild exactly then.
+$(GEN)/nc_version.h: FORCE
+	@mkdir -p $(GEN)
+	@echo '#define NC_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
+
+$(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(APP_OBJ) $(TESTS): | $(GEN)/netcap.pb-c.h $(GEN)/nc_version.h
 
 $(BUILD)/obj/decoders/%.o: decoders/%.c
 	@mkdir -p $(dir $@)

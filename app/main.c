@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "nc_version.h"
 
 struct nc_cmd {
 	const char *name;

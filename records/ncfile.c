@@ -20,6 +20,7 @@
  * bytes of the compressed file. Records are numbered from 1 after the Header.
  */
 #include "ncfile.h"
+#include "nc_version.h"
 
 #include <errno.h>
 #include <fcntl.h>
