@@ -1,0 +1,609 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * capture.c: `netcap capture`: flags, validation, EAL arguments, setup and
+ * teardown of the engine (engine.h walks the roles).
+ *
+ * Everything a user can get wrong is checked before EAL starts: flags (exit
+ * 2), the input file and the output directory (exit 1). Each failure is one
+ * line on stderr, "netcap capture: <what>", and leaves no output behind (a
+ * directory created for the run is removed again).
+ *
+ * EAL runs without hugepages, PCI or shared files (--no-huge --no-pci
+ * --no-shconf), so concurrent runs never collide, with memory sized from the
+ * pools (-m) and the lcores main, RX, workers and writer floating over the
+ * CPUs this process may use (--lcores '(0-K)@(cpus)'). Arguments after `--`
+ * are appended for experts.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "app.h"
+#include "engine.h"
+
+#define MAX_MADE_DIRS 32
+
+static void cap_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void cap_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("netcap capture: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "usage: netcap capture -r FILE -o DIR [options] [-- EAL args]\n"
+	    "\n"
+	    "Read a capture file (pcap or pcapng) and write one record file\n"
+	    "per record type, DIR/<Type>.ncap.lz4, then print a summary.\n"
+	    "\n"
+	    "  -r, --read FILE       capture file to read\n"
+	    "  -o, --out DIR         output directory (created if missing)\n"
+	    "  -w, --workers N       decoding workers, 1..%d (default: CPUs\n"
+	    "                        this process may use minus 1, at least "
+	    "1)\n"
+	    "      --include T,...   write only these record types\n"
+	    "      --exclude T,...   do not write these record types\n"
+	    "      --payload         fill Payload fields\n"
+	    "      --entropy         compute PayloadEntropy\n"
+	    "      --no-compress     write plain DIR/<Type>.ncap files\n"
+	    "  -q, --quiet           no progress line\n"
+	    "  -h, --help            this help\n"
+	    "\n"
+	    "Arguments after -- are appended to the DPDK EAL arguments.\n",
+	    NC_MAX_WORKERS);
+}
+
+static int usage_err(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static int usage_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("netcap capture: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (try 'netcap capture --help')\n", stderr);
+	return 2;
+}
+
+static void rec_names_list(char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned t = 0; t < NC_REC_MAX && off < len; t++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					t ? ", " : "", nc_rec_name(t));
+}
+
+static int parse_types(const char *flag, const char *list,
+		       struct nc_recset *set)
+{
+	char bad[64], names[2048];
+
+	if (nc_recset_parse(set, list, bad, sizeof(bad)) == 0)
+		return 0;
+	rec_names_list(names, sizeof(names));
+	fprintf(stderr,
+		"netcap capture: %s: unknown record type '%s' (valid: %s)\n",
+		flag, bad, names);
+	return -1;
+}
+
+static unsigned allowed_cpus(cpu_set_t *set)
+{
+	if (sched_getaffinity(0, sizeof(*set), set) != 0) {
+		CPU_ZERO(set);
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		for (long i = 0; i < n && i < CPU_SETSIZE; i++)
+			CPU_SET((int)i, set);
+	}
+	unsigned n = (unsigned)CPU_COUNT(set);
+	return n ? n : 1;
+}
+
+/* "0-3,6" from a cpu set. */
+static void cpu_list(const cpu_set_t *set, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i = 0;
+
+	buf[0] = '\0';
+	while (i < CPU_SETSIZE && off + 16 < len) {
+		if (!CPU_ISSET(i, set)) {
+			i++;
+			continue;
+		}
+		int j = i;
+		while (j + 1 < CPU_SETSIZE && CPU_ISSET(j + 1, set))
+			j++;
+		if (j > i)
+			off += (size_t)snprintf(buf + off, len - off, "%s%d-%d",
+						off ? "," : "", i, j);
+		else
+			off += (size_t)snprintf(buf + off, len - off, "%s%d",
+						off ? "," : "", i);
+		i = j + 1;
+	}
+	if (!buf[0])
+		snprintf(buf, len, "0");
+}
+
+/* mkdir -p; directories made are recorded so a failed run can remove them. */
+static int make_dirs(const char *path, char made[][PATH_MAX], unsigned *nmade)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1;; p++) {
+		bool last = *p == '\0';
+		if (*p != '/' && !last)
+			continue;
+		char save = *p;
+		*p = '\0';
+		if (stat(buf, &st) != 0) {
+			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+				return -1;
+			if (*nmade < MAX_MADE_DIRS)
+				memcpy(made[(*nmade)++], buf, strlen(buf) + 1);
+		} else if (!S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			return -1;
+		}
+		*p = save;
+		if (last)
+			break;
+	}
+	return 0;
+}
+
+static void remove_made_dirs(char made[][PATH_MAX], unsigned nmade)
+{
+	while (nmade)
+		rmdir(made[--nmade]);
+}
+
+/* Writability of dir by creating and removing a file (works for root too). */
+static int probe_dir(const char *dir)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/.netcap-probe-XXXXXX", dir) >=
+	    (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	unlink(path);
+	return 0;
+}
+
+struct eal_args {
+	int argc;
+	char *argv[64 + 16];
+	char mem[32];
+	char lcores[4200];
+};
+
+/*
+ * Sizes (counts of objects). The packet pool covers every ring full, every
+ * RX burst being filled, the per-lcore caches (which can hold 1.5x their
+ * size) and one frame of NC_MAX_FRAME in chained segments, with headroom.
+ */
+static unsigned mbuf_count(unsigned nw)
+{
+	unsigned per_lcore = NC_BURST * 2 + NC_MBUF_CACHE * 3 / 2;
+	unsigned n = nw * (NC_WORKER_RING + per_lcore) + per_lcore + 4096;
+	return rte_align32pow2(n) - 1;
+}
+
+static unsigned batch_count(unsigned nw)
+{
+	return nw * (NC_REC_MAX + 2) + 64;
+}
+
+/*
+ * EAL memory (-m, MiB): the pools plus half again (mempool object headers,
+ * padding and heap overhead; measured: 32 workers fail without it) plus
+ * 64 MiB for EAL itself. 1 worker: about 100 MiB; 64 workers: about 650.
+ */
+static unsigned eal_mem_mb(unsigned nw)
+{
+	uint64_t b =
+	    (uint64_t)mbuf_count(nw) *
+	    (sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE + 128);
+	b += (uint64_t)batch_count(nw) *
+	     (sizeof(struct nc_batch) + NC_BATCH_CAP + 128);
+	b += (uint64_t)nw * (NC_WORKER_RING * 8 + sizeof(struct nc_worker));
+	return (unsigned)(b >> 20) * 3 / 2 + 64;
+}
+
+static void build_eal_args(struct eal_args *a, const struct nc_capture_cfg *c)
+{
+	cpu_set_t set;
+	char cpus[4096];
+
+	allowed_cpus(&set);
+	cpu_list(&set, cpus, sizeof(cpus));
+	snprintf(a->mem, sizeof(a->mem), "%u", eal_mem_mb(c->workers));
+	snprintf(a->lcores, sizeof(a->lcores), "(0-%u)@(%s)", c->workers + 2,
+		 cpus);
+
+	a->argc = 0;
+	a->argv[a->argc++] = "netcap";
+	a->argv[a->argc++] = "--no-huge";
+	a->argv[a->argc++] = "-m";
+	a->argv[a->argc++] = a->mem;
+	a->argv[a->argc++] = "--no-pci";
+	a->argv[a->argc++] = "--no-shconf";
+	a->argv[a->argc++] = "--no-telemetry";
+	a->argv[a->argc++] = "--log-level=lib.eal:error";
+	a->argv[a->argc++] = "--lcores";
+	a->argv[a->argc++] = a->lcores;
+	for (int i = 0; i < c->eal_argc && i < 64; i++)
+		a->argv[a->argc++] = c->eal_argv[i];
+	a->argv[a->argc] = NULL;
+}
+
+/* Last non-empty line EAL logged to f, without its "EAL: " prefix. */
+static void last_log_line(FILE *f, char *out, size_t len)
+{
+	char line[512];
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	fflush(f);
+	rewind(f);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!line[0])
+			continue;
+		const char *s = line;
+		if (!strncmp(s, "EAL: ", 5))
+			s += 5;
+		snprintf(out, len, "%s", s);
+	}
+}
+
+static int64_t realtime_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Pools, rings and per-worker state; 0 or -1 with the message printed. */
+static int engine_setup(struct nc_engine *e)
+{
+	unsigned nw = e->nworkers;
+	unsigned ids[RTE_MAX_LCORE] = {0}, nids = 0, id;
+	static const struct rte_mbuf_dynfield meta_desc = {
+	    .name = "netcap_pkt_meta",
+	    .size = sizeof(struct nc_pkt_meta),
+	    .align = __alignof__(struct nc_pkt_meta),
+	};
+
+	RTE_LCORE_FOREACH_WORKER(id)
+	{
+		ids[nids++] = id;
+	}
+	if (nids < nw + 2) {
+		cap_err("EAL gave %u lcores besides the main one; %u workers "
+			"need %u (RX, workers, writer)",
+			nids, nw, nw + 2);
+		return -1;
+	}
+	e->lcore_rx = ids[0];
+	for (unsigned w = 0; w < nw; w++)
+		e->lcore_worker[w] = ids[1 + w];
+	e->lcore_writer = ids[1 + nw];
+
+	e->meta_off = rte_mbuf_dynfield_register(&meta_desc);
+	if (e->meta_off < 0) {
+		cap_err("cannot register the mbuf metadata field: %s",
+			rte_strerror(rte_errno));
+		return -1;
+	}
+	e->mbuf_pool =
+	    rte_pktmbuf_pool_create("nc_mbuf", mbuf_count(nw), NC_MBUF_CACHE, 0,
+				    RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	/* no per-lcore cache: a cached batch would be invisible to the
+	 * other workers and the pool sizing below would not hold */
+	e->batch_pool = rte_mempool_create(
+	    "nc_batch", batch_count(nw), sizeof(struct nc_batch) + NC_BATCH_CAP,
+	    0, 0, NULL, NULL, NULL, NULL, SOCKET_ID_ANY, 0);
+	e->writer_ring =
+	    rte_ring_create("nc_writer", rte_align32pow2(batch_count(nw) + 256),
+			    SOCKET_ID_ANY, RING_F_SC_DEQ);
+	e->workers = rte_zmalloc("nc_workers", sizeof(*e->workers) * nw,
+				 RTE_CACHE_LINE_SIZE);
+	if (!e->mbuf_pool || !e->batch_pool || !e->writer_ring || !e->workers) {
+		cap_err("cannot allocate packet and record pools: %s",
+			rte_strerror(rte_errno));
+		return -1;
+	}
+	for (unsigned w = 0; w < nw; w++) {
+		struct nc_worker *k = &e->workers[w];
+		char name[RTE_RING_NAMESIZE];
+
+		snprintf(name, sizeof(name), "nc_rx_%u", w);
+		k->eng = e;
+		k->id = w;
+		k->ring = rte_ring_create(name, NC_WORKER_RING, SOCKET_ID_ANY,
+					  RING_F_SP_ENQ | RING_F_SC_DEQ);
+		k->linbuf = malloc(NC_MAX_FRAME);
+		if (!k->ring || !k->linbuf) {
+			cap_err("cannot allocate worker %u: %s", w,
+				rte_strerror(rte_errno));
+			return -1;
+		}
+		nc_worker_setup(k);
+	}
+	e->rx.eng = e;
+	e->wr.eng = e;
+	return 0;
+}
+
+static void engine_teardown(struct nc_engine *e)
+{
+	if (e->workers) {
+		for (unsigned w = 0; w < e->nworkers; w++) {
+			rte_ring_free(e->workers[w].ring);
+			free(e->workers[w].linbuf);
+		}
+		rte_free(e->workers);
+	}
+	rte_ring_free(e->writer_ring);
+	rte_mempool_free(e->batch_pool);
+	rte_mempool_free(e->mbuf_pool);
+}
+
+static unsigned default_workers(void)
+{
+	cpu_set_t set;
+	unsigned n = allowed_cpus(&set);
+	n = n > 1 ? n - 1 : 1;
+	return n > NC_MAX_WORKERS ? NC_MAX_WORKERS : n;
+}
+
+enum {
+	OPT_INCLUDE = 256,
+	OPT_EXCLUDE,
+	OPT_PAYLOAD,
+	OPT_ENTROPY,
+	OPT_NO_COMPRESS
+};
+
+static const struct option long_opts[] = {
+    {"read", required_argument, NULL, 'r'},
+    {"out", required_argument, NULL, 'o'},
+    {"workers", required_argument, NULL, 'w'},
+    {"include", required_argument, NULL, OPT_INCLUDE},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"payload", no_argument, NULL, OPT_PAYLOAD},
+    {"entropy", no_argument, NULL, OPT_ENTROPY},
+    {"no-compress", no_argument, NULL, OPT_NO_COMPRESS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Flags into cfg; 0, 2 on a usage error, or -1 for --help. */
+static int parse_flags(int argc, char **argv, struct nc_capture_cfg *cfg)
+{
+	const char *include = NULL, *exclude = NULL;
+	int nargs = argc, c;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			nargs = i;
+			cfg->eal_argc = argc - i - 1;
+			cfg->eal_argv = argv + i + 1;
+			break;
+		}
+	}
+	if (cfg->eal_argc > 64)
+		return usage_err(
+		    "too many EAL arguments after -- (at most 64)");
+
+	optind = 0; /* full reset of GNU getopt */
+	opterr = 0;
+	while ((c = getopt_long(nargs, argv, ":r:o:w:qh", long_opts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'r':
+			cfg->input = optarg;
+			break;
+		case 'o':
+			cfg->outdir = optarg;
+			break;
+		case 'w': {
+			char *end;
+			errno = 0;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end ||
+			    optarg[0] == '-' || n < 1 || n > NC_MAX_WORKERS)
+				return usage_err("--workers: '%s' is not a "
+						 "number from 1 to %d",
+						 optarg, NC_MAX_WORKERS);
+			cfg->workers = (unsigned)n;
+			break;
+		}
+		case OPT_INCLUDE:
+			include = optarg;
+			break;
+		case OPT_EXCLUDE:
+			exclude = optarg;
+			break;
+		case OPT_PAYLOAD:
+			cfg->payload = true;
+			break;
+		case OPT_ENTROPY:
+			cfg->entropy = true;
+			break;
+		case OPT_NO_COMPRESS:
+			cfg->compress = false;
+			break;
+		case 'q':
+			cfg->quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		case ':':
+			return usage_err("option '%s' needs a value",
+					 argv[optind - 1]);
+		default:
+			if (optopt)
+				return usage_err("unknown option '-%c'",
+						 optopt);
+			return usage_err("unknown option '%s'",
+					 argv[optind - 1]);
+		}
+	}
+	if (optind < nargs)
+		return usage_err("unexpected argument '%s'", argv[optind]);
+	if (!cfg->input)
+		return usage_err("missing -r FILE (the capture to read)");
+	if (!cfg->outdir)
+		return usage_err("missing -o DIR (where record files go)");
+
+	if (include) {
+		memset(&cfg->want, 0, sizeof(cfg->want));
+		if (parse_types("--include", include, &cfg->want))
+			return 2;
+	} else {
+		for (unsigned t = 0; t < NC_REC_MAX; t++)
+			cfg->want.on[t] = true;
+	}
+	if (exclude) {
+		struct nc_recset ex = {0};
+		if (parse_types("--exclude", exclude, &ex))
+			return 2;
+		for (unsigned t = 0; t < NC_REC_MAX; t++)
+			if (ex.on[t])
+				cfg->want.on[t] = false;
+	}
+	return 0;
+}
+
+int nc_cmd_capture(int argc, char **argv)
+{
+	struct nc_capture_cfg cfg = {.compress = true};
+	static char made[MAX_MADE_DIRS][PATH_MAX];
+	unsigned nmade = 0;
+	struct nc_engine *e;
+	struct eal_args *ea;
+	char err[PCAP_ERRBUF_SIZE + PATH_MAX];
+	int rc;
+
+	cfg.workers = default_workers();
+	rc = parse_flags(argc, argv, &cfg);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+
+	e = calloc(1, sizeof(*e));
+	ea = calloc(1, sizeof(*ea));
+	if (!e || !ea) {
+		cap_err("out of memory");
+		free(e);
+		free(ea);
+		return 1;
+	}
+	e->cfg = &cfg;
+	e->nworkers = cfg.workers;
+	e->dec_cfg.want = cfg.want;
+	e->dec_cfg.payload = cfg.payload;
+	e->dec_cfg.entropy = cfg.entropy;
+
+	rc = 1;
+	if (nc_source_open(&e->src, cfg.input, err, sizeof(err)) != 0) {
+		cap_err("%s", err);
+		goto out_free;
+	}
+	if (make_dirs(cfg.outdir, made, &nmade) != 0 ||
+	    probe_dir(cfg.outdir) != 0) {
+		cap_err("%s: cannot write there: %s", cfg.outdir,
+			strerror(errno));
+		goto out_dirs;
+	}
+
+	build_eal_args(ea, &cfg);
+	FILE *log = tmpfile();
+	if (log)
+		rte_openlog_stream(log);
+	if (rte_eal_init(ea->argc, ea->argv) < 0) {
+		char line[512];
+		last_log_line(log, line, sizeof(line));
+		rte_openlog_stream(stderr);
+		cap_err("DPDK EAL init failed: %s",
+			line[0] ? line : rte_strerror(rte_errno));
+		if (log)
+			fclose(log);
+		goto out_dirs;
+	}
+	rte_openlog_stream(stderr);
+	if (log)
+		fclose(log);
+
+	if (engine_setup(e) != 0) {
+		engine_teardown(e);
+		rte_eal_cleanup();
+		goto out_dirs;
+	}
+	e->created = realtime_ns();
+	rc = nc_control_run(e);
+	if (rc != 0 && e->wr.nfiles == 0)
+		remove_made_dirs(made, nmade);
+	engine_teardown(e);
+	rte_eal_cleanup();
+	nc_source_close(&e->src);
+	free(e);
+	free(ea);
+	return rc;
+
+out_dirs:
+	remove_made_dirs(made, nmade);
+	nc_source_close(&e->src);
+out_free:
+	free(e);
+	free(ea);
+	return rc;
+}

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * control.c: the main lcore while a capture runs.
+ *
+ * Launches writer, workers and RX on their lcores, wakes every 5 ms to
+ * watch them and, when stderr is a terminal and --quiet is off, redraws a
+ * progress line once a second. SIGINT/SIGTERM set the stop flag: RX stops
+ * reading, workers drain their rings and flush, the writer closes every
+ * file, exactly as at the end of the input. At the end the summary goes to
+ * stdout.
+ *
+ * Summary format (stable; tests parse it). One "key value" pair per line,
+ * key and value separated by spaces, keys never contain spaces:
+ *
+ *   input <path>
+ *   link_type <pcap name> (<DLT number>)
+ *   workers <N>
+ *   packets <n>
+ *   bytes <n>                          wire bytes
+ *   elapsed_s <seconds, 3 decimals>
+ *   packets_per_s <n>
+ *   records.<Type> <n>                 one per type with n > 0, rec_types.def
+ * order records.total <n> events.<dotted.name> <n> anomaly|info   one per event
+ * with n > 0 worker.packets.<w> <n>             one per worker
+ *   rx.ring_full_waits.<w> <n>         one per worker
+ *   rx.mbuf_pool_waits <n>
+ *   rx.chained_packets <n>
+ *   rx.clipped_packets <n>
+ *   worker.linearized_packets <n>
+ *   worker.batch_pool_empty_waits <n>
+ *   worker.writer_ring_full_waits <n>
+ *   worker.oversize_records <n>
+ *   worker.dropped_records <n>
+ *   worker.cycles_per_packet <n>       TSC cycles per packet in the worker loop
+ *                                      (decode, pack, free), all workers
+ *   writer.batches <n>
+ *   writer.files <n>
+ *   writer.bytes <n>                   compressed bytes, before the frame end
+ * marks input.truncated 0|1 interrupted 0|1
+ *
+ * Wait counters count occasions (a ring found full, a pool found empty),
+ * not spins.
+ */
+#include <inttypes.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include "engine.h"
+
+static struct nc_engine *sig_eng;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (sig_eng) {
+		sig_eng->signalled = 1;
+		__atomic_store_n(&sig_eng->stop, 1, __ATOMIC_RELEASE);
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void human_bytes(char *buf, size_t len, double b)
+{
+	const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	unsigned i = 0;
+	while (b >= 1024 && i < 4) {
+		b /= 1024;
+		i++;
+	}
+	snprintf(buf, len, "%.1f %s", b, u[i]);
+}
+
+static void draw_progress(struct nc_engine *e, double elapsed,
+			  uint64_t *last_pkts, double *last_t)
+{
+	uint64_t pkts = __atomic_load_n(&e->rx.packets, __ATOMIC_RELAXED);
+	uint64_t bytes = __atomic_load_n(&e->rx.bytes, __ATOMIC_RELAXED);
+	int64_t pos = __atomic_load_n(&e->rx.file_pos, __ATOMIC_RELAXED);
+	double pct =
+	    e->src.size > 0 ? 100.0 * (double)pos / (double)e->src.size : 0.0;
+	double dt = elapsed - *last_t;
+	double rate = dt > 0 ? (double)(pkts - *last_pkts) / dt : 0;
+	char hb[32], eta[32] = "?";
+
+	if (pct > 100)
+		pct = 100;
+	if (pct > 0.1) {
+		double left = elapsed * (100.0 - pct) / pct;
+		snprintf(eta, sizeof(eta), "%.0fs", left);
+	}
+	human_bytes(hb, sizeof(hb), (double)bytes);
+	fprintf(stderr,
+		"\r\033[K%" PRIu64
+		" packets  %s  %5.1f%%  %.0f packets/s  %s left",
+		pkts, hb, pct, rate, eta);
+	fflush(stderr);
+	*last_pkts = pkts;
+	*last_t = elapsed;
+}
+
+static void print_summary(struct nc_engine *e, double elapsed)
+{
+	uint64_t records[NC_REC_MAX] = {0}, events[NC_EV_MAX] = {0};
+	uint64_t lin = 0, bwait = 0, rwait = 0, over = 0, drop = 0, total = 0;
+	uint64_t busy = 0, wpkts = 0;
+	FILE *o = stdout;
+
+	for (unsigned w = 0; w < e->nworkers; w++) {
+		const struct nc_worker *k = &e->workers[w];
+		for (unsigned t = 0; t < NC_REC_MAX; t++)
+			records[t] += k->dec.records[t];
+		for (unsigned v = 0; v < NC_EV_MAX; v++)
+			events[v] += k->dec.events[v];
+		lin += k->linearized;
+		bwait += k->batch_pool_waits;
+		rwait += k->writer_ring_waits;
+		over += k->oversize_records;
+		drop += k->dropped_records;
+		busy += k->busy_cycles;
+		wpkts += k->packets;
+	}
+
+	fprintf(o, "%-36s %s\n", "input", e->cfg->input);
+	fprintf(o, "%-36s %s (%d)\n", "link_type", nc_source_link_name(&e->src),
+		e->src.dlt);
+	fprintf(o, "%-36s %u\n", "workers", e->nworkers);
+	fprintf(o, "%-36s %" PRIu64 "\n", "packets", e->rx.packets);
+	fprintf(o, "%-36s %" PRIu64 "\n", "bytes", e->rx.bytes);
+	fprintf(o, "%-36s %.3f\n", "elapsed_s", elapsed);
+	fprintf(o, "%-36s %.0f\n", "packets_per_s",
+		elapsed > 0 ? (double)e->rx.packets / elapsed : 0.0);
+	for (unsigned t = 0; t < NC_REC_MAX; t++) {
+		total += records[t];
+		if (records[t])
+			fprintf(o, "records.%-28s %" PRIu64 "\n",
+				nc_rec_name(t), records[t]);
+	}
+	fprintf(o, "%-36s %" PRIu64 "\n", "records.total", total);
+	for (unsigned v = 0; v < NC_EV_MAX; v++)
+		if (events[v])
+			fprintf(o, "events.%-29s %" PRIu64 " %s\n",
+				nc_event_name(v), events[v],
+				nc_event_is_anomaly(v) ? "anomaly" : "info");
+	for (unsigned w = 0; w < e->nworkers; w++)
+		fprintf(o, "worker.packets.%-21u %" PRIu64 "\n", w,
+			e->workers[w].packets);
+	for (unsigned w = 0; w < e->nworkers; w++)
+		fprintf(o, "rx.ring_full_waits.%-17u %" PRIu64 "\n", w,
+			e->rx.ring_full_waits[w]);
+	fprintf(o, "%-36s %" PRIu64 "\n", "rx.mbuf_pool_waits",
+		e->rx.mbuf_pool_waits);
+	fprintf(o, "%-36s %" PRIu64 "\n", "rx.chained_packets", e->rx.chained);
+	fprintf(o, "%-36s %" PRIu64 "\n", "rx.clipped_packets", e->rx.clipped);
+	fprintf(o, "%-36s %" PRIu64 "\n", "worker.linearized_packets", lin);
+	fprintf(o, "%-36s %" PRIu64 "\n", "worker.batch_pool_empty_waits",
+		bwait);
+	fprintf(o, "%-36s %" PRIu64 "\n", "worker.writer_ring_full_waits",
+		rwait);
+	fprintf(o, "%-36s %" PRIu64 "\n", "worker.oversize_records", over);
+	fprintf(o, "%-36s %" PRIu64 "\n", "worker.dropped_records", drop);
+	fprintf(o, "%-36s %.0f\n", "worker.cycles_per_packet",
+		wpkts ? (double)busy / (double)wpkts : 0.0);
+	fprintf(o, "%-36s %" PRIu64 "\n", "writer.batches", e->wr.batches);
+	fprintf(o, "%-36s %u\n", "writer.files", e->wr.nfiles);
+	fprintf(o, "%-36s %" PRIu64 "\n", "writer.bytes", e->wr.file_bytes);
+	fprintf(o, "%-36s %d\n", "input.truncated", e->rx.truncated ? 1 : 0);
+	fprintf(o, "%-36s %d\n", "interrupted", e->signalled ? 1 : 0);
+	fflush(o);
+}
+
+int nc_control_run(struct nc_engine *e)
+{
+	struct sigaction sa, old_int, old_term;
+	bool progress = !e->cfg->quiet && isatty(STDERR_FILENO);
+	uint64_t last_pkts = 0;
+	double last_t = 0, last_draw = 0;
+	int status = 0;
+
+	sig_eng = e;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	double t0 = now_s();
+	/* consumers first, so nothing waits on an unlaunched lcore */
+	rte_eal_remote_launch(nc_writer_main, e, e->lcore_writer);
+	for (unsigned w = 0; w < e->nworkers; w++)
+		rte_eal_remote_launch(nc_worker_main, &e->workers[w],
+				      e->lcore_worker[w]);
+	rte_eal_remote_launch(nc_rx_main, e, e->lcore_rx);
+
+	while (!nc_load(&e->writer_done)) {
+		struct timespec ts = {0, 5 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		double el = now_s() - t0;
+		if (progress && el - last_draw >= 1.0) {
+			draw_progress(e, el, &last_pkts, &last_t);
+			last_draw = el;
+		}
+	}
+	rte_eal_mp_wait_lcore();
+	double elapsed = now_s() - t0;
+	if (progress && last_draw > 0)
+		fputs("\r\033[K", stderr);
+
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sig_eng = NULL;
+
+	print_summary(e, elapsed);
+
+	if (e->wr.failed) {
+		fprintf(stderr, "netcap capture: write failed: %s\n",
+			e->wr.errmsg);
+		status = 1;
+	} else if (e->rx.failed) {
+		fprintf(stderr, "netcap capture: %s: %s\n", e->cfg->input,
+			e->rx.errmsg);
+		status = 1;
+	} else if (e->rx.truncated) {
+		fprintf(stderr,
+			"netcap capture: warning: %s is cut short inside its "
+			"last packet; the %" PRIu64
+			" complete packets before it were processed\n",
+			e->cfg->input, e->rx.packets);
+	}
+	return status;
+}

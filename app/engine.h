@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * engine.h: the capture engine's shared structs, one per lcore role.
+ *
+ *   source_pcap.c  capture file reader (libpcap)
+ *   rx.c           RX lcore: file -> mbufs, symmetric hash, one SPSC ring
+ *                  per worker
+ *   worker.c       worker lcores: decode, pack records into per-type batches
+ *   writer.c       writer lcore: batches -> <Type>.ncap.lz4 files
+ *   control.c      main lcore: launch, progress line, signals, summary
+ *   capture.c      flags, validation, EAL arguments, setup and teardown
+ *
+ * Ownership: each role writes only its own struct; the main lcore reads
+ * the few progress counters (rx packets, bytes, file position) with relaxed
+ * atomic loads while running, everything else after rte_eal_mp_wait_lcore().
+ * Configuration (struct nc_capture_cfg, struct nc_dec_cfg) is read-only once
+ * the roles are launched.
+ */
+#ifndef NC_ENGINE_H
+#define NC_ENGINE_H
+
+#include <limits.h>
+#include <pcap/pcap.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_common.h>
+#include <rte_pause.h>
+
+#include "decode.h"
+#include "ncfile.h"
+#include "rec.h"
+
+#define NC_BURST       32	   /* packets per ring burst */
+#define NC_WORKER_RING 1024	   /* packets per worker ring */
+#define NC_MBUF_CACHE  128	   /* mempool per-lcore cache */
+#define NC_BATCH_CAP   (64 * 1024) /* bytes of records per batch */
+#define NC_MAX_WORKERS 64
+#define NC_MAX_FRAME   262144 /* longest frame kept (libpcap's max) */
+
+/* Per-mbuf metadata, in a registered dynfield. */
+struct nc_pkt_meta {
+	int64_t ts;	  /* ns since the epoch, from the capture */
+	uint32_t wirelen; /* length on the wire */
+	int32_t link;	  /* LINKTYPE_ value */
+};
+
+/*
+ * A batch of delimited records of one type. From the fixed batch mempool,
+ * or (heap = 1) malloc'd for a single record larger than NC_BATCH_CAP.
+ */
+struct nc_batch {
+	uint32_t type; /* enum nc_rec */
+	uint32_t len;  /* bytes used in data */
+	uint32_t cap;  /* bytes available in data */
+	uint32_t heap;
+	uint8_t data[];
+};
+
+/* Validated flags of `netcap capture`. */
+struct nc_capture_cfg {
+	const char *input;
+	const char *outdir;
+	unsigned workers;
+	struct nc_recset want;
+	bool payload;
+	bool entropy;
+	bool compress;
+	bool quiet;
+	int eal_argc; /* user EAL args (after --) */
+	char **eal_argv;
+};
+
+/* The capture file. */
+struct nc_source {
+	pcap_t *pcap;
+	FILE *file;
+	int64_t size; /* bytes, 0 when unknown */
+	int dlt;      /* pcap_datalink() */
+	int link;     /* LINKTYPE_ value handed to the decoders */
+	char errbuf[PCAP_ERRBUF_SIZE];
+};
+
+enum nc_src_rc {
+	NC_SRC_PKT = 1,
+	NC_SRC_EOF = 0,
+	NC_SRC_TRUNC = -1,
+	NC_SRC_ERR = -2
+};
+
+int nc_source_open(struct nc_source *s, const char *path, char *err,
+		   size_t errlen);
+/* Next packet: NC_SRC_PKT with *data, *caplen, *wirelen, *ts set. */
+int nc_source_next(struct nc_source *s, const uint8_t **data, uint32_t *caplen,
+		   uint32_t *wirelen, int64_t *ts);
+/* Bytes of the file consumed so far. */
+int64_t nc_source_pos(const struct nc_source *s);
+const char *nc_source_error(struct nc_source *s);
+const char *nc_source_link_name(const struct nc_source *s);
+void nc_source_close(struct nc_source *s);
+
+struct nc_engine;
+
+struct nc_rx {
+	struct nc_engine *eng;
+	/* progress, read by the main lcore while running */
+	uint64_t packets;
+	uint64_t bytes;
+	int64_t file_pos;
+	/* final state */
+	uint64_t mbuf_pool_waits;
+	uint64_t clipped; /* frames longer than NC_MAX_FRAME, cut */
+	uint64_t chained; /* frames spread over several mbufs */
+	uint64_t ring_full_waits[NC_MAX_WORKERS];
+	bool truncated;
+	bool failed;
+	char errmsg[PCAP_ERRBUF_SIZE + 64];
+} __rte_cache_aligned;
+
+struct nc_worker {
+	struct nc_engine *eng;
+	unsigned id;
+	struct rte_ring *ring;
+	uint8_t *linbuf; /* NC_MAX_FRAME bytes for chained mbufs */
+	struct nc_batch *cur[NC_REC_MAX];
+	struct nc_dec dec;
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t linearized;
+	uint64_t batch_pool_waits;
+	uint64_t writer_ring_waits;
+	uint64_t oversize_records;
+	uint64_t dropped_records; /* could not be packed at all */
+	uint64_t busy_cycles;	  /* TSC cycles spent on non-empty bursts */
+} __rte_cache_aligned;
+
+struct nc_wr {
+	struct nc_engine *eng;
+	struct nc_writer *files[NC_REC_MAX];
+	uint64_t batches;
+	uint64_t record_bytes;
+	uint64_t file_bytes;
+	unsigned nfiles;
+	bool failed;
+	char errmsg[PATH_MAX + 256];
+} __rte_cache_aligned;
+
+struct nc_engine {
+	const struct nc_capture_cfg *cfg;
+	struct nc_dec_cfg dec_cfg;
+	struct nc_source src;
+	int64_t created; /* ns since the epoch */
+
+	struct rte_mempool *mbuf_pool;
+	struct rte_mempool *batch_pool;
+	struct rte_ring *writer_ring;
+	int meta_off; /* dynfield offset of struct nc_pkt_meta */
+
+	unsigned nworkers;
+	unsigned lcore_rx;
+	unsigned lcore_writer;
+	unsigned lcore_worker[NC_MAX_WORKERS];
+
+	struct nc_rx rx;
+	struct nc_wr wr;
+	struct nc_worker *workers; /* nworkers, cache aligned */
+
+	/* control flags (atomic) */
+	int stop;	  /* stop reading input (signal, write error) */
+	int rx_done;	  /* RX has enqueued its last packet */
+	int workers_done; /* workers that have flushed their last batch */
+	int writer_done;
+	volatile int signalled;
+};
+
+/* Bind a worker's decoder to its batches (w->eng set). */
+void nc_worker_setup(struct nc_worker *w);
+
+int nc_rx_main(void *arg);     /* struct nc_engine */
+int nc_worker_main(void *arg); /* struct nc_worker */
+int nc_writer_main(void *arg); /* struct nc_engine */
+
+/* Run the roles to completion on the main lcore; returns the exit status. */
+int nc_control_run(struct nc_engine *eng);
+
+/* Return a batch to its pool (or free a heap batch). */
+void nc_batch_put(struct nc_engine *eng, struct nc_batch *b);
+
+/*
+ * One step of a wait loop (ring full, pool empty, nothing to do). Lcores
+ * may share CPUs (--lcores '(0-K)@(0-C)'), so every 64th step yields the CPU
+ * to the lcore being waited for. Never called on the per-packet path.
+ */
+static inline void nc_backoff(unsigned *spins)
+{
+	rte_pause();
+	if ((++*spins & 63) == 0)
+		sched_yield();
+}
+
+static inline int nc_load(const int *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline void nc_store(int *p, int v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+#endif /* NC_ENGINE_H */

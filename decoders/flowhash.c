@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * flowhash.c: symmetric flow hash over the outermost IP address pair.
+ *
+ * A small peek, not a decoder: no events, no records. It walks the link
+ * header, VLAN tags, MPLS labels (RFC 3032: the IP version nibble follows
+ * the bottom-of-stack label) and a PPPoE session header (RFC 2516, PPP
+ * protocol 0x0021 IPv4 / 0x0057 IPv6), then hashes the IPv4 (RFC 791,
+ * addresses at offsets 12 and 16) or IPv6 (RFC 8200, offsets 8 and 24)
+ * addresses. Each address is hashed on its own and the two hashes are
+ * added, so the result does not depend on direction.
+ */
+#include "flowhash.h"
+
+#include "cursor.h"
+#include "decode.h"
+
+#define MAX_MPLS_LABELS 8
+
+/* murmur3's 32-bit finalizer: every input bit affects every output bit */
+static inline uint32_t fmix32(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+/* Hash n bytes (n <= 16) of an address. */
+static uint32_t addr_hash(const uint8_t *a, unsigned n)
+{
+	uint32_t h = 0x9e3779b9u ^ n;
+	unsigned i = 0;
+
+	for (; i + 4 <= n; i += 4)
+		h = fmix32(h ^
+			   ((uint32_t)a[i] << 24 | (uint32_t)a[i + 1] << 16 |
+			    (uint32_t)a[i + 2] << 8 | a[i + 3]));
+	for (; i < n; i++)
+		h = fmix32(h ^ a[i]);
+	return h;
+}
+
+static uint32_t pair_hash(const uint8_t *a, const uint8_t *b, unsigned n)
+{
+	return fmix32(addr_hash(a, n) + addr_hash(b, n));
+}
+
+/* IP header at c (version from the first nibble). */
+static uint32_t ip_hash(struct cur c)
+{
+	uint8_t v = cur_peek_u8(&c, 0) >> 4;
+	const uint8_t *h;
+
+	if (v == 4) {
+		h = cur_bytes(&c, 20);
+		return h ? pair_hash(h + 12, h + 16, 4) : 0;
+	}
+	if (v == 6) {
+		h = cur_bytes(&c, 40);
+		return h ? pair_hash(h + 8, h + 24, 16) : 0;
+	}
+	return 0;
+}
+
+/* Payload of ethertype type at c. */
+static uint32_t ethertype_hash(uint16_t type, struct cur c)
+{
+	unsigned depth = 0;
+
+	while ((type == 0x8100 || type == 0x88a8 || type == 0x9100) &&
+	       depth++ < NC_MAX_VLAN_DEPTH) {
+		cur_skip(&c, 2); /* TCI */
+		type = cur_be16(&c);
+	}
+	if (c.err)
+		return 0;
+
+	switch (type) {
+	case 0x0800:
+	case 0x86dd:
+		return ip_hash(c);
+	case 0x8847: /* MPLS unicast */
+	case 0x8848: /* MPLS multicast */
+		for (unsigned i = 0; i < MAX_MPLS_LABELS; i++) {
+			uint32_t label = cur_be32(&c);
+			if (c.err)
+				return 0;
+			if (label & 0x100) /* bottom of stack */
+				return ip_hash(c);
+		}
+		return 0;
+	case 0x8864: { /* PPPoE session */
+		cur_skip(&c, 6);
+		uint16_t proto = cur_be16(&c);
+		if (c.err)
+			return 0;
+		return (proto == 0x0021 || proto == 0x0057) ? ip_hash(c) : 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+uint32_t nc_flow_hash(int link, const uint8_t *p, uint32_t len)
+{
+	struct cur c = cur_make(p, len);
+	uint32_t h;
+
+	switch (link) {
+	case NC_LINK_ETHERNET: {
+		const uint8_t *dst = cur_bytes(&c, 6);
+		const uint8_t *src = cur_bytes(&c, 6);
+		uint16_t type = cur_be16(&c);
+		if (c.err)
+			return 0;
+		h = ethertype_hash(type, c);
+		return h ? h : pair_hash(src, dst, 6);
+	}
+	case NC_LINK_LINUX_SLL:
+		cur_skip(&c, 14);
+		return ethertype_hash(cur_be16(&c), c);
+	case NC_LINK_LINUX_SLL2: {
+		uint16_t type = cur_be16(&c);
+		cur_skip(&c, 18);
+		return ethertype_hash(type, c);
+	}
+	case NC_LINK_NULL:
+	case NC_LINK_LOOP:
+		cur_skip(&c, 4);
+		return c.err ? 0 : ip_hash(c);
+	case NC_LINK_RAW:
+	case 12:
+	case 14:
+	case NC_LINK_IPV4:
+	case NC_LINK_IPV6:
+		return ip_hash(c);
+	default:
+		return 0;
+	}
+}
