@@ -57,12 +57,17 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: netcap capture -r FILE -o DIR [options] [-- EAL args]\n"
+	    "usage: netcap capture -r FILE|-i PORT -o DIR [options] [-- EAL args]\n"
 	    "\n"
-	    "Read a capture file (pcap or pcapng) and write one record file\n"
-	    "per record type, DIR/<Type>.ncap.lz4, then print a summary.\n"
+	    "Read a capture file (pcap or pcapng) or a DPDK port and write one\n"
+	    "record file per record type, DIR/<Type>.ncap.lz4, then print a\n"
+	    "summary.\n"
 	    "\n"
 	    "  -r, --read FILE       capture file to read\n"
+	    "  -i, --interface PORT  DPDK vdev to read, e.g.\n"
+	    "                        net_pcap0,rx_pcap=F.pcap,infinite_rx=1\n"
+	    "      --duration SEC    stop after SEC seconds\n"
+	    "      --bare            benchmark baseline: receive and free only\n"
 	    "  -o, --out DIR         output directory (created if missing)\n"
 	    "  -w, --workers N       decoding workers, 1..%d (default: CPUs\n"
 	    "                        this process may use minus 1, at least "
@@ -226,10 +231,21 @@ struct eal_args {
  * RX burst being filled, the per-lcore caches (which can hold 1.5x their
  * size) and one frame of NC_MAX_FRAME in chained segments, with headroom.
  */
-static unsigned mbuf_count(unsigned nw)
+#define NC_PORT_EXTRA_MBUFS 32768
+
+/*
+ * A port (-i) also needs its RX descriptors filled, and net_pcap's
+ * infinite_rx replay holds the whole replayed file in mbufs:
+ * NC_PORT_EXTRA_MBUFS covers both for replay files up to about 30000
+ * packets (the benchmark's). Pool sizing from the configuration and the
+ * port's descriptors comes with the live-appliance work.
+ */
+static unsigned mbuf_count(unsigned nw, bool port)
 {
 	unsigned per_lcore = NC_BURST * 2 + NC_MBUF_CACHE * 3 / 2;
 	unsigned n = nw * (NC_WORKER_RING + per_lcore) + per_lcore + 4096;
+	if (port)
+		n += NC_PORT_EXTRA_MBUFS;
 	return rte_align32pow2(n) - 1;
 }
 
@@ -243,10 +259,10 @@ static unsigned batch_count(unsigned nw)
  * padding and heap overhead; measured: 32 workers fail without it) plus
  * 64 MiB for EAL itself. 1 worker: about 100 MiB; 64 workers: about 650.
  */
-static unsigned eal_mem_mb(unsigned nw)
+static unsigned eal_mem_mb(unsigned nw, bool port)
 {
 	uint64_t b =
-	    (uint64_t)mbuf_count(nw) *
+	    (uint64_t)mbuf_count(nw, port) *
 	    (sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE + 128);
 	b += (uint64_t)batch_count(nw) *
 	     (sizeof(struct nc_batch) + NC_BATCH_CAP + 128);
@@ -261,7 +277,7 @@ static void build_eal_args(struct eal_args *a, const struct nc_capture_cfg *c)
 
 	allowed_cpus(&set);
 	cpu_list(&set, cpus, sizeof(cpus));
-	snprintf(a->mem, sizeof(a->mem), "%u", eal_mem_mb(c->workers));
+	snprintf(a->mem, sizeof(a->mem), "%u", eal_mem_mb(c->workers, c->iface != NULL));
 	snprintf(a->lcores, sizeof(a->lcores), "(0-%u)@(%s)", c->workers + 2,
 		 cpus);
 
@@ -276,6 +292,10 @@ static void build_eal_args(struct eal_args *a, const struct nc_capture_cfg *c)
 	a->argv[a->argc++] = "--log-level=lib.eal:error";
 	a->argv[a->argc++] = "--lcores";
 	a->argv[a->argc++] = a->lcores;
+	if (c->iface) {
+		a->argv[a->argc++] = "--vdev";
+		a->argv[a->argc++] = (char *)c->iface;
+	}
 	for (int i = 0; i < c->eal_argc && i < 64; i++)
 		a->argv[a->argc++] = c->eal_argv[i];
 	a->argv[a->argc] = NULL;
@@ -342,7 +362,7 @@ static int engine_setup(struct nc_engine *e)
 		return -1;
 	}
 	e->mbuf_pool =
-	    rte_pktmbuf_pool_create("nc_mbuf", mbuf_count(nw), NC_MBUF_CACHE, 0,
+	    rte_pktmbuf_pool_create("nc_mbuf", mbuf_count(nw, e->cfg->iface != NULL), NC_MBUF_CACHE, 0,
 				    RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	/* no per-lcore cache: a cached batch would be invisible to the
 	 * other workers and the pool sizing below would not hold */
@@ -408,11 +428,16 @@ enum {
 	OPT_EXCLUDE,
 	OPT_PAYLOAD,
 	OPT_ENTROPY,
-	OPT_NO_COMPRESS
+	OPT_NO_COMPRESS,
+	OPT_DURATION,
+	OPT_BARE
 };
 
 static const struct option long_opts[] = {
     {"read", required_argument, NULL, 'r'},
+    {"interface", required_argument, NULL, 'i'},
+    {"duration", required_argument, NULL, OPT_DURATION},
+    {"bare", no_argument, NULL, OPT_BARE},
     {"out", required_argument, NULL, 'o'},
     {"workers", required_argument, NULL, 'w'},
     {"include", required_argument, NULL, OPT_INCLUDE},
@@ -445,14 +470,31 @@ static int parse_flags(int argc, char **argv, struct nc_capture_cfg *cfg)
 
 	optind = 0; /* full reset of GNU getopt */
 	opterr = 0;
-	while ((c = getopt_long(nargs, argv, ":r:o:w:qh", long_opts, NULL)) !=
+	while ((c = getopt_long(nargs, argv, ":r:i:o:w:qh", long_opts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'r':
 			cfg->input = optarg;
 			break;
+		case 'i':
+			cfg->iface = optarg;
+			break;
 		case 'o':
 			cfg->outdir = optarg;
+			break;
+		case OPT_DURATION: {
+			char *end;
+			errno = 0;
+			double d = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(d > 0))
+				return usage_err("--duration: '%s' is not a "
+						 "positive number of seconds",
+						 optarg);
+			cfg->duration = d;
+			break;
+		}
+		case OPT_BARE:
+			cfg->bare = true;
 			break;
 		case 'w': {
 			char *end;
@@ -500,8 +542,12 @@ static int parse_flags(int argc, char **argv, struct nc_capture_cfg *cfg)
 	}
 	if (optind < nargs)
 		return usage_err("unexpected argument '%s'", argv[optind]);
-	if (!cfg->input)
-		return usage_err("missing -r FILE (the capture to read)");
+	if (!cfg->input && !cfg->iface)
+		return usage_err("missing -r FILE or -i PORT (what to read)");
+	if (cfg->input && cfg->iface)
+		return usage_err("-r and -i exclude each other");
+	if (cfg->bare && !cfg->iface)
+		return usage_err("--bare needs -i PORT");
 	if (!cfg->outdir)
 		return usage_err("missing -o DIR (where record files go)");
 
@@ -554,9 +600,14 @@ int nc_cmd_capture(int argc, char **argv)
 	e->dec_cfg.entropy = cfg.entropy;
 
 	rc = 1;
-	if (nc_source_open(&e->src, cfg.input, err, sizeof(err)) != 0) {
-		cap_err("%s", err);
-		goto out_free;
+	if (cfg.input) {
+		if (nc_source_open(&e->src, cfg.input, err, sizeof(err)) != 0) {
+			cap_err("%s", err);
+			goto out_free;
+		}
+	} else {
+		e->src.dlt = DLT_EN10MB;
+		e->src.link = NC_LINK_ETHERNET;
 	}
 	if (make_dirs(cfg.outdir, made, &nmade) != 0 ||
 	    probe_dir(cfg.outdir) != 0) {
@@ -583,15 +634,17 @@ int nc_cmd_capture(int argc, char **argv)
 	if (log)
 		fclose(log);
 
-	if (engine_setup(e) != 0) {
-		engine_teardown(e);
-		rte_eal_cleanup();
-		goto out_dirs;
+	if (engine_setup(e) != 0)
+		goto out_eal;
+	if (cfg.iface && nc_port_setup(e, err, sizeof(err)) != 0) {
+		cap_err("%s", err);
+		goto out_eal;
 	}
 	e->created = realtime_ns();
 	rc = nc_control_run(e);
 	if (rc != 0 && e->wr.nfiles == 0)
 		remove_made_dirs(made, nmade);
+	nc_port_teardown(e);
 	engine_teardown(e);
 	rte_eal_cleanup();
 	nc_source_close(&e->src);
@@ -599,6 +652,10 @@ int nc_cmd_capture(int argc, char **argv)
 	free(ea);
 	return rc;
 
+out_eal:
+	nc_port_teardown(e);
+	engine_teardown(e);
+	rte_eal_cleanup();
 out_dirs:
 	remove_made_dirs(made, nmade);
 	nc_source_close(&e->src);

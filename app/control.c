@@ -12,17 +12,22 @@
  * Summary format (stable; tests parse it). One "key value" pair per line,
  * key and value separated by spaces, keys never contain spaces:
  *
- *   input <path>
+ *   input <path or port>
  *   link_type <pcap name> (<DLT number>)
  *   workers <N>
  *   packets <n>
- *   bytes <n>                          wire bytes
+ *   bytes <n>                            wire bytes
  *   elapsed_s <seconds, 3 decimals>
  *   packets_per_s <n>
- *   records.<Type> <n>                 one per type with n > 0, rec_types.def
- * order records.total <n> events.<dotted.name> <n> anomaly|info   one per event
- * with n > 0 worker.packets.<w> <n>             one per worker
- *   rx.ring_full_waits.<w> <n>         one per worker
+ *   records.<Type> <n>                   per type with n > 0, in
+ *                                        rec_types.def order
+ *   records.total <n>
+ *   events.<dotted.name> <n> anomaly|info  per event with n > 0
+ *   worker.packets.<w> <n>               per worker
+ *   rx.ring_full_waits.<w> <n>           per worker (file: RX waited)
+ *   rx.ring_full_drops.<w> <n>           per worker, -i only (dropped)
+ *   rx.cycles_per_packet <n>             -i only: TSC cycles per packet in
+ *                                        the RX loop
  *   rx.mbuf_pool_waits <n>
  *   rx.chained_packets <n>
  *   rx.clipped_packets <n>
@@ -31,12 +36,14 @@
  *   worker.writer_ring_full_waits <n>
  *   worker.oversize_records <n>
  *   worker.dropped_records <n>
- *   worker.cycles_per_packet <n>       TSC cycles per packet in the worker loop
- *                                      (decode, pack, free), all workers
+ *   worker.cycles_per_packet <n>         TSC cycles per packet in the worker
+ *                                        loop (decode, pack, free)
  *   writer.batches <n>
  *   writer.files <n>
- *   writer.bytes <n>                   compressed bytes, before the frame end
- * marks input.truncated 0|1 interrupted 0|1
+ *   writer.bytes <n>                     compressed bytes, before the frame
+ *                                        end marks
+ *   input.truncated 0|1
+ *   interrupted 0|1
  *
  * Wait counters count occasions (a ring found full, a pool found empty),
  * not spins.
@@ -131,7 +138,8 @@ static void print_summary(struct nc_engine *e, double elapsed)
 		wpkts += k->packets;
 	}
 
-	fprintf(o, "%-36s %s\n", "input", e->cfg->input);
+	fprintf(o, "%-36s %s\n", "input",
+		e->cfg->input ? e->cfg->input : e->cfg->iface);
 	fprintf(o, "%-36s %s (%d)\n", "link_type", nc_source_link_name(&e->src),
 		e->src.dlt);
 	fprintf(o, "%-36s %u\n", "workers", e->nworkers);
@@ -158,6 +166,14 @@ static void print_summary(struct nc_engine *e, double elapsed)
 	for (unsigned w = 0; w < e->nworkers; w++)
 		fprintf(o, "rx.ring_full_waits.%-17u %" PRIu64 "\n", w,
 			e->rx.ring_full_waits[w]);
+	for (unsigned w = 0; e->cfg->iface && w < e->nworkers; w++)
+		fprintf(o, "rx.ring_full_drops.%-17u %" PRIu64 "\n", w,
+			e->rx.ring_full_drops[w]);
+	if (e->cfg->iface)
+		fprintf(o, "%-36s %.0f\n", "rx.cycles_per_packet",
+			e->rx.packets ? (double)e->rx.busy_cycles /
+					    (double)e->rx.packets
+				      : 0.0);
 	fprintf(o, "%-36s %" PRIu64 "\n", "rx.mbuf_pool_waits",
 		e->rx.mbuf_pool_waits);
 	fprintf(o, "%-36s %" PRIu64 "\n", "rx.chained_packets", e->rx.chained);
@@ -200,12 +216,15 @@ int nc_control_run(struct nc_engine *e)
 	for (unsigned w = 0; w < e->nworkers; w++)
 		rte_eal_remote_launch(nc_worker_main, &e->workers[w],
 				      e->lcore_worker[w]);
-	rte_eal_remote_launch(nc_rx_main, e, e->lcore_rx);
+	rte_eal_remote_launch(e->cfg->iface ? nc_rx_port_main : nc_rx_main, e,
+			      e->lcore_rx);
 
 	while (!nc_load(&e->writer_done)) {
 		struct timespec ts = {0, 5 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 		double el = now_s() - t0;
+		if (e->cfg->duration > 0 && el >= e->cfg->duration)
+			nc_store(&e->stop, 1);
 		if (progress && el - last_draw >= 1.0) {
 			draw_progress(e, el, &last_pkts, &last_t);
 			last_draw = el;
@@ -227,7 +246,8 @@ int nc_control_run(struct nc_engine *e)
 			e->wr.errmsg);
 		status = 1;
 	} else if (e->rx.failed) {
-		fprintf(stderr, "netcap capture: %s: %s\n", e->cfg->input,
+		fprintf(stderr, "netcap capture: %s: %s\n",
+			e->cfg->input ? e->cfg->input : e->cfg->iface,
 			e->rx.errmsg);
 		status = 1;
 	} else if (e->rx.truncated) {

@@ -5,6 +5,7 @@
  *   source_pcap.c  capture file reader (libpcap)
  *   rx.c           RX lcore: file -> mbufs, symmetric hash, one SPSC ring
  *                  per worker
+ *   rx_port.c      RX lcore for a DPDK port (-i): rx_burst, same dispatch
  *   worker.c       worker lcores: decode, pack records into per-type batches
  *   writer.c       writer lcore: batches -> <Type>.ncap.lz4 files
  *   control.c      main lcore: launch, progress line, signals, summary
@@ -61,8 +62,11 @@ struct nc_batch {
 
 /* Validated flags of `netcap capture`. */
 struct nc_capture_cfg {
-	const char *input;
+	const char *input;  /* -r FILE, or NULL */
+	const char *iface;  /* -i PORT (a vdev spec), or NULL */
 	const char *outdir;
+	double duration;    /* --duration: stop after this many seconds */
+	bool bare;          /* --bare: RX receives and frees (benchmark) */
 	unsigned workers;
 	struct nc_recset want;
 	bool payload;
@@ -113,7 +117,9 @@ struct nc_rx {
 	uint64_t mbuf_pool_waits;
 	uint64_t clipped; /* frames longer than NC_MAX_FRAME, cut */
 	uint64_t chained; /* frames spread over several mbufs */
-	uint64_t ring_full_waits[NC_MAX_WORKERS];
+	uint64_t ring_full_waits[NC_MAX_WORKERS]; /* file: RX waited */
+	uint64_t ring_full_drops[NC_MAX_WORKERS]; /* port: packets dropped */
+	uint64_t busy_cycles; /* port: TSC cycles on non-empty bursts */
 	bool truncated;
 	bool failed;
 	char errmsg[PCAP_ERRBUF_SIZE + 64];
@@ -158,6 +164,9 @@ struct nc_engine {
 	struct rte_ring *writer_ring;
 	int meta_off; /* dynfield offset of struct nc_pkt_meta */
 
+	uint16_t port;      /* -i: the DPDK port */
+	bool port_started;
+
 	unsigned nworkers;
 	unsigned lcore_rx;
 	unsigned lcore_writer;
@@ -179,6 +188,11 @@ struct nc_engine {
 void nc_worker_setup(struct nc_worker *w);
 
 int nc_rx_main(void *arg);     /* struct nc_engine */
+int nc_rx_port_main(void *arg); /* struct nc_engine */
+
+/* Configure and start the -i port (after EAL and the pools); 0 or -1. */
+int nc_port_setup(struct nc_engine *e, char *err, size_t errlen);
+void nc_port_teardown(struct nc_engine *e);
 int nc_worker_main(void *arg); /* struct nc_worker */
 int nc_writer_main(void *arg); /* struct nc_engine */
 

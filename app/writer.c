@@ -42,7 +42,8 @@ static void wr_batch(struct nc_engine *e, const struct nc_batch *b)
 	if (!wr->files[t]) {
 		struct nc_writer_opts o = {
 		    .type = t,
-		    .input_source = e->cfg->input,
+		    .input_source =
+			e->cfg->input ? e->cfg->input : e->cfg->iface,
 		    .created = e->created,
 		    .payloads = e->cfg->payload,
 		    .compress = e->cfg->compress,

@@ -8,6 +8,9 @@
 #      holding the same records.
 #   3. User errors: non-zero exit, exactly one line on stderr, no output left.
 #   4. A capture cut short inside its last packet: exit 0 and one warning.
+#   5. A DPDK port (-i net_pcap vdev reading the same capture) gives the
+#      same records as -r, timestamps aside (a port stamps packets with its
+#      own clock).
 # Usage: test/run-pipeline.sh [path/to/netcap]   (DATA=dir to use other captures)
 set -u
 NETCAP=${1:-build/netcap}
@@ -117,6 +120,29 @@ if [ -n "$pick" ]; then
 		bad "truncated capture: want one warning line, got: $(cat "$tmp/cut.err")"
 	grep -q -E '^input\.truncated +1$' "$tmp/cut.sum" ||
 		bad "truncated capture: summary lacks input.truncated 1"
+
+	# 5. the same capture through a DPDK port (net_pcap vdev)
+	if ! "$NETCAP" capture -i "net_pcap0,rx_pcap=$pick" --duration 2 \
+		--workers 2 -o "$tmp/port" --quiet >"$tmp/port.sum" \
+		2>"$tmp/port.err"; then
+		bad "-i net_pcap failed: $(cat "$tmp/port.err")"
+	fi
+	render "$tmp/port" "$tmp/port.json"
+	for d in z port; do
+		for f in "$tmp/$d.json"/*.json; do
+			sed 's/^{"Timestamp":[0-9]*,/{/' "$f" | LC_ALL=C sort \
+				>"$f.nots"
+		done
+	done
+	[ "$(ls "$tmp/z")" = "$(ls "$tmp/port")" ] ||
+		bad "-i net_pcap wrote other files than -r: $(ls "$tmp/port")"
+	for f in "$tmp/z.json"/*.json; do
+		g="$tmp/port.json/$(basename "$f")"
+		cmp -s "$f.nots" "$g.nots" ||
+			bad "-i net_pcap: $(basename "$f") differs from -r"
+	done
+	grep -q -E '^rx\.ring_full_drops\.0 +0$' "$tmp/port.sum" ||
+		bad "-i net_pcap: drops or no drop counter in the summary"
 else
 	bad "no capture over 2000 bytes in $DATA for the flag tests"
 	pick="$DATA/missing.pcap"
