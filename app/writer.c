@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_ring.h>
 
@@ -79,7 +80,12 @@ int nc_writer_main(void *arg)
 				e->nworkers &&
 			    rte_ring_empty(e->writer_ring))
 				break;
-			nc_backoff(&idle);
+			/* nothing to write: no latency to keep, so after a
+			 * short spin give the CPU to the lcores sharing it */
+			if (idle < 256)
+				nc_backoff(&idle);
+			else
+				usleep(100);
 			continue;
 		}
 		idle = 0;
