@@ -57,9 +57,11 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: netcap capture -r FILE|-i PORT -o DIR [options] [-- EAL args]\n"
+	    "usage: netcap capture -r FILE|-i PORT -o DIR [options] [-- EAL "
+	    "args]\n"
 	    "\n"
-	    "Read a capture file (pcap or pcapng) or a DPDK port and write one\n"
+	    "Read a capture file (pcap or pcapng) or a DPDK port and write "
+	    "one\n"
 	    "record file per record type, DIR/<Type>.ncap.lz4, then print a\n"
 	    "summary.\n"
 	    "\n"
@@ -67,7 +69,8 @@ static void usage(FILE *f)
 	    "  -i, --interface PORT  DPDK vdev to read, e.g.\n"
 	    "                        net_pcap0,rx_pcap=F.pcap,infinite_rx=1\n"
 	    "      --duration SEC    stop after SEC seconds\n"
-	    "      --bare            benchmark baseline: receive and free only\n"
+	    "      --bare            benchmark baseline: receive and free "
+	    "only\n"
 	    "  -o, --out DIR         output directory (created if missing)\n"
 	    "  -w, --workers N       decoding workers, 1..%d (default: CPUs\n"
 	    "                        this process may use minus 1, at least "
@@ -277,7 +280,8 @@ static void build_eal_args(struct eal_args *a, const struct nc_capture_cfg *c)
 
 	allowed_cpus(&set);
 	cpu_list(&set, cpus, sizeof(cpus));
-	snprintf(a->mem, sizeof(a->mem), "%u", eal_mem_mb(c->workers, c->iface != NULL));
+	snprintf(a->mem, sizeof(a->mem), "%u",
+		 eal_mem_mb(c->workers, c->iface != NULL));
 	snprintf(a->lcores, sizeof(a->lcores), "(0-%u)@(%s)", c->workers + 2,
 		 cpus);
 
@@ -361,9 +365,9 @@ static int engine_setup(struct nc_engine *e)
 			rte_strerror(rte_errno));
 		return -1;
 	}
-	e->mbuf_pool =
-	    rte_pktmbuf_pool_create("nc_mbuf", mbuf_count(nw, e->cfg->iface != NULL), NC_MBUF_CACHE, 0,
-				    RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	e->mbuf_pool = rte_pktmbuf_pool_create(
+	    "nc_mbuf", mbuf_count(nw, e->cfg->iface != NULL), NC_MBUF_CACHE, 0,
+	    RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	/* no per-lcore cache: a cached batch would be invisible to the
 	 * other workers and the pool sizing below would not hold */
 	e->batch_pool = rte_mempool_create(

@@ -171,9 +171,9 @@ static void print_summary(struct nc_engine *e, double elapsed)
 			e->rx.ring_full_drops[w]);
 	if (e->cfg->iface)
 		fprintf(o, "%-36s %.0f\n", "rx.cycles_per_packet",
-			e->rx.packets ? (double)e->rx.busy_cycles /
-					    (double)e->rx.packets
-				      : 0.0);
+			e->rx.packets
+			    ? (double)e->rx.busy_cycles / (double)e->rx.packets
+			    : 0.0);
 	fprintf(o, "%-36s %" PRIu64 "\n", "rx.mbuf_pool_waits",
 		e->rx.mbuf_pool_waits);
 	fprintf(o, "%-36s %" PRIu64 "\n", "rx.chained_packets", e->rx.chained);

@@ -62,11 +62,11 @@ struct nc_batch {
 
 /* Validated flags of `netcap capture`. */
 struct nc_capture_cfg {
-	const char *input;  /* -r FILE, or NULL */
-	const char *iface;  /* -i PORT (a vdev spec), or NULL */
+	const char *input; /* -r FILE, or NULL */
+	const char *iface; /* -i PORT (a vdev spec), or NULL */
 	const char *outdir;
-	double duration;    /* --duration: stop after this many seconds */
-	bool bare;          /* --bare: RX receives and frees (benchmark) */
+	double duration; /* --duration: stop after this many seconds */
+	bool bare;	 /* --bare: RX receives and frees (benchmark) */
 	unsigned workers;
 	struct nc_recset want;
 	bool payload;
@@ -164,7 +164,7 @@ struct nc_engine {
 	struct rte_ring *writer_ring;
 	int meta_off; /* dynfield offset of struct nc_pkt_meta */
 
-	uint16_t port;      /* -i: the DPDK port */
+	uint16_t port; /* -i: the DPDK port */
 	bool port_started;
 
 	unsigned nworkers;
@@ -187,7 +187,7 @@ struct nc_engine {
 /* Bind a worker's decoder to its batches (w->eng set). */
 void nc_worker_setup(struct nc_worker *w);
 
-int nc_rx_main(void *arg);     /* struct nc_engine */
+int nc_rx_main(void *arg);	/* struct nc_engine */
 int nc_rx_port_main(void *arg); /* struct nc_engine */
 
 /* Configure and start the -i port (after EAL and the pools); 0 or -1. */

@@ -16,8 +16,8 @@ struct nc_cmd {
 };
 
 static const struct nc_cmd cmds[] = {
-	{ "capture", nc_cmd_capture, "read packets, write typed records" },
-	{ "dump", nc_cmd_dump, "print record files as CSV, TSV, JSON or a table" },
+    {"capture", nc_cmd_capture, "read packets, write typed records"},
+    {"dump", nc_cmd_dump, "print record files as CSV, TSV, JSON or a table"},
 };
 
 void nc_errorf(const char *fmt, ...)
@@ -36,7 +36,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: netcap <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].help);
-	fprintf(f, "  %-10s %s\n\n'netcap <command> --help' shows its options.\n",
+	fprintf(f,
+		"  %-10s %s\n\n'netcap <command> --help' shows its options.\n",
 		"version", "print the version");
 }
 

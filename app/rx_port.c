@@ -116,14 +116,15 @@ int nc_rx_port_main(void *arg)
 			busy += rte_rdtsc() - t;
 			goto progress;
 		}
-		int64_t ts = t0_ns + (int64_t)((double)(t - t0_tsc) * ns_per_tick);
+		int64_t ts =
+		    t0_ns + (int64_t)((double)(t - t0_tsc) * ns_per_tick);
 		memset(nout, 0, sizeof(nout[0]) * nw);
 		for (unsigned i = 0; i < n; i++) {
 			struct rte_mbuf *m = pkts[i];
 			uint32_t len = rte_pktmbuf_data_len(m);
-			uint32_t h = nc_flow_hash(NC_LINK_ETHERNET,
-						  rte_pktmbuf_mtod(m, uint8_t *),
-						  len);
+			uint32_t h =
+			    nc_flow_hash(NC_LINK_ETHERNET,
+					 rte_pktmbuf_mtod(m, uint8_t *), len);
 			unsigned w = (unsigned)(((uint64_t)h * nw) >> 32);
 			struct nc_pkt_meta *meta = RTE_MBUF_DYNFIELD(
 			    m, e->meta_off, struct nc_pkt_meta *);
@@ -144,7 +145,7 @@ int nc_rx_port_main(void *arg)
 			}
 		}
 		busy += rte_rdtsc() - t;
-progress:
+	progress:
 		__atomic_store_n(&rx->packets, packets, __ATOMIC_RELAXED);
 		__atomic_store_n(&rx->bytes, bytes, __ATOMIC_RELAXED);
 	}

@@ -30,8 +30,8 @@
 #include "decode.h"
 
 #define ARP_HTYPE_ETHERNET 1
-#define ARP_HTYPE_IEEE802 6
-#define ARP_PTYPE_IPV4 0x0800
+#define ARP_HTYPE_IEEE802  6
+#define ARP_PTYPE_IPV4	   0x0800
 
 static bool arp_sizes_ok(uint16_t htype, uint16_t ptype, uint8_t hlen,
 			 uint8_t plen)

@@ -23,7 +23,7 @@ struct cur {
 
 static inline struct cur cur_make(const uint8_t *p, size_t len)
 {
-	struct cur c = { p, p + len, false };
+	struct cur c = {p, p + len, false};
 	return c;
 }
 

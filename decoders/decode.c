@@ -66,7 +66,7 @@ void nc_event(struct nc_dec *d, enum nc_event ev, const uint8_t *at)
 
 double nc_entropy(const uint8_t *buf, size_t len)
 {
-	uint32_t hist[256] = { 0 };
+	uint32_t hist[256] = {0};
 	double h = 0.0;
 
 	if (len == 0)
@@ -121,8 +121,7 @@ enum dec_rc nc_decode_frame(struct nc_dec *d, int link, const uint8_t *data,
 	}
 }
 
-enum dec_rc nc_dispatch_ethertype(struct nc_dec *d, uint16_t type,
-				  struct cur c)
+enum dec_rc nc_dispatch_ethertype(struct nc_dec *d, uint16_t type, struct cur c)
 {
 	switch (type) {
 	case 0x0800:
@@ -142,8 +141,7 @@ enum dec_rc nc_dispatch_ethertype(struct nc_dec *d, uint16_t type,
 	}
 }
 
-enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto,
-				struct cur c)
+enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto, struct cur c)
 {
 	switch (proto) {
 	case 6:
@@ -154,7 +152,7 @@ enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto,
 		return nc_dec_icmpv4(d, c);
 	case 58:
 		return nc_dec_icmpv6(d, c);
-	case 4: /* IPv4 in IP (RFC 2003) */
+	case 4:	 /* IPv4 in IP (RFC 2003) */
 	case 41: /* IPv6 in IP (RFC 2473) */
 		if (++d->ip_depth >= NC_MAX_IP_DEPTH) {
 			nc_event(d, NC_EV_IP_TOO_DEEP, c.p);

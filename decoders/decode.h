@@ -26,8 +26,8 @@
 
 enum dec_rc {
 	DEC_OK = 0,
-	DEC_TRUNC,       /* the capture ended inside the layer */
-	DEC_INVALID,     /* a field breaks the protocol */
+	DEC_TRUNC,	 /* the capture ended inside the layer */
+	DEC_INVALID,	 /* a field breaks the protocol */
 	DEC_UNSUPPORTED, /* a protocol netcap does not decode (yet) */
 };
 
@@ -43,10 +43,10 @@ bool nc_event_is_anomaly(enum nc_event ev);
 
 /* Link types (the LINKTYPE_ values of pcap files). */
 enum nc_link {
-	NC_LINK_NULL = 0,     /* BSD loopback, host-order 4-byte family */
+	NC_LINK_NULL = 0, /* BSD loopback, host-order 4-byte family */
 	NC_LINK_ETHERNET = 1,
-	NC_LINK_RAW = 101,    /* raw IPv4 or IPv6 by version nibble */
-	NC_LINK_LOOP = 108,   /* OpenBSD loopback, network-order family */
+	NC_LINK_RAW = 101,  /* raw IPv4 or IPv6 by version nibble */
+	NC_LINK_LOOP = 108, /* OpenBSD loopback, network-order family */
 	NC_LINK_LINUX_SLL = 113,
 	NC_LINK_IPV4 = 228,
 	NC_LINK_IPV6 = 229,
@@ -55,16 +55,16 @@ enum nc_link {
 
 /* Encapsulation limits: deeper nesting is an anomaly, not recursion. */
 #define NC_MAX_VLAN_DEPTH 8
-#define NC_MAX_IP_DEPTH 4
-#define NC_MAX_IPV6_EXT 16
+#define NC_MAX_IP_DEPTH	  4
+#define NC_MAX_IPV6_EXT	  16
 /* Most options kept in one record; more are counted as *.too_many_options. */
 #define NC_MAX_OPTIONS 64
 
 /* Read-only decoder configuration, shared by all workers. */
 struct nc_dec_cfg {
 	struct nc_recset want; /* record types to write */
-	bool payload;          /* fill Payload fields (--payload) */
-	bool entropy;          /* compute PayloadEntropy (--entropy) */
+	bool payload;	       /* fill Payload fields (--payload) */
+	bool entropy;	       /* compute PayloadEntropy (--entropy) */
 };
 
 /*
@@ -85,8 +85,8 @@ struct nc_dec {
 	uint64_t frames;
 
 	/* state of the frame being decoded; reset by nc_decode_frame() */
-	int64_t ts;            /* ns since the epoch */
-	const uint8_t *frame;  /* first captured byte */
+	int64_t ts;	      /* ns since the epoch */
+	const uint8_t *frame; /* first captured byte */
 	uint32_t caplen;
 	uint32_t wirelen;
 	unsigned vlan_depth;
@@ -185,8 +185,7 @@ static inline void nc_payload_stats(const struct nc_dec *d, const uint8_t *p,
  */
 enum dec_rc nc_dispatch_ethertype(struct nc_dec *d, uint16_t type,
 				  struct cur c);
-enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto,
-				struct cur c);
+enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto, struct cur c);
 
 enum dec_rc nc_dec_ethernet(struct nc_dec *d, struct cur c);
 enum dec_rc nc_dec_linux_sll(struct nc_dec *d, struct cur c);

@@ -12,7 +12,7 @@
 
 /* ARPHRD_ values whose SLL protocol field is not an ethertype. */
 #define ARPHRD_IEEE80211_RADIOTAP 803
-#define ARPHRD_NETLINK 824
+#define ARPHRD_NETLINK		  824
 
 /*
  * What follows a cooked header. The protocol field holds an ethertype
@@ -120,10 +120,10 @@ enum dec_rc nc_dec_linux_sll2(struct nc_dec *d, struct cur c)
  * IPv6 is 24 (NetBSD, OpenBSD, BSD/OS), 28 (FreeBSD, DragonFly) or
  * 30 (Darwin). Other families are counted (null.unknown_family).
  */
-#define BSD_AF_INET 2
-#define BSD_AF_INET6_BSD 24
+#define BSD_AF_INET	     2
+#define BSD_AF_INET6_BSD     24
 #define BSD_AF_INET6_FREEBSD 28
-#define BSD_AF_INET6_DARWIN 30
+#define BSD_AF_INET6_DARWIN  30
 
 enum dec_rc nc_dec_null(struct nc_dec *d, struct cur c, bool net_order)
 {

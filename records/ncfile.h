@@ -34,17 +34,16 @@ int nc_varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v);
  * Append msg to buf as length varint + packed message. Returns the bytes
  * written, or 0 when they do not fit in cap (buf is then unchanged).
  */
-size_t nc_pack_delimited(const ProtobufCMessage *msg, uint8_t *buf,
-			 size_t cap);
+size_t nc_pack_delimited(const ProtobufCMessage *msg, uint8_t *buf, size_t cap);
 
 struct nc_writer;
 
 struct nc_writer_opts {
 	enum nc_rec type;
 	const char *input_source; /* Header.InputSource */
-	int64_t created;          /* Header.Created, ns since the epoch */
-	bool payloads;            /* Header.ContainsPayloads */
-	bool compress;            /* LZ4 frame (default) or plain .ncap */
+	int64_t created;	  /* Header.Created, ns since the epoch */
+	bool payloads;		  /* Header.ContainsPayloads */
+	bool compress;		  /* LZ4 frame (default) or plain .ncap */
 };
 
 /*
