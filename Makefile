@@ -1,7 +1,8 @@
 # netcap build. Every dependency comes through pkg-config.
 #   make            build build/netcap
 #   make run        install deps if missing, build, capture a bundled capture, dump some records
-#   make test       install deps if missing, run the whole suite, then again under ASan+UBSan
+#   make test       install deps if missing, run the whole suite, then again under ASan+UBSan,
+#                   then check formatting (clang-format)
 #   make asan       the suite under ASan+UBSan only
 #   make bench      the benchmark (not a test)
 
@@ -106,6 +107,7 @@ check: unit integration
 test: deps
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory format-check
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT="-O1 -g" check

@@ -3,7 +3,7 @@
 # Idempotent: installs only what is missing. Not root: prints the command.
 set -eu
 
-PKGS="gcc make pkg-config git
+PKGS="gcc make pkg-config git clang-format
 libdpdk-dev dpdk
 libprotobuf-c-dev protobuf-c-compiler
 liblz4-dev lz4
