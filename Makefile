@@ -32,7 +32,7 @@ CORE_CFLAGS = $(CFLAGS_BASE) $(INC) $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS))
 APP_CFLAGS = $(CFLAGS_BASE) $(INC) -Iapp $(shell $(PKG_CONFIG) --cflags $(APP_PKGS))
 CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS)) -lm
 APP_LIBS = $(shell $(PKG_CONFIG) --libs $(APP_PKGS)) -lm -lpthread
-TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka libpcap) $(CORE_LIBS)
+TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka) $(CORE_LIBS)
 
 CORE_SRC := $(wildcard decoders/*.c) $(wildcard records/*.c)
 APP_SRC := $(wildcard app/*.c)
@@ -42,7 +42,7 @@ CORE_OBJ := $(GEN)/netcap.pb-c.o $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 APP_OBJ := $(APP_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS := $(TEST_SRC:test/unit/%.c=$(BUILD)/test/%)
 
-.PHONY: all deps run test check unit integration asan bench fuzz clean format format-check
+.PHONY: all deps run test check unit integration asan bench clean format format-check
 
 all: $(BUILD)/netcap
 

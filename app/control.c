@@ -26,6 +26,8 @@
  *   worker.packets.<w> <n>               per worker
  *   rx.ring_full_waits.<w> <n>           per worker (file: RX waited)
  *   rx.ring_full_drops.<w> <n>           per worker, -i only (dropped)
+ *   port.ipackets|imissed|rx_nombuf|ierrors <n>  -i only: the port's
+ *                                        own counters (rte_eth_stats)
  *   rx.cycles_per_packet <n>             -i only: TSC cycles per packet in
  *                                        the RX loop
  *   rx.mbuf_pool_waits <n>
@@ -169,6 +171,15 @@ static void print_summary(struct nc_engine *e, double elapsed)
 	for (unsigned w = 0; e->cfg->iface && w < e->nworkers; w++)
 		fprintf(o, "rx.ring_full_drops.%-17u %" PRIu64 "\n", w,
 			e->rx.ring_full_drops[w]);
+	if (e->cfg->iface) {
+		const struct rte_eth_stats *ps = &e->port_stats;
+		fprintf(o, "%-36s %" PRIu64 "\n", "port.ipackets",
+			ps->ipackets);
+		fprintf(o, "%-36s %" PRIu64 "\n", "port.imissed", ps->imissed);
+		fprintf(o, "%-36s %" PRIu64 "\n", "port.rx_nombuf",
+			ps->rx_nombuf);
+		fprintf(o, "%-36s %" PRIu64 "\n", "port.ierrors", ps->ierrors);
+	}
 	if (e->cfg->iface)
 		fprintf(o, "%-36s %.0f\n", "rx.cycles_per_packet",
 			e->rx.packets
@@ -232,6 +243,8 @@ int nc_control_run(struct nc_engine *e)
 	}
 	rte_eal_mp_wait_lcore();
 	double elapsed = now_s() - t0;
+	if (e->cfg->iface)
+		nc_port_read_stats(e);
 	if (progress && last_draw > 0)
 		fputs("\r\033[K", stderr);
 

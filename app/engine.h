@@ -28,18 +28,20 @@
 #include <stdio.h>
 
 #include <rte_common.h>
+#include <rte_ethdev.h>
 #include <rte_pause.h>
 
 #include "decode.h"
 #include "ncfile.h"
 #include "rec.h"
 
-#define NC_BURST       32	   /* packets per ring burst */
-#define NC_WORKER_RING 1024	   /* packets per worker ring */
-#define NC_MBUF_CACHE  128	   /* mempool per-lcore cache */
-#define NC_BATCH_CAP   (64 * 1024) /* bytes of records per batch */
-#define NC_MAX_WORKERS 64
-#define NC_MAX_FRAME   262144 /* longest frame kept (libpcap's max) */
+#define NC_BURST	    32		/* packets per ring burst */
+#define NC_WORKER_RING	    1024	/* packets per worker ring */
+#define NC_MBUF_CACHE	    128		/* mempool per-lcore cache */
+#define NC_BATCH_CAP	    (64 * 1024) /* bytes of records per batch */
+#define NC_BATCH_MAX_AGE_MS 1000	/* a worker flushes older batches */
+#define NC_MAX_WORKERS	    64
+#define NC_MAX_FRAME	    262144 /* longest frame kept (libpcap's max) */
 
 /* Per-mbuf metadata, in a registered dynfield. */
 struct nc_pkt_meta {
@@ -164,7 +166,8 @@ struct nc_engine {
 	struct rte_ring *writer_ring;
 	int meta_off; /* dynfield offset of struct nc_pkt_meta */
 
-	uint16_t port; /* -i: the DPDK port */
+	uint16_t port;			 /* -i: the DPDK port */
+	struct rte_eth_stats port_stats; /* read when the port stops */
 	bool port_started;
 
 	unsigned nworkers;
@@ -193,6 +196,8 @@ int nc_rx_port_main(void *arg); /* struct nc_engine */
 /* Configure and start the -i port (after EAL and the pools); 0 or -1. */
 int nc_port_setup(struct nc_engine *e, char *err, size_t errlen);
 void nc_port_teardown(struct nc_engine *e);
+/* Read the port's counters into e->port_stats (before teardown). */
+void nc_port_read_stats(struct nc_engine *e);
 int nc_worker_main(void *arg); /* struct nc_worker */
 int nc_writer_main(void *arg); /* struct nc_engine */
 

@@ -76,8 +76,14 @@ void nc_port_teardown(struct nc_engine *e)
 	if (!e->port_started)
 		return;
 	rte_eth_dev_stop(e->port);
-	rte_eth_dev_close(e->port);
 	e->port_started = false;
+	rte_eth_dev_close(e->port);
+}
+
+void nc_port_read_stats(struct nc_engine *e)
+{
+	if (e->port_started)
+		rte_eth_stats_get(e->port, &e->port_stats);
 }
 
 static int64_t realtime_ns(void)

@@ -13,7 +13,7 @@
  *   - and hands the rest of the cursor to the next layer's dispatcher.
  * Bad input becomes data: nc_event() counts it and writes an Anomaly record;
  * a decoder then stops at that layer and returns DEC_TRUNC or DEC_INVALID.
- * decoders/template.c is the commented template for a new decoder.
+ * decoders/template.c.in is the commented template for a new decoder.
  */
 #ifndef NC_DECODE_H
 #define NC_DECODE_H

@@ -27,7 +27,7 @@
  * the frame).
  *
  * Extension headers (RFC 8200 section 4), at most NC_MAX_IPV6_EXT per
- * packet (ipv6.too_many_ext_headers beyond):
+ * IPv6 header (ipv6.too_many_ext_headers beyond):
  *
  *  Hop-by-Hop (0), Destination Options (60), Routing (43), Mobility (135),
  *  HIP (139), Shim6 (140): units of 8 octets, the first 8 not counted.

@@ -16,17 +16,16 @@
  *   - The ports become frame context as soon as the first four octets are
  *     read. A header not fully captured is udp.truncated (no record).
  *   - Length counts header and data. Length < 8 is udp.length_invalid, and
- *     so is a Length beyond the octets of the IP payload unless the snap
- *     length cut that payload (wirelen > caplen and the payload ends at
- *     the capture end). On udp.length_invalid the record is still written
- *     with all captured octets after the header as payload, and the
- *     decoder returns DEC_INVALID. A valid Length narrows the payload to
- *     Length - 8 octets (octets after it are ignored); on a snaplen-cut
- *     frame the payload is what was captured of it.
- *   - Known gap: the first fragment of a fragmented datagram also carries
- *     a Length beyond its IP payload and is reported as invalid, until the
- *     IP decoders tell this layer that the payload is partial. Length 0
- *     of an IPv6 jumbogram (RFC 2675) is reported as invalid too.
+ *     so is a Length beyond the octets of the IP payload unless that
+ *     payload was cut: by the snap length (wirelen > caplen and the
+ *     payload ends at the capture end) or by fragmentation (a first
+ *     fragment: nc_data_cut()). On udp.length_invalid the record is still
+ * written with all captured octets after the header as payload, and the decoder
+ * returns DEC_INVALID. A valid Length narrows the payload to Length - 8 octets
+ * (octets after it are ignored); on a snaplen-cut frame the payload is what was
+ * captured of it.
+ *   - Known gap: Length 0 of an IPv6 jumbogram (RFC 2675) is reported as
+ *     invalid.
  *   - PayloadSize is the captured payload octets; Payload only with
  *     --payload. Nothing is dispatched above UDP yet.
  */

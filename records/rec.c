@@ -35,7 +35,7 @@ const ProtobufCMessageDescriptor *nc_rec_desc(enum nc_rec t)
 
 Netcap__Type nc_rec_wire(enum nc_rec t)
 {
-	return rec_wires[t];
+	return t < NC_REC_MAX ? rec_wires[t] : NETCAP__TYPE__NC_Header;
 }
 
 int nc_rec_by_name(const char *name)

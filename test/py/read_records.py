@@ -98,8 +98,15 @@ def messages(buf):
 
 
 def to_dict(msg):
-    return json_format.MessageToDict(msg, preserving_proto_field_name=True,
-                                     including_default_value_fields=True)
+    # protobuf >= 5.26 renamed the option that prints default values
+    try:
+        return json_format.MessageToDict(
+            msg, preserving_proto_field_name=True,
+            always_print_fields_with_no_presence=True)
+    except TypeError:
+        return json_format.MessageToDict(
+            msg, preserving_proto_field_name=True,
+            including_default_value_fields=True)
 
 
 def main(argv):
