@@ -11,11 +11,15 @@ echo "\$ $NETCAP capture -r $CAP -o $OUT --workers 2"
 echo
 echo "\$ ls $OUT"
 ls -l "$OUT"
-for t in Ethernet IPv4 TCP; do
+for t in Ethernet IPv4; do
 	echo
 	echo "\$ $NETCAP dump --table $OUT/$t.ncap.lz4 | head -6"
 	"$NETCAP" dump --table "$OUT/$t.ncap.lz4" | head -6
 done
+sel=Timestamp,SrcIP,SrcPort,DstIP,DstPort,SYN,ACK,PSH,FIN,SeqNum,AckNum,PayloadSize
+echo
+echo "\$ $NETCAP dump --table --select $sel $OUT/TCP.ncap.lz4 | head -8"
+"$NETCAP" dump --table --select "$sel" "$OUT/TCP.ncap.lz4" | head -8
 echo
 echo "\$ $NETCAP dump --json --time rfc3339 $OUT/TCP.ncap.lz4 | head -2"
 "$NETCAP" dump --json --time rfc3339 "$OUT/TCP.ncap.lz4" | head -2
