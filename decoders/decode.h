@@ -179,6 +179,19 @@ static inline void nc_payload_stats(const struct nc_dec *d, const uint8_t *p,
 }
 
 /*
+ * The rest of c is a transport payload: PayloadSize and PayloadEntropy as
+ * above, and Payload (borrowed) only with --payload.
+ */
+static inline void nc_payload_fill(const struct nc_dec *d, const struct cur *c,
+				   double *entropy, int32_t *size,
+				   ProtobufCBinaryData *payload)
+{
+	nc_payload_stats(d, c->p, cur_left(c), entropy, size);
+	if (d->cfg->payload && cur_left(c) > 0)
+		nc_bytes(payload, c->p, cur_left(c));
+}
+
+/*
  * Layer decoders and dispatchers. Each takes the cursor positioned at the
  * first byte of its layer, bounded by the end of captured data or by the
  * enclosing length field.

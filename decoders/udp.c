@@ -66,10 +66,8 @@ enum dec_rc nc_dec_udp(struct nc_dec *d, struct cur c)
 		r.dstport = dport;
 		r.length = len;
 		r.checksum = csum;
-		nc_payload_stats(d, c.p, cur_left(&c), &r.payloadentropy,
-				 &r.payloadsize);
-		if (d->cfg->payload && cur_left(&c) > 0)
-			nc_bytes(&r.payload, c.p, cur_left(&c));
+		nc_payload_fill(d, &c, &r.payloadentropy, &r.payloadsize,
+				&r.payload);
 		nc_ctx_ips(d, &r.srcip, &r.dstip);
 		nc_emit(d, NC_REC_UDP, &r.base);
 	}
