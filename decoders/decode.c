@@ -95,6 +95,10 @@ enum dec_rc nc_decode_frame(struct nc_dec *d, int link, const uint8_t *data,
 	d->vlan_depth = 0;
 	d->ip_depth = 0;
 	d->ip_len = 0;
+	d->ip_version = 0;
+	d->src_mac = NULL;
+	d->dst_mac = NULL;
+	d->l4.valid = false;
 	d->have_ports = false;
 	d->ip_partial = false;
 

@@ -60,6 +60,30 @@ enum nc_link {
 /* Most options kept in one record; more are counted as *.too_many_options. */
 #define NC_MAX_OPTIONS 64
 
+struct nc_conntab; /* conn.h: per-worker connection table */
+struct nc_defrag;  /* defrag.h: per-worker IP fragment reassembly */
+
+/*
+ * What the transport layer of the current frame told: filled by the TCP,
+ * UDP, ICMPv4/v6 decoders (and nc_dispatch_ipproto for other protocols),
+ * consumed by connection tracking after the frame is decoded.
+ */
+struct nc_l4 {
+	bool valid;          /* a transport layer (or other IP protocol) seen */
+	uint8_t ip_proto;    /* 6, 17, 1, 58, or another IP protocol */
+	uint8_t tcp_flags;   /* FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10
+				URG 0x20 ECE 0x40 CWR 0x80 */
+	bool tcp_ns;
+	uint16_t sport;      /* ICMP: type; other protocols: 0 */
+	uint16_t dport;      /* ICMP: code; other protocols: 0 */
+	uint32_t seq, ack;   /* TCP */
+	uint16_t window;     /* TCP */
+	uint32_t ip_len;     /* IP header + payload octets (IP length field) */
+	const uint8_t *payload; /* transport payload, captured octets */
+	uint32_t payload_len;   /* captured payload octets */
+	uint32_t payload_wire;  /* payload octets on the wire (from lengths) */
+};
+
 /* Read-only decoder configuration, shared by all workers. */
 struct nc_dec_cfg {
 	struct nc_recset want; /* record types to write */
@@ -100,6 +124,14 @@ struct nc_dec {
 	 * upper-layer lengths may point past the data: not an anomaly.
 	 */
 	bool ip_partial;
+	/* link-layer addresses of the frame (NULL when the link has none) */
+	const uint8_t *src_mac;
+	const uint8_t *dst_mac;
+	uint8_t ip_version;   /* 4 or 6: the network layer of ip_len */
+	struct nc_l4 l4;      /* the frame's transport summary */
+	/* per-worker state owned by the worker (NULL: feature off) */
+	struct nc_conntab *conns;
+	struct nc_defrag *defrag;
 	/* transport ports, once a transport header was read */
 	bool have_ports;
 	uint16_t src_port;

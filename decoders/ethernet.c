@@ -33,6 +33,9 @@ enum dec_rc nc_dec_ethernet(struct nc_dec *d, struct cur c)
 		return DEC_TRUNC;
 	}
 
+	d->src_mac = src;
+	d->dst_mac = dst;
+
 	if (nc_want(d, NC_REC_ETHERNET)) {
 		Netcap__Ethernet r = NETCAP__ETHERNET__INIT;
 		r.timestamp = d->ts;

@@ -155,6 +155,7 @@ enum dec_rc nc_dec_ipv4(struct nc_dec *d, struct cur c)
 	} else {
 		/* These addresses are the frame's context from here on. */
 		d->ip_len = 4;
+		d->ip_version = 4;
 		memcpy(d->src_ip, src, 4);
 		memcpy(d->dst_ip, dst, 4);
 

@@ -234,6 +234,7 @@ enum dec_rc nc_dec_ipv6(struct nc_dec *d, struct cur c)
 	} else {
 		/* These addresses are the frame's context from here on. */
 		d->ip_len = 16;
+		d->ip_version = 6;
 		memcpy(d->src_ip, src, 16);
 		memcpy(d->dst_ip, dst, 16);
 

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * conn.h: per-worker connection tracking (Connection and Flow records).
+ *
+ * One table per worker, no locks: the RX hash sends both directions of a
+ * connection (and every fragment) to the same worker. All memory is taken
+ * at nc_conntab_new(); a full table closes its least recently active
+ * connection early (conn.evicted) instead of failing. Timeouts run on
+ * packet time, so a capture gives the same records for any number of
+ * workers (evictions aside).
+ */
+#ifndef NC_CONN_H
+#define NC_CONN_H
+
+#include <stdint.h>
+
+#include "decode.h"
+
+/* Connection states whose idle timeout is configurable. */
+enum nc_ct_timeout {
+	NC_CT_TCP_HANDSHAKE, /* SYN seen, not yet established */
+	NC_CT_TCP_ESTABLISHED,
+	NC_CT_TCP_CLOSED,    /* FIN from both sides, or RST */
+	NC_CT_UDP,
+	NC_CT_ICMP,
+	NC_CT_OTHER,
+	NC_CT_MAX
+};
+
+struct nc_conn_cfg {
+	uint32_t max_conns;              /* this worker's share */
+	int64_t timeout_ns[NC_CT_MAX];   /* idle timeouts, packet time */
+};
+
+/* Defaults: 30 s handshake, 3600 s established, 10 s closed, 60 s UDP,
+ * 30 s ICMP, 60 s other. */
+void nc_conn_cfg_default(struct nc_conn_cfg *cfg);
+
+/* Bytes one tracked connection takes in the table (docs/CONNECTIONS.md). */
+size_t nc_conn_bytes_per_entry(void);
+
+/* A table for max_conns connections; NULL and errno on failure. */
+struct nc_conntab *nc_conntab_new(const struct nc_conn_cfg *cfg);
+void nc_conntab_free(struct nc_conntab *t);
+
+/*
+ * Account the frame just decoded (d->l4 valid, d->ip_len != 0) to its
+ * connection; called by nc_decode_frame() after the dispatch chain. May
+ * emit records of connections it closes (timeout on reuse, eviction).
+ */
+void nc_conn_packet(struct nc_dec *d);
+
+/*
+ * Close and emit every connection idle past its timeout at packet time
+ * now_ns. Visits at most max_visit connections (oldest first); returns the
+ * number closed. Workers call it once per burst with the newest packet
+ * time they have seen.
+ */
+unsigned nc_conn_expire(struct nc_dec *d, int64_t now_ns, unsigned max_visit);
+
+/* Close and emit every connection (end of input, stop). */
+void nc_conn_flush(struct nc_dec *d);
+
+/* Connections currently tracked. */
+uint32_t nc_conn_active(const struct nc_conntab *t);
+
+#endif /* NC_CONN_H */
