@@ -80,11 +80,20 @@ static void usage(FILE *f)
 	    "      --payload         fill Payload fields\n"
 	    "      --entropy         compute PayloadEntropy\n"
 	    "      --no-compress     write plain DIR/<Type>.ncap files\n"
+	    "      --max-connections N  connections tracked, all workers\n"
+	    "                        together (default %u); when full the\n"
+	    "                        least recently active closes early\n"
+	    "      --no-defrag       do not reassemble IP fragments (decode\n"
+	    "                        only a first fragment's upper layer)\n"
+	    "      --timeout S=SEC,...  idle timeouts in seconds of packet\n"
+	    "                        time; S is tcp_handshake (30),\n"
+	    "                        tcp_established (3600), tcp_closed (10),\n"
+	    "                        udp (60), icmp (30), other (60)\n"
 	    "  -q, --quiet           no progress line\n"
 	    "  -h, --help            this help\n"
 	    "\n"
 	    "Arguments after -- are appended to the DPDK EAL arguments.\n",
-	    NC_MAX_WORKERS);
+	    NC_MAX_WORKERS, NC_DEFAULT_MAX_CONNS);
 }
 
 static int usage_err(const char *fmt, ...)
@@ -399,6 +408,25 @@ static int engine_setup(struct nc_engine *e)
 			return -1;
 		}
 		nc_worker_setup(k);
+		if (e->cfg->defrag) {
+			k->dec.defrag = nc_defrag_new(&e->cfg->defrag_cfg);
+			if (!k->dec.defrag) {
+				cap_err("cannot allocate the IP reassembly "
+					"table of worker %u: %s",
+					w, strerror(errno));
+				return -1;
+			}
+		}
+		if (e->cfg->track_conns) {
+			k->dec.conns = nc_conntab_new(&e->cfg->conn);
+			if (!k->dec.conns) {
+				cap_err("cannot allocate the connection table "
+					"of worker %u (%u connections): %s",
+					w, e->cfg->conn.max_conns,
+					strerror(errno));
+				return -1;
+			}
+		}
 	}
 	e->rx.eng = e;
 	e->wr.eng = e;
@@ -411,6 +439,10 @@ static void engine_teardown(struct nc_engine *e)
 		for (unsigned w = 0; w < e->nworkers; w++) {
 			rte_ring_free(e->workers[w].ring);
 			free(e->workers[w].linbuf);
+			if (e->workers[w].dec.conns)
+				nc_conntab_free(e->workers[w].dec.conns);
+			if (e->workers[w].dec.defrag)
+				nc_defrag_free(e->workers[w].dec.defrag);
 		}
 		rte_free(e->workers);
 	}
@@ -427,6 +459,53 @@ static unsigned default_workers(void)
 	return n > NC_MAX_WORKERS ? NC_MAX_WORKERS : n;
 }
 
+static const char *const timeout_names[NC_CT_MAX] = {
+    [NC_CT_TCP_HANDSHAKE] = "tcp_handshake",
+    [NC_CT_TCP_ESTABLISHED] = "tcp_established",
+    [NC_CT_TCP_CLOSED] = "tcp_closed",
+    [NC_CT_UDP] = "udp",
+    [NC_CT_ICMP] = "icmp",
+    [NC_CT_OTHER] = "other",
+};
+
+/* "udp=30,tcp_established=600" into cfg->timeout_ns; 0 or -1 (printed). */
+static int parse_timeouts(const char *list, struct nc_conn_cfg *cfg)
+{
+	char item[64];
+
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n >= sizeof(item))
+			n = sizeof(item) - 1;
+		memcpy(item, p, n);
+		item[n] = '\0';
+		p += strcspn(p, ",");
+		if (*p == ',')
+			p++;
+		char *eq = strchr(item, '=');
+		int k = -1;
+		if (eq) {
+			*eq = '\0';
+			for (int i = 0; i < NC_CT_MAX; i++)
+				if (!strcmp(item, timeout_names[i]))
+					k = i;
+		}
+		char *end = NULL;
+		double sec = eq ? strtod(eq + 1, &end) : -1;
+		if (k < 0 || !end || end == eq + 1 || *end || !(sec > 0) ||
+		    sec > 1e6) {
+			usage_err("--timeout: '%s' is not STATE=SECONDS with "
+				  "STATE one of tcp_handshake, "
+				  "tcp_established, tcp_closed, udp, icmp, "
+				  "other and 0 < SECONDS <= 1000000",
+				  eq ? (*eq = '=', item) : item);
+			return -1;
+		}
+		cfg->timeout_ns[k] = (int64_t)(sec * 1e9);
+	}
+	return 0;
+}
+
 enum {
 	OPT_INCLUDE = 256,
 	OPT_EXCLUDE,
@@ -434,7 +513,10 @@ enum {
 	OPT_ENTROPY,
 	OPT_NO_COMPRESS,
 	OPT_DURATION,
-	OPT_BARE
+	OPT_BARE,
+	OPT_MAX_CONNS,
+	OPT_TIMEOUT,
+	OPT_NO_DEFRAG
 };
 
 static const struct option long_opts[] = {
@@ -442,6 +524,9 @@ static const struct option long_opts[] = {
     {"interface", required_argument, NULL, 'i'},
     {"duration", required_argument, NULL, OPT_DURATION},
     {"bare", no_argument, NULL, OPT_BARE},
+    {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"no-defrag", no_argument, NULL, OPT_NO_DEFRAG},
     {"out", required_argument, NULL, 'o'},
     {"workers", required_argument, NULL, 'w'},
     {"include", required_argument, NULL, OPT_INCLUDE},
@@ -499,6 +584,25 @@ static int parse_flags(int argc, char **argv, struct nc_capture_cfg *cfg)
 		}
 		case OPT_BARE:
 			cfg->bare = true;
+			break;
+		case OPT_MAX_CONNS: {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || *end ||
+			    optarg[0] == '-' || n < 1 || n > NC_MAX_CONNS)
+				return usage_err("--max-connections: '%s' is "
+						 "not a number from 1 to %u",
+						 optarg, NC_MAX_CONNS);
+			cfg->max_connections = n;
+			break;
+		}
+		case OPT_NO_DEFRAG:
+			cfg->defrag = false;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_timeouts(optarg, &cfg->conn) != 0)
+				return 2;
 			break;
 		case 'w': {
 			char *end;
@@ -585,9 +689,18 @@ int nc_cmd_capture(int argc, char **argv)
 	int rc;
 
 	cfg.workers = default_workers();
+	cfg.max_connections = NC_DEFAULT_MAX_CONNS;
+	cfg.defrag = true;
+	cfg.defrag_cfg = nc_defrag_cfg_default();
+	nc_conn_cfg_default(&cfg.conn);
 	rc = parse_flags(argc, argv, &cfg);
 	if (rc)
 		return rc < 0 ? 0 : rc;
+	cfg.track_conns =
+	    cfg.want.on[NC_REC_CONNECTION] || cfg.want.on[NC_REC_FLOW];
+	/* each worker gets its share, rounded up */
+	cfg.conn.max_conns =
+	    (uint32_t)((cfg.max_connections + cfg.workers - 1) / cfg.workers);
 
 	e = calloc(1, sizeof(*e));
 	ea = calloc(1, sizeof(*ea));

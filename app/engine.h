@@ -31,6 +31,8 @@
 #include <rte_ethdev.h>
 #include <rte_pause.h>
 
+#include "conn.h"
+#include "defrag.h"
 #include "decode.h"
 #include "ncfile.h"
 #include "rec.h"
@@ -40,8 +42,13 @@
 #define NC_MBUF_CACHE	    128		/* mempool per-lcore cache */
 #define NC_BATCH_CAP	    (64 * 1024) /* bytes of records per batch */
 #define NC_BATCH_MAX_AGE_MS 1000	/* a worker flushes older batches */
-#define NC_MAX_WORKERS	    64
-#define NC_MAX_FRAME	    262144 /* longest frame kept (libpcap's max) */
+#define NC_EXPIRE_PER_BURST                                                    \
+	64 /* connections a worker may time out per burst                      \
+	    */
+#define NC_MAX_WORKERS	     64
+#define NC_DEFAULT_MAX_CONNS 1000000u /* all workers together */
+#define NC_MAX_CONNS	     1000000000u
+#define NC_MAX_FRAME	     262144 /* longest frame kept (libpcap's max) */
 
 /* Per-mbuf metadata, in a registered dynfield. */
 struct nc_pkt_meta {
@@ -75,7 +82,13 @@ struct nc_capture_cfg {
 	bool entropy;
 	bool compress;
 	bool quiet;
-	int eal_argc; /* user EAL args (after --) */
+	/* connection tracking: on when Connection or Flow is selected */
+	bool track_conns;
+	uint64_t max_connections;	 /* all workers together */
+	struct nc_conn_cfg conn;	 /* max_conns: one worker's share */
+	bool defrag;			 /* IP defragmentation (default on) */
+	struct nc_defrag_cfg defrag_cfg; /* per worker */
+	int eal_argc;			 /* user EAL args (after --) */
 	char **eal_argv;
 };
 
@@ -142,6 +155,7 @@ struct nc_worker {
 	uint64_t oversize_records;
 	uint64_t dropped_records; /* could not be packed at all */
 	uint64_t busy_cycles;	  /* TSC cycles spent on non-empty bursts */
+	int64_t clock;		  /* newest packet time seen (ns) */
 } __rte_cache_aligned;
 
 struct nc_wr {
@@ -180,9 +194,11 @@ struct nc_engine {
 	struct nc_worker *workers; /* nworkers, cache aligned */
 
 	/* control flags (atomic) */
-	int stop;	  /* stop reading input (signal, write error) */
-	int rx_done;	  /* RX has enqueued its last packet */
-	int workers_done; /* workers that have flushed their last batch */
+	int stop;	     /* stop reading input (signal, write error) */
+	int rx_done;	     /* RX has enqueued its last packet */
+	int workers_done;    /* workers that have flushed their last batch */
+	int workers_drained; /* workers whose ring is empty at the end */
+	int64_t end_clock;   /* newest packet time over all workers */
 	int writer_done;
 	volatile int signalled;
 };
@@ -220,6 +236,11 @@ static inline void nc_backoff(unsigned *spins)
 }
 
 static inline int nc_load(const int *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline int64_t nc_load64(const int64_t *p)
 {
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }

@@ -17,6 +17,7 @@
  * packet timestamps, so the set of records does not depend on how many
  * workers there are.
  */
+#include <limits.h>
 #include <stdlib.h>
 
 #include <rte_mbuf.h>
@@ -186,13 +187,45 @@ int nc_worker_main(void *arg)
 			}
 			nc_decode_frame(&w->dec, meta->link, data, len,
 					meta->wirelen, meta->ts);
+			if (meta->ts > w->clock)
+				w->clock = meta->ts;
 			w->bytes += meta->wirelen;
 		}
 		w->packets += n;
 		rte_pktmbuf_free_bulk(pkts, n);
+		/* packet time drives timeouts: bounded work per burst */
+		if (w->dec.defrag)
+			nc_defrag_expire(&w->dec, w->clock,
+					 NC_EXPIRE_PER_BURST);
+		if (w->dec.conns)
+			nc_conn_expire(&w->dec, w->clock, NC_EXPIRE_PER_BURST);
 		w->busy_cycles += rte_rdtsc() - t0;
 	}
 
+	/*
+	 * End of input. Time out, at the newest packet time of all workers,
+	 * what has timed out, so a connection closes as "timeout" or
+	 * "end_of_input" the same way whatever worker it ran on: a
+	 * barrier over the workers, once per run.
+	 */
+	int64_t mine = w->clock, seen = nc_load64(&e->end_clock);
+	while (mine > seen &&
+	       !__atomic_compare_exchange_n(&e->end_clock, &seen, mine, false,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		;
+	__atomic_add_fetch(&e->workers_drained, 1, __ATOMIC_ACQ_REL);
+	idle = 0;
+	while ((unsigned)nc_load(&e->workers_drained) < e->nworkers)
+		nc_backoff(&idle);
+	int64_t end = nc_load64(&e->end_clock);
+	if (w->dec.defrag)
+		nc_defrag_expire(&w->dec, end, UINT_MAX);
+	if (w->dec.conns)
+		nc_conn_expire(&w->dec, end, UINT_MAX);
+	if (w->dec.defrag)
+		nc_defrag_flush(&w->dec); /* incomplete datagrams, counted */
+	if (w->dec.conns)
+		nc_conn_flush(&w->dec); /* every open connection as a record */
 	flush_batches(w);
 	for (unsigned t = 0; t < NC_REC_MAX; t++) {
 		if (w->cur[t])

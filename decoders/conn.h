@@ -20,7 +20,7 @@
 enum nc_ct_timeout {
 	NC_CT_TCP_HANDSHAKE, /* SYN seen, not yet established */
 	NC_CT_TCP_ESTABLISHED,
-	NC_CT_TCP_CLOSED,    /* FIN from both sides, or RST */
+	NC_CT_TCP_CLOSED, /* FIN from both sides, or RST */
 	NC_CT_UDP,
 	NC_CT_ICMP,
 	NC_CT_OTHER,
@@ -28,8 +28,8 @@ enum nc_ct_timeout {
 };
 
 struct nc_conn_cfg {
-	uint32_t max_conns;              /* this worker's share */
-	int64_t timeout_ns[NC_CT_MAX];   /* idle timeouts, packet time */
+	uint32_t max_conns;	       /* this worker's share */
+	int64_t timeout_ns[NC_CT_MAX]; /* idle timeouts, packet time */
 };
 
 /* Defaults: 30 s handshake, 3600 s established, 10 s closed, 60 s UDP,

@@ -4,6 +4,8 @@
  */
 #include "decode.h"
 
+#include "conn.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -98,31 +100,43 @@ enum dec_rc nc_decode_frame(struct nc_dec *d, int link, const uint8_t *data,
 	d->ip_version = 0;
 	d->src_mac = NULL;
 	d->dst_mac = NULL;
-	d->l4.valid = false;
+	d->link = link;
+	memset(&d->l4, 0, sizeof(d->l4));
 	d->have_ports = false;
 	d->ip_partial = false;
 
+	enum dec_rc rc;
 	switch (link) {
 	case NC_LINK_ETHERNET:
-		return nc_dec_ethernet(d, c);
+		rc = nc_dec_ethernet(d, c);
+		break;
 	case NC_LINK_LINUX_SLL:
-		return nc_dec_linux_sll(d, c);
+		rc = nc_dec_linux_sll(d, c);
+		break;
 	case NC_LINK_LINUX_SLL2:
-		return nc_dec_linux_sll2(d, c);
+		rc = nc_dec_linux_sll2(d, c);
+		break;
 	case NC_LINK_NULL:
-		return nc_dec_null(d, c, false);
+		rc = nc_dec_null(d, c, false);
+		break;
 	case NC_LINK_LOOP:
-		return nc_dec_null(d, c, true);
+		rc = nc_dec_null(d, c, true);
+		break;
 	case NC_LINK_RAW:
 	case 12: /* LINKTYPE_RAW as some OpenBSD writers number it */
 	case 14:
 	case NC_LINK_IPV4:
 	case NC_LINK_IPV6:
-		return nc_dec_raw_ip(d, c);
+		rc = nc_dec_raw_ip(d, c);
+		break;
 	default:
 		nc_event(d, NC_EV_LINK_UNSUPPORTED, data);
 		return DEC_UNSUPPORTED;
 	}
+	/* connection tracking sees every frame with a transport summary */
+	if (d->conns && d->l4.valid && d->ip_len)
+		nc_conn_packet(d);
+	return rc;
 }
 
 enum dec_rc nc_dispatch_ethertype(struct nc_dec *d, uint16_t type, struct cur c)
@@ -164,6 +178,8 @@ enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto, struct cur c)
 		}
 		return proto == 4 ? nc_dec_ipv4(d, c) : nc_dec_ipv6(d, c);
 	default:
+		/* a connection without ports (Community ID's port-less case) */
+		nc_l4_fill(d, proto, &c, &c);
 		nc_event(d, NC_EV_IP_UNKNOWN_PROTO, c.p);
 		return DEC_UNSUPPORTED;
 	}

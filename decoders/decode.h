@@ -69,19 +69,19 @@ struct nc_defrag;  /* defrag.h: per-worker IP fragment reassembly */
  * consumed by connection tracking after the frame is decoded.
  */
 struct nc_l4 {
-	bool valid;          /* a transport layer (or other IP protocol) seen */
-	uint8_t ip_proto;    /* 6, 17, 1, 58, or another IP protocol */
-	uint8_t tcp_flags;   /* FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10
-				URG 0x20 ECE 0x40 CWR 0x80 */
+	bool valid;	   /* a transport layer (or other IP protocol) seen */
+	uint8_t ip_proto;  /* 6, 17, 1, 58, or another IP protocol */
+	uint8_t tcp_flags; /* FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10
+			      URG 0x20 ECE 0x40 CWR 0x80 */
 	bool tcp_ns;
-	uint16_t sport;      /* ICMP: type; other protocols: 0 */
-	uint16_t dport;      /* ICMP: code; other protocols: 0 */
-	uint32_t seq, ack;   /* TCP */
-	uint16_t window;     /* TCP */
-	uint32_t ip_len;     /* IP header + payload octets (IP length field) */
+	uint16_t sport;	   /* ICMP: type; other protocols: 0 */
+	uint16_t dport;	   /* ICMP: code; other protocols: 0 */
+	uint32_t seq, ack; /* TCP */
+	uint16_t window;   /* TCP */
+	uint32_t ip_len;   /* IP header + payload octets (IP length field) */
 	const uint8_t *payload; /* transport payload, captured octets */
-	uint32_t payload_len;   /* captured payload octets */
-	uint32_t payload_wire;  /* payload octets on the wire (from lengths) */
+	uint32_t payload_len;	/* captured payload octets */
+	uint32_t payload_wire;	/* payload octets on the wire (from lengths) */
 };
 
 /* Read-only decoder configuration, shared by all workers. */
@@ -113,6 +113,7 @@ struct nc_dec {
 	const uint8_t *frame; /* first captured byte */
 	uint32_t caplen;
 	uint32_t wirelen;
+	int link; /* link type of the frame (LINKTYPE_ value, enum nc_link) */
 	unsigned vlan_depth;
 	unsigned ip_depth;
 	/* innermost network addresses so far: 0 (none), 4 or 16 octets */
@@ -127,8 +128,8 @@ struct nc_dec {
 	/* link-layer addresses of the frame (NULL when the link has none) */
 	const uint8_t *src_mac;
 	const uint8_t *dst_mac;
-	uint8_t ip_version;   /* 4 or 6: the network layer of ip_len */
-	struct nc_l4 l4;      /* the frame's transport summary */
+	uint8_t ip_version; /* 4 or 6: the network layer of ip_len */
+	struct nc_l4 l4;    /* the frame's transport summary */
 	/* per-worker state owned by the worker (NULL: feature off) */
 	struct nc_conntab *conns;
 	struct nc_defrag *defrag;
@@ -173,6 +174,34 @@ static inline bool nc_data_cut(const struct nc_dec *d, const struct cur *c)
 {
 	return d->ip_partial ||
 	       (d->wirelen > d->caplen && c->end == d->frame + d->caplen);
+}
+
+/* Octets of c lost to the snap length (c ends where the capture ends). */
+static inline uint32_t nc_snap_lost(const struct nc_dec *d, const struct cur *c)
+{
+	if (d->wirelen > d->caplen && c->end == d->frame + d->caplen)
+		return d->wirelen - d->caplen;
+	return 0;
+}
+
+/*
+ * Fill the frame's transport summary (d->l4) for connection tracking:
+ * ipp is the cursor the transport layer was handed (the IP payload),
+ * pay its payload. Ports, flags and sequence numbers are the caller's.
+ * l4.ip_len keeps a value the IP layer set; otherwise it is estimated as
+ * a bare IPv4 (20) or IPv6 (40) header plus the IP payload on the wire.
+ */
+static inline void nc_l4_fill(struct nc_dec *d, uint8_t proto,
+			      const struct cur *ipp, const struct cur *pay)
+{
+	d->l4.valid = true;
+	d->l4.ip_proto = proto;
+	d->l4.payload = pay->p;
+	d->l4.payload_len = (uint32_t)cur_left(pay);
+	d->l4.payload_wire = d->l4.payload_len + nc_snap_lost(d, pay);
+	if (d->l4.ip_len == 0)
+		d->l4.ip_len = (d->ip_version == 6 ? 40u : 20u) +
+			       (uint32_t)cur_left(ipp) + nc_snap_lost(d, ipp);
 }
 
 /* Byte offset of p in the current frame. */

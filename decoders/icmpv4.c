@@ -18,7 +18,9 @@
  * a pointer or a gateway address for the others (Id and Seq stay 0).
  * Fewer than 8 captured octets is icmpv4.truncated and no record.
  * TypeCode is type << 8 | code. The checksum is reported, not verified.
- * Quoted datagrams of error messages are not decoded.
+ * Quoted datagrams of error messages are not decoded. Once the header is
+ * read, d->l4 carries type and code (as ports) and the octets after the
+ * 8-octet header as payload, for connection tracking.
  */
 #include "decode.h"
 
@@ -41,6 +43,7 @@ static bool icmpv4_has_id_seq(uint8_t type)
 
 enum dec_rc nc_dec_icmpv4(struct nc_dec *d, struct cur c)
 {
+	const struct cur ipp = c; /* the IP payload, for d->l4 */
 	const uint8_t *start = c.p;
 	uint8_t type = cur_u8(&c);
 	uint8_t code = cur_u8(&c);
@@ -52,6 +55,11 @@ enum dec_rc nc_dec_icmpv4(struct nc_dec *d, struct cur c)
 		nc_event(d, NC_EV_ICMPV4_TRUNC, start);
 		return DEC_TRUNC;
 	}
+
+	/* connection tracking: type/code as ports, data after the 8 octets */
+	nc_l4_fill(d, 1, &ipp, &c);
+	d->l4.sport = type;
+	d->l4.dport = code;
 
 	if (nc_want(d, NC_REC_ICMPV4)) {
 		Netcap__ICMPv4 r = NETCAP__ICMPV4__INIT;

@@ -50,6 +50,9 @@
  *     the bad one, and the decoder returns DEC_INVALID (DEC_TRUNC).
  *   - Other types (MLD, errors, ...) get only the ICMPv6 record. The
  *     checksum is reported, not verified.
+ *   - Once the 4-octet header is read, d->l4 carries type and code (as
+ *     ports) and the octets after the first 8 as payload, for connection
+ *     tracking.
  */
 #include "decode.h"
 
@@ -228,6 +231,7 @@ static enum dec_rc icmpv6_neighbor(struct nc_dec *d, struct cur c,
 
 enum dec_rc nc_dec_icmpv6(struct nc_dec *d, struct cur c)
 {
+	const struct cur ipp = c; /* the IP payload, for d->l4 */
 	const uint8_t *start = c.p;
 	uint8_t type = cur_u8(&c);
 	uint8_t code = cur_u8(&c);
@@ -237,6 +241,14 @@ enum dec_rc nc_dec_icmpv6(struct nc_dec *d, struct cur c)
 		nc_event(d, NC_EV_ICMPV6_TRUNC, start);
 		return DEC_TRUNC;
 	}
+
+	/* connection tracking: type/code as ports, data after 8 octets as
+	 * for ICMPv4 (the second word is the body's first) */
+	struct cur data = c;
+	cur_skip(&data, cur_left(&data) < 4 ? cur_left(&data) : 4);
+	nc_l4_fill(d, 58, &ipp, &data);
+	d->l4.sport = type;
+	d->l4.dport = code;
 
 	if (nc_want(d, NC_REC_ICMPV6)) {
 		Netcap__ICMPv6 r = NETCAP__ICMPV6__INIT;

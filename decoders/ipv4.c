@@ -49,13 +49,22 @@
  * the total length (all captured octets after the header when the total
  * length runs past the frame; 0 when the header itself is bad).
  *
- * Fragments (MF set or offset != 0) are counted as ipv4.fragment. Only the
- * first fragment carries the upper-layer header, so only offset 0 is handed
- * to the IP protocol dispatcher, with d->ip_partial set so that upper
- * layers take lengths past its end as a cut, not a lie; later fragments
- * end the frame (DEC_OK).
+ * Fragments (MF set or offset != 0) are counted as ipv4.fragment; the IPv4
+ * record is written for every fragment. With defragmentation on
+ * (d->defrag, defrag.h) each fragment is offered to the worker's table,
+ * keyed by (source, destination, Identification, Protocol); the frame that
+ * completes a datagram decodes the reassembled payload's upper layer
+ * (nc_defrag_decode: complete data, no cut), every other fragment ends the
+ * frame (DEC_OK). A fragment the capture cut short (snaplen), or one
+ * inside a reassembled datagram, is not reassembled and is decoded as
+ * without defragmentation: only the first fragment carries the upper-layer
+ * header, so only offset 0 is handed to the IP protocol dispatcher, with
+ * d->ip_partial set so that upper layers take lengths past its end as a
+ * cut, not a lie; later fragments end the frame (DEC_OK). Offset 0 with MF
+ * clear is no fragment at all and is decoded directly.
  */
 #include "decode.h"
+#include "defrag.h"
 
 #define IPV4_HLEN_MIN 20
 #define IPV4_OPTS_MAX 40 /* IHL 15: 60 octets, 40 of options */
@@ -212,6 +221,31 @@ enum dec_rc nc_dec_ipv4(struct nc_dec *d, struct cur c)
 
 	if ((flags & IPV4_FLAG_MF) || offset != 0) {
 		nc_event(d, NC_EV_IPV4_FRAGMENT, start);
+		if (d->defrag) {
+			struct nc_frag f = {
+			    .family = 4,
+			    .proto = proto,
+			    .ip_hlen = (uint8_t)hlen,
+			    .src = src,
+			    .dst = dst,
+			    .id = id,
+			    .offset = offset * 8u,
+			    .more = flags & IPV4_FLAG_MF,
+			    .cut = cur_left(&payload) < (size_t)(tlen - hlen),
+			    .data = payload,
+			    .at = start,
+			};
+			struct nc_defrag_out o;
+			switch (nc_defrag_offer(d, &f, &o)) {
+			case NC_DEFRAG_DONE:
+				return nc_defrag_decode(d, &o,
+							nc_dispatch_ipproto);
+			case NC_DEFRAG_NOT_TAKEN:
+				break; /* as without defragmentation */
+			default:
+				return DEC_OK;
+			}
+		}
 		if (offset != 0)
 			return DEC_OK;
 		d->ip_partial = true; /* upper lengths may run past the data */

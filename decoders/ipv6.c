@@ -53,15 +53,24 @@
  * ipv6.hopbyhop_not_first. Neither stops the packet: the header length
  * still frames what follows. Fragment writes an IPv6Fragment record
  * (FragmentOffset in 8-octet units, as on the wire and as tshark's
- * ipv6.fraghdr.offset) and counts ipv6.fragment; only offset 0 carries the
- * upper-layer header (handed up with d->ip_partial set when more fragments
- * follow), later fragments end the frame (DEC_OK). Routing,
+ * ipv6.fraghdr.offset) and counts ipv6.fragment. With defragmentation on
+ * (d->defrag, defrag.h) a fragment (offset != 0 or M set) is offered to the
+ * worker's table, keyed by (source, destination, Identification); the
+ * frame that completes the datagram walks the reassembled fragmentable
+ * part on from the Next Header of the offset-0 fragment (complete data, no
+ * cut), every other fragment ends the frame (DEC_OK). Without
+ * defragmentation, or for a fragment cut by the snaplen or inside a
+ * reassembled datagram: only offset 0 carries the upper-layer header
+ * (handed up with d->ip_partial set when more fragments follow), later
+ * fragments end the frame (DEC_OK). An atomic fragment (offset 0, M clear,
+ * RFC 6946) is walked through directly. Routing,
  * Destination Options, Mobility, HIP, Shim6 and AH are skipped. No Next
  * Header (59) ends the frame. Any other value, ESP (50) included, is an
  * upper-layer protocol for nc_dispatch_ipproto(). An extension header not
  * captured whole is ipv6.ext_header_truncated.
  */
 #include "decode.h"
+#include "defrag.h"
 
 enum {
 	IPV6_EXT_HOPOPTS = 0,
@@ -137,8 +146,54 @@ static void ipv6_hopbyhop(struct nc_dec *d, struct cur hdr)
 /*
  * Walk the extension headers from c (the payload of the fixed header),
  * starting with next header nh. Visits at most NC_MAX_IPV6_EXT headers.
+ * cut: c holds less than the payload length (the capture was cut).
  */
-static enum dec_rc ipv6_ext(struct nc_dec *d, uint8_t nh, struct cur c)
+static enum dec_rc ipv6_ext(struct nc_dec *d, uint8_t nh, struct cur c,
+			    bool cut);
+
+/* The fragmentable part of a reassembled datagram: walk it on. */
+static enum dec_rc ipv6_reassembled(struct nc_dec *d, uint8_t nh, struct cur c)
+{
+	return ipv6_ext(d, nh, c, false);
+}
+
+/*
+ * Offer a fragment (c: the octets after its Fragment header) to the
+ * defragmentation table. Returns true when the frame is finished (*rc
+ * set), false to go on as without defragmentation.
+ */
+static bool ipv6_defrag(struct nc_dec *d, const uint8_t *at, uint8_t next,
+			uint16_t off, uint32_t ident, struct cur c, bool cut,
+			enum dec_rc *rc)
+{
+	struct nc_frag f = {
+	    .family = 6,
+	    .proto = next,
+	    .src = d->src_ip,
+	    .dst = d->dst_ip,
+	    .id = ident,
+	    .offset = (uint32_t)(off >> 3) * 8u,
+	    .more = off & 0x1,
+	    .cut = cut,
+	    .data = c,
+	    .at = at,
+	};
+	struct nc_defrag_out o;
+
+	switch (nc_defrag_offer(d, &f, &o)) {
+	case NC_DEFRAG_DONE:
+		*rc = nc_defrag_decode(d, &o, ipv6_reassembled);
+		return true;
+	case NC_DEFRAG_NOT_TAKEN:
+		return false;
+	default:
+		*rc = DEC_OK;
+		return true;
+	}
+}
+
+static enum dec_rc ipv6_ext(struct nc_dec *d, uint8_t nh, struct cur c,
+			    bool cut)
 {
 	for (unsigned i = 0;; i++) {
 		const uint8_t *at = c.p;
@@ -201,6 +256,10 @@ static enum dec_rc ipv6_ext(struct nc_dec *d, uint8_t nh, struct cur c)
 				nc_emit(d, NC_REC_IPV6FRAGMENT, &r.base);
 			}
 			nc_event(d, NC_EV_IPV6_FRAGMENT, at);
+			enum dec_rc frc;
+			if (d->defrag && (off & 0xfff9) != 0 &&
+			    ipv6_defrag(d, at, next, off, ident, c, cut, &frc))
+				return frc;
 			if ((off >> 3) != 0)
 				return DEC_OK;
 			if (off & 0x1)
@@ -228,6 +287,7 @@ enum dec_rc nc_dec_ipv6(struct nc_dec *d, struct cur c)
 	unsigned version = vtf >> 28;
 	struct cur payload = cur_make(c.p, 0);
 	enum nc_event ev = NC_EV_MAX;
+	bool cut = false; /* the payload length runs past the captured data */
 
 	if (version != 6) {
 		ev = NC_EV_IPV6_BAD_VERSION;
@@ -239,8 +299,12 @@ enum dec_rc nc_dec_ipv6(struct nc_dec *d, struct cur c)
 		memcpy(d->dst_ip, dst, 16);
 
 		if (!(plen == 0 && nh == IPV6_EXT_HOPOPTS) &&
-		    !cur_limit(&c, plen) && !nc_data_cut(d, &c))
-			ev = NC_EV_IPV6_PLEN_LONG;
+		    !cur_limit(&c, plen)) {
+			if (nc_data_cut(d, &c))
+				cut = true;
+			else
+				ev = NC_EV_IPV6_PLEN_LONG;
+		}
 		payload = c;
 	}
 
@@ -264,5 +328,5 @@ enum dec_rc nc_dec_ipv6(struct nc_dec *d, struct cur c)
 		nc_event(d, ev, start);
 		return DEC_INVALID;
 	}
-	return ipv6_ext(d, nh, payload);
+	return ipv6_ext(d, nh, payload, cut);
 }

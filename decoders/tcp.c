@@ -37,6 +37,8 @@
  *     NC_MAX_OPTIONS.
  *   - PayloadSize is the captured octets after the header (bounded by the
  *     IP payload); Payload is filled only with --payload.
+ *   - Once the whole header is read, d->l4 summarizes the segment for
+ *     connection tracking (whether or not TCP records are selected).
  *   - Nothing is dispatched above TCP yet.
  */
 #include "decode.h"
@@ -89,6 +91,7 @@ static size_t tcp_options(struct cur o, Netcap__TCPOption *opts,
 
 enum dec_rc nc_dec_tcp(struct nc_dec *d, struct cur c)
 {
+	const struct cur ipp = c; /* the IP payload, for d->l4 */
 	const uint8_t *start = c.p;
 	uint16_t sport = cur_be16(&c);
 	uint16_t dport = cur_be16(&c);
@@ -122,6 +125,16 @@ enum dec_rc nc_dec_tcp(struct nc_dec *d, struct cur c)
 		nc_event(d, NC_EV_TCP_TRUNC, start);
 		return DEC_TRUNC;
 	}
+
+	/* the whole header is here: summary for connection tracking */
+	nc_l4_fill(d, 6, &ipp, &c);
+	d->l4.tcp_flags = flags;
+	d->l4.tcp_ns = (off_ns & 0x01) != 0;
+	d->l4.sport = sport;
+	d->l4.dport = dport;
+	d->l4.seq = seq;
+	d->l4.ack = ack;
+	d->l4.window = win;
 
 	Netcap__TCPOption opts[TCP_HDR_MAX - TCP_HDR_MIN];
 	Netcap__TCPOption *optp[TCP_HDR_MAX - TCP_HDR_MIN];

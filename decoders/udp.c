@@ -28,6 +28,8 @@
  *     invalid.
  *   - PayloadSize is the captured payload octets; Payload only with
  *     --payload. Nothing is dispatched above UDP yet.
+ *   - Once the header is read, d->l4 summarizes the datagram for
+ *     connection tracking (payload on the wire: Length - 8 when valid).
  */
 #include "decode.h"
 
@@ -35,6 +37,7 @@
 
 enum dec_rc nc_dec_udp(struct nc_dec *d, struct cur c)
 {
+	const struct cur ipp = c; /* the IP payload, for d->l4 */
 	const uint8_t *start = c.p;
 	size_t avail = cur_left(&c);
 	uint16_t sport = cur_be16(&c);
@@ -58,6 +61,12 @@ enum dec_rc nc_dec_udp(struct nc_dec *d, struct cur c)
 	bool bad = len < UDP_HDR_LEN || (len > avail && !snap_cut);
 	if (!bad && len <= avail)
 		cur_limit(&c, (size_t)len - UDP_HDR_LEN);
+
+	nc_l4_fill(d, 17, &ipp, &c);
+	d->l4.sport = sport;
+	d->l4.dport = dport;
+	if (!bad) /* Length is the datagram on the wire */
+		d->l4.payload_wire = (uint32_t)len - UDP_HDR_LEN;
 
 	if (nc_want(d, NC_REC_UDP)) {
 		Netcap__UDP r = NETCAP__UDP__INIT;

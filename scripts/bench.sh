@@ -32,6 +32,8 @@ sumw() { awk '$1 ~ /^worker\.packets\./ { s += $2 } END { print s + 0 }' "$1"; }
 port="net_pcap0,rx_pcap=$replay,infinite_rx=1"
 "$NETCAP" capture -q -i "$port" --bare --duration "$SECS" -w 1 -o "$out/bare" >"$out/bare.txt"
 "$NETCAP" capture -q -i "$port" --duration "$SECS" -w "$NW" -o "$out/pipe" >"$out/pipe.txt"
+"$NETCAP" capture -q -i "$port" --duration "$SECS" -w "$NW" --include Connection -o "$out/conn" >"$out/conn.txt"
+"$NETCAP" capture -q -i "$port" --duration "$SECS" -w "$NW" --include Ethernet,IPv4,IPv6,TCP,UDP -o "$out/l24" >"$out/l24.txt"
 
 t0=$(date +%s.%N)
 "$NETCAP" capture -q -r "$cap" -w "$NW" -o "$out/e2e" >"$out/e2e.txt"
@@ -54,6 +56,12 @@ awk -v secs="$SECS" -v nw="$NW" -v hz="$hz" \
     -v pipe_cpp="$(val worker.cycles_per_packet "$out/pipe.txt")" \
     -v pipe_rx_cpp="$(val rx.cycles_per_packet "$out/pipe.txt")" \
     -v pipe_recs="$(val records.total "$out/pipe.txt")" \
+    -v conn_pkts="$(sumw "$out/conn.txt")" -v conn_el="$(val elapsed_s "$out/conn.txt")" \
+    -v conn_cpp="$(val worker.cycles_per_packet "$out/conn.txt")" \
+    -v conn_recs="$(val records.total "$out/conn.txt")" \
+    -v l24_pkts="$(sumw "$out/l24.txt")" -v l24_el="$(val elapsed_s "$out/l24.txt")" \
+    -v l24_cpp="$(val worker.cycles_per_packet "$out/l24.txt")" \
+    -v l24_recs="$(val records.total "$out/l24.txt")" \
     -v e2e_pkts="$(val packets "$out/e2e.txt")" \
     -v e2e_recs="$(val records.total "$out/e2e.txt")" \
     -v t0="$t0" -v t1="$t1" -v t2="$t2" \
@@ -72,7 +80,11 @@ BEGIN {
 	printf "%-44s %14.0f %12d %12.0f\n", "pipeline, all types, worker packets", pipe_pps, pipe_cpp, pipe_recs / pipe_el
 	printf "%-44s %14.0f %12s %12s\n", "  per worker core (TSC Hz / cycles per pkt)", core_pps, "", ""
 	printf "%-44s %14s %12d %12s\n", "  RX lcore in the pipeline (hash, enqueue)", "", pipe_rx_cpp, ""
-	printf "ratio pipeline/bare: %.1fx the cycles per packet (%d vs %d)\n\n", bare_cpp ? pipe_cpp / bare_cpp : 0, pipe_cpp, bare_cpp
+	printf "%-44s %14.0f %12d %12.0f\n", "pipeline, L2-L4 types, worker packets", l24_pkts / l24_el, l24_cpp, l24_recs / l24_el
+	printf "%-44s %14.0f %12s %12s\n", "  per worker core (TSC Hz / cycles per pkt)", l24_cpp > 0 ? hz / l24_cpp : 0, "", ""
+	printf "%-44s %14.0f %12d %12.0f\n", "pipeline, Connection only, worker packets", conn_pkts / conn_el, conn_cpp, conn_recs / conn_el
+	printf "%-44s %14.0f %12s %12s\n", "  per worker core (TSC Hz / cycles per pkt)", conn_cpp > 0 ? hz / conn_cpp : 0, "", ""
+	printf "ratio to bare (cycles per packet): all types %.1fx, L2-L4 %.1fx, Connection only %.1fx (bare %d)\n\n", bare_cpp ? pipe_cpp / bare_cpp : 0, bare_cpp ? l24_cpp / bare_cpp : 0, bare_cpp ? conn_cpp / bare_cpp : 0, bare_cpp
 	e2e = t1 - t0; ts = t2 - t1
 	printf "%-44s %14s %12s\n", "end to end on bench.pcap", "seconds", "packets/s"
 	printf "%-44s %14.2f %12.0f\n", "netcap capture -r (all record types)", e2e, npkt / e2e

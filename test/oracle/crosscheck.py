@@ -2,16 +2,25 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Cross-check netcap's records for one capture against Wireshark (tshark).
 
-usage: crosscheck.py [-v] [--netcap BIN] [--exceptions FILE] [--max N] CAPTURE
+usage: crosscheck.py [-v] [--netcap BIN] [--exceptions FILE] [--max N]
+                     [--defrag auto|on|off] CAPTURE
 
 Steps:
   1. netcap capture -r CAPTURE -o TMP --workers 1 --quiet
      then netcap dump --json TMP/<Type>.ncap.lz4 for every record file.
      With one worker every record file is in packet order.
   2. tshark -n -r CAPTURE -T fields (occurrence=a, aggregator ",") with the
-     fields that both decode. IP defragmentation and TCP reassembly are off,
-     so tshark, like netcap, dissects the upper-layer header of a first
-     fragment and nothing of a later one.
+     fields that both decode. TCP reassembly is off. IP defragmentation
+     follows netcap's: a netcap whose `capture --help` offers --no-defrag
+     reassembles IPv4 and IPv6 datagrams by default (decoders/defrag.c), so
+     tshark runs with ip.defragment and ipv6.defragment on: every fragment
+     has its IPv4 / IPv6 / IPv6Fragment records, and the upper-layer
+     records (UDP, ICMP, ...) belong to the frame that completes the
+     datagram, decoded from the reassembled payload. An older netcap (no
+     --no-defrag), or --defrag off (netcap then runs with --no-defrag),
+     compares with defragmentation off on both sides: tshark, like
+     netcap, dissects the upper-layer header of a first fragment and
+     nothing of a later one.
   3. For every frame, the layer stack tshark reports (frame.protocols) says
      which records netcap must have written: one per layer netcap decodes,
      in stack order, up to the first layer netcap does not decode (a tunnel,
@@ -50,14 +59,29 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # tshark side
 # ---------------------------------------------------------------------------
 
+# No TCP reassembly (netcap's TCP records are per segment). IP
+# defragmentation is set by defrag_prefs() to match netcap's.
 TSHARK_PREFS = [
-    # Dissect each frame on its own: no reassembly across frames, so a first
-    # IP fragment shows its upper-layer header and later fragments are data,
-    # exactly what netcap writes.
-    "-o", "ip.defragment:FALSE",
-    "-o", "ipv6.defragment:FALSE",
     "-o", "tcp.desegment_tcp_streams:FALSE",
 ]
+
+
+def defrag_prefs(on):
+    """tshark IP defragmentation: on, the frame that completes a datagram
+    carries the reassembled upper layers (netcap with defragmentation);
+    off, each frame is dissected on its own, so a first IP fragment shows
+    its upper-layer header and later fragments are data (netcap
+    --no-defrag, or a netcap without defragmentation)."""
+    v = "TRUE" if on else "FALSE"
+    return ["-o", "ip.defragment:" + v, "-o", "ipv6.defragment:" + v]
+
+
+def netcap_has_defrag(netcap):
+    """Does this netcap reassemble IP fragments by default? Its capture
+    help lists --no-defrag exactly when it does."""
+    p = subprocess.run([netcap, "capture", "--help"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    return "--no-defrag" in p.stdout
 
 TS_FIELDS = [
     "frame.number", "frame.time_epoch", "frame.protocols",
@@ -157,8 +181,8 @@ def tbool(s):
     return bool(tint(s))
 
 
-def run_tshark(cap):
-    cmd = ["tshark", "-n", "-r", cap] + TSHARK_PREFS + [
+def run_tshark(cap, defrag):
+    cmd = ["tshark", "-n", "-r", cap] + TSHARK_PREFS + defrag_prefs(defrag) + [
         "-T", "fields", "-E", "header=y", "-E", "separator=/t",
         "-E", "occurrence=a", "-E", "aggregator=,", "-E", "quote=n"]
     for f in TS_FIELDS:
@@ -188,10 +212,10 @@ def run_tshark(cap):
 # netcap side
 # ---------------------------------------------------------------------------
 
-def run_netcap(netcap, cap, tmp):
+def run_netcap(netcap, cap, tmp, extra):
     out = os.path.join(tmp, "out")
     p = subprocess.run([netcap, "capture", "-r", cap, "-o", out,
-                        "--workers", "1", "--quiet"],
+                        "--workers", "1", "--quiet"] + extra,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        text=True)
     if p.returncode != 0:
@@ -610,18 +634,27 @@ def check_l4(ck, frame, fno, lay, counts, rec, typ):
     ctx_ips(ck, frame, fno, lay, counts, rec, typ)
 
 
-def check(cap, netcap, exceptions, verbose, maxshow):
+def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
     ck = Checker(cap, exceptions, verbose)
-    frames, trc, terr = run_tshark(cap)
+    capable = netcap_has_defrag(netcap)
+    if defrag == "on" and not capable:
+        raise RuntimeError("--defrag on: %s has no --no-defrag, so no IP "
+                           "defragmentation" % netcap)
+    on = capable and defrag != "off"
+    extra = ["--no-defrag"] if capable and not on else []
+    frames, trc, terr = run_tshark(cap, on)
     tmp = tempfile.mkdtemp(prefix="nc-oracle-")
     try:
-        recs = run_netcap(netcap, cap, tmp)
+        recs = run_netcap(netcap, cap, tmp, extra)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
     # Records of each type in file order (packet order with one worker).
+    # Anomaly records have no tshark counterpart; Connection and Flow are
+    # per connection, checked against tshark's conversations by
+    # conncheck.py.
     queues = {t: collections.deque(lst) for t, lst in recs.items()
-              if t != "Anomaly"}
+              if t not in ("Anomaly", "Connection", "Flow")}
     all_ts = collections.defaultdict(list)
     for frame in frames:
         all_ts[epoch_ns(frame["frame.time_epoch"][0])].append(
@@ -691,8 +724,9 @@ def check(cap, netcap, exceptions, verbose, maxshow):
     nmis = len(ck.mismatches)
     nexc = sum(ck.excepted.values())
     print("crosscheck %s: %d frames, %d fields compared, %d mismatches "
-          "(%d excepted, %d not comparable)" %
-          (ck.cap, len(frames), ck.compared, nmis, nexc, ck.skipped))
+          "(%d excepted, %d not comparable)%s" %
+          (ck.cap, len(frames), ck.compared, nmis, nexc, ck.skipped,
+           "" if on else " [defrag off]"))
     if verbose:
         if trc:
             print("  tshark exit %d: %s" % (trc, terr.strip()[:200]))
@@ -752,11 +786,16 @@ def main():
     ap.add_argument("--exceptions", default=os.path.join(HERE, "EXCEPTIONS"))
     ap.add_argument("--max", type=int, default=10,
                     help="mismatches to print (default 10)")
+    ap.add_argument("--defrag", choices=("auto", "on", "off"),
+                    default=os.environ.get("ORACLE_DEFRAG", "auto"),
+                    help="IP defragmentation on both sides: auto (on when "
+                    "netcap offers --no-defrag), on, or off (netcap runs "
+                    "with --no-defrag)")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
     try:
         ok = check(a.capture, a.netcap, load_exceptions(a.exceptions),
-                   a.verbose, a.max)
+                   a.verbose, a.max, a.defrag)
     except (RuntimeError, OSError, json.JSONDecodeError) as e:
         print("crosscheck %s: ERROR %s" % (os.path.basename(a.capture), e))
         return 2
