@@ -100,7 +100,7 @@ unit: $(TESTS)
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 
 integration: $(BUILD)/netcap
-	@NETCAP=$(BUILD)/netcap test/run-integration.sh
+	@NC_SAN=$(SAN) NETCAP=$(BUILD)/netcap test/run-integration.sh
 
 check: unit integration
 

@@ -758,6 +758,7 @@ int nc_cmd_capture(int argc, char **argv)
 		goto out_eal;
 	}
 	e->created = realtime_ns();
+	e->eal_mb = eal_mem_mb(cfg.workers, cfg.iface != NULL);
 	rc = nc_control_run(e);
 	if (rc != 0 && e->wr.nfiles == 0)
 		remove_made_dirs(made, nmade);

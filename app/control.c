@@ -201,6 +201,17 @@ static void print_summary(struct nc_engine *e, double elapsed)
 	fprintf(o, "%-36s %" PRIu64 "\n", "writer.batches", e->wr.batches);
 	fprintf(o, "%-36s %u\n", "writer.files", e->wr.nfiles);
 	fprintf(o, "%-36s %" PRIu64 "\n", "writer.bytes", e->wr.file_bytes);
+	/* the memory bounds this run was configured with */
+	fprintf(o, "%-36s %u\n", "memory.eal_mb", e->eal_mb);
+	fprintf(o, "%-36s %" PRIu64 "\n", "memory.conn_tables",
+		e->cfg->track_conns ? (uint64_t)e->nworkers *
+					  e->cfg->conn.max_conns *
+					  nc_conn_bytes_per_entry()
+				    : 0);
+	fprintf(o, "%-36s %" PRIu64 "\n", "memory.defrag_tables",
+		e->cfg->defrag ? (uint64_t)e->nworkers *
+				     nc_defrag_bytes(&e->cfg->defrag_cfg)
+			       : 0);
 	fprintf(o, "%-36s %d\n", "input.truncated", e->rx.truncated ? 1 : 0);
 	fprintf(o, "%-36s %d\n", "interrupted", e->signalled ? 1 : 0);
 	fflush(o);

@@ -184,6 +184,7 @@ struct nc_engine {
 	struct rte_eth_stats port_stats; /* read when the port stops */
 	bool port_started;
 
+	unsigned eal_mb; /* EAL memory (-m) */
 	unsigned nworkers;
 	unsigned lcore_rx;
 	unsigned lcore_writer;

@@ -20,6 +20,11 @@ run test/run-pipeline.sh "$NETCAP"
 run test/run-records.sh "$NETCAP"
 run test/golden/run.sh "$NETCAP"
 run test/oracle/run.sh "$NETCAP"
+if [ -n "${NC_SAN:-}" ]; then
+	run env FLOOD_COUNT=200000 FLOOD_MAXC=10000 test/run-flood.sh "$NETCAP"
+else
+	run test/run-flood.sh "$NETCAP"
+fi
 
 [ $fail = 0 ] && echo "integration: all passed"
 exit $fail
