@@ -60,8 +60,9 @@ enum nc_link {
 /* Most options kept in one record; more are counted as *.too_many_options. */
 #define NC_MAX_OPTIONS 64
 
-struct nc_conntab; /* conn.h: per-worker connection table */
-struct nc_defrag;  /* defrag.h: per-worker IP fragment reassembly */
+struct nc_conntab;     /* conn.h: per-worker connection table */
+struct nc_defrag;      /* defrag.h: per-worker IP fragment reassembly */
+struct nc_reasm_pool; /* reasm.h: per-worker TCP stream buffer pool */
 
 /*
  * What the transport layer of the current frame told: filled by the TCP,
@@ -133,6 +134,9 @@ struct nc_dec {
 	/* per-worker state owned by the worker (NULL: feature off) */
 	struct nc_conntab *conns;
 	struct nc_defrag *defrag;
+	/* TCP streams of d->conns; the owner also calls
+	   nc_reasm_pool_set_dec(reasm, d) */
+	struct nc_reasm_pool *reasm;
 	/* transport ports, once a transport header was read */
 	bool have_ports;
 	uint16_t src_port;
