@@ -89,11 +89,23 @@ static void usage(FILE *f)
 	    "                        time; S is tcp_handshake (30),\n"
 	    "                        tcp_established (3600), tcp_closed (10),\n"
 	    "                        udp (60), icmp (30), other (60)\n"
+	    "      --max-streams N   TCP connections with stream reassembly\n"
+	    "                        (MissedBytes), all workers together\n"
+	    "                        (default: --max-connections); 0 turns\n"
+	    "                        reassembly off (MissedBytes estimated)\n"
+	    "      --max-stream-buffer BYTES  out-of-order TCP data held, all\n"
+	    "                        workers together, suffix K, M, G or T\n"
+	    "                        (default %lluM per worker)\n"
+	    "      --streams DIR     debugging/export: append each TCP\n"
+	    "                        connection's reassembled payload to\n"
+	    "                        DIR/<UID>.orig and DIR/<UID>.resp (one\n"
+	    "                        open/write/close per chunk: slow)\n"
 	    "  -q, --quiet           no progress line\n"
 	    "  -h, --help            this help\n"
 	    "\n"
 	    "Arguments after -- are appended to the DPDK EAL arguments.\n",
-	    NC_MAX_WORKERS, NC_DEFAULT_MAX_CONNS);
+	    NC_MAX_WORKERS, NC_DEFAULT_MAX_CONNS,
+	    (unsigned long long)(NC_REASM_DEF_POOL_BYTES >> 20));
 }
 
 static int usage_err(const char *fmt, ...)
@@ -427,6 +439,19 @@ static int engine_setup(struct nc_engine *e)
 				return -1;
 			}
 		}
+		if (e->cfg->track_conns && e->cfg->max_streams) {
+			k->dec.reasm = nc_reasm_pool_new(&e->cfg->reasm);
+			if (!k->dec.reasm) {
+				cap_err("cannot allocate the TCP stream buffer "
+					"of worker %u (%llu bytes): %s",
+					w,
+					(unsigned long long)
+					    e->cfg->reasm.pool_bytes,
+					strerror(errno));
+				return -1;
+			}
+			nc_reasm_pool_set_dec(k->dec.reasm, &k->dec);
+		}
 	}
 	e->rx.eng = e;
 	e->wr.eng = e;
@@ -443,6 +468,7 @@ static void engine_teardown(struct nc_engine *e)
 				nc_conntab_free(e->workers[w].dec.conns);
 			if (e->workers[w].dec.defrag)
 				nc_defrag_free(e->workers[w].dec.defrag);
+			nc_reasm_pool_free(e->workers[w].dec.reasm);
 		}
 		rte_free(e->workers);
 	}
@@ -516,7 +542,10 @@ enum {
 	OPT_BARE,
 	OPT_MAX_CONNS,
 	OPT_TIMEOUT,
-	OPT_NO_DEFRAG
+	OPT_NO_DEFRAG,
+	OPT_STREAMS,
+	OPT_MAX_STREAMS,
+	OPT_MAX_STREAM_BUFFER
 };
 
 static const struct option long_opts[] = {
@@ -527,6 +556,9 @@ static const struct option long_opts[] = {
     {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"no-defrag", no_argument, NULL, OPT_NO_DEFRAG},
+    {"streams", required_argument, NULL, OPT_STREAMS},
+    {"max-streams", required_argument, NULL, OPT_MAX_STREAMS},
+    {"max-stream-buffer", required_argument, NULL, OPT_MAX_STREAM_BUFFER},
     {"out", required_argument, NULL, 'o'},
     {"workers", required_argument, NULL, 'w'},
     {"include", required_argument, NULL, OPT_INCLUDE},
@@ -538,6 +570,52 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+#define NC_MIN_STREAM_BUFFER (64u << 10)  /* per worker */
+#define NC_MAX_STREAM_BUFFER (1ull << 40) /* all workers */
+
+/* "64M" into *v: decimal digits and an optional K, M, G or T (powers of
+ * 1024); false when it is not that or overflows. */
+static bool parse_bytes(const char *s, uint64_t *v)
+{
+	char *end;
+	unsigned shift = 0;
+
+	if (!(*s >= '0' && *s <= '9'))
+		return false;
+	errno = 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		break;
+	default:
+		return false;
+	}
+	if (shift && end[1] != '\0')
+		return false;
+	if (n > (UINT64_MAX >> shift))
+		return false;
+	*v = (uint64_t)n << shift;
+	return true;
+}
 
 /* Flags into cfg; 0, 2 on a usage error, or -1 for --help. */
 static int parse_flags(int argc, char **argv, struct nc_capture_cfg *cfg)
@@ -600,6 +678,35 @@ static int parse_flags(int argc, char **argv, struct nc_capture_cfg *cfg)
 		case OPT_NO_DEFRAG:
 			cfg->defrag = false;
 			break;
+		case OPT_STREAMS:
+			if (!optarg[0])
+				return usage_err("--streams: empty directory");
+			cfg->streams_dir = optarg;
+			break;
+		case OPT_MAX_STREAMS: {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || *end ||
+			    optarg[0] == '-' || n > NC_MAX_CONNS)
+				return usage_err("--max-streams: '%s' is not a "
+						 "number from 0 to %u",
+						 optarg, NC_MAX_CONNS);
+			cfg->max_streams = n;
+			break;
+		}
+		case OPT_MAX_STREAM_BUFFER: {
+			uint64_t b;
+			if (!parse_bytes(optarg, &b) || b == 0 ||
+			    b > NC_MAX_STREAM_BUFFER)
+				return usage_err(
+				    "--max-stream-buffer: '%s' is not a size "
+				    "from 1 to 1T (digits with an optional K, "
+				    "M, G or T suffix)",
+				    optarg);
+			cfg->max_stream_buffer = b;
+			break;
+		}
 		case OPT_TIMEOUT:
 			if (parse_timeouts(optarg, &cfg->conn) != 0)
 				return 2;
@@ -658,6 +765,17 @@ static int parse_flags(int argc, char **argv, struct nc_capture_cfg *cfg)
 		return usage_err("--bare needs -i PORT");
 	if (!cfg->outdir)
 		return usage_err("missing -o DIR (where record files go)");
+	if (cfg->max_streams == UINT64_MAX)
+		cfg->max_streams = cfg->max_connections;
+	if (cfg->streams_dir && cfg->max_streams == 0)
+		return usage_err("--streams needs stream reassembly "
+				 "(--max-streams is 0)");
+	if (cfg->max_stream_buffer &&
+	    cfg->max_stream_buffer / cfg->workers < NC_MIN_STREAM_BUFFER)
+		return usage_err("--max-stream-buffer: %llu bytes is less than "
+				 "%u KiB per worker for %u workers",
+				 (unsigned long long)cfg->max_stream_buffer,
+				 NC_MIN_STREAM_BUFFER >> 10, cfg->workers);
 
 	if (include) {
 		memset(&cfg->want, 0, sizeof(cfg->want));
@@ -690,17 +808,23 @@ int nc_cmd_capture(int argc, char **argv)
 
 	cfg.workers = default_workers();
 	cfg.max_connections = NC_DEFAULT_MAX_CONNS;
+	cfg.max_streams = UINT64_MAX; /* as --max-connections */
+	nc_reasm_cfg_default(&cfg.reasm);
 	cfg.defrag = true;
 	cfg.defrag_cfg = nc_defrag_cfg_default();
 	nc_conn_cfg_default(&cfg.conn);
 	rc = parse_flags(argc, argv, &cfg);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	cfg.track_conns =
-	    cfg.want.on[NC_REC_CONNECTION] || cfg.want.on[NC_REC_FLOW];
-	/* each worker gets its share, rounded up */
+	cfg.track_conns = cfg.want.on[NC_REC_CONNECTION] ||
+			  cfg.want.on[NC_REC_FLOW] || cfg.streams_dir;
+	/* each worker gets its share, rounded up (stream buffer: down) */
 	cfg.conn.max_conns =
 	    (uint32_t)((cfg.max_connections + cfg.workers - 1) / cfg.workers);
+	cfg.conn.max_streams =
+	    (uint32_t)((cfg.max_streams + cfg.workers - 1) / cfg.workers);
+	if (cfg.max_stream_buffer)
+		cfg.reasm.pool_bytes = cfg.max_stream_buffer / cfg.workers;
 
 	e = calloc(1, sizeof(*e));
 	ea = calloc(1, sizeof(*ea));
@@ -712,6 +836,11 @@ int nc_cmd_capture(int argc, char **argv)
 	}
 	e->cfg = &cfg;
 	e->nworkers = cfg.workers;
+	if (cfg.streams_dir) {
+		e->sink.dir = cfg.streams_dir;
+		cfg.conn.stream_data = nc_streams_write;
+		cfg.conn.stream_arg = &e->sink;
+	}
 	e->dec_cfg.want = cfg.want;
 	e->dec_cfg.payload = cfg.payload;
 	e->dec_cfg.entropy = cfg.entropy;
@@ -730,6 +859,12 @@ int nc_cmd_capture(int argc, char **argv)
 	    probe_dir(cfg.outdir) != 0) {
 		cap_err("%s: cannot write there: %s", cfg.outdir,
 			strerror(errno));
+		goto out_dirs;
+	}
+	if (cfg.streams_dir && (make_dirs(cfg.streams_dir, made, &nmade) != 0 ||
+				probe_dir(cfg.streams_dir) != 0)) {
+		cap_err("--streams: %s: cannot write there: %s",
+			cfg.streams_dir, strerror(errno));
 		goto out_dirs;
 	}
 
@@ -760,6 +895,12 @@ int nc_cmd_capture(int argc, char **argv)
 	e->created = realtime_ns();
 	e->eal_mb = eal_mem_mb(cfg.workers, cfg.iface != NULL);
 	rc = nc_control_run(e);
+	if (e->sink.errors) {
+		cap_err("--streams: %llu writes to %s failed",
+			(unsigned long long)e->sink.errors, cfg.streams_dir);
+		if (rc == 0)
+			rc = 1;
+	}
 	if (rc != 0 && e->wr.nfiles == 0)
 		remove_made_dirs(made, nmade);
 	nc_port_teardown(e);

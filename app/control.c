@@ -204,14 +204,24 @@ static void print_summary(struct nc_engine *e, double elapsed)
 	/* the memory bounds this run was configured with */
 	fprintf(o, "%-36s %u\n", "memory.eal_mb", e->eal_mb);
 	fprintf(o, "%-36s %" PRIu64 "\n", "memory.conn_tables",
-		e->cfg->track_conns ? (uint64_t)e->nworkers *
-					  e->cfg->conn.max_conns *
-					  nc_conn_bytes_per_entry()
-				    : 0);
+		e->cfg->track_conns
+		    ? (uint64_t)e->nworkers * e->cfg->conn.max_conns *
+			  nc_conn_bytes_per_entry()
+		    : 0);
 	fprintf(o, "%-36s %" PRIu64 "\n", "memory.defrag_tables",
 		e->cfg->defrag ? (uint64_t)e->nworkers *
 				     nc_defrag_bytes(&e->cfg->defrag_cfg)
 			       : 0);
+	uint64_t pairs = e->cfg->conn.max_streams < e->cfg->conn.max_conns
+			     ? e->cfg->conn.max_streams
+			     : e->cfg->conn.max_conns;
+	bool reasm = e->cfg->track_conns && e->cfg->max_streams;
+	fprintf(o, "%-36s %" PRIu64 "\n", "memory.stream_slots",
+		reasm ? (uint64_t)e->nworkers * pairs *
+			    nc_conn_bytes_per_stream_pair()
+		      : 0);
+	fprintf(o, "%-36s %" PRIu64 "\n", "memory.stream_buffers",
+		reasm ? (uint64_t)e->nworkers * e->cfg->reasm.pool_bytes : 0);
 	fprintf(o, "%-36s %d\n", "input.truncated", e->rx.truncated ? 1 : 0);
 	fprintf(o, "%-36s %d\n", "interrupted", e->signalled ? 1 : 0);
 	fflush(o);

@@ -10,6 +10,7 @@
  *   writer.c       writer lcore: batches -> <Type>.ncap.lz4 files
  *   control.c      main lcore: launch, progress line, signals, summary
  *   capture.c      flags, validation, EAL arguments, setup and teardown
+ *   streams.c      --streams: reassembled TCP payload into files
  *
  * Ownership: each role writes only its own struct; the main lcore reads
  * the few progress counters (rx packets, bytes, file position) with relaxed
@@ -35,6 +36,7 @@
 #include "defrag.h"
 #include "decode.h"
 #include "ncfile.h"
+#include "reasm.h"
 #include "rec.h"
 
 #define NC_BURST	    32		/* packets per ring burst */
@@ -82,15 +84,34 @@ struct nc_capture_cfg {
 	bool entropy;
 	bool compress;
 	bool quiet;
-	/* connection tracking: on when Connection or Flow is selected */
+	/* connection tracking: on when Connection or Flow is selected, or
+	   with --streams */
 	bool track_conns;
-	uint64_t max_connections;	 /* all workers together */
-	struct nc_conn_cfg conn;	 /* max_conns: one worker's share */
+	uint64_t max_connections; /* all workers together */
+	struct nc_conn_cfg conn;  /* max_conns, max_streams: one worker's
+				     share */
+	/* TCP stream reassembly (with connection tracking) */
+	const char *streams_dir;	 /* --streams DIR, or NULL */
+	uint64_t max_streams;		 /* all workers; 0: no reassembly */
+	uint64_t max_stream_buffer;	 /* all workers, bytes; 0: default */
+	struct nc_reasm_cfg reasm;	 /* pool_bytes: one worker's share */
 	bool defrag;			 /* IP defragmentation (default on) */
 	struct nc_defrag_cfg defrag_cfg; /* per worker */
 	int eal_argc;			 /* user EAL args (after --) */
 	char **eal_argv;
 };
+
+/* --streams: where nc_streams_write() puts the files (streams.c). */
+struct nc_stream_sink {
+	const char *dir;
+	uint64_t bytes;	 /* written (atomic) */
+	uint64_t errors; /* failed writes (atomic) */
+	int warned;	 /* the first error was printed (atomic) */
+};
+
+/* nc_conn_stream_fn: append to DIR/<UID>.orig or .resp (arg: the sink). */
+void nc_streams_write(void *arg, const char *uid, int dir, const uint8_t *p,
+		      size_t len, uint64_t off);
 
 /* The capture file. */
 struct nc_source {
@@ -192,7 +213,8 @@ struct nc_engine {
 
 	struct nc_rx rx;
 	struct nc_wr wr;
-	struct nc_worker *workers; /* nworkers, cache aligned */
+	struct nc_worker *workers;  /* nworkers, cache aligned */
+	struct nc_stream_sink sink; /* --streams */
 
 	/* control flags (atomic) */
 	int stop;	     /* stop reading input (signal, write error) */

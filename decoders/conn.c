@@ -6,8 +6,9 @@
  * Structure (all taken at nc_conntab_new(), nothing per packet):
  *
  *   bucket[nbuckets]  uint32 index of the first entry of a hash chain
- *   e[max_conns]      struct nc_conn, chained through hnext; free entries
- *                     form a free list through hnext as well
+ *   e[1 + max_conns]  struct nc_conn, chained through hnext (index 0 is
+ *                     NIL); entries closed form a free list through hnext,
+ *                     entries never used are taken in order (fresh)
  *   lru[class]        one intrusive doubly linked list per timeout class
  *                     (enum nc_ct_timeout), newest at head, oldest at tail
  *
@@ -25,6 +26,15 @@
  * TCP follows Zeek's endpoint state machine (states INACTIVE .. RESET,
  * conn_state derived from the pair), history letters and sequence-number
  * based byte counts; see docs/CONNECTIONS.md for what is simplified.
+ *
+ * TCP streams (reasm.h) live outside the entries, in a fixed array of
+ * max_streams slot pairs taken at nc_conntab_new() (free slots on a
+ * stack of indexes): a TCP connection takes a pair at creation when one is
+ * free, feeds every segment to it, and flushes both streams when it
+ * closes, before its record is built (MissedBytes). Stream callbacks run
+ * only inside the nc_stream_* calls made here, so the table keeps the
+ * connection and direction of the call in progress instead of a context
+ * per stream.
  */
 #include "conn.h"
 
@@ -34,8 +44,15 @@
 #include <string.h>
 
 #include "commid.h"
+#include "reasm.h"
 
-#define NIL	 UINT32_MAX
+/*
+ * Index 0 of the entry and slot arrays is never used, so NIL is 0 and the
+ * calloc'd arrays start out as empty chains: pages of entries, buckets and
+ * slots a run never reaches are never touched (resident memory grows with
+ * the connections actually tracked, up to the stated bound).
+ */
+#define NIL	 0u
 #define NS_PER_S 1000000000LL
 
 /* Zeek's TCP endpoint states */
@@ -110,13 +127,14 @@ struct nc_dir {
 };
 
 /*
- * One tracked connection: 240 octets (static assert below). Endpoint 0 is
+ * One tracked connection: 248 octets (static assert below). Endpoint 0 is
  * the originator. Ports are key ports: TCP/UDP ports, ICMP mapped
  * type/code (nc_commid_icmp_ports), 0 for other protocols.
  */
 struct nc_conn {
 	uint32_t hnext;	     /* hash chain, or free list */
 	uint32_t prev, next; /* class list (LRU), NIL at the ends */
+	uint32_t sslot;	     /* TCP stream slot pair, NIL: none */
 	uint16_t port[2];
 	uint8_t addr[2][16]; /* 4 or 16 octets used (CF_V6) */
 	uint8_t mac[2][6];   /* source MAC of each endpoint (CF_MAC) */
@@ -131,8 +149,13 @@ struct nc_conn {
 };
 
 _Static_assert(sizeof(struct nc_dir) == 56, "nc_dir layout");
-_Static_assert(sizeof(struct nc_conn) == 240,
-	       "connection entry: keep it at 240 octets (docs/CONNECTIONS.md)");
+_Static_assert(sizeof(struct nc_conn) == 248,
+	       "connection entry: keep it at 248 octets (docs/CONNECTIONS.md)");
+
+/* The two streams of a TCP connection, indexed by sender (0 originator). */
+struct nc_stream_pair {
+	struct nc_stream s[2];
+};
 
 struct nc_lru {
 	uint32_t head, tail; /* newest, oldest */
@@ -142,10 +165,22 @@ struct nc_conntab {
 	struct nc_conn_cfg cfg;
 	struct nc_conn *e;
 	uint32_t *bucket;
-	uint32_t mask; /* nbuckets - 1 */
-	uint32_t free_head;
+	uint32_t mask;	    /* nbuckets - 1 */
+	uint32_t free_head; /* entries closed and free again */
+	uint32_t fresh;	    /* next never-used entry, 1..max_conns */
 	uint32_t active;
 	struct nc_lru lru[NC_CT_MAX];
+	/* TCP stream slots: nstreams pairs, free ones stacked in sfree */
+	struct nc_stream_pair *sp;
+	uint32_t *sfree;
+	uint32_t nstreams;
+	uint32_t nsfree;
+	uint32_t sfresh; /* next never-used slot, 1..nstreams */
+	/* the stream call in progress, for the sink callback */
+	uint32_t cb_conn;
+	uint8_t cb_dir;
+	bool cb_uid_ok;
+	char cb_uid[13];
 };
 
 /* ---------------------------------------------------------------------- */
@@ -154,6 +189,9 @@ struct nc_conntab {
 void nc_conn_cfg_default(struct nc_conn_cfg *cfg)
 {
 	cfg->max_conns = 65536;
+	cfg->max_streams = UINT32_MAX; /* one pair per connection */
+	cfg->stream_data = NULL;
+	cfg->stream_arg = NULL;
 	cfg->timeout_ns[NC_CT_TCP_HANDSHAKE] = 30 * NS_PER_S;
 	cfg->timeout_ns[NC_CT_TCP_ESTABLISHED] = 3600 * NS_PER_S;
 	cfg->timeout_ns[NC_CT_TCP_CLOSED] = 10 * NS_PER_S;
@@ -166,6 +204,11 @@ size_t nc_conn_bytes_per_entry(void)
 {
 	/* the entry plus at most two bucket heads (nbuckets < 2 * max) */
 	return sizeof(struct nc_conn) + 2 * sizeof(uint32_t);
+}
+
+size_t nc_conn_bytes_per_stream_pair(void)
+{
+	return sizeof(struct nc_stream_pair) + sizeof(uint32_t);
 }
 
 struct nc_conntab *nc_conntab_new(const struct nc_conn_cfg *cfg)
@@ -188,20 +231,23 @@ struct nc_conntab *nc_conntab_new(const struct nc_conn_cfg *cfg)
 		nb <<= 1;
 	t->cfg = *cfg;
 	t->mask = nb - 1;
-	t->e = calloc(cfg->max_conns, sizeof(*t->e));
-	t->bucket = malloc((size_t)nb * sizeof(*t->bucket));
-	if (!t->e || !t->bucket) {
+	t->e = calloc((size_t)cfg->max_conns + 1, sizeof(*t->e));
+	t->bucket = calloc(nb, sizeof(*t->bucket));
+	t->nstreams = cfg->max_streams < cfg->max_conns ? cfg->max_streams
+							: cfg->max_conns;
+	if (t->nstreams) {
+		/* calloc: pages of slots never used are never touched */
+		t->sp = calloc((size_t)t->nstreams + 1, sizeof(*t->sp));
+		t->sfree = malloc((size_t)t->nstreams * sizeof(*t->sfree));
+	}
+	if (!t->e || !t->bucket || (t->nstreams && (!t->sp || !t->sfree))) {
 		nc_conntab_free(t);
 		errno = ENOMEM;
 		return NULL;
 	}
-	for (uint32_t i = 0; i < nb; i++)
-		t->bucket[i] = NIL;
-	for (uint32_t i = 0; i < cfg->max_conns; i++)
-		t->e[i].hnext = i + 1 < cfg->max_conns ? i + 1 : NIL;
-	t->free_head = 0;
-	for (int i = 0; i < NC_CT_MAX; i++)
-		t->lru[i].head = t->lru[i].tail = NIL;
+	/* calloc made every bucket, chain, list and free stack empty (NIL) */
+	t->fresh = 1;
+	t->sfresh = 1;
 	return t;
 }
 
@@ -211,12 +257,24 @@ void nc_conntab_free(struct nc_conntab *t)
 		return;
 	free(t->e);
 	free(t->bucket);
+	free(t->sp);
+	free(t->sfree);
 	free(t);
 }
 
 uint32_t nc_conn_active(const struct nc_conntab *t)
 {
 	return t ? t->active : 0;
+}
+
+uint32_t nc_conn_streams_active(const struct nc_conntab *t)
+{
+	return t ? t->sfresh - 1 - t->nsfree : 0;
+}
+
+uint32_t nc_conn_streams_max(const struct nc_conntab *t)
+{
+	return t ? t->nstreams : 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -501,6 +559,7 @@ static bool first_packet_flips(const struct nc_l4 *l)
 			return (l->tcp_flags & F_ACK) != 0; /* SYN-ACK */
 		return ports_say_flip(l->sport, l->dport);
 	case 17:
+	case 132:
 		return ports_say_flip(l->sport, l->dport);
 	case 1: /* replies of request/reply pairs */
 		return l->sport == 0 || l->sport == 14 || l->sport == 16 ||
@@ -560,7 +619,7 @@ static void dir_ports(const struct nc_conn *e, unsigned k, int32_t *sp,
 }
 
 static void conn_emit(struct nc_dec *d, const struct nc_conn *e,
-		      const char *reason)
+		      const char *reason, uint64_t missed)
 {
 	bool want_c = nc_want(d, NC_REC_CONNECTION);
 	bool want_f = nc_want(d, NC_REC_FLOW);
@@ -622,7 +681,7 @@ static void conn_emit(struct nc_dec *d, const struct nc_conn *e,
 		memcpy(hist, e->hist, HIST_MAX);
 		hist[HIST_MAX] = '\0';
 		r.history = hist;
-		r.missedbytes = 0; /* TCP reassembly fills it in later */
+		r.missedbytes = (int64_t)missed;
 		nc_community_id(0, e->addr[0], e->addr[1], alen, e->proto,
 				(uint16_t)r.srcport, (uint16_t)r.dstport, cid);
 		/* ICMP: Community ID wants the type/code, which the record
@@ -661,6 +720,110 @@ static void conn_emit(struct nc_dec *d, const struct nc_conn *e,
 }
 
 /* ---------------------------------------------------------------------- */
+/* TCP streams */
+
+/* on_data of every stream in data mode (arg: the table): the sink. */
+static void sink_data(void *arg, const uint8_t *p, size_t len, uint64_t off)
+{
+	struct nc_conntab *t = arg;
+
+	if (!t->cb_uid_ok) {
+		conn_uid(&t->e[t->cb_conn], t->cb_uid);
+		t->cb_uid_ok = true;
+	}
+	t->cfg.stream_data(t->cfg.stream_arg, t->cb_uid, t->cb_dir, p, len,
+			   off);
+}
+
+static const struct nc_stream_ops sink_ops = {.on_data = sink_data};
+
+/* Stream calls for connection i follow: the sink's context. */
+static void stream_ctx(struct nc_conntab *t, uint32_t i)
+{
+	t->cb_conn = i;
+	t->cb_uid_ok = false;
+}
+
+/* A new TCP connection takes a stream slot pair, if reassembly is on and
+ * one is free; a connection without one still is tracked. */
+static void stream_open(struct nc_dec *d, struct nc_conntab *t,
+			struct nc_conn *e)
+{
+	e->sslot = NIL;
+	if (e->proto != 6 || !d->reasm)
+		return;
+	if (t->nsfree == 0 && t->sfresh > t->nstreams) {
+		nc_event(d, NC_EV_CONN_NO_STREAM_SLOT, NULL);
+		return;
+	}
+	e->sslot = t->nsfree ? t->sfree[--t->nsfree] : t->sfresh++;
+	struct nc_stream_pair *p = &t->sp[e->sslot];
+	for (unsigned k = 0; k < 2; k++) {
+		nc_stream_init(&p->s[k]);
+		if (t->cfg.stream_data)
+			nc_stream_attach(&p->s[k], &sink_ops, t);
+	}
+}
+
+/* The TCP segment endpoint k of connection i sent (d->l4). */
+static void stream_feed(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
+			unsigned k)
+{
+	const struct nc_l4 *l = &d->l4;
+	struct nc_stream_pair *p = &t->sp[t->e[i].sslot];
+
+	stream_ctx(t, i);
+	t->cb_dir = (uint8_t)k;
+	nc_stream_segment_cut(d->reasm, &p->s[k], l->seq, l->tcp_flags,
+			      l->payload_len ? l->payload : NULL,
+			      l->payload_len, l->payload_wire, d->ts);
+	/* k's ACK covers what the peer sent */
+	if (l->tcp_flags & F_ACK)
+		nc_stream_ack(&p->s[!k], l->ack);
+}
+
+/*
+ * Without stream state: the sequence space an endpoint used (Zeek's size)
+ * beyond the payload octets it sent. A lower bound of the missed bytes:
+ * retransmitted payload hides a gap of the same size.
+ */
+static uint64_t seq_missed(const struct nc_conn *e)
+{
+	uint64_t m = 0;
+
+	for (unsigned k = 0; k < 2; k++) {
+		uint64_t size = dir_size(e, k);
+		if (size > e->dir[k].payload)
+			m += size - e->dir[k].payload;
+	}
+	return m;
+}
+
+/*
+ * The connection is closing: flush both streams (held data and gaps to the
+ * sink), give the slot back; returns MissedBytes.
+ */
+static uint64_t stream_close(struct nc_dec *d, struct nc_conntab *t, uint32_t i)
+{
+	struct nc_conn *e = &t->e[i];
+
+	if (e->proto != 6)
+		return 0;
+	if (e->sslot == NIL)
+		return seq_missed(e);
+	struct nc_stream_pair *p = &t->sp[e->sslot];
+	stream_ctx(t, i);
+	for (unsigned k = 0; k < 2; k++) {
+		t->cb_dir = (uint8_t)k;
+		nc_stream_flush(d->reasm, &p->s[k]);
+	}
+	uint64_t missed = p->s[0].missed + p->s[1].missed;
+	t->sfree[t->nsfree++] = e->sslot;
+	e->sslot = NIL;
+	return missed;
+}
+
+/* ---------------------------------------------------------------------- */
 /* closing */
 
 static bool tcp_reset(const struct nc_conn *e)
@@ -682,7 +845,7 @@ static void conn_close(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 {
 	struct nc_conn *e = &t->e[i];
 
-	conn_emit(d, e, reason);
+	conn_emit(d, e, reason, stream_close(d, t, i));
 	if (strcmp(reason, "timeout") == 0)
 		nc_event(d, NC_EV_CONN_TIMEOUT, NULL);
 
@@ -708,7 +871,7 @@ static inline bool idle_past(const struct nc_conntab *t,
  */
 static uint32_t conn_alloc(struct nc_dec *d, struct nc_conntab *t)
 {
-	if (t->free_head == NIL) {
+	if (t->free_head == NIL && t->fresh > t->cfg.max_conns) {
 		uint32_t victim = NIL;
 		for (int c = 0; c < NC_CT_MAX; c++) {
 			uint32_t i = t->lru[c].tail;
@@ -736,7 +899,10 @@ static uint32_t conn_alloc(struct nc_dec *d, struct nc_conntab *t)
 		}
 	}
 	uint32_t i = t->free_head;
-	t->free_head = t->e[i].hnext;
+	if (i != NIL)
+		t->free_head = t->e[i].hnext;
+	else
+		i = t->fresh++;
 	t->active++;
 	return i;
 }
@@ -943,7 +1109,7 @@ static enum link_kind link_kind(int link)
 	}
 }
 
-/* Key ports of the packet: TCP/UDP ports, ICMP mapped, else 0. */
+/* Key ports of the packet: TCP/UDP/SCTP ports, ICMP mapped, else 0. */
 static void packet_ports(const struct nc_l4 *l, uint16_t *sp, uint16_t *dp)
 {
 	bool one_way;
@@ -951,6 +1117,7 @@ static void packet_ports(const struct nc_l4 *l, uint16_t *sp, uint16_t *dp)
 	switch (l->ip_proto) {
 	case 6:
 	case 17:
+	case 132: /* SCTP */
 		*sp = l->sport;
 		*dp = l->dport;
 		break;
@@ -1020,6 +1187,7 @@ static unsigned conn_init(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 		e->hist[0] = '^';
 		nc_event(d, NC_EV_CONN_FLIPPED, NULL);
 	}
+	stream_open(d, t, e);
 
 	uint32_t *b = &t->bucket[h & t->mask];
 	e->hnext = *b;
@@ -1073,10 +1241,13 @@ void nc_conn_packet(struct nc_dec *d)
 	dr->ip_bytes += l->ip_len;
 	dr->wire_bytes += d->wirelen;
 	dr->payload += l->payload_wire;
-	if (e->proto == 6)
+	if (e->proto == 6) {
 		tcp_packet(e, k, l);
-	else if (e->proto == 17 && l->payload_wire)
+		if (e->sslot != NIL)
+			stream_feed(d, t, i, k);
+	} else if (e->proto == 17 && l->payload_wire) {
 		hist_add(e, k, H_D);
+	}
 
 	/* most recently active: head of the list of its (new) class */
 	lru_unlink(t, &t->lru[before], i);

@@ -177,6 +177,21 @@ enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto, struct cur c)
 			return DEC_INVALID;
 		}
 		return proto == 4 ? nc_dec_ipv4(d, c) : nc_dec_ipv6(d, c);
+	case 132: {
+		/*
+		 * SCTP (RFC 9260): no record yet, but its common header's
+		 * ports key the connection and its Community ID.
+		 */
+		struct cur s = c;
+		uint16_t sp = cur_be16(&s), dp = cur_be16(&s);
+		nc_l4_fill(d, proto, &c, &c);
+		if (!s.err) {
+			d->l4.sport = sp;
+			d->l4.dport = dp;
+		}
+		nc_event(d, NC_EV_IP_UNKNOWN_PROTO, c.p);
+		return DEC_UNSUPPORTED;
+	}
 	default:
 		/* a connection without ports (Community ID's port-less case) */
 		nc_l4_fill(d, proto, &c, &c);

@@ -60,8 +60,8 @@ enum nc_link {
 /* Most options kept in one record; more are counted as *.too_many_options. */
 #define NC_MAX_OPTIONS 64
 
-struct nc_conntab;     /* conn.h: per-worker connection table */
-struct nc_defrag;      /* defrag.h: per-worker IP fragment reassembly */
+struct nc_conntab;    /* conn.h: per-worker connection table */
+struct nc_defrag;     /* defrag.h: per-worker IP fragment reassembly */
 struct nc_reasm_pool; /* reasm.h: per-worker TCP stream buffer pool */
 
 /*

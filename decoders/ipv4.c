@@ -62,6 +62,12 @@
  * d->ip_partial set so that upper layers take lengths past its end as a
  * cut, not a lie; later fragments end the frame (DEC_OK). Offset 0 with MF
  * clear is no fragment at all and is decoded directly.
+ *
+ * Before the upper layer is dispatched, d->l4.ip_len gets the IP length of
+ * the packet for connection tracking (Zeek's *_ip_bytes): the Total Length,
+ * or for a reassembled datagram its header plus the reassembled payload.
+ * An inner IP header (IP in IP) overwrites it: the innermost counts, as
+ * for the addresses.
  */
 #include "decode.h"
 #include "defrag.h"
@@ -238,6 +244,7 @@ enum dec_rc nc_dec_ipv4(struct nc_dec *d, struct cur c)
 			struct nc_defrag_out o;
 			switch (nc_defrag_offer(d, &f, &o)) {
 			case NC_DEFRAG_DONE:
+				d->l4.ip_len = hlen + o.len;
 				return nc_defrag_decode(d, &o,
 							nc_dispatch_ipproto);
 			case NC_DEFRAG_NOT_TAKEN:
@@ -250,5 +257,6 @@ enum dec_rc nc_dec_ipv4(struct nc_dec *d, struct cur c)
 			return DEC_OK;
 		d->ip_partial = true; /* upper lengths may run past the data */
 	}
+	d->l4.ip_len = tlen;
 	return nc_dispatch_ipproto(d, proto, payload);
 }

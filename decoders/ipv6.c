@@ -63,11 +63,23 @@
  * reassembled datagram: only offset 0 carries the upper-layer header
  * (handed up with d->ip_partial set when more fragments follow), later
  * fragments end the frame (DEC_OK). An atomic fragment (offset 0, M clear,
- * RFC 6946) is walked through directly. Routing,
- * Destination Options, Mobility, HIP, Shim6 and AH are skipped. No Next
- * Header (59) ends the frame. Any other value, ESP (50) included, is an
- * upper-layer protocol for nc_dispatch_ipproto(). An extension header not
- * captured whole is ipv6.ext_header_truncated.
+ * RFC 6946) is walked through directly. Destination Options, Mobility,
+ * HIP, Shim6 and AH are skipped. A Routing header (below) is skipped after
+ * reading its final destination. No Next Header (59) ends the frame. Any
+ * other value, ESP (50) included, is an upper-layer protocol for
+ * nc_dispatch_ipproto(). An extension header not captured whole is
+ * ipv6.ext_header_truncated.
+ *
+ * Context for the upper layers and connection tracking:
+ *   - d->dst_ip is the final destination: a Routing header of type 0 or 2
+ *     with Segments Left > 0 names it (see ipv6_routing), as Zeek's
+ *     connection and tshark's conversation tables take it, and as the
+ *     transport checksum's pseudo-header does (RFC 8200 section 8.1). The
+ *     IPv6 record keeps the DstIP of the header on the wire.
+ *   - d->l4.ip_len is 40 + Payload Length (Zeek's *_ip_bytes); for a
+ *     jumbogram 40 + the octets after the fixed header; for a reassembled
+ *     datagram 40 + the extension headers before the Fragment header + the
+ *     reassembled fragmentable part.
  */
 #include "decode.h"
 #include "defrag.h"
@@ -86,6 +98,49 @@ enum {
 };
 
 #define IPV6_OPT_PAD1 0
+#define IPV6_ADDR_LEN 16
+
+/*
+ * Routing header (RFC 8200 section 4.4): with Segments Left > 0 the packet
+ * is on its way through the listed nodes to the final destination, which
+ * goes to d->dst_ip. Known for two types; other types are left alone.
+ *
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |  Next Header  |  Hdr Ext Len  | Routing Type  | Segments Left |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                            Reserved                           |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                  Address[1] .. Address[n]                     |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * Type 0 (RFC 2460 section 4.4, deprecated by RFC 5095): n = Hdr Ext Len
+ * / 2 addresses, the final destination is Address[n]; Segments Left above
+ * n is an error and names nothing. Type 2 (RFC 6275 section 6.4): Hdr Ext
+ * Len 2, Segments Left 1, one address, the Home Address. h is the whole
+ * header (8 * (Hdr Ext Len + 1) octets, captured).
+ */
+static void ipv6_routing(struct nc_dec *d, struct cur h)
+{
+	cur_skip(&h, 1);
+	uint8_t len = cur_u8(&h);
+	uint8_t type = cur_u8(&h);
+	uint8_t left = cur_u8(&h);
+	size_t n;
+
+	cur_skip(&h, 4);
+	if (h.err || left == 0)
+		return;
+	if (type == 0 && (len & 1) == 0 && len > 0 && left <= len / 2)
+		n = len / 2;
+	else if (type == 2 && len == 2 && left == 1)
+		n = 1;
+	else
+		return;
+	cur_skip(&h, IPV6_ADDR_LEN * (n - 1));
+	const uint8_t *final = cur_bytes(&h, IPV6_ADDR_LEN);
+	if (!h.err && final)
+		memcpy(d->dst_ip, final, IPV6_ADDR_LEN);
+}
 
 /*
  * Hop-by-Hop Options header: hdr is the whole header (8 * (len + 1)
@@ -144,9 +199,10 @@ static void ipv6_hopbyhop(struct nc_dec *d, struct cur hdr)
 }
 
 /*
- * Walk the extension headers from c (the payload of the fixed header),
- * starting with next header nh. Visits at most NC_MAX_IPV6_EXT headers.
- * cut: c holds less than the payload length (the capture was cut).
+ * Walk the extension headers from c (the payload of the fixed header, or
+ * the fragmentable part of a reassembled datagram), starting with next
+ * header nh. Visits at most NC_MAX_IPV6_EXT headers. cut: c holds less
+ * than the payload length (the capture was cut).
  */
 static enum dec_rc ipv6_ext(struct nc_dec *d, uint8_t nh, struct cur c,
 			    bool cut);
@@ -160,11 +216,12 @@ static enum dec_rc ipv6_reassembled(struct nc_dec *d, uint8_t nh, struct cur c)
 /*
  * Offer a fragment (c: the octets after its Fragment header) to the
  * defragmentation table. Returns true when the frame is finished (*rc
- * set), false to go on as without defragmentation.
+ * set), false to go on as without defragmentation. unfrag: octets of the
+ * extension headers before the Fragment header.
  */
 static bool ipv6_defrag(struct nc_dec *d, const uint8_t *at, uint8_t next,
 			uint16_t off, uint32_t ident, struct cur c, bool cut,
-			enum dec_rc *rc)
+			size_t unfrag, enum dec_rc *rc)
 {
 	struct nc_frag f = {
 	    .family = 6,
@@ -182,6 +239,7 @@ static bool ipv6_defrag(struct nc_dec *d, const uint8_t *at, uint8_t next,
 
 	switch (nc_defrag_offer(d, &f, &o)) {
 	case NC_DEFRAG_DONE:
+		d->l4.ip_len = (uint32_t)(40 + unfrag + o.len);
 		*rc = nc_defrag_decode(d, &o, ipv6_reassembled);
 		return true;
 	case NC_DEFRAG_NOT_TAKEN:
@@ -195,6 +253,8 @@ static bool ipv6_defrag(struct nc_dec *d, const uint8_t *at, uint8_t next,
 static enum dec_rc ipv6_ext(struct nc_dec *d, uint8_t nh, struct cur c,
 			    bool cut)
 {
+	const uint8_t *base = c.p;
+
 	for (unsigned i = 0;; i++) {
 		const uint8_t *at = c.p;
 		size_t hlen;
@@ -236,6 +296,8 @@ static enum dec_rc ipv6_ext(struct nc_dec *d, uint8_t nh, struct cur c,
 			if (i != 0)
 				nc_event(d, NC_EV_IPV6_HBH_NOT_FIRST, at);
 			ipv6_hopbyhop(d, h);
+		} else if (nh == IPV6_EXT_ROUTING) {
+			ipv6_routing(d, h);
 		} else if (nh == IPV6_EXT_FRAGMENT) {
 			cur_skip(&h, 1);
 			uint8_t res1 = cur_u8(&h);
@@ -258,7 +320,8 @@ static enum dec_rc ipv6_ext(struct nc_dec *d, uint8_t nh, struct cur c,
 			nc_event(d, NC_EV_IPV6_FRAGMENT, at);
 			enum dec_rc frc;
 			if (d->defrag && (off & 0xfff9) != 0 &&
-			    ipv6_defrag(d, at, next, off, ident, c, cut, &frc))
+			    ipv6_defrag(d, at, next, off, ident, c, cut,
+					(size_t)(at - base), &frc))
 				return frc;
 			if ((off >> 3) != 0)
 				return DEC_OK;
@@ -328,5 +391,10 @@ enum dec_rc nc_dec_ipv6(struct nc_dec *d, struct cur c)
 		nc_event(d, ev, start);
 		return DEC_INVALID;
 	}
+	if (plen == 0 && nh == IPV6_EXT_HOPOPTS) /* jumbogram */
+		d->l4.ip_len = 40 + (uint32_t)cur_left(&payload) +
+			       nc_snap_lost(d, &payload);
+	else
+		d->l4.ip_len = 40u + plen;
 	return ipv6_ext(d, nh, payload, cut);
 }

@@ -6,7 +6,8 @@
  * A worker owns one struct nc_reasm_pool, created once with a byte budget
  * (--max-stream-buffer) carved into NC_REASM_CHUNK_SIZE chunks. A struct
  * nc_stream is one direction of one connection; it is small and plain (no
- * pointer into it is kept anywhere), so a connection entry embeds two.
+ * pointer into it is kept anywhere): the connection table keeps two per TCP
+ * connection in a fixed array of slot pairs beside its entries (conn.c).
  *
  * A stream hands in-order bytes to its consumer through struct
  * nc_stream_ops: on_data (zero copy from the segment when it arrives in

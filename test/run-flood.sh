@@ -4,8 +4,8 @@
 # exit 0, write a Connection record for every connection (those pushed out
 # early closed as "evicted" and counted as conn.evicted), and stay under
 # the memory bound it reports: EAL memory + connection tables + defrag
-# tables (+ 64 MiB for code, stacks, stdio and libraries), measured as peak
-# RSS by GNU time.
+# tables + TCP stream slots and buffers (+ 64 MiB for code, stacks, stdio
+# and libraries), measured as peak RSS by GNU time.
 # Usage: test/run-flood.sh [path/to/netcap]
 #   FLOOD_COUNT (2000000) and FLOOD_MAXC (100000) change the sizes; with
 #   NC_SAN set (the sanitizer run) the RSS bound is not checked.
@@ -44,7 +44,8 @@ ev=$("$NETCAP" dump --csv --select CloseReason "$tmp/out/Connection.ncap.lz4" |
 
 rss_kb=$(tail -1 "$tmp/rss")
 bound=$(( $(val memory.eal_mb) * 1048576 + $(val memory.conn_tables) + \
-	$(val memory.defrag_tables) + 64 * 1048576 ))
+	$(val memory.defrag_tables) + $(val memory.stream_slots) + \
+	$(val memory.stream_buffers) + 64 * 1048576 ))
 # under ASan the shadow memory makes RSS meaningless
 [ -n "${NC_SAN:-}" ] || [ $((rss_kb * 1024)) -le "$bound" ] ||
 	bad "peak RSS $((rss_kb / 1024)) MiB over the bound $((bound / 1048576)) MiB"

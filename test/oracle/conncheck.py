@@ -324,6 +324,7 @@ FIELDS = [
     "ipv6.routing.type", "ipv6.routing.segleft", "ipv6.routing.src.addr",
     "tcp.srcport", "tcp.dstport", "tcp.stream", "tcp.flags",
     "udp.srcport", "udp.dstport", "udp.length",
+    "sctp.srcport", "sctp.dstport", "sctp.verification_tag",
     "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code",
     "communityid",
 ]
@@ -373,7 +374,7 @@ LINK_OK = {"frame", "eth", "ethertype", "vlan", "ieee8021ad", "sll", "null",
            "raw"}
 IP_LAYERS = {"ip": "ip", "ipv6": "ipv6"}
 IPV6_EXT = {"ipv6.hopopts", "ipv6.routing", "ipv6.dstopts", "ipv6.fraghdr"}
-TRANSPORT = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58}
+TRANSPORT = {"tcp": 6, "udp": 17, "sctp": 132, "icmp": 1, "icmpv6": 58}
 # Layers after the first transport that carry a flow netcap does not see.
 TUNNELS = {"gtp", "vxlan", "gre", "l2tp", "teredo", "geneve", "mpls",
            "pppoes", "ip", "ipv6"}
@@ -408,10 +409,12 @@ def ip_of(frame, name, occ, final_dst=False):
 
 
 def header_complete(frame, name, occ):
-    """tshark counts a TCP/UDP header in its tables only when it is whole:
-    tcp.flags / udp.length are read after the ports."""
-    return idx(frame, "tcp.flags" if name == "tcp" else "udp.length",
-               occ) is not None
+    """tshark counts a TCP/UDP/SCTP header in its tables only when it is
+    whole: tcp.flags / udp.length / sctp.verification_tag come after the
+    ports."""
+    last = {"tcp": "tcp.flags", "udp": "udp.length",
+            "sctp": "sctp.verification_tag"}[name]
+    return idx(frame, last, occ) is not None
 
 
 def last_ipv6_next(frame):
@@ -451,8 +454,8 @@ def plan(frame):
             return ("unknown", "no addresses", None)
         if name in TRANSPORT:
             proto = TRANSPORT[name]
-            if proto in (6, 17):
-                p = "tcp" if proto == 6 else "udp"
+            if proto in PORT_PROTOS:
+                p = {6: "tcp", 17: "udp", 132: "sctp"}[proto]
                 if not header_complete(frame, p, o):
                     return ("none", "truncated %s header" % p)
                 sp = idx(frame, p + ".srcport", o)
@@ -502,10 +505,10 @@ def conv_key(proto, a, ap, b, bp):
 
 def key_str(key):
     proto, eps = key
-    name = {6: "tcp", 17: "udp", 1: "icmp", 58: "icmpv6"}.get(proto,
-                                                              str(proto))
+    name = {6: "tcp", 17: "udp", 132: "sctp", 1: "icmp",
+            58: "icmpv6"}.get(proto, str(proto))
     eps = sorted(eps, key=lambda e: (e[0].version, e[0].packed, e[1]))
-    if proto in (6, 17):
+    if proto in PORT_PROTOS:
         return "%s/%s" % (name, "-".join("%s#%d" % e for e in eps))
     return "%s/%s" % (name, "-".join(str(e[0]) for e in eps))
 

@@ -22,6 +22,8 @@
 #include "harness.h"
 
 #include "conn.h"
+#include "defrag.h"
+#include "reasm.h"
 
 #define MS 1000000LL
 #define S  1000000000LL
@@ -731,6 +733,8 @@ static void test_table_limits(void **state)
 {
 	(void)state;
 	assert_true(nc_conn_bytes_per_entry() <= 256);
+	/* two 72-octet streams and a free-list index */
+	assert_int_equal(nc_conn_bytes_per_stream_pair(), 148);
 	struct nc_conn_cfg cc;
 	nc_conn_cfg_default(&cc);
 	assert_int_equal(cc.timeout_ns[NC_CT_TCP_ESTABLISHED], 3600 * S);
@@ -742,6 +746,462 @@ static void test_table_limits(void **state)
 	feed(h, &f, T0);
 	assert_int_equal(h_event(h, NC_EV_CONN_NEW), 0);
 	free(h);
+}
+
+/* ---------------------------------------------------------------------- */
+/* TCP streams: MissedBytes and the stream sink */
+
+/* What the stream sink received, per direction. */
+struct sink {
+	char uid[16];
+	char data[2][256];
+	size_t len[2];
+	uint64_t next[2]; /* offset the next call must start at (no gaps) */
+	unsigned calls;
+	bool in_order;
+};
+
+static void sink_fn(void *arg, const char *uid, int dir, const uint8_t *p,
+		    size_t len, uint64_t off)
+{
+	struct sink *s = arg;
+	assert_true(dir == 0 || dir == 1);
+	snprintf(s->uid, sizeof(s->uid), "%s", uid);
+	if (off != s->next[dir])
+		s->in_order = false;
+	assert_true(s->len[dir] + len <= sizeof(s->data[dir]));
+	memcpy(s->data[dir] + s->len[dir], p, len);
+	s->len[dir] += len;
+	s->next[dir] = off + len;
+	s->calls++;
+}
+
+/*
+ * A harness with a table of max_conns connections, max_streams stream slot
+ * pairs, a 1 MiB reassembly pool and, when sk is set, the sink.
+ */
+static struct harness *stream_h(uint32_t max_conns, uint32_t max_streams,
+				struct sink *sk)
+{
+	struct harness *h = h_new();
+	memset(&h->cfg.want, 0, sizeof(h->cfg.want));
+	h->cfg.want.on[NC_REC_CONNECTION] = true;
+	struct nc_conn_cfg cc;
+	nc_conn_cfg_default(&cc);
+	cc.max_conns = max_conns;
+	cc.max_streams = max_streams;
+	if (sk) {
+		memset(sk, 0, sizeof(*sk));
+		sk->in_order = true;
+		cc.stream_data = sink_fn;
+		cc.stream_arg = sk;
+	}
+	h->dec.conns = nc_conntab_new(&cc);
+	assert_non_null(h->dec.conns);
+	struct nc_reasm_cfg rc;
+	nc_reasm_cfg_default(&rc);
+	rc.pool_bytes = 1u << 20;
+	h->dec.reasm = nc_reasm_pool_new(&rc);
+	assert_non_null(h->dec.reasm);
+	nc_reasm_pool_set_dec(h->dec.reasm, &h->dec);
+	return h;
+}
+
+static void stream_free(struct harness *h)
+{
+	nc_reasm_pool_free(h->dec.reasm);
+	conn_free(h);
+}
+
+/* A TCP segment carrying the bytes of text (ports 40000 and 80). */
+static struct frame tcp_text(int dir, uint8_t fl, uint32_t seq, uint32_t ack,
+			     const char *text)
+{
+	size_t n = strlen(text);
+	struct frame f = tcp(dir, 40000, 80, fl, seq, ack, 1000, n);
+	memcpy(f.b + sizeof(tcp_tmpl), text, n);
+	return f;
+}
+
+/* Handshake: A ISN 1000, B ISN 5000. */
+static void handshake(struct harness *h, int64_t t)
+{
+	struct frame f = tcp(A2B, 40000, 80, SYN, 1000, 0, 1000, 0);
+	feed(h, &f, t);
+	f = tcp(B2A, 40000, 80, SYN | ACK, 5000, 1001, 2000, 0);
+	feed(h, &f, t + 1 * MS);
+	f = tcp(A2B, 40000, 80, ACK, 1001, 5001, 1000, 0);
+	feed(h, &f, t + 2 * MS);
+}
+
+/* FIN both ways after A sent up to a_end and B up to b_end. */
+static void close_both(struct harness *h, int64_t t, uint32_t a_end,
+		       uint32_t b_end)
+{
+	struct frame f = tcp(A2B, 40000, 80, FIN | ACK, a_end, b_end, 1000, 0);
+	feed(h, &f, t);
+	f = tcp(B2A, 40000, 80, FIN | ACK, b_end, a_end + 1, 2000, 0);
+	feed(h, &f, t + 1 * MS);
+	f = tcp(A2B, 40000, 80, ACK, a_end + 1, b_end + 1, 1000, 0);
+	feed(h, &f, t + 2 * MS);
+}
+
+static void test_missed_bytes_gap(void **state)
+{
+	(void)state;
+	struct harness *h = stream_h(16, 16, NULL);
+	handshake(h, T0);
+	/* A sends 1001..1100, then 1201..1300: octets 1101..1200 (100) are
+	 * never captured; B sends 50 octets, all seen */
+	struct frame f = tcp(A2B, 40000, 80, PSH | ACK, 1001, 5001, 1000, 100);
+	feed(h, &f, T0 + 3 * MS);
+	f = tcp(A2B, 40000, 80, PSH | ACK, 1201, 5001, 1000, 100);
+	feed(h, &f, T0 + 4 * MS);
+	f = tcp(B2A, 40000, 80, PSH | ACK, 5001, 1301, 2000, 50);
+	feed(h, &f, T0 + 5 * MS);
+	close_both(h, T0 + 6 * MS, 1301, 5051);
+	nc_conn_flush(&h->dec);
+	Netcap__Connection *c = conn_rec(h, 0);
+	assert_string_equal(c->connstate, "SF");
+	/* Zeek: orig_bytes from sequence numbers (300), missed_bytes the
+	 * 100 octets of the hole */
+	assert_int_equal(c->origbytes, 300);
+	assert_int_equal(c->respbytes, 50);
+	assert_int_equal(c->missedbytes, 100);
+	H_FREE(c);
+	assert_int_equal(h_event(h, NC_EV_REASM_GAP), 1);
+	assert_int_equal(nc_conn_streams_active(h->dec.conns), 0);
+	stream_free(h);
+
+	/* the same with the missing segment arriving late: nothing missed */
+	h = stream_h(16, 16, NULL);
+	handshake(h, T0);
+	f = tcp(A2B, 40000, 80, PSH | ACK, 1001, 5001, 1000, 100);
+	feed(h, &f, T0 + 3 * MS);
+	f = tcp(A2B, 40000, 80, PSH | ACK, 1201, 5001, 1000, 100);
+	feed(h, &f, T0 + 4 * MS);
+	f = tcp(A2B, 40000, 80, PSH | ACK, 1101, 5001, 1000, 100);
+	feed(h, &f, T0 + 5 * MS);
+	close_both(h, T0 + 6 * MS, 1301, 5001);
+	nc_conn_flush(&h->dec);
+	c = conn_rec(h, 0);
+	assert_int_equal(c->origbytes, 300);
+	assert_int_equal(c->missedbytes, 0);
+	H_FREE(c);
+	assert_int_equal(h_event(h, NC_EV_REASM_GAP), 0);
+	stream_free(h);
+}
+
+static void test_missed_bytes_acked_unseen(void **state)
+{
+	(void)state;
+	/* B's 40 octets 5001..5040 are acknowledged by A but never seen;
+	 * the connection times out: the flush counts them */
+	struct harness *h = stream_h(16, 16, NULL);
+	handshake(h, T0);
+	struct frame f = tcp(A2B, 40000, 80, ACK, 1001, 5041, 1000, 0);
+	feed(h, &f, T0 + 3 * MS);
+	assert_int_equal(nc_conn_expire(&h->dec, T0 + 4000 * S, 16), 1);
+	Netcap__Connection *c = conn_rec(h, 0);
+	assert_string_equal(c->closereason, "timeout");
+	assert_int_equal(c->missedbytes, 40);
+	H_FREE(c);
+	stream_free(h);
+}
+
+static void test_stream_sink(void **state)
+{
+	(void)state;
+	struct sink sk;
+	struct harness *h = stream_h(16, 16, &sk);
+	handshake(h, T0);
+	/* "world" (seq 1007) before "hello " (seq 1001): reordered */
+	struct frame f = tcp_text(A2B, PSH | ACK, 1007, 5001, "world");
+	feed(h, &f, T0 + 3 * MS);
+	assert_int_equal(sk.calls, 0); /* held until the hole is filled */
+	f = tcp_text(A2B, PSH | ACK, 1001, 5001, "hello ");
+	feed(h, &f, T0 + 4 * MS);
+	f = tcp_text(B2A, PSH | ACK, 5001, 1012, "ok");
+	feed(h, &f, T0 + 5 * MS);
+	/* a retransmission of "hello " delivers nothing new */
+	f = tcp_text(A2B, PSH | ACK, 1001, 5003, "hello ");
+	feed(h, &f, T0 + 6 * MS);
+	close_both(h, T0 + 7 * MS, 1012, 5003);
+	nc_conn_flush(&h->dec);
+
+	assert_int_equal(sk.len[0], 11);
+	assert_memory_equal(sk.data[0], "hello world", 11);
+	assert_int_equal(sk.len[1], 2);
+	assert_memory_equal(sk.data[1], "ok", 2);
+	assert_true(sk.in_order);
+	Netcap__Connection *c = conn_rec(h, 0);
+	assert_string_equal(c->uid, sk.uid);
+	assert_int_equal(c->missedbytes, 0);
+	H_FREE(c);
+	stream_free(h);
+
+	/* capture starts at B's SYN-ACK (flip): B is the responder, so its
+	 * bytes are direction 1 */
+	h = stream_h(16, 16, &sk);
+	f = tcp(B2A, 40000, 80, SYN | ACK, 5000, 1001, 2000, 0);
+	feed(h, &f, T0);
+	f = tcp_text(B2A, PSH | ACK, 5001, 1001, "banner");
+	feed(h, &f, T0 + 1 * MS);
+	f = tcp_text(A2B, PSH | ACK, 1001, 5007, "req");
+	feed(h, &f, T0 + 2 * MS);
+	nc_conn_flush(&h->dec);
+	assert_int_equal(sk.len[1], 6);
+	assert_memory_equal(sk.data[1], "banner", 6);
+	/* A's stream has no SYN: picked up at its first data */
+	assert_int_equal(sk.len[0], 3);
+	assert_memory_equal(sk.data[0], "req", 3);
+	c = conn_rec(h, 0);
+	assert_string_equal(c->history, "^hdD");
+	assert_string_equal(c->uid, sk.uid);
+	H_FREE(c);
+	stream_free(h);
+}
+
+static void test_stream_slots_exhausted(void **state)
+{
+	(void)state;
+	/* one stream slot pair for up to 4 connections */
+	struct harness *h = stream_h(4, 1, NULL);
+	assert_int_equal(nc_conn_streams_max(h->dec.conns), 1);
+	handshake(h, T0); /* 40000 -> 80 takes the slot */
+	assert_int_equal(nc_conn_streams_active(h->dec.conns), 1);
+
+	/* 40001 -> 80: no slot; tracked, MissedBytes from sequence numbers:
+	 * 300 octets of sequence space, 200 of payload seen */
+	struct frame f = tcp(A2B, 40001, 80, SYN, 7000, 0, 1000, 0);
+	feed(h, &f, T0 + 10 * MS);
+	f = tcp(A2B, 40001, 80, PSH | ACK, 7001, 0, 1000, 100);
+	feed(h, &f, T0 + 11 * MS);
+	f = tcp(A2B, 40001, 80, PSH | ACK, 7201, 0, 1000, 100);
+	feed(h, &f, T0 + 12 * MS);
+	assert_int_equal(h_event(h, NC_EV_CONN_NO_STREAM_SLOT), 1);
+	assert_int_equal(nc_conn_active(h->dec.conns), 2);
+	assert_int_equal(nc_conn_streams_active(h->dec.conns), 1);
+
+	/* UDP and ICMP never take a slot */
+	struct frame u = udp(A2B, 5000, 53, 10);
+	feed(h, &u, T0 + 13 * MS);
+	assert_int_equal(h_event(h, NC_EV_CONN_NO_STREAM_SLOT), 1);
+
+	nc_conn_flush(&h->dec);
+	assert_int_equal(nc_conn_streams_active(h->dec.conns), 0);
+	for (unsigned i = 0; i < 3; i++) {
+		Netcap__Connection *c = conn_rec(h, i);
+		if (c->srcport == 40001) {
+			assert_int_equal(c->origbytes, 300);
+			assert_int_equal(c->missedbytes, 100);
+		} else {
+			assert_int_equal(c->missedbytes, 0);
+		}
+		H_FREE(c);
+	}
+
+	/* the slot is free again for the next TCP connection */
+	f = tcp(A2B, 40002, 80, SYN, 9000, 0, 1000, 0);
+	feed(h, &f, T0 + 20 * MS);
+	assert_int_equal(nc_conn_streams_active(h->dec.conns), 1);
+	assert_int_equal(h_event(h, NC_EV_CONN_NO_STREAM_SLOT), 1);
+	stream_free(h);
+}
+
+/* ---------------------------------------------------------------------- */
+/* IP lengths and the IPv6 final destination (ipv4.c, ipv6.c) */
+
+static void test_ipv4_options_ip_len(void **state)
+{
+	(void)state;
+	/* IHL 6: 4 octets of options (3 x NOP, End of Option List); UDP
+	 * with 10 octets of payload: Total Length 24 + 8 + 10 = 42 */
+	static const uint8_t frame[] = {
+	    0x02, 0x00, 0x00, 0x00, 0x00, 0x02, /* dst MAC */
+	    0x02, 0x00, 0x00, 0x00, 0x00, 0x01, /* src MAC */
+	    0x08, 0x00,				/* IPv4 */
+	    0x46, 0x00, 0x00, 0x2a,		/* v4, IHL 6, total length 42 */
+	    0x00, 0x01, 0x00, 0x00,		/* id 1 */
+	    0x40, 0x11, 0x00, 0x00,		/* TTL 64, UDP */
+	    0x0a, 0x00, 0x00, 0x01,		/* src 10.0.0.1 */
+	    0x0a, 0x00, 0x00, 0x02,		/* dst 10.0.0.2 */
+	    0x01, 0x01, 0x01, 0x00,		/* NOP NOP NOP EOL */
+	    0x13, 0x88, 0x00, 0x35,		/* sport 5000, dport 53 */
+	    0x00, 0x12, 0x00, 0x00,		/* length 18, checksum */
+	    'a',  'b',	'c',  'd',  'e',  'f',	'g', 'h', 'i', 'j',
+	};
+	struct harness *h = conn_h(16);
+	struct frame f;
+	memcpy(f.b, frame, sizeof(frame));
+	f.len = sizeof(frame);
+	feed(h, &f, T0);
+	nc_conn_flush(&h->dec);
+	Netcap__Connection *c = conn_rec(h, 0);
+	assert_int_equal(c->origipbytes, 42); /* the Total Length field */
+	assert_int_equal(c->origbytes, 10);
+	H_FREE(c);
+	conn_free(h);
+}
+
+static void test_ipv4_reassembled_ip_len(void **state)
+{
+	(void)state;
+	/* one UDP datagram of 8 + 16 octets in two fragments: offset 0 with
+	 * 16 octets (MF), offset 2 (16 octets) with 8 */
+	static const uint8_t frag1[] = {
+	    0x02, 0x00, 0x00, 0x00, 0x00, 0x02, /* dst MAC */
+	    0x02, 0x00, 0x00, 0x00, 0x00, 0x01, /* src MAC */
+	    0x08, 0x00,				/* IPv4 */
+	    0x45, 0x00, 0x00, 0x24,		/* IHL 5, total length 36 */
+	    0x12, 0x34, 0x20, 0x00,		/* id 0x1234, MF, offset 0 */
+	    0x40, 0x11, 0x00, 0x00,		/* TTL 64, UDP */
+	    0x0a, 0x00, 0x00, 0x01,		/* src 10.0.0.1 */
+	    0x0a, 0x00, 0x00, 0x02,		/* dst 10.0.0.2 */
+	    0x13, 0x88, 0x00, 0x35,		/* sport 5000, dport 53 */
+	    0x00, 0x18, 0x00, 0x00,		/* length 24, checksum */
+	    '0',  '1',	'2',  '3',  '4',  '5',	'6', '7', /* data 0..7 */
+	};
+	static const uint8_t frag2[] = {
+	    0x02, 0x00, 0x00, 0x00, 0x00, 0x02, /* dst MAC */
+	    0x02, 0x00, 0x00, 0x00, 0x00, 0x01, /* src MAC */
+	    0x08, 0x00,				/* IPv4 */
+	    0x45, 0x00, 0x00, 0x1c,		/* IHL 5, total length 28 */
+	    0x12, 0x34, 0x00, 0x02,		/* id 0x1234, offset 2 (16) */
+	    0x40, 0x11, 0x00, 0x00,		/* TTL 64, UDP */
+	    0x0a, 0x00, 0x00, 0x01,		/* src 10.0.0.1 */
+	    0x0a, 0x00, 0x00, 0x02,		/* dst 10.0.0.2 */
+	    '8',  '9',	'a',  'b',  'c',  'd',	'e', 'f', /* data 8..15 */
+	};
+	struct harness *h = conn_h(16);
+	struct nc_defrag_cfg dc = nc_defrag_cfg_default();
+	h->dec.defrag = nc_defrag_new(&dc);
+	assert_non_null(h->dec.defrag);
+	struct frame f;
+	memcpy(f.b, frag1, sizeof(frag1));
+	f.len = sizeof(frag1);
+	feed(h, &f, T0);
+	memcpy(f.b, frag2, sizeof(frag2));
+	f.len = sizeof(frag2);
+	feed(h, &f, T0 + MS);
+	nc_conn_flush(&h->dec);
+	Netcap__Connection *c = conn_rec(h, 0);
+	/* the datagram counts once: header 20 + reassembled payload 24 */
+	assert_int_equal(c->origpackets, 1);
+	assert_int_equal(c->origipbytes, 44);
+	assert_int_equal(c->origbytes, 16);
+	H_FREE(c);
+	nc_defrag_free(h->dec.defrag);
+	conn_free(h);
+}
+
+/*
+ * IPv6 UDP with a Routing header (type, segments left patched) listing
+ * two addresses: 2001:db8::1 -> 2001:db8::2 on the wire, route
+ * 2001:db8::a, 2001:db8::b.
+ */
+static const uint8_t ipv6_rh_tmpl[] = {
+    0x02, 0x00, 0x00, 0x00, 0x00, 0x02,		    /* dst MAC */
+    0x02, 0x00, 0x00, 0x00, 0x00, 0x01,		    /* src MAC */
+    0x86, 0xdd,					    /* IPv6 */
+    0x60, 0x00, 0x00, 0x00,			    /* v6 */
+    0x00, 0x34, 0x2b, 0x40,			    /* plen 52, Routing, hops */
+    0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, /* src 2001:db8::1 */
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+    0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, /* dst 2001:db8::2 */
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+    0x11, 0x04, 0x00, 0x01, /* next UDP, len 4 (40 octets), type 0 and
+			       segments left 1 (patched) */
+    0x00, 0x00, 0x00, 0x00, /* reserved */
+    0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, /* 2001:db8::a */
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a,
+    0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, /* 2001:db8::b */
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b,
+    0x13, 0x88, 0x00, 0x35, /* sport 5000, dport 53 */
+    0x00, 0x0c, 0x00, 0x00, /* length 12, checksum */
+    'a',  'b',	'c',  'd',  /* payload */
+};
+
+static Netcap__Connection *rh_conn(struct harness *h, uint8_t type,
+				   uint8_t left)
+{
+	struct frame f;
+	memcpy(f.b, ipv6_rh_tmpl, sizeof(ipv6_rh_tmpl));
+	f.len = sizeof(ipv6_rh_tmpl);
+	f.b[56] = type;
+	f.b[57] = left;
+	h->cfg.want.on[NC_REC_IPV6] = true;
+	h->n = 0;
+	feed(h, &f, T0);
+	nc_conn_flush(&h->dec);
+	Netcap__IPv6 *ip = h_get(h, NC_REC_IPV6, 0);
+	/* the IPv6 record keeps the destination on the wire */
+	assert_bytes(ip->dstip, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
+		     0, 0, 0, 0x02);
+	H_FREE(ip);
+	return conn_rec(h, 0);
+}
+
+static void test_ipv6_routing_final_dst(void **state)
+{
+	(void)state;
+	struct harness *h = conn_h(16);
+	/* type 0, one segment left: the last address is the destination */
+	Netcap__Connection *c = rh_conn(h, 0, 1);
+	assert_bytes(c->dstip, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
+		     0, 0, 0, 0x0b);
+	assert_int_equal(c->origipbytes, 92); /* 40 + Payload Length 52 */
+	assert_int_equal(c->origbytes, 4);
+	H_FREE(c);
+	conn_free(h);
+
+	/* type 0, no segment left: the header's destination is final */
+	h = conn_h(16);
+	c = rh_conn(h, 0, 0);
+	assert_bytes(c->dstip, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
+		     0, 0, 0, 0x02);
+	H_FREE(c);
+	conn_free(h);
+
+	/* type 3 (RPL, RFC 6554): compressed addresses, not followed */
+	h = conn_h(16);
+	c = rh_conn(h, 3, 1);
+	assert_bytes(c->dstip, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
+		     0, 0, 0, 0x02);
+	H_FREE(c);
+	conn_free(h);
+
+	/* type 2 (RFC 6275): Hdr Ext Len 2, one address, the Home Address */
+	static const uint8_t rh2[] = {
+	    0x02, 0x00, 0x00, 0x00, 0x00, 0x02, /* dst MAC */
+	    0x02, 0x00, 0x00, 0x00, 0x00, 0x01, /* src MAC */
+	    0x86, 0xdd,				/* IPv6 */
+	    0x60, 0x00, 0x00, 0x00,		/* v6 */
+	    0x00, 0x24, 0x2b, 0x40,		/* plen 36, Routing */
+	    0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, /* 2001:db8::1 */
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	    0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, /* 2001:db8::2 */
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+	    0x11, 0x02, 0x02, 0x01, /* next UDP, len 2, type 2, left 1 */
+	    0x00, 0x00, 0x00, 0x00, /* reserved */
+	    0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, /* home address */
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x99, /* 2001:db8::99 */
+	    0x13, 0x88, 0x00, 0x35, /* sport 5000, dport 53 */
+	    0x00, 0x0c, 0x00, 0x00, /* length 12, checksum */
+	    'a',  'b',	'c',  'd',  /* payload */
+	};
+	h = conn_h(16);
+	struct frame f;
+	memcpy(f.b, rh2, sizeof(rh2));
+	f.len = sizeof(rh2);
+	feed(h, &f, T0);
+	nc_conn_flush(&h->dec);
+	c = conn_rec(h, 0);
+	assert_bytes(c->dstip, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
+		     0, 0, 0, 0x99);
+	assert_int_equal(c->origipbytes, 76); /* 40 + 36 */
+	H_FREE(c);
+	conn_free(h);
 }
 
 int main(void)
@@ -764,6 +1224,13 @@ int main(void)
 	    cmocka_unit_test(test_uid_stable),
 	    cmocka_unit_test(test_selected_types_only),
 	    cmocka_unit_test(test_table_limits),
+	    cmocka_unit_test(test_missed_bytes_gap),
+	    cmocka_unit_test(test_missed_bytes_acked_unseen),
+	    cmocka_unit_test(test_stream_sink),
+	    cmocka_unit_test(test_stream_slots_exhausted),
+	    cmocka_unit_test(test_ipv4_options_ip_len),
+	    cmocka_unit_test(test_ipv4_reassembled_ip_len),
+	    cmocka_unit_test(test_ipv6_routing_final_dst),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
