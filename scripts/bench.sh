@@ -81,9 +81,9 @@ BEGIN {
 	printf "%-44s %14.0f %12s %12s\n", "  per worker core (TSC Hz / cycles per pkt)", core_pps, "", ""
 	printf "%-44s %14s %12d %12s\n", "  RX lcore in the pipeline (hash, enqueue)", "", pipe_rx_cpp, ""
 	printf "%-44s %14.0f %12d %12.0f\n", "pipeline, L2-L4 types, worker packets", l24_pkts / l24_el, l24_cpp, l24_recs / l24_el
-	printf "%-44s %14.0f %12s %12s\n", "  per worker core (TSC Hz / cycles per pkt)", l24_cpp > 0 ? hz / l24_cpp : 0, "", ""
+	printf "%-44s %14.0f %12s %12s\n", "  per worker core (TSC Hz / cycles per pkt)", (l24_cpp > 0 ? hz / l24_cpp : 0), "", ""
 	printf "%-44s %14.0f %12d %12.0f\n", "pipeline, Connection only, worker packets", conn_pkts / conn_el, conn_cpp, conn_recs / conn_el
-	printf "%-44s %14.0f %12s %12s\n", "  per worker core (TSC Hz / cycles per pkt)", conn_cpp > 0 ? hz / conn_cpp : 0, "", ""
+	printf "%-44s %14.0f %12s %12s\n", "  per worker core (TSC Hz / cycles per pkt)", (conn_cpp > 0 ? hz / conn_cpp : 0), "", ""
 	printf "ratio to bare (cycles per packet): all types %.1fx, L2-L4 %.1fx, Connection only %.1fx (bare %d)\n\n", bare_cpp ? pipe_cpp / bare_cpp : 0, bare_cpp ? l24_cpp / bare_cpp : 0, bare_cpp ? conn_cpp / bare_cpp : 0, bare_cpp
 	e2e = t1 - t0; ts = t2 - t1
 	printf "%-44s %14s %12s\n", "end to end on bench.pcap", "seconds", "packets/s"
