@@ -835,6 +835,7 @@ int nc_cmd_capture(int argc, char **argv)
 		return 1;
 	}
 	e->cfg = &cfg;
+	e->end_clock = INT64_MIN;
 	e->nworkers = cfg.workers;
 	if (cfg.streams_dir) {
 		e->sink.dir = cfg.streams_dir;

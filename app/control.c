@@ -44,6 +44,11 @@
  *   writer.files <n>
  *   writer.bytes <n>                     compressed bytes, before the frame
  *                                        end marks
+ *   memory.eal_mb <MiB>                  EAL memory (-m)
+ *   memory.conn_tables <bytes>           bounds of the per-worker tables,
+ *   memory.defrag_tables <bytes>         all workers together (touched
+ *   memory.stream_slots <bytes>          only as they fill)
+ *   memory.stream_buffers <bytes>
  *   input.truncated 0|1
  *   interrupted 0|1
  *

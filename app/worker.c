@@ -117,6 +117,7 @@ static void worker_emit(void *arg, enum nc_rec t, const ProtobufCMessage *msg)
 void nc_worker_setup(struct nc_worker *w)
 {
 	nc_dec_init(&w->dec, &w->eng->dec_cfg, worker_emit, w);
+	w->clock = INT64_MIN; /* packet times may be before 1970 */
 }
 
 /*

@@ -274,6 +274,12 @@ enum dec_rc nc_dec_dot1q(struct nc_dec *d, struct cur c);
 enum dec_rc nc_dec_arp(struct nc_dec *d, struct cur c);
 enum dec_rc nc_dec_ipv4(struct nc_dec *d, struct cur c);
 enum dec_rc nc_dec_ipv6(struct nc_dec *d, struct cur c);
+/*
+ * The final destination named by an IPv6 Routing header h (the whole
+ * header), or NULL: type 0 or 2 with Segments Left > 0 (ipv6.c). Shared
+ * with the flow hash so both directions of such a flow meet on one worker.
+ */
+const uint8_t *nc_ipv6_routing_final(struct cur h);
 enum dec_rc nc_dec_icmpv4(struct nc_dec *d, struct cur c);
 enum dec_rc nc_dec_icmpv6(struct nc_dec *d, struct cur c);
 enum dec_rc nc_dec_tcp(struct nc_dec *d, struct cur c);

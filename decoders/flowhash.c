@@ -48,6 +48,34 @@ static uint32_t pair_hash(const uint8_t *a, const uint8_t *b, unsigned n)
 	return fmix32(addr_hash(a, n) + addr_hash(b, n));
 }
 
+/*
+ * The destination connection tracking uses for the IPv6 header h whose
+ * extension headers start at c: the final destination of a Routing header
+ * (nc_ipv6_routing_final) found among the first NC_MAX_IPV6_EXT
+ * Hop-by-Hop / Destination Options / Routing headers, else h's own.
+ */
+static const uint8_t *ipv6_final_dst(const uint8_t *h, struct cur c)
+{
+	uint8_t nh = h[6];
+
+	for (unsigned i = 0; i < NC_MAX_IPV6_EXT; i++) {
+		if (nh != 0 && nh != 60 && nh != 43)
+			break;
+		size_t len = 8 * ((size_t)cur_peek_u8(&c, 1) + 1);
+		uint8_t next = cur_peek_u8(&c, 0);
+		struct cur e = cur_sub(&c, len);
+		if (c.err)
+			break;
+		if (nh == 43) {
+			const uint8_t *f = nc_ipv6_routing_final(e);
+			if (f)
+				return f;
+		}
+		nh = next;
+	}
+	return h + 24;
+}
+
 /* IP header at c (version from the first nibble). */
 static uint32_t ip_hash(struct cur c)
 {
@@ -60,7 +88,9 @@ static uint32_t ip_hash(struct cur c)
 	}
 	if (v == 6) {
 		h = cur_bytes(&c, 40);
-		return h ? pair_hash(h + 8, h + 24, 16) : 0;
+		if (!h)
+			return 0;
+		return pair_hash(h + 8, ipv6_final_dst(h, c), 16);
 	}
 	return 0;
 }

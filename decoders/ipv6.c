@@ -119,7 +119,7 @@ enum {
  * Len 2, Segments Left 1, one address, the Home Address. h is the whole
  * header (8 * (Hdr Ext Len + 1) octets, captured).
  */
-static void ipv6_routing(struct nc_dec *d, struct cur h)
+const uint8_t *nc_ipv6_routing_final(struct cur h)
 {
 	cur_skip(&h, 1);
 	uint8_t len = cur_u8(&h);
@@ -129,16 +129,22 @@ static void ipv6_routing(struct nc_dec *d, struct cur h)
 
 	cur_skip(&h, 4);
 	if (h.err || left == 0)
-		return;
+		return NULL;
 	if (type == 0 && (len & 1) == 0 && len > 0 && left <= len / 2)
 		n = len / 2;
 	else if (type == 2 && len == 2 && left == 1)
 		n = 1;
 	else
-		return;
+		return NULL;
 	cur_skip(&h, IPV6_ADDR_LEN * (n - 1));
-	const uint8_t *final = cur_bytes(&h, IPV6_ADDR_LEN);
-	if (!h.err && final)
+	return cur_bytes(&h, IPV6_ADDR_LEN);
+}
+
+static void ipv6_routing(struct nc_dec *d, struct cur h)
+{
+	const uint8_t *final = nc_ipv6_routing_final(h);
+
+	if (final)
 		memcpy(d->dst_ip, final, IPV6_ADDR_LEN);
 }
 

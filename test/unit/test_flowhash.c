@@ -96,6 +96,44 @@ static void test_symmetric_v6(void **state)
 	assert_int_not_equal(ha, nc_flow_hash(NC_LINK_RAW, c, sizeof(c)));
 }
 
+/*
+ * Raw IPv6 2001:db8::1 -> 2001:db8::r (next hop) with a type 0 Routing
+ * header naming the final destination 2001:db8::f, and the reply from
+ * 2001:db8::f straight back: connection tracking keys both on (::1, ::f),
+ * so the hash must too.
+ */
+static void test_v6_routing_final_dst(void **state)
+{
+	(void)state;
+	uint8_t out[40 + 24] = {
+	    0x60, 0x00, 0x00, 0x00, /* version 6 */
+	    0x00, 0x18, 43, 64,	    /* payload 24, Routing, hop limit */
+	};
+	uint8_t back[40] = {
+	    0x60, 0x00, 0x00, 0x00, /* version 6 */
+	    0x00, 0x00, 59, 64,	    /* payload 0, No Next Header */
+	};
+	static const uint8_t a[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x01};
+	static const uint8_t r[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x0e};
+	static const uint8_t f[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x0f};
+
+	memcpy(out + 8, a, 16);	 /* src */
+	memcpy(out + 24, r, 16); /* dst: the next hop */
+	out[40] = 59;		 /* Routing: next header none */
+	out[41] = 2;		 /* Hdr Ext Len 2: one address */
+	out[42] = 0;		 /* type 0 */
+	out[43] = 1;		 /* segments left 1 */
+	memcpy(out + 48, f, 16); /* Address[1]: the final destination */
+	memcpy(back + 8, f, 16);
+	memcpy(back + 24, a, 16);
+
+	uint32_t h1 = nc_flow_hash(NC_LINK_RAW, out, sizeof(out));
+	uint32_t h2 = nc_flow_hash(NC_LINK_RAW, back, sizeof(back));
+	assert_int_equal(h1, h2);
+	out[43] = 0; /* segments left 0: the next hop is the destination */
+	assert_int_not_equal(nc_flow_hash(NC_LINK_RAW, out, sizeof(out)), h2);
+}
+
 static void test_short_frames(void **state)
 {
 	(void)state;
@@ -134,6 +172,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_symmetric_v4),
 	    cmocka_unit_test(test_symmetric_v6),
+	    cmocka_unit_test(test_v6_routing_final_dst),
 	    cmocka_unit_test(test_short_frames),
 	    cmocka_unit_test(test_non_ip_mac_pair),
 	};
