@@ -4,6 +4,8 @@
 #   make test       install deps if missing, run the whole suite, then again under ASan+UBSan,
 #                   then check formatting (clang-format)
 #   make asan       the suite under ASan+UBSan only
+#   make hostile    fuzz targets (short runs), mutated captures, kill and
+#                   full-disk tests, static analysis (docs/HARDENING.md)
 #   make bench      the benchmark (not a test)
 
 BUILD ?= build
@@ -38,7 +40,7 @@ CORE_SRC := $(wildcard decoders/*.c) $(wildcard records/*.c)
 APP_SRC := $(wildcard app/*.c)
 TEST_SRC := $(wildcard test/unit/test_*.c)
 
-CORE_OBJ := $(GEN)/netcap.pb-c.o $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+CORE_OBJ := $(GEN)/netcap.pb-c.o $(GEN)/netcap_pack.o $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 APP_OBJ := $(APP_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS := $(TEST_SRC:test/unit/%.c=$(BUILD)/test/%)
 
@@ -53,6 +55,14 @@ $(GEN)/netcap.pb-c.c $(GEN)/netcap.pb-c.h: records/netcap.proto
 $(GEN)/netcap.pb-c.o: $(GEN)/netcap.pb-c.c
 	$(CC) $(CFLAGS_BASE) -Wno-unused-parameter $(INC) $(shell $(PKG_CONFIG) --cflags libprotobuf-c) -c $< -o $@
 
+# Direct record packers generated from the schema (docs/PERFORMANCE.md).
+$(GEN)/netcap_pack.c $(GEN)/netcap_pack.h &: records/netcap.proto scripts/gen-packers.py
+	@mkdir -p $(GEN)
+	python3 scripts/gen-packers.py records/netcap.proto $(GEN)/netcap_pack
+
+$(GEN)/netcap_pack.o: $(GEN)/netcap_pack.c $(GEN)/netcap_pack.h $(GEN)/netcap.pb-c.h records/rec_types.def records/rec.h
+	$(CC) $(CORE_CFLAGS) -c $< -o $@
+
 # nc_version.h is rewritten only when the version string changes, so the
 # objects that include it rebuild exactly then.
 $(GEN)/nc_version.h: FORCE
@@ -61,7 +71,7 @@ $(GEN)/nc_version.h: FORCE
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 FORCE:
 
-$(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(APP_OBJ) $(TESTS): | $(GEN)/netcap.pb-c.h $(GEN)/nc_version.h
+$(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(APP_OBJ) $(TESTS): | $(GEN)/netcap.pb-c.h $(GEN)/netcap_pack.h $(GEN)/nc_version.h
 
 $(BUILD)/obj/decoders/%.o: decoders/%.c
 	@mkdir -p $(dir $@)
@@ -107,6 +117,7 @@ check: unit integration
 test: deps
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory hostile
 	@$(MAKE) --no-print-directory format-check
 
 asan:
@@ -124,3 +135,75 @@ format-check:
 
 clean:
 	rm -rf build
+
+# ---- hostile input (docs/HARDENING.md) ----------------------------------
+#   make fuzz        libFuzzer targets (clang-14, ASan+UBSan) in build/fuzz,
+#                    and their seed corpora from test/data
+#   make fuzz-short  every target FUZZ_SECONDS on its corpus, fixed seed
+#   make hostile     fuzz-short, mutated captures, kill test, full disk,
+#                    static analysis (part of make test)
+FUZZ_BUILD := build/fuzz
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 10
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+FUZZ_INC := -Idecoders -Irecords -I$(FUZZ_BUILD)/gen -Itest/fuzz
+FUZZ_CFLAGS = -std=gnu11 -O1 -g -D_GNU_SOURCE -Wall -Wextra \
+	-Wno-missing-field-initializers $(FUZZ_SAN) $(FUZZ_INC) \
+	$(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) libpcap)
+FUZZ_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) libpcap) -lm
+FUZZ_NAMES := $(patsubst test/fuzz/fuzz_%.c,%,$(wildcard test/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_OBJ := $(FUZZ_BUILD)/gen/netcap.pb-c.o $(FUZZ_BUILD)/gen/netcap_pack.o $(CORE_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+
+.PHONY: fuzz fuzz-short hostile static
+
+$(FUZZ_BUILD)/gen/netcap.pb-c.c $(FUZZ_BUILD)/gen/netcap.pb-c.h: records/netcap.proto
+	@mkdir -p $(FUZZ_BUILD)/gen
+	protoc-c --c_out=$(FUZZ_BUILD)/gen -Irecords records/netcap.proto
+
+$(FUZZ_BUILD)/gen/nc_version.h: FORCE
+	@mkdir -p $(FUZZ_BUILD)/gen
+	@echo '#define NC_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(FUZZ_BUILD)/gen/netcap.pb-c.o: $(FUZZ_BUILD)/gen/netcap.pb-c.c
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wno-unused-parameter -c $< -o $@
+
+$(FUZZ_BUILD)/gen/netcap_pack.c $(FUZZ_BUILD)/gen/netcap_pack.h &: records/netcap.proto scripts/gen-packers.py
+	@mkdir -p $(FUZZ_BUILD)/gen
+	python3 scripts/gen-packers.py records/netcap.proto $(FUZZ_BUILD)/gen/netcap_pack
+
+$(FUZZ_BUILD)/gen/netcap_pack.o: $(FUZZ_BUILD)/gen/netcap_pack.c $(FUZZ_BUILD)/gen/netcap_pack.h $(FUZZ_BUILD)/gen/netcap.pb-c.h
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/obj/%.o: %.c | $(FUZZ_BUILD)/gen/netcap.pb-c.h $(FUZZ_BUILD)/gen/netcap_pack.h $(FUZZ_BUILD)/gen/nc_version.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer $< $(FUZZ_OBJ) $(FUZZ_LIBS) -o $@
+
+$(FUZZ_BUILD)/mkseeds: test/fuzz/mkseeds.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror $< $(FUZZ_OBJ) $(FUZZ_LIBS) -o $@
+
+$(FUZZ_BUILD)/corpus/.stamp: $(FUZZ_BUILD)/mkseeds $(wildcard test/data/*.pcap test/data/*.pcapng)
+	rm -rf $(FUZZ_BUILD)/corpus
+	$(FUZZ_BUILD)/mkseeds $(FUZZ_BUILD)/corpus $(wildcard test/data/*.pcap test/data/*.pcapng)
+	@touch $@
+
+-include $(shell find $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)
+
+fuzz: $(FUZZ_BINS) $(FUZZ_BUILD)/corpus/.stamp
+
+fuzz-short: fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) test/fuzz/run.sh $(FUZZ_NAMES)
+
+static:
+	@test/run-static.sh
+
+hostile: fuzz
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT="-O1 -g" build/asan/netcap
+	@NETCAP=$(BUILD)/netcap NETCAP_ASAN=build/asan/netcap FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		test/run-hostile.sh $(FUZZ_NAMES)

@@ -56,8 +56,15 @@ int nc_source_next(struct nc_source *s, const uint8_t **data, uint32_t *caplen,
 		*data = d;
 		*caplen = h->caplen;
 		*wirelen = h->len < h->caplen ? h->caplen : h->len;
-		*ts =
-		    (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
+		/*
+		 * pcapng can carry times past what int64 nanoseconds hold
+		 * (64-bit stamps, odd if_tsresol): saturate, never overflow.
+		 */
+		const int64_t lim = INT64_MAX / 1000000000 - 1;
+		int64_t sec = (int64_t)h->ts.tv_sec;
+		*ts = sec > lim	   ? INT64_MAX
+		      : sec < -lim ? INT64_MIN
+				   : sec * 1000000000 + (int64_t)h->ts.tv_usec;
 		return NC_SRC_PKT;
 	}
 	if (rc == PCAP_ERROR_BREAK)

@@ -28,6 +28,7 @@
 #include <rte_ring.h>
 
 #include "engine.h"
+#include "netcap_pack.h"
 
 static struct nc_batch *batch_get(struct nc_worker *w, enum nc_rec t)
 {
@@ -68,7 +69,7 @@ static void batch_send(struct nc_worker *w, struct nc_batch *b)
 static void emit_oversize(struct nc_worker *w, enum nc_rec t,
 			  const ProtobufCMessage *msg)
 {
-	size_t cap = protobuf_c_message_get_packed_size(msg) + NC_VARINT_MAX;
+	size_t cap = nc_size_record(t, msg) + NC_VARINT_MAX;
 	struct nc_batch *b = malloc(sizeof(*b) + cap);
 
 	if (!b) {
@@ -78,7 +79,7 @@ static void emit_oversize(struct nc_worker *w, enum nc_rec t,
 	b->type = t;
 	b->cap = (uint32_t)cap;
 	b->heap = 1;
-	b->len = (uint32_t)nc_pack_delimited(msg, b->data, cap);
+	b->len = (uint32_t)nc_pack_record_delimited(t, msg, b->data, cap);
 	if (b->len == 0) {
 		free(b);
 		w->dropped_records++;
@@ -96,7 +97,8 @@ static void worker_emit(void *arg, enum nc_rec t, const ProtobufCMessage *msg)
 	size_t n;
 
 	if (likely(b != NULL)) {
-		n = nc_pack_delimited(msg, b->data + b->len, b->cap - b->len);
+		n = nc_pack_record_delimited(t, msg, b->data + b->len,
+					     b->cap - b->len);
 		if (likely(n != 0)) {
 			b->len += (uint32_t)n;
 			return;
@@ -108,7 +110,7 @@ static void worker_emit(void *arg, enum nc_rec t, const ProtobufCMessage *msg)
 		batch_send(w, b);
 	}
 	b = w->cur[t] = batch_get(w, t);
-	n = nc_pack_delimited(msg, b->data, b->cap);
+	n = nc_pack_record_delimited(t, msg, b->data, b->cap);
 	if (n == 0)
 		emit_oversize(w, t, msg);
 	b->len = (uint32_t)n;

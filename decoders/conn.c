@@ -1055,16 +1055,13 @@ static void tcp_packet(struct nc_conn *e, unsigned k, const struct nc_l4 *l)
 	/* highest sequence number; payload not advancing it is a
 	 * retransmission */
 	int32_t delta = (int32_t)(seg_end - dr->seq_end);
-	if ((fl & (F_SYN | F_RST)) &&
-	    (delta > TOO_LARGE_SEQ_DELTA || delta < -TOO_LARGE_SEQ_DELTA))
-		; /* do not trust a wild SYN or RST */
-	else if ((fl & F_FIN) && dr->seq_end == dr->start + 1)
+	/* a wild SYN or RST, and anything after a reset, is not trusted */
+	bool wild = (fl & (F_SYN | F_RST)) && (delta > TOO_LARGE_SEQ_DELTA ||
+					       delta < -TOO_LARGE_SEQ_DELTA);
+	bool first_fin = (fl & F_FIN) && dr->seq_end == dr->start + 1;
+	if (!wild && (first_fin || (me != EP_RESET && delta > 0)))
 		dr->seq_end = seg_end;
-	else if (me == EP_RESET)
-		; /* nothing after a reset is trusted */
-	else if (delta > 0)
-		dr->seq_end = seg_end;
-	else if (len > 0)
+	else if (!wild && me != EP_RESET && len > 0)
 		hist_add(e, k, H_T);
 
 	tcp_state(e, k, fl, len);

@@ -141,9 +141,7 @@ enum dec_rc nc_dec_null(struct nc_dec *d, struct cur c, bool net_order)
 	uint32_t le = (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 |
 		      (uint32_t)b[1] << 8 | b[0];
 	uint32_t family;
-	if (net_order)
-		family = be;
-	else if (b[0] == 0 && b[1] == 0)
+	if (net_order || (b[0] == 0 && b[1] == 0))
 		family = be;
 	else
 		family = le;

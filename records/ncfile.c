@@ -21,6 +21,7 @@
  */
 #include "ncfile.h"
 #include "nc_version.h"
+#include "netcap_pack.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Largest record the reader accepts (a capture never writes one this big). */
@@ -75,8 +77,19 @@ int nc_varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v)
 	return -1;
 }
 
+/*
+ * Records go through the packers generated from netcap.proto
+ * (scripts/gen-packers.py): a size pass and a write pass over their own
+ * fields, the same bytes as protobuf-c at a fraction of its cost
+ * (docs/PERFORMANCE.md). Other messages (the Header) take protobuf-c.
+ */
 size_t nc_pack_delimited(const ProtobufCMessage *msg, uint8_t *buf, size_t cap)
 {
+	int t = nc_pack_rec_type(msg);
+
+	if (t >= 0)
+		return nc_pack_record_delimited((enum nc_rec)t, msg, buf, cap);
+
 	uint8_t hdr[NC_VARINT_MAX];
 	size_t len = protobuf_c_message_get_packed_size(msg);
 	size_t hl = nc_varint_put(hdr, len);
@@ -95,6 +108,8 @@ struct nc_writer {
 	bool compress;
 	int err;	/* first write error (-errno), sticky */
 	uint64_t bytes; /* bytes written to fd */
+	uint64_t good;	/* file size after the last complete append */
+	bool rolled;	/* after an error the file was cut back to good */
 	LZ4F_cctx *cctx;
 	LZ4F_preferences_t prefs;
 	uint8_t *out; /* compressed output, outcap bytes */
@@ -126,11 +141,41 @@ static int lz4_err(size_t rc)
 	return -EIO;
 }
 
+/*
+ * The first error is sticky. The file is then cut back to the end of the
+ * last complete append, so a full disk or an I/O error never leaves half a
+ * block (or half a record) behind: nc_writer_close() can still end the
+ * frame and the file reads completely up to its last complete batch.
+ */
 static int w_fail(struct nc_writer *w, int rc)
 {
-	if (rc && !w->err)
+	if (!rc)
+		return 0;
+	if (!w->err) {
 		w->err = rc;
+		if (ftruncate(w->fd, (off_t)w->good) == 0 &&
+		    lseek(w->fd, (off_t)w->good, SEEK_SET) == (off_t)w->good) {
+			w->bytes = w->good;
+			w->rolled = true;
+		}
+	}
 	return rc;
+}
+
+/* The append ended well: the file is complete up to here. */
+static int w_done(struct nc_writer *w)
+{
+	w->good = w->bytes;
+	return 0;
+}
+
+/* Remove a file nc_writer_open() created but could not start. */
+static void w_discard(int fd, const char *path)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		(void)unlink(path);
 }
 
 struct nc_writer *nc_writer_open(const char *path,
@@ -204,8 +249,11 @@ struct nc_writer *nc_writer_open(const char *path,
 	return w;
 fail:
 	free(hb);
-	if (w->fd >= 0)
+	if (w->fd >= 0) {
+		/* no header (full disk, I/O error): leave no file behind */
+		w_discard(w->fd, path);
 		close(w->fd);
+	}
 	if (w->cctx)
 		LZ4F_freeCompressionContext(w->cctx);
 	free(w->out);
@@ -219,7 +267,7 @@ int nc_writer_append(struct nc_writer *w, const uint8_t *buf, size_t len)
 	if (w->err)
 		return w->err;
 	if (!w->compress)
-		return w_fail(w, write_all(w, buf, len));
+		return w_fail(w, write_all(w, buf, len)) ? w->err : w_done(w);
 	while (len > 0) {
 		size_t k = len < W_CHUNK ? len : W_CHUNK;
 		size_t n = LZ4F_compressUpdate(w->cctx, w->out, w->outcap, buf,
@@ -236,7 +284,7 @@ int nc_writer_append(struct nc_writer *w, const uint8_t *buf, size_t len)
 	size_t n = LZ4F_flush(w->cctx, w->out, w->outcap, NULL);
 	if (LZ4F_isError(n))
 		return w_fail(w, lz4_err(n));
-	return w_fail(w, write_all(w, w->out, n));
+	return w_fail(w, write_all(w, w->out, n)) ? w->err : w_done(w);
 }
 
 uint64_t nc_writer_bytes(const struct nc_writer *w)
@@ -254,6 +302,17 @@ int nc_writer_close(struct nc_writer *w)
 			rc = lz4_err(n);
 		else
 			rc = write_all(w, w->out, n);
+	} else if (rc && w->rolled && w->compress) {
+		/*
+		 * Cut back after an error: end the frame by hand (the end
+		 * mark is a zero block size; there is no content checksum),
+		 * so the file is a complete frame of what was written. The
+		 * error is still returned. If even that fails, cut back
+		 * again: then only the end mark is missing.
+		 */
+		static const uint8_t endmark[4];
+		if (write_all(w, endmark, sizeof(endmark)) != 0)
+			(void)!ftruncate(w->fd, (off_t)w->good);
 	}
 	if (close(w->fd) < 0 && !rc && errno != EINTR)
 		rc = -errno;
@@ -472,8 +531,8 @@ static int r_frame(struct nc_reader *r, const uint8_t **data, size_t *len)
 struct nc_reader *nc_reader_open(const char *path, char *err, size_t errlen)
 {
 	struct nc_reader *r = calloc(1, sizeof(*r));
-	const uint8_t *d;
-	size_t len;
+	const uint8_t *d = NULL;
+	size_t len = 0;
 
 	if (!r || !(r->in = malloc(R_INCAP))) {
 		snprintf(err, errlen, "out of memory");
@@ -543,8 +602,8 @@ int nc_reader_type(const struct nc_reader *r)
 
 int nc_reader_next(struct nc_reader *r, ProtobufCMessage **msg)
 {
-	const uint8_t *d;
-	size_t len;
+	const uint8_t *d = NULL;
+	size_t len = 0;
 
 	*msg = NULL;
 	if (r->failed)

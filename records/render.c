@@ -771,7 +771,7 @@ static void table_flush(struct nc_render *r)
 		}
 	}
 	if (!r->header_done) {
-		char **hdr = malloc(r->ncols * sizeof(*hdr));
+		char **hdr = calloc(r->ncols ? r->ncols : 1, sizeof(*hdr));
 		if (hdr) {
 			for (unsigned c = 0; c < r->ncols; c++)
 				hdr[c] = (char *)col_name(r, c);

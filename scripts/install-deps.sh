@@ -3,7 +3,7 @@
 # Idempotent: installs only what is missing. Not root: prints the command.
 set -eu
 
-PKGS="gcc make pkg-config git clang-format
+PKGS="gcc make pkg-config git clang-format clang-14 libclang-rt-14-dev cppcheck clang-tidy
 libdpdk-dev dpdk
 libprotobuf-c-dev protobuf-c-compiler
 liblz4-dev lz4

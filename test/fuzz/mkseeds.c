@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * mkseeds.c: build the seed corpora of the fuzz targets from capture files.
+ *
+ *   mkseeds OUTDIR CAPTURE...
+ *
+ * writes OUTDIR/<target>/<hash> files:
+ *   pcap       every capture file as it is
+ *   packet     link octet + up to 16 packets per seed, in the fuzz_packet.c
+ *              framing (len, dt, cut)
+ *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp
+ *              the bytes of that layer from each packet (found by a small
+ *              header walk here, independent of the decoders), after the
+ *              flags octet of fuzz.h; at most 24 per capture and target
+ *   records    record files: each capture decoded with every type on, the
+ *              first 8 KiB of records of each type written with nc_writer
+ *              (LZ4 and, for every third type, plain)
+ * Seed names are a hash of their contents, so duplicates collapse.
+ */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "decode.h"
+#include "ncfile.h"
+
+#define PER_CAP 24
+#define REC_CAP 8192
+
+static const char *outdir;
+
+static uint64_t fnv(const uint8_t *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return h;
+}
+
+static void mkdir_p(const char *dir)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", outdir, dir);
+	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+		perror(path);
+		exit(1);
+	}
+}
+
+/* Write OUTDIR/target/<hash> = [pre] + p[0..n). */
+static void seed(const char *target, int pre, const uint8_t *p, size_t n)
+{
+	char path[4096];
+	uint8_t *b = malloc(n + 1);
+	size_t len = 0;
+
+	if (!b)
+		exit(1);
+	if (pre >= 0)
+		b[len++] = (uint8_t)pre;
+	memcpy(b + len, p, n);
+	len += n;
+	snprintf(path, sizeof(path), "%s/%s/%016llx", outdir, target,
+		 (unsigned long long)fnv(b, len));
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(b, 1, len, f) != len || fclose(f) != 0) {
+		perror(path);
+		exit(1);
+	}
+	free(b);
+}
+
+enum {
+	T_ETH,
+	T_LINK,
+	T_VLAN,
+	T_ARP,
+	T_IPV4,
+	T_IPV6,
+	T_ICMPV4,
+	T_ICMPV6,
+	T_TCP,
+	T_UDP,
+	T_MAX
+};
+static const char *tname[T_MAX] = {"ethernet", "link", "vlan",	 "arp",
+				   "ipv4",     "ipv6", "icmpv4", "icmpv6",
+				   "tcp",      "udp"};
+static unsigned tcount[T_MAX];
+
+static void layer(int t, int flags, const uint8_t *p, size_t n)
+{
+	if (tcount[t]++ < PER_CAP)
+		seed(tname[t], flags, p, n);
+}
+
+static unsigned be16(const uint8_t *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+/* IP and above, starting at p (n octets); cut: the snap length cut it. */
+static void walk_ip(const uint8_t *p, size_t n, int cut)
+{
+	if (n < 1)
+		return;
+	int v = p[0] >> 4, proto;
+	size_t off;
+	if (v == 4) {
+		layer(T_IPV4, cut, p, n);
+		layer(T_IPV4, cut | 0x08, p, n); /* with defragmentation */
+		if (n < 20 || (be16(p + 6) & 0x1fff) != 0)
+			return;
+		off = (size_t)(p[0] & 15) * 4;
+		proto = p[9];
+	} else if (v == 6) {
+		layer(T_IPV6, cut, p, n);
+		layer(T_IPV6, cut | 0x08, p, n);
+		if (n < 40)
+			return;
+		off = 40;
+		proto = p[6];
+		for (int k = 0; k < 16 && off + 8 <= n; k++) {
+			if (proto == 0 || proto == 43 || proto == 60 ||
+			    proto == 135 || proto == 139 || proto == 140) {
+				proto = p[off];
+				off += ((size_t)p[off + 1] + 1) * 8;
+			} else if (proto == 44) {
+				if (be16(p + off + 2) & 0xfff8)
+					return;
+				proto = p[off];
+				off += 8;
+			} else if (proto == 51) {
+				proto = p[off];
+				off += ((size_t)p[off + 1] + 2) * 4;
+			} else {
+				break;
+			}
+		}
+	} else {
+		return;
+	}
+	if (off > n)
+		return;
+	int fl = cut | (v == 6 ? 0x04 : 0);
+	switch (proto) {
+	case 6:
+		layer(T_TCP, fl, p + off, n - off);
+		break;
+	case 17:
+		layer(T_UDP, fl, p + off, n - off);
+		break;
+	case 1:
+		layer(T_ICMPV4, fl, p + off, n - off);
+		break;
+	case 58:
+		layer(T_ICMPV6, fl, p + off, n - off);
+		break;
+	case 4:
+	case 41:
+		walk_ip(p + off, n - off, cut);
+		break;
+	}
+}
+
+static void walk_type(unsigned type, const uint8_t *p, size_t n, int cut)
+{
+	for (int k = 0; k < 8; k++) {
+		if (type == 0x8100 || type == 0x88a8 || type == 0x9100) {
+			layer(T_VLAN, cut, p, n);
+			if (n < 4)
+				return;
+			type = be16(p + 2);
+			p += 4;
+			n -= 4;
+			continue;
+		}
+		break;
+	}
+	if (type == 0x0806 || type == 0x8035)
+		layer(T_ARP, cut, p, n);
+	else if (type == 0x0800 || type == 0x86dd)
+		walk_ip(p, n, cut);
+}
+
+static void walk(int link, const uint8_t *p, size_t n, int cut)
+{
+	switch (link) {
+	case 1:
+		layer(T_ETH, cut, p, n);
+		if (n >= 14)
+			walk_type(be16(p + 12), p + 14, n - 14, cut);
+		break;
+	case 113:
+		layer(T_LINK, 0 | (cut ? 8 : 0), p, n);
+		if (n >= 16)
+			walk_type(be16(p + 14), p + 16, n - 16, cut);
+		break;
+	case 276:
+		layer(T_LINK, 1 | (cut ? 8 : 0), p, n);
+		if (n >= 20)
+			walk_type(be16(p), p + 20, n - 20, cut);
+		break;
+	case 0:
+	case 108:
+		layer(T_LINK, (link ? 3 : 2) | (cut ? 8 : 0), p, n);
+		if (n >= 4)
+			walk_ip(p + 4, n - 4, cut);
+		break;
+	case 101:
+	case 228:
+	case 229:
+		layer(T_LINK, 4 | (cut ? 8 : 0), p, n);
+		walk_ip(p, n, cut);
+		break;
+	}
+}
+
+/* fuzz_packet.c's link index of a link type (its fz_links[] order). */
+static int link_index(int link)
+{
+	static const int links[] = {1, 113, 276, 0, 108, 101, 228, 229, 12, 14};
+	for (unsigned i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (links[i] == link)
+			return (int)i;
+	return 10;
+}
+
+/* Record files of one capture. */
+struct recbuf {
+	size_t len;
+	uint8_t data[REC_CAP];
+};
+static struct recbuf recs[NC_REC_MAX];
+
+static void rec_sink(void *arg, enum nc_rec t, const ProtobufCMessage *m)
+{
+	(void)arg;
+	struct recbuf *b = &recs[t];
+	b->len += nc_pack_delimited(m, b->data + b->len, REC_CAP - b->len);
+}
+
+static void write_records(const char *tag)
+{
+	char path[4096];
+	for (int t = 0; t < NC_REC_MAX; t++) {
+		if (recs[t].len == 0)
+			continue;
+		for (int plain = 0; plain < 1 + (t % 3 == 0); plain++) {
+			snprintf(path, sizeof(path), "%s/records/%s.%s%s",
+				 outdir, tag, nc_rec_name((enum nc_rec)t),
+				 plain ? ".ncap" : ".ncap.lz4");
+			struct nc_writer_opts o = {
+			    .type = (enum nc_rec)t,
+			    .input_source = tag,
+			    .created = 1700000000000000000LL,
+			    .payloads = true,
+			    .compress = !plain,
+			};
+			struct nc_writer *w = nc_writer_open(path, &o);
+			if (!w ||
+			    nc_writer_append(w, recs[t].data, recs[t].len) !=
+				0 ||
+			    nc_writer_close(w) != 0) {
+				perror(path);
+				exit(1);
+			}
+		}
+		recs[t].len = 0;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: mkseeds OUTDIR CAPTURE...\n");
+		return 2;
+	}
+	outdir = argv[1];
+	if (mkdir(outdir, 0755) != 0 && errno != EEXIST) {
+		perror(outdir);
+		return 1;
+	}
+	mkdir_p("pcap");
+	mkdir_p("packet");
+	mkdir_p("records");
+	for (int t = 0; t < T_MAX; t++)
+		mkdir_p(tname[t]);
+
+	struct nc_dec_cfg cfg;
+	memset(&cfg, 0, sizeof(cfg));
+	for (int i = 0; i < NC_REC_MAX; i++)
+		cfg.want.on[i] = true;
+	cfg.payload = true;
+
+	for (int a = 2; a < argc; a++) {
+		char errbuf[PCAP_ERRBUF_SIZE];
+		FILE *f = fopen(argv[a], "rb");
+		if (!f) {
+			perror(argv[a]);
+			return 1;
+		}
+		static uint8_t file[1 << 22];
+		size_t fl = fread(file, 1, sizeof(file), f);
+		fclose(f);
+		seed("pcap", -1, file, fl);
+
+		pcap_t *pc = pcap_open_offline_with_tstamp_precision(
+		    argv[a], PCAP_TSTAMP_PRECISION_NANO, errbuf);
+		if (!pc)
+			continue; /* not readable: still a pcap seed */
+		int dlt = pcap_datalink(pc);
+		int link =
+		    (dlt == DLT_RAW || dlt == 12 || dlt == 14) ? 101 : dlt;
+		struct nc_dec d;
+		nc_dec_init(&d, &cfg, rec_sink, NULL);
+		memset(tcount, 0, sizeof(tcount));
+
+		static uint8_t pk[1 << 16];
+		size_t pl = 0;
+		unsigned npk = 0;
+		int64_t last = 0;
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		while (pcap_next_ex(pc, &h, &data) == 1) {
+			int cut = h->len > h->caplen ? 2 : 0;
+			uint32_t wire = h->len < h->caplen ? h->caplen : h->len;
+			int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 +
+				     (int64_t)h->ts.tv_usec;
+			walk(link, data, h->caplen, cut);
+			nc_decode_frame(&d, link, data, h->caplen, wire, ts);
+			/* packet seed: chunks of 16 packets */
+			if (npk == 0) {
+				pk[0] = (uint8_t)link_index(link);
+				pl = 1;
+				last = ts;
+			}
+			size_t len = h->caplen > 4096 ? 4096 : h->caplen;
+			if (pl + 4 + len <= sizeof(pk)) {
+				int64_t dt = (ts - last) / 50000000;
+				pk[pl++] = (uint8_t)(len >> 8);
+				pk[pl++] = (uint8_t)len;
+				pk[pl++] = (uint8_t)(dt < 0	? 0
+						     : dt > 255 ? 255
+								: dt);
+				pk[pl++] = (uint8_t)(wire - h->caplen > 255
+							 ? 255
+							 : wire - h->caplen);
+				memcpy(pk + pl, data, len);
+				pl += len;
+				last = ts;
+			}
+			if (++npk == 16) {
+				seed("packet", -1, pk, pl);
+				npk = 0;
+			}
+		}
+		if (npk)
+			seed("packet", -1, pk, pl);
+		pcap_close(pc);
+		const char *base = strrchr(argv[a], '/');
+		base = base ? base + 1 : argv[a];
+		char tag[256];
+		snprintf(tag, sizeof(tag), "%.200s", base);
+		char *dot = strchr(tag, '.');
+		if (dot)
+			*dot = 0;
+		write_records(tag);
+	}
+	return 0;
+}
