@@ -127,10 +127,10 @@ void nc_worker_setup(struct nc_worker *w)
  * data, decode, free the burst in bulk. Chained mbufs (frames longer than a
  * segment) are copied into linbuf first (worker.linearized).
  *
- * Measured (worker.cycles_per_packet, 2-vCPU VM, lcores sharing the CPUs,
- * 1M packets of an SMTP capture, 3 records per packet, all types on):
- * about 1800-2100 cycles/packet, most of it packing protobuf records;
- * with --entropy about 19000.
+ * Measured (worker.cycles_per_packet, make bench, 2-vCPU VM, lcores sharing
+ * the CPUs, all types on, about 3 records per packet): about 2000
+ * cycles/packet with protobuf-c's packer, about 1650 with the generated
+ * packers (docs/PERFORMANCE.md); Connection records only: about 450.
  */
 /*
  * Hand every non-empty batch to the writer: at the end, and when the oldest
