@@ -208,6 +208,17 @@ static inline void nc_l4_fill(struct nc_dec *d, uint8_t proto,
 			       (uint32_t)cur_left(ipp) + nc_snap_lost(d, ipp);
 }
 
+/* murmur3's 32-bit finalizer: every input bit affects every output bit. */
+static inline uint32_t nc_fmix32(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
 /* Byte offset of p in the current frame. */
 static inline int32_t nc_offset(const struct nc_dec *d, const uint8_t *p)
 {

@@ -205,17 +205,6 @@ unsigned nc_defrag_pages_used(const struct nc_defrag *df)
 	return df->npages - df->nfree;
 }
 
-/* murmur3's 32-bit finalizer */
-static inline uint32_t fmix32(uint32_t h)
-{
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
-}
-
 static inline uint32_t hstep(uint32_t h, uint32_t v)
 {
 	h ^= v;
@@ -243,7 +232,7 @@ static uint32_t key_bucket(const struct nc_defrag *df, const struct key *k)
 	h = hstep(h, k->id);
 	h = hash_addr(h, k->src, k->alen);
 	h = hash_addr(h, k->dst, k->alen);
-	return fmix32(h) & df->bmask;
+	return nc_fmix32(h) & df->bmask;
 }
 
 static bool key_eq(const struct dg *g, const struct key *k)

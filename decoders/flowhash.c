@@ -17,17 +17,6 @@
 
 #define MAX_MPLS_LABELS 8
 
-/* murmur3's 32-bit finalizer: every input bit affects every output bit */
-static inline uint32_t fmix32(uint32_t h)
-{
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
-}
-
 /* Hash n bytes (n <= 16) of an address. */
 static uint32_t addr_hash(const uint8_t *a, unsigned n)
 {
@@ -35,17 +24,17 @@ static uint32_t addr_hash(const uint8_t *a, unsigned n)
 	unsigned i = 0;
 
 	for (; i + 4 <= n; i += 4)
-		h = fmix32(h ^
+		h = nc_fmix32(h ^
 			   ((uint32_t)a[i] << 24 | (uint32_t)a[i + 1] << 16 |
 			    (uint32_t)a[i + 2] << 8 | a[i + 3]));
 	for (; i < n; i++)
-		h = fmix32(h ^ a[i]);
+		h = nc_fmix32(h ^ a[i]);
 	return h;
 }
 
 static uint32_t pair_hash(const uint8_t *a, const uint8_t *b, unsigned n)
 {
-	return fmix32(addr_hash(a, n) + addr_hash(b, n));
+	return nc_fmix32(addr_hash(a, n) + addr_hash(b, n));
 }
 
 /*
