@@ -25,8 +25,8 @@ static uint32_t addr_hash(const uint8_t *a, unsigned n)
 
 	for (; i + 4 <= n; i += 4)
 		h = nc_fmix32(h ^
-			   ((uint32_t)a[i] << 24 | (uint32_t)a[i + 1] << 16 |
-			    (uint32_t)a[i + 2] << 8 | a[i + 3]));
+			      ((uint32_t)a[i] << 24 | (uint32_t)a[i + 1] << 16 |
+			       (uint32_t)a[i + 2] << 8 | a[i + 3]));
 	for (; i < n; i++)
 		h = nc_fmix32(h ^ a[i]);
 	return h;
