@@ -24,7 +24,7 @@ CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-CORE_PKGS := libprotobuf-c liblz4 jansson
+CORE_PKGS := libprotobuf-c liblz4 jansson libcrypto zlib
 APP_PKGS := libdpdk libpcap $(CORE_PKGS)
 
 GEN := $(BUILD)/gen
@@ -135,6 +135,11 @@ format-check:
 
 clean:
 	rm -rf build
+
+# flood captures for test/run-flood.sh (plain C, libc only)
+build/gen-flood: scripts/gen-flood.c
+	@mkdir -p build
+	$(CC) $(CFLAGS_BASE) -o $@ $<
 
 # ---- hostile input (docs/HARDENING.md) ----------------------------------
 #   make fuzz        libFuzzer targets (clang-14, ASan+UBSan) in build/fuzz,

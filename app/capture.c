@@ -96,6 +96,9 @@ static void usage(FILE *f)
 	    "      --max-stream-buffer BYTES  out-of-order TCP data held, all\n"
 	    "                        workers together, suffix K, M, G or T\n"
 	    "                        (default %lluM per worker)\n"
+	    "      --max-app-memory BYTES  application parser memory (message\n"
+	    "                        buffers, parser state), all workers\n"
+	    "                        together (default %lluM per worker)\n"
 	    "      --streams DIR     debugging/export: append each TCP\n"
 	    "                        connection's reassembled payload to\n"
 	    "                        DIR/<UID>.orig and DIR/<UID>.resp (one\n"
@@ -105,7 +108,8 @@ static void usage(FILE *f)
 	    "\n"
 	    "Arguments after -- are appended to the DPDK EAL arguments.\n",
 	    NC_MAX_WORKERS, NC_DEFAULT_MAX_CONNS,
-	    (unsigned long long)(NC_REASM_DEF_POOL_BYTES >> 20));
+	    (unsigned long long)(NC_REASM_DEF_POOL_BYTES >> 20),
+	    (unsigned long long)(NC_APP_DEF_MEMORY >> 20));
 }
 
 static int usage_err(const char *fmt, ...)
@@ -452,6 +456,16 @@ static int engine_setup(struct nc_engine *e)
 			}
 			nc_reasm_pool_set_dec(k->dec.reasm, &k->dec);
 		}
+		if (e->cfg->apps) {
+			k->dec.apps =
+			    nc_apptab_new(&e->cfg->app, &e->cfg->want);
+			if (!k->dec.apps) {
+				cap_err("cannot allocate the application "
+					"parser table of worker %u: %s",
+					w, strerror(errno));
+				return -1;
+			}
+		}
 	}
 	e->rx.eng = e;
 	e->wr.eng = e;
@@ -469,6 +483,7 @@ static void engine_teardown(struct nc_engine *e)
 			if (e->workers[w].dec.defrag)
 				nc_defrag_free(e->workers[w].dec.defrag);
 			nc_reasm_pool_free(e->workers[w].dec.reasm);
+			nc_apptab_free(e->workers[w].dec.apps);
 		}
 		rte_free(e->workers);
 	}
@@ -545,7 +560,8 @@ enum {
 	OPT_NO_DEFRAG,
 	OPT_STREAMS,
 	OPT_MAX_STREAMS,
-	OPT_MAX_STREAM_BUFFER
+	OPT_MAX_STREAM_BUFFER,
+	OPT_MAX_APP_MEMORY
 };
 
 static const struct option long_opts[] = {
@@ -559,6 +575,7 @@ static const struct option long_opts[] = {
     {"streams", required_argument, NULL, OPT_STREAMS},
     {"max-streams", required_argument, NULL, OPT_MAX_STREAMS},
     {"max-stream-buffer", required_argument, NULL, OPT_MAX_STREAM_BUFFER},
+    {"max-app-memory", required_argument, NULL, OPT_MAX_APP_MEMORY},
     {"out", required_argument, NULL, 'o'},
     {"workers", required_argument, NULL, 'w'},
     {"include", required_argument, NULL, OPT_INCLUDE},
@@ -707,6 +724,18 @@ static int parse_flags(int argc, char **argv, struct nc_capture_cfg *cfg)
 			cfg->max_stream_buffer = b;
 			break;
 		}
+		case OPT_MAX_APP_MEMORY: {
+			uint64_t b;
+			if (!parse_bytes(optarg, &b) || b == 0 ||
+			    b > NC_MAX_STREAM_BUFFER)
+				return usage_err(
+				    "--max-app-memory: '%s' is not a size "
+				    "from 1 to 1T (digits with an optional K, "
+				    "M, G or T suffix)",
+				    optarg);
+			cfg->max_app_memory = b;
+			break;
+		}
 		case OPT_TIMEOUT:
 			if (parse_timeouts(optarg, &cfg->conn) != 0)
 				return 2;
@@ -816,8 +845,10 @@ int nc_cmd_capture(int argc, char **argv)
 	rc = parse_flags(argc, argv, &cfg);
 	if (rc)
 		return rc < 0 ? 0 : rc;
+	cfg.apps = nc_app_wanted(&cfg.want);
 	cfg.track_conns = cfg.want.on[NC_REC_CONNECTION] ||
-			  cfg.want.on[NC_REC_FLOW] || cfg.streams_dir;
+			  cfg.want.on[NC_REC_FLOW] || cfg.streams_dir ||
+			  cfg.apps;
 	/* each worker gets its share, rounded up (stream buffer: down) */
 	cfg.conn.max_conns =
 	    (uint32_t)((cfg.max_connections + cfg.workers - 1) / cfg.workers);
@@ -825,6 +856,14 @@ int nc_cmd_capture(int argc, char **argv)
 	    (uint32_t)((cfg.max_streams + cfg.workers - 1) / cfg.workers);
 	if (cfg.max_stream_buffer)
 		cfg.reasm.pool_bytes = cfg.max_stream_buffer / cfg.workers;
+	nc_app_cfg_default(&cfg.app);
+	if (cfg.max_app_memory)
+		cfg.app.memory_bytes = cfg.max_app_memory / cfg.workers;
+	cfg.app.max_flows = cfg.conn.max_streams < cfg.conn.max_conns
+				? cfg.conn.max_streams
+				: cfg.conn.max_conns;
+	if (!cfg.max_streams)
+		cfg.app.max_flows = 0;
 
 	e = calloc(1, sizeof(*e));
 	ea = calloc(1, sizeof(*ea));

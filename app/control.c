@@ -227,6 +227,17 @@ static void print_summary(struct nc_engine *e, double elapsed)
 		      : 0);
 	fprintf(o, "%-36s %" PRIu64 "\n", "memory.stream_buffers",
 		reasm ? (uint64_t)e->nworkers * e->cfg->reasm.pool_bytes : 0);
+	fprintf(o, "%-36s %" PRIu64 "\n", "memory.app_parsers",
+		e->cfg->apps ? e->nworkers * nc_app_bytes(&e->cfg->app) : 0);
+	uint64_t app_peak = 0;
+	for (unsigned w = 0; w < e->nworkers; w++) {
+		struct nc_app_stats as;
+		if (!e->workers[w].dec.apps)
+			continue;
+		nc_app_stats(e->workers[w].dec.apps, &as);
+		app_peak += as.peak;
+	}
+	fprintf(o, "%-36s %" PRIu64 "\n", "app.memory_peak", app_peak);
 	fprintf(o, "%-36s %d\n", "input.truncated", e->rx.truncated ? 1 : 0);
 	fprintf(o, "%-36s %d\n", "interrupted", e->signalled ? 1 : 0);
 	fflush(o);

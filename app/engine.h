@@ -32,6 +32,7 @@
 #include <rte_ethdev.h>
 #include <rte_pause.h>
 
+#include "applayer.h"
 #include "conn.h"
 #include "defrag.h"
 #include "decode.h"
@@ -95,6 +96,9 @@ struct nc_capture_cfg {
 	uint64_t max_streams;		 /* all workers; 0: no reassembly */
 	uint64_t max_stream_buffer;	 /* all workers, bytes; 0: default */
 	struct nc_reasm_cfg reasm;	 /* pool_bytes: one worker's share */
+	bool apps;			 /* an application record type is on */
+	uint64_t max_app_memory;	 /* all workers, bytes; 0: default */
+	struct nc_app_cfg app;		 /* per worker */
 	bool defrag;			 /* IP defragmentation (default on) */
 	struct nc_defrag_cfg defrag_cfg; /* per worker */
 	int eal_argc;			 /* user EAL args (after --) */

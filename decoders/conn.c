@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "applayer.h"
 #include "commid.h"
 #include "reasm.h"
 
@@ -177,6 +178,7 @@ struct nc_conntab {
 	uint32_t nsfree;
 	uint32_t sfresh; /* next never-used slot, 1..nstreams */
 	/* the stream call in progress, for the sink callback */
+	struct nc_dec *cb_d;
 	uint32_t cb_conn;
 	uint8_t cb_dir;
 	bool cb_uid_ok;
@@ -619,7 +621,7 @@ static void dir_ports(const struct nc_conn *e, unsigned k, int32_t *sp,
 }
 
 static void conn_emit(struct nc_dec *d, const struct nc_conn *e,
-		      const char *reason, uint64_t missed)
+		      const char *reason, uint64_t missed, const char *app)
 {
 	bool want_c = nc_want(d, NC_REC_CONNECTION);
 	bool want_f = nc_want(d, NC_REC_FLOW);
@@ -646,7 +648,7 @@ static void conn_emit(struct nc_dec *d, const struct nc_conn *e,
 		r.linkproto = (char *)link;
 		r.networkproto = (char *)net;
 		r.transportproto = (char *)tr;
-		r.applicationproto = (char *)"";
+		r.applicationproto = (char *)(app ? app : "");
 		nc_bytes(&r.srcmac, mlen ? e->mac[0] : NULL, mlen);
 		nc_bytes(&r.dstmac, mlen ? e->mac[1] : NULL, mlen);
 		nc_bytes(&r.srcip, e->addr[0], alen);
@@ -704,7 +706,7 @@ static void conn_emit(struct nc_dec *d, const struct nc_conn *e,
 			f.linkproto = (char *)link;
 			f.networkproto = (char *)net;
 			f.transportproto = (char *)tr;
-			f.applicationproto = (char *)"";
+			f.applicationproto = (char *)(app ? app : "");
 			nc_bytes(&f.srcmac, mlen ? e->mac[k] : NULL, mlen);
 			nc_bytes(&f.dstmac, mlen ? e->mac[!k] : NULL, mlen);
 			nc_bytes(&f.srcip, e->addr[k], alen);
@@ -722,24 +724,83 @@ static void conn_emit(struct nc_dec *d, const struct nc_conn *e,
 /* ---------------------------------------------------------------------- */
 /* TCP streams */
 
-/* on_data of every stream in data mode (arg: the table): the sink. */
-static void sink_data(void *arg, const uint8_t *p, size_t len, uint64_t off)
+/* The application-layer view of entry e (applayer.h); uid is the caller's. */
+static void app_conn(const struct nc_conn *e, const char *uid, int64_t ts,
+		     struct nc_app_conn *c)
 {
-	struct nc_conntab *t = arg;
+	c->uid = uid;
+	c->alen = (uint8_t)conn_alen(e);
+	c->proto = e->proto;
+	for (unsigned k = 0; k < 2; k++) {
+		c->addr[k] = e->addr[k];
+		c->port[k] = e->port[k];
+		c->mac[k] = (e->cflags & CF_MAC) ? e->mac[k] : NULL;
+	}
+	c->ts = ts;
+}
 
+/* The UID of the connection the stream call in progress belongs to. */
+static const char *cb_uid(struct nc_conntab *t)
+{
 	if (!t->cb_uid_ok) {
 		conn_uid(&t->e[t->cb_conn], t->cb_uid);
 		t->cb_uid_ok = true;
 	}
-	t->cfg.stream_data(t->cfg.stream_arg, t->cb_uid, t->cb_dir, p, len,
-			   off);
+	return t->cb_uid;
 }
 
-static const struct nc_stream_ops sink_ops = {.on_data = sink_data};
+/*
+ * Callbacks of every stream in data mode (arg: the table): the
+ * application parsers (d->apps) and the --streams sink (cfg.stream_data).
+ */
+static void sink_data(void *arg, const uint8_t *p, size_t len, uint64_t off)
+{
+	struct nc_conntab *t = arg;
+	struct nc_conn *e = &t->e[t->cb_conn];
+
+	if (t->cb_d->apps) {
+		struct nc_app_conn c;
+		app_conn(e, cb_uid(t), nc_reasm_now(t->cb_d->reasm), &c);
+		nc_app_tcp_data(t->cb_d, e->sslot, &c, t->cb_dir, p, len);
+	}
+	if (t->cfg.stream_data)
+		t->cfg.stream_data(t->cfg.stream_arg, cb_uid(t), t->cb_dir, p,
+				   len, off);
+}
+
+static void sink_gap(void *arg, uint64_t off, uint64_t len)
+{
+	struct nc_conntab *t = arg;
+	struct nc_conn *e = &t->e[t->cb_conn];
+
+	(void)off;
+	if (t->cb_d->apps) {
+		struct nc_app_conn c;
+		app_conn(e, cb_uid(t), nc_reasm_now(t->cb_d->reasm), &c);
+		nc_app_tcp_gap(t->cb_d, e->sslot, &c, t->cb_dir, len);
+	}
+}
+
+static void sink_end(void *arg, enum nc_stream_end reason)
+{
+	struct nc_conntab *t = arg;
+	struct nc_conn *e = &t->e[t->cb_conn];
+
+	(void)reason;
+	if (t->cb_d->apps) {
+		struct nc_app_conn c;
+		app_conn(e, cb_uid(t), nc_reasm_now(t->cb_d->reasm), &c);
+		nc_app_tcp_end(t->cb_d, e->sslot, &c, t->cb_dir);
+	}
+}
+
+static const struct nc_stream_ops sink_ops = {
+	.on_data = sink_data, .on_gap = sink_gap, .on_end = sink_end};
 
 /* Stream calls for connection i follow: the sink's context. */
-static void stream_ctx(struct nc_conntab *t, uint32_t i)
+static void stream_ctx(struct nc_dec *d, struct nc_conntab *t, uint32_t i)
 {
+	t->cb_d = d;
 	t->cb_conn = i;
 	t->cb_uid_ok = false;
 }
@@ -760,7 +821,7 @@ static void stream_open(struct nc_dec *d, struct nc_conntab *t,
 	struct nc_stream_pair *p = &t->sp[e->sslot];
 	for (unsigned k = 0; k < 2; k++) {
 		nc_stream_init(&p->s[k]);
-		if (t->cfg.stream_data)
+		if (t->cfg.stream_data || nc_app_wants_tcp(d->apps))
 			nc_stream_attach(&p->s[k], &sink_ops, t);
 	}
 }
@@ -772,7 +833,7 @@ static void stream_feed(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 	const struct nc_l4 *l = &d->l4;
 	struct nc_stream_pair *p = &t->sp[t->e[i].sslot];
 
-	stream_ctx(t, i);
+	stream_ctx(d, t, i);
 	t->cb_dir = (uint8_t)k;
 	nc_stream_segment_cut(d->reasm, &p->s[k], l->seq, l->tcp_flags,
 			      l->payload_len ? l->payload : NULL,
@@ -812,10 +873,15 @@ static uint64_t stream_close(struct nc_dec *d, struct nc_conntab *t, uint32_t i)
 	if (e->sslot == NIL)
 		return seq_missed(e);
 	struct nc_stream_pair *p = &t->sp[e->sslot];
-	stream_ctx(t, i);
+	stream_ctx(d, t, i);
 	for (unsigned k = 0; k < 2; k++) {
 		t->cb_dir = (uint8_t)k;
 		nc_stream_flush(d->reasm, &p->s[k]);
+	}
+	if (d->apps) {
+		struct nc_app_conn c;
+		app_conn(e, cb_uid(t), nc_reasm_now(d->reasm), &c);
+		nc_app_tcp_close(d, e->sslot, &c);
 	}
 	uint64_t missed = p->s[0].missed + p->s[1].missed;
 	t->sfree[t->nsfree++] = e->sslot;
@@ -844,8 +910,11 @@ static void conn_close(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 		       const char *reason)
 {
 	struct nc_conn *e = &t->e[i];
+	const char *app = e->proto == 6 && e->sslot != NIL
+				  ? nc_app_tcp_name(d->apps, e->sslot)
+				  : NULL;
 
-	conn_emit(d, e, reason, stream_close(d, t, i));
+	conn_emit(d, e, reason, stream_close(d, t, i), app);
 	if (strcmp(reason, "timeout") == 0)
 		nc_event(d, NC_EV_CONN_TIMEOUT, NULL);
 
@@ -1244,6 +1313,13 @@ void nc_conn_packet(struct nc_dec *d)
 			stream_feed(d, t, i, k);
 	} else if (e->proto == 17 && l->payload_wire) {
 		hist_add(e, k, H_D);
+		if (d->apps && l->payload_len) {
+			char uid[13];
+			struct nc_app_conn c;
+			conn_uid(e, uid);
+			app_conn(e, uid, d->ts, &c);
+			nc_app_udp(d, &c, (int)k);
+		}
 	}
 
 	/* most recently active: head of the list of its (new) class */

@@ -63,6 +63,8 @@ enum nc_link {
 struct nc_conntab;    /* conn.h: per-worker connection table */
 struct nc_defrag;     /* defrag.h: per-worker IP fragment reassembly */
 struct nc_reasm_pool; /* reasm.h: per-worker TCP stream buffer pool */
+struct nc_apptab;     /* applayer.h: per-worker application parsers */
+struct nc_observer;   /* observe.h: Software, Service, profiles */
 
 /*
  * What the transport layer of the current frame told: filled by the TCP,
@@ -137,6 +139,10 @@ struct nc_dec {
 	/* TCP streams of d->conns; the owner also calls
 	   nc_reasm_pool_set_dec(reasm, d) */
 	struct nc_reasm_pool *reasm;
+	/* application parsers (needs conns; TCP ones also reasm) */
+	struct nc_apptab *apps;
+	/* observations for the cross-connection abstractions, or NULL */
+	const struct nc_observer *obs;
 	/* transport ports, once a transport header was read */
 	bool have_ports;
 	uint16_t src_port;

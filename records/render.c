@@ -50,7 +50,8 @@ bool nc_render_is_addr(const ProtobufCFieldDescriptor *f)
 {
 	return f->type == PROTOBUF_C_TYPE_BYTES &&
 	       (ends_with(f->name, "IP") || ends_with(f->name, "MAC") ||
-		ends_with(f->name, "Address"));
+		ends_with(f->name, "Address") || ends_with(f->name, "Addr") ||
+		ends_with(f->name, "IPs"));
 }
 
 bool nc_render_is_time(const ProtobufCFieldDescriptor *f)

@@ -25,8 +25,8 @@ Sub-message lengths in the write pass: one byte is reserved and the body
 moved only when it is 128 bytes or longer (never in practice).
 
 Only the proto3 subset netcap uses is accepted: top-level messages and
-enums, singular scalar/string/bytes/enum/message fields and repeated
-message fields. Anything else stops the build with a message naming the
+enums, singular and repeated scalar/string/bytes/enum/message fields
+(repeated numeric fields packed, as proto3 and protoc-c do by default). Anything else stops the build with a message naming the
 line, so the schema cannot silently outgrow the generator.
 """
 import os
@@ -180,8 +180,6 @@ def parse(path):
                 f.kind = "scalar"
             else:
                 fail(path, f.line, "unknown type '%s'" % f.type)
-            if f.repeated and f.kind != "message":
-                fail(path, f.line, "repeated scalar fields are not supported")
         # protoc-c orders descriptor fields (and so the wire) by number
         m.fields.sort(key=lambda f: f.number)
     return package, messages
@@ -216,6 +214,70 @@ def put_tag(tb, ind):
     return "%s%s;\n%sp += %d;\n" % (ind, stores, ind, len(tb))
 
 
+def scalar_of(f):
+    return SCALARS["int32"] if f.kind == "enum" else SCALARS[f.type]
+
+
+def packed_payload(f, v, ind):
+    """C statements leaving the packed payload size of v in `pl`."""
+    expr, wire, kind = scalar_of(f)
+    n = "m->n_" + f.c
+    if kind == "varint":
+        return ("%ssize_t pl = 0;\n%sfor (size_t i = 0; i < %s; i++)\n"
+                "%s\tpl += pk_vlen(%s);\n" %
+                (ind, ind, n, ind, expr.format(v=v + "[i]")))
+    width = {"bool": 1, "double": 8, "float": 4, "fixed32": 4,
+             "fixed64": 8}[kind]
+    return "%ssize_t pl = %s * %d;\n" % (ind, n, width)
+
+
+def gen_rep_size(f, v):
+    """Size of a repeated scalar, string or bytes field."""
+    expr, wire, kind = scalar_of(f)
+    n = "m->n_" + f.c
+    if kind in ("string", "bytes"):
+        tl = len(tag_of(f, LENGTH))
+        ln = ("(%s[i] ? strlen(%s[i]) : 0)" % (v, v) if kind == "string"
+              else "%s[i].len" % v)
+        return ("\tfor (size_t i = 0; i < %s; i++) {\n"
+                "\t\tsize_t l = %s;\n"
+                "\t\tn += %d + pk_vlen(l) + l;\n\t}\n" % (n, ln, tl))
+    tl = len(tag_of(f, LENGTH))
+    return ("\tif (%s) {\n%s\t\tn += %d + pk_vlen(pl) + pl;\n\t}\n" %
+            (n, packed_payload(f, v, "\t\t"), tl))
+
+
+def gen_rep_put(f, v):
+    """Write a repeated scalar (packed), string or bytes field."""
+    expr, wire, kind = scalar_of(f)
+    n = "m->n_" + f.c
+    tb = tag_of(f, LENGTH)
+    if kind == "string":
+        return ("\tfor (size_t i = 0; i < %s; i++) {\n%s"
+                "\t\tconst char *s = %s[i] ? %s[i] : \"\";\n"
+                "\t\tp = pk_lenbytes(p, s, strlen(s));\n\t}\n" %
+                (n, put_tag(tb, "\t\t"), v, v))
+    if kind == "bytes":
+        return ("\tfor (size_t i = 0; i < %s; i++) {\n%s"
+                "\t\tp = pk_lenbytes(p, %s[i].data, %s[i].len);\n\t}\n" %
+                (n, put_tag(tb, "\t\t"), v, v))
+    o = ["\tif (%s) {\n" % n, packed_payload(f, v, "\t\t"),
+         put_tag(tb, "\t\t"), "\t\tp = pk_varint(p, pl);\n",
+         "\t\tfor (size_t i = 0; i < %s; i++)\n" % n]
+    e = v + "[i]"
+    if kind == "varint":
+        o.append("\t\t\tp = pk_varint(p, %s);\n" % expr.format(v=e))
+    elif kind == "bool":
+        o.append("\t\t\t*p++ = %s ? 1 : 0;\n" % e)
+    elif kind in ("double", "float"):
+        o.append("\t\t\tp = pk_%s(p, %s);\n" % (kind, e))
+    else:
+        o.append("\t\t\tp = pk_le(p, %s, %d);\n" %
+                 (expr.format(v=e), 4 if kind == "fixed32" else 8))
+    o.append("\t}\n")
+    return "".join(o)
+
+
 def gen_size(m, prefix):
     o = []
     o.append("size_t nc_size_%s(const %s%s *m)\n{\n\tsize_t n = 0;\n\n" %
@@ -232,6 +294,9 @@ def gen_size(m, prefix):
                 o.append("\tif (%s) {\n" % v)
                 o.append("\t\tsize_t l = nc_size_%s(%s);\n" % (f.type, v))
                 o.append("\t\tn += %d + pk_vlen(l) + l;\n\t}\n" % tl)
+            continue
+        if f.repeated:
+            o.append(gen_rep_size(f, v))
             continue
         if f.kind == "enum":
             expr, wire, kind = SCALARS["int32"]
@@ -278,6 +343,9 @@ def gen_put(m, prefix):
                 o.append(put_tag(tb, "\t\t"))
                 o.append("\t\tp = pk_sub(p, put_%s(%s, p + 1));\n\t}\n" %
                          (f.type, v))
+            continue
+        if f.repeated:
+            o.append(gen_rep_put(f, v))
             continue
         if f.kind == "enum":
             expr, wire, kind = SCALARS["int32"]
@@ -359,7 +427,8 @@ static inline uint8_t *pk_float(uint8_t *p, float f)
 static inline uint8_t *pk_lenbytes(uint8_t *p, const void *d, size_t len)
 {
 	p = pk_varint(p, len);
-	memcpy(p, d, len);
+	if (len) /* a repeated bytes element may be empty with no data */
+		memcpy(p, d, len);
 	return p + len;
 }
 

@@ -10,6 +10,7 @@ liblz4-dev lz4
 libjansson-dev
 libpcap-dev
 libcmocka-dev
+libssl-dev zlib1g-dev ieee-data
 tshark
 python3 python3-protobuf protobuf-compiler"
 

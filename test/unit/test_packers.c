@@ -136,6 +136,97 @@ static size_t rnd_len(size_t min)
 	return n < min ? min : n;
 }
 
+/* Size of one element of a repeated field of type t (not messages). */
+static size_t elem_size(ProtobufCType t)
+{
+	switch (t) {
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return 8;
+	case PROTOBUF_C_TYPE_BOOL:
+		return sizeof(protobuf_c_boolean);
+	case PROTOBUF_C_TYPE_STRING:
+		return sizeof(char *);
+	case PROTOBUF_C_TYPE_BYTES:
+		return sizeof(ProtobufCBinaryData);
+	default:
+		return 4;
+	}
+}
+
+/*
+ * A random value of scalar type t at v. in_repeated: a string is never
+ * NULL (protobuf-c cannot pack a NULL element).
+ */
+static void fill_value(ProtobufCType t, void *v, bool in_repeated)
+{
+	switch (t) {
+		case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_ENUM:
+		*(int32_t *)v = rnd_i32();
+		break;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		*(uint32_t *)v = rnd_u32();
+		break;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		*(uint64_t *)v = rnd_u64();
+		break;
+	case PROTOBUF_C_TYPE_BOOL: {
+		static const protobuf_c_boolean b[] = {0, 1, 1, 2, -1};
+		*(protobuf_c_boolean *)v = b[rnd_below(5)];
+		break;
+	}
+	case PROTOBUF_C_TYPE_DOUBLE:
+		*(double *)v = rnd_double();
+		break;
+	case PROTOBUF_C_TYPE_FLOAT:
+		*(float *)v = (float)rnd_double();
+		break;
+	case PROTOBUF_C_TYPE_STRING: {
+		unsigned k = rnd_below(5);
+		char *s = NULL;
+		if (in_repeated && k == 0)
+			k = 1;
+		if (k > 0) { /* k == 1: "" */
+			size_t n = k == 1 ? 0 : rnd_len(1);
+			s = malloc(n + 1);
+			assert_non_null(s);
+			for (size_t j = 0; j < n; j++)
+				s[j] = (char)(1 + rnd_below(255));
+			s[n] = '\0';
+		}
+		*(char **)v = s;
+		break;
+	}
+	case PROTOBUF_C_TYPE_BYTES: {
+		ProtobufCBinaryData *b = v;
+		unsigned k = rnd_below(5);
+		b->len = k == 0 || k == 1 ? 0 : rnd_len(1);
+		b->data = NULL;
+		if (k != 0) { /* k == 1: length 0, data set */
+			b->data = malloc(b->len + 1);
+			assert_non_null(b->data);
+			for (size_t j = 0; j < b->len; j++)
+				b->data[j] = (uint8_t)rnd();
+		}
+		break;
+	}
+	default:
+		fail_msg("field type %d not covered", (int)t);
+	}
+}
+
 static void fill(ProtobufCMessage *m, int depth);
 
 static ProtobufCMessage *new_message(const ProtobufCMessageDescriptor *d,
@@ -162,87 +253,40 @@ static void fill(ProtobufCMessage *m, int depth)
 		void *v = (uint8_t *)m + f->offset;
 
 		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-			/* the generator accepts repeated messages only */
-			assert_int_equal(f->type, PROTOBUF_C_TYPE_MESSAGE);
 			size_t n = depth < MAX_DEPTH ? rnd_below(6) : 0;
-			ProtobufCMessage **arr = NULL;
-			if (n) {
-				arr = calloc(n, sizeof(*arr));
+			void *arr = NULL;
+			if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+				ProtobufCMessage **ma = NULL;
+				if (n) {
+					ma = calloc(n, sizeof(*ma));
+					assert_non_null(ma);
+				}
+				for (size_t k = 0; k < n; k++)
+					ma[k] = new_message(f->descriptor,
+							    depth + 1);
+				arr = ma;
+			} else if (n) {
+				size_t es = elem_size(f->type);
+				arr = calloc(n, es);
 				assert_non_null(arr);
+				for (size_t k = 0; k < n; k++)
+					fill_value(f->type,
+						   (uint8_t *)arr + k * es,
+						   true);
 			}
-			for (size_t k = 0; k < n; k++)
-				arr[k] = new_message(f->descriptor, depth + 1);
 			*(size_t *)((uint8_t *)m + f->quantifier_offset) = n;
-			*(ProtobufCMessage ***)v = arr;
+			*(void **)v = arr;
 			continue;
 		}
 		assert_int_equal(f->label, PROTOBUF_C_LABEL_NONE);
-		switch (f->type) {
-		case PROTOBUF_C_TYPE_INT32:
-		case PROTOBUF_C_TYPE_SINT32:
-		case PROTOBUF_C_TYPE_SFIXED32:
-		case PROTOBUF_C_TYPE_ENUM:
-			*(int32_t *)v = rnd_i32();
-			break;
-		case PROTOBUF_C_TYPE_UINT32:
-		case PROTOBUF_C_TYPE_FIXED32:
-			*(uint32_t *)v = rnd_u32();
-			break;
-		case PROTOBUF_C_TYPE_INT64:
-		case PROTOBUF_C_TYPE_SINT64:
-		case PROTOBUF_C_TYPE_SFIXED64:
-		case PROTOBUF_C_TYPE_UINT64:
-		case PROTOBUF_C_TYPE_FIXED64:
-			*(uint64_t *)v = rnd_u64();
-			break;
-		case PROTOBUF_C_TYPE_BOOL: {
-			static const protobuf_c_boolean b[] = {0, 1, 1, 2, -1};
-			*(protobuf_c_boolean *)v = b[rnd_below(5)];
-			break;
-		}
-		case PROTOBUF_C_TYPE_DOUBLE:
-			*(double *)v = rnd_double();
-			break;
-		case PROTOBUF_C_TYPE_FLOAT:
-			*(float *)v = (float)rnd_double();
-			break;
-		case PROTOBUF_C_TYPE_STRING: {
-			unsigned k = rnd_below(5);
-			char *s = NULL;
-			if (k > 0) { /* k == 1: "" */
-				size_t n = k == 1 ? 0 : rnd_len(1);
-				s = malloc(n + 1);
-				assert_non_null(s);
-				for (size_t j = 0; j < n; j++)
-					s[j] = (char)(1 + rnd_below(255));
-				s[n] = '\0';
-			}
-			*(char **)v = s;
-			break;
-		}
-		case PROTOBUF_C_TYPE_BYTES: {
-			ProtobufCBinaryData *b = v;
-			unsigned k = rnd_below(5);
-			b->len = k == 0 || k == 1 ? 0 : rnd_len(1);
-			b->data = NULL;
-			if (k != 0) { /* k == 1: length 0, data set */
-				b->data = malloc(b->len + 1);
-				assert_non_null(b->data);
-				for (size_t j = 0; j < b->len; j++)
-					b->data[j] = (uint8_t)rnd();
-			}
-			break;
-		}
-		case PROTOBUF_C_TYPE_MESSAGE:
+		if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
 			*(ProtobufCMessage **)v =
 			    depth < MAX_DEPTH && rnd_below(2)
 				? new_message(f->descriptor, depth + 1)
 				: NULL;
-			break;
-		default:
-			fail_msg("%s.%s: field type %d not covered", d->name,
-				 f->name, (int)f->type);
+			continue;
 		}
+		fill_value(f->type, v, false);
 	}
 }
 
