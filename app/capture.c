@@ -456,6 +456,16 @@ static int engine_setup(struct nc_engine *e)
 			}
 			nc_reasm_pool_set_dec(k->dec.reasm, &k->dec);
 		}
+		if (e->cfg->profiles) {
+			k->prof = nc_profiles_new(&e->cfg->prof, &e->cfg->want);
+			if (!k->prof) {
+				cap_err("cannot allocate the profile tables "
+					"of worker %u: %s",
+					w, strerror(errno));
+				return -1;
+			}
+			k->dec.obs = nc_profiles_observer(k->prof);
+		}
 		if (e->cfg->apps) {
 			k->dec.apps =
 			    nc_apptab_new(&e->cfg->app, &e->cfg->want);
@@ -484,6 +494,7 @@ static void engine_teardown(struct nc_engine *e)
 				nc_defrag_free(e->workers[w].dec.defrag);
 			nc_reasm_pool_free(e->workers[w].dec.reasm);
 			nc_apptab_free(e->workers[w].dec.apps);
+			nc_profiles_free(e->workers[w].prof);
 		}
 		rte_free(e->workers);
 	}
@@ -846,9 +857,11 @@ int nc_cmd_capture(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	cfg.apps = nc_app_wanted(&cfg.want);
+	cfg.profiles = nc_profiles_wanted(&cfg.want);
 	cfg.track_conns = cfg.want.on[NC_REC_CONNECTION] ||
 			  cfg.want.on[NC_REC_FLOW] || cfg.streams_dir ||
-			  cfg.apps;
+			  cfg.apps || cfg.profiles;
+	nc_profile_cfg_default(&cfg.prof);
 	/* each worker gets its share, rounded up (stream buffer: down) */
 	cfg.conn.max_conns =
 	    (uint32_t)((cfg.max_connections + cfg.workers - 1) / cfg.workers);
@@ -880,6 +893,11 @@ int nc_cmd_capture(int argc, char **argv)
 		e->sink.dir = cfg.streams_dir;
 		cfg.conn.stream_data = nc_streams_write;
 		cfg.conn.stream_arg = &e->sink;
+	}
+	if (cfg.want.on[NC_REC_DEVICEPROFILE] &&
+	    nc_oui_load(&e->oui, NC_OUI_PATH) == 0) {
+		cfg.prof.vendor = nc_oui_vendor;
+		cfg.prof.vendor_arg = &e->oui;
 	}
 	e->dec_cfg.want = cfg.want;
 	e->dec_cfg.payload = cfg.payload;
@@ -945,6 +963,7 @@ int nc_cmd_capture(int argc, char **argv)
 		remove_made_dirs(made, nmade);
 	nc_port_teardown(e);
 	engine_teardown(e);
+	nc_oui_free(&e->oui);
 	rte_eal_cleanup();
 	nc_source_close(&e->src);
 	free(e);
@@ -954,6 +973,7 @@ int nc_cmd_capture(int argc, char **argv)
 out_eal:
 	nc_port_teardown(e);
 	engine_teardown(e);
+	nc_oui_free(&e->oui);
 	rte_eal_cleanup();
 out_dirs:
 	remove_made_dirs(made, nmade);

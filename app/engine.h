@@ -35,6 +35,7 @@
 #include "applayer.h"
 #include "conn.h"
 #include "defrag.h"
+#include "profile.h"
 #include "decode.h"
 #include "ncfile.h"
 #include "reasm.h"
@@ -99,6 +100,8 @@ struct nc_capture_cfg {
 	bool apps;			 /* an application record type is on */
 	uint64_t max_app_memory;	 /* all workers, bytes; 0: default */
 	struct nc_app_cfg app;		 /* per worker */
+	bool profiles;			 /* Software/Service/profiles on */
+	struct nc_profile_cfg prof;	 /* per worker */
 	bool defrag;			 /* IP defragmentation (default on) */
 	struct nc_defrag_cfg defrag_cfg; /* per worker */
 	int eal_argc;			 /* user EAL args (after --) */
@@ -147,6 +150,16 @@ void nc_source_close(struct nc_source *s);
 
 struct nc_engine;
 
+/* MAC vendors (oui.c). */
+#define NC_OUI_PATH "/usr/share/ieee-data/oui.txt"
+struct nc_oui {
+	struct oui_ent *v;
+	size_t n;
+};
+int nc_oui_load(struct nc_oui *t, const char *path); /* 0 or -1 */
+const char *nc_oui_vendor(void *arg, const uint8_t mac[6]);
+void nc_oui_free(struct nc_oui *t);
+
 struct nc_rx {
 	struct nc_engine *eng;
 	/* progress, read by the main lcore while running */
@@ -172,6 +185,7 @@ struct nc_worker {
 	uint8_t *linbuf; /* NC_MAX_FRAME bytes for chained mbufs */
 	struct nc_batch *cur[NC_REC_MAX];
 	struct nc_dec dec;
+	struct nc_profiles *prof; /* Software, Service, profiles, or NULL */
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t linearized;
@@ -219,12 +233,14 @@ struct nc_engine {
 	struct nc_wr wr;
 	struct nc_worker *workers;  /* nworkers, cache aligned */
 	struct nc_stream_sink sink; /* --streams */
+	struct nc_oui oui;	    /* DeviceProfile vendors */
 
 	/* control flags (atomic) */
 	int stop;	     /* stop reading input (signal, write error) */
 	int rx_done;	     /* RX has enqueued its last packet */
 	int workers_done;    /* workers that have flushed their last batch */
 	int workers_drained; /* workers whose ring is empty at the end */
+	int workers_flushed; /* workers that closed every connection */
 	int64_t end_clock;   /* newest packet time over all workers */
 	int writer_done;
 	volatile int signalled;

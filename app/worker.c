@@ -229,6 +229,21 @@ int nc_worker_main(void *arg)
 		nc_defrag_flush(&w->dec); /* incomplete datagrams, counted */
 	if (w->dec.conns)
 		nc_conn_flush(&w->dec); /* every open connection as a record */
+	if (w->prof) {
+		/* worker 0 merges every worker's profiles once all of them
+		   closed their connections (the last observations) */
+		__atomic_add_fetch(&e->workers_flushed, 1, __ATOMIC_ACQ_REL);
+		if (w->id == 0) {
+			struct nc_profiles *pv[NC_MAX_WORKERS];
+			idle = 0;
+			while ((unsigned)nc_load(&e->workers_flushed) <
+			       e->nworkers)
+				nc_backoff(&idle);
+			for (unsigned k = 0; k < e->nworkers; k++)
+				pv[k] = e->workers[k].prof;
+			nc_profiles_emit(&w->dec, pv, e->nworkers);
+		}
+	}
 	flush_batches(w);
 	for (unsigned t = 0; t < NC_REC_MAX; t++) {
 		if (w->cur[t])

@@ -38,7 +38,7 @@ struct nc_app_flow {
 	uint8_t id;	/* enum nc_app_id, FS_PARSE */
 	uint8_t probed; /* directions whose first bytes were probed */
 	uint8_t ended;	/* directions whose end() was called */
-	uint32_t pad;
+	uint32_t nfiles; /* File idents handed out (nc_app_ctx.seq) */
 	void *st;
 };
 
@@ -58,6 +58,7 @@ void nc_app_cfg_default(struct nc_app_cfg *cfg)
 	cfg->max_flows = 65536;
 	cfg->memory_bytes = NC_APP_DEF_MEMORY;
 	cfg->max_message = NC_APP_DEF_MESSAGE;
+	cfg->file_sink = NULL;
 }
 
 uint64_t nc_app_bytes(const struct nc_app_cfg *cfg)
@@ -120,6 +121,11 @@ void nc_apptab_free(struct nc_apptab *t)
 		free(t->flows[i].st);
 	free(t->flows);
 	free(t);
+}
+
+const struct nc_app_cfg *nc_app_config(const struct nc_apptab *t)
+{
+	return &t->cfg;
 }
 
 void nc_app_stats(const struct nc_apptab *t, struct nc_app_stats *st)
@@ -296,7 +302,8 @@ void nc_app_tcp_data(struct nc_dec *d, uint32_t slot,
 {
 	struct nc_apptab *t = d->apps;
 	struct nc_app_flow *f = flow_of(t, slot);
-	struct nc_app_ctx x = {.d = d, .tab = t, .c = c};
+	struct nc_app_ctx x = {
+	    .d = d, .tab = t, .c = c, .seq = f ? &f->nfiles : NULL};
 
 	if (!f || !t->any_tcp || f->state == FS_NONE || len == 0)
 		return;
@@ -327,7 +334,8 @@ void nc_app_tcp_gap(struct nc_dec *d, uint32_t slot,
 		    const struct nc_app_conn *c, int dir, uint64_t len)
 {
 	struct nc_app_flow *f = flow_of(d->apps, slot);
-	struct nc_app_ctx x = {.d = d, .tab = d->apps, .c = c};
+	struct nc_app_ctx x = {
+	    .d = d, .tab = d->apps, .c = c, .seq = f ? &f->nfiles : NULL};
 
 	if (!f)
 		return;
@@ -346,7 +354,8 @@ void nc_app_tcp_end(struct nc_dec *d, uint32_t slot,
 		    const struct nc_app_conn *c, int dir)
 {
 	struct nc_app_flow *f = flow_of(d->apps, slot);
-	struct nc_app_ctx x = {.d = d, .tab = d->apps, .c = c};
+	struct nc_app_ctx x = {
+	    .d = d, .tab = d->apps, .c = c, .seq = f ? &f->nfiles : NULL};
 
 	if (!f || f->state != FS_PARSE || (f->ended & (1u << dir)))
 		return;
@@ -360,7 +369,8 @@ void nc_app_tcp_close(struct nc_dec *d, uint32_t slot,
 {
 	struct nc_apptab *t = d->apps;
 	struct nc_app_flow *f = flow_of(t, slot);
-	struct nc_app_ctx x = {.d = d, .tab = t, .c = c};
+	struct nc_app_ctx x = {
+	    .d = d, .tab = t, .c = c, .seq = f ? &f->nfiles : NULL};
 
 	if (!f)
 		return;

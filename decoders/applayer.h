@@ -54,17 +54,20 @@ enum nc_probe {
 };
 
 struct nc_apptab; /* per worker: flow states and the memory budget */
+struct nc_file_sink; /* files.h */
 
 /* Handed to every TCP callback. */
 struct nc_app_ctx {
 	struct nc_dec *d;     /* nc_emit(), nc_event(), cfg */
 	struct nc_apptab *tab;
 	const struct nc_app_conn *c;
+	/* per-connection counter for File idents (files.h); NULL: none */
+	uint32_t *seq;
 };
 
 #define NC_APP_UDP 0x01
 #define NC_APP_TCP 0x02
-#define NC_APP_MAX_PORTS 8
+#define NC_APP_MAX_PORTS 12
 
 struct nc_app_parser {
 	const char *name; /* "HTTP": Connection.ApplicationProto */
@@ -115,6 +118,9 @@ struct nc_app_cfg {
 				   stream slots (nc_conn_streams_max) */
 	uint64_t memory_bytes;	/* parser memory budget for this worker */
 	uint32_t max_message;	/* most bytes one message may buffer */
+	/* where File contents go (files.h), e.g. files on disk; NULL:
+	   nowhere (the File record only) */
+	const struct nc_file_sink *file_sink;
 };
 
 #define NC_APP_DEF_MEMORY  (64ull << 20)
@@ -129,6 +135,9 @@ void nc_apptab_free(struct nc_apptab *t);
 
 /* The most memory a table for cfg takes: flow states and the budget. */
 uint64_t nc_app_bytes(const struct nc_app_cfg *cfg);
+
+/* The table's configuration (read-only). */
+const struct nc_app_cfg *nc_app_config(const struct nc_apptab *t);
 
 /* Is any parser's record type selected in want? */
 bool nc_app_wanted(const struct nc_recset *want);

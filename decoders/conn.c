@@ -45,6 +45,7 @@
 
 #include "applayer.h"
 #include "commid.h"
+#include "observe.h"
 #include "reasm.h"
 
 /*
@@ -92,6 +93,7 @@ enum { H_S, H_H, H_A, H_D, H_F, H_R, H_T, H_W, H_I, H_Q };
 #define CF_V6	   0x01u
 #define CF_FLIPPED 0x02u
 #define CF_MAC	   0x04u
+#define CF_RMAC	   0x40u /* rmac is set */
 #define CF_LINK(f) (((f) >> 3) & 7u)
 
 enum link_kind { LK_OTHER, LK_ETHERNET, LK_SLL, LK_SLL2, LK_NULL, LK_RAW };
@@ -128,7 +130,7 @@ struct nc_dir {
 };
 
 /*
- * One tracked connection: 248 octets (static assert below). Endpoint 0 is
+ * One tracked connection: 256 octets (static assert below). Endpoint 0 is
  * the originator. Ports are key ports: TCP/UDP ports, ICMP mapped
  * type/code (nc_commid_icmp_ports), 0 for other protocols.
  */
@@ -138,7 +140,8 @@ struct nc_conn {
 	uint32_t sslot;	     /* TCP stream slot pair, NIL: none */
 	uint16_t port[2];
 	uint8_t addr[2][16]; /* 4 or 16 octets used (CF_V6) */
-	uint8_t mac[2][6];   /* source MAC of each endpoint (CF_MAC) */
+	uint8_t mac[2][6];   /* first packet's source and destination MAC,
+				by endpoint (CF_MAC) */
 	uint8_t proto;
 	uint8_t cflags;		/* CF_*, link kind in bits 3..5 */
 	uint8_t st[2];		/* TCP endpoint state octets */
@@ -147,11 +150,13 @@ struct nc_conn {
 	uint16_t hmask[2];	/* history letters seen, per endpoint */
 	uint64_t win_sum;	/* TCP window fields, summed */
 	struct nc_dir dir[2];
+	uint8_t rmac[6]; /* source MAC of the first packet of the endpoint
+			    that did not send the first (CF_RMAC) */
 };
 
 _Static_assert(sizeof(struct nc_dir) == 56, "nc_dir layout");
-_Static_assert(sizeof(struct nc_conn) == 248,
-	       "connection entry: keep it at 248 octets (docs/CONNECTIONS.md)");
+_Static_assert(sizeof(struct nc_conn) == 256,
+	       "connection entry: keep it at 256 octets (docs/CONNECTIONS.md)");
 
 /* The two streams of a TCP connection, indexed by sender (0 originator). */
 struct nc_stream_pair {
@@ -724,6 +729,22 @@ static void conn_emit(struct nc_dec *d, const struct nc_conn *e,
 /* ---------------------------------------------------------------------- */
 /* TCP streams */
 
+/* The endpoint that sent the first packet. */
+static inline unsigned first_sender(const struct nc_conn *e)
+{
+	return (e->cflags & CF_FLIPPED) ? 1 : 0;
+}
+
+/* Source MAC endpoint k sent from, NULL if unknown (or k never sent). */
+static const uint8_t *src_mac(const struct nc_conn *e, unsigned k)
+{
+	if (!(e->cflags & CF_MAC))
+		return NULL;
+	if (k == first_sender(e))
+		return e->mac[k];
+	return (e->cflags & CF_RMAC) ? e->rmac : NULL;
+}
+
 /* The application-layer view of entry e (applayer.h); uid is the caller's. */
 static void app_conn(const struct nc_conn *e, const char *uid, int64_t ts,
 		     struct nc_app_conn *c)
@@ -734,7 +755,7 @@ static void app_conn(const struct nc_conn *e, const char *uid, int64_t ts,
 	for (unsigned k = 0; k < 2; k++) {
 		c->addr[k] = e->addr[k];
 		c->port[k] = e->port[k];
-		c->mac[k] = (e->cflags & CF_MAC) ? e->mac[k] : NULL;
+		c->mac[k] = src_mac(e, k);
 	}
 	c->ts = ts;
 }
@@ -915,6 +936,21 @@ static void conn_close(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 				  : NULL;
 
 	conn_emit(d, e, reason, stream_close(d, t, i), app);
+	if (d->obs) {
+		char uid[13];
+		struct nc_app_conn c;
+		struct nc_obs_conn oc = {.c = &c, .app = app};
+		conn_uid(e, uid);
+		app_conn(e, uid, conn_last(e), &c);
+		for (unsigned k = 0; k < 2; k++) {
+			oc.pkts[k] = e->dir[k].pkts;
+			oc.bytes[k] = e->dir[k].wire_bytes;
+			oc.payload[k] = e->dir[k].payload;
+		}
+		oc.first = conn_first(e);
+		oc.last = conn_last(e);
+		nc_obs_conn(d, &oc);
+	}
 	if (strcmp(reason, "timeout") == 0)
 		nc_event(d, NC_EV_CONN_TIMEOUT, NULL);
 
@@ -1300,8 +1336,13 @@ void nc_conn_packet(struct nc_dec *d)
 	enum nc_ct_timeout before = conn_class(e);
 	struct nc_dir *dr = &e->dir[k];
 
-	if (dr->pkts == 0)
+	if (dr->pkts == 0) {
 		dr->first = d->ts;
+		if (k != first_sender(e) && d->src_mac) {
+			memcpy(e->rmac, d->src_mac, 6);
+			e->cflags |= CF_RMAC;
+		}
+	}
 	dr->last = d->ts;
 	dr->pkts++;
 	dr->ip_bytes += l->ip_len;

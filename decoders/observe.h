@@ -3,7 +3,8 @@
  * observe.h: what application parsers tell the abstractions that span
  * connections and workers (Software, Service, DeviceProfile, IPProfile).
  *
- * A parser reports an observation; the observer (set by the owner of the
+ * A parser reports an observation, the connection table every closing
+ * connection; the observer (set by the owner of the
  * decoder in d->obs, decoders/profile.c) aggregates it and writes the
  * records when the input ends. Without an observer (d->obs NULL, or no
  * such record type selected) a call costs one branch. Strings are valid
@@ -14,8 +15,20 @@
 
 #include "applayer.h"
 
+/* What a closing connection adds (conn.c reports it). */
+struct nc_obs_conn {
+	const struct nc_app_conn *c; /* addresses, ports, MACs, UID */
+	uint64_t pkts[2];	     /* sent by endpoint k */
+	uint64_t bytes[2];	     /* wire bytes sent by endpoint k */
+	uint64_t payload[2];	     /* transport payload sent by k */
+	int64_t first, last;	     /* packet times */
+	const char *app;	     /* ApplicationProto or NULL */
+};
+
 struct nc_observer {
 	void *arg;
+	/* a connection closed */
+	void (*conn)(void *arg, struct nc_dec *d, const struct nc_obs_conn *oc);
 	/* a product named by source_name ("User-Agent", "Server", "SSH
 	   banner", ...) in text source_data, sent by endpoint from */
 	void (*software)(void *arg, struct nc_dec *d,
@@ -35,6 +48,12 @@ struct nc_observer {
 			    const struct nc_app_conn *c, int from,
 			    const char *kind, const char *value);
 };
+
+static inline void nc_obs_conn(struct nc_dec *d, const struct nc_obs_conn *oc)
+{
+	if (d->obs && d->obs->conn)
+		d->obs->conn(d->obs->arg, d, oc);
+}
 
 static inline void nc_obs_software(struct nc_dec *d,
 				   const struct nc_app_conn *c, int from,

@@ -682,7 +682,8 @@ static void segment(struct nc_reasm_pool *pool, struct nc_stream *s,
 	}
 	if (s->flags & NC_STREAM_FIN) {
 		int64_t f = (int64_t)fin_off(s);
-		if (end > f) {
+		/* a bare ACK after the FIN carries FIN + 1: no data */
+		if (len > 0 && end > f) {
 			rev(pool, NC_EV_REASM_DATA_AFTER_FIN);
 			end = f;
 		}

@@ -51,7 +51,7 @@ bool nc_render_is_addr(const ProtobufCFieldDescriptor *f)
 	return f->type == PROTOBUF_C_TYPE_BYTES &&
 	       (ends_with(f->name, "IP") || ends_with(f->name, "MAC") ||
 		ends_with(f->name, "Address") || ends_with(f->name, "Addr") ||
-		ends_with(f->name, "IPs"));
+		ends_with(f->name, "IPs") || strcmp(f->name, "Contacts") == 0);
 }
 
 bool nc_render_is_time(const ProtobufCFieldDescriptor *f)

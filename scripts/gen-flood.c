@@ -30,7 +30,8 @@
  *          IPv6), every odd one sent twice in a row at the same offset with
  *          different octets: more datagrams than any table holds.
  *
- * gaps N   N TCP connections, 2000 at a time (packets interleaved), each
+ * gaps N   N TCP connections, 2000 at a time (packets interleaved, 20 s
+ *          of silence between groups so that closed ones time out), each
  *          with a handshake, ten blocks of data per direction with holes
  *          between them (1..5000 octets, up to 1 MiB, or 100 MiB; never
  *          sent), swapped segments, identical retransmissions, overlapping
@@ -574,6 +575,8 @@ static void gen_gaps(uint64_t n)
 	static struct conn w[WAVE];
 
 	for (uint64_t base = 0; base < n; base += WAVE) {
+		if (base) /* 20 s of silence: the last wave's connections end */
+			now_us += 20ull * 1000000ull;
 		unsigned m = n - base < WAVE ? (unsigned)(n - base) : WAVE;
 		for (unsigned i = 0; i < m; i++)
 			conn_init(&w[i], (uint32_t)(base + i));

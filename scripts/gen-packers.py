@@ -54,10 +54,16 @@ SCALARS = {
     "bytes": (None, LENGTH, "bytes"),
 }
 
-# protoc-c appends '_' to field names that are C keywords.
-C_KEYWORDS = set("""auto break case char const continue default do double else
-enum extern float for goto if int long register return short signed sizeof
-static struct switch typedef union unsigned void volatile while""".split())
+# protoc-c appends '_' to field names that are C or C++ keywords (its
+# keyword list is protobuf's C++ one: "class" becomes "class_").
+C_KEYWORDS = set("""and and_eq asm auto bitand bitor bool break case catch
+char class compl const const_cast continue default delete do double
+dynamic_cast else enum explicit export extern false float for friend goto if
+inline int long mutable namespace new not not_eq operator or or_eq private
+protected public register reinterpret_cast return short signed sizeof static
+static_cast struct switch template this throw true try typedef typeid
+typename union unsigned using virtual void volatile wchar_t while xor
+xor_eq""".split())
 
 
 class Field:

@@ -11,7 +11,7 @@
 set -u
 cd "$(dirname "$0")/.."
 : "${NETCAP:=build/netcap}" "${NETCAP_ASAN:=build/asan/netcap}"
-: "${MUTATE_N:=20}"
+: "${MUTATE_N:=100}"
 export MUTATE_N
 fail=0
 step() {

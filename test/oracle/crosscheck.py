@@ -650,11 +650,13 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
         shutil.rmtree(tmp, ignore_errors=True)
 
     # Records of each type in file order (packet order with one worker).
-    # Anomaly records have no tshark counterpart; Connection and Flow are
-    # per connection, checked against tshark's conversations by
-    # conncheck.py.
+    # Only the per-packet types of LAYER_REC are this script's: Anomaly
+    # records have no tshark counterpart, Connection and Flow are checked
+    # against tshark's conversations by conncheck.py, application-layer
+    # records and profiles by appcheck.py.
+    mine = set(LAYER_REC.values())
     queues = {t: collections.deque(lst) for t, lst in recs.items()
-              if t not in ("Anomaly", "Connection", "Flow")}
+              if t in mine}
     all_ts = collections.defaultdict(list)
     for frame in frames:
         all_ts[epoch_ns(frame["frame.time_epoch"][0])].append(

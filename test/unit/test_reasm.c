@@ -155,6 +155,34 @@ static void test_in_order(void **state)
 	nc_reasm_pool_free(p);
 }
 
+/*
+ * RFC 9293 3.10.7.4: after its FIN an endpoint's ACKs carry SEQ = FIN + 1
+ * and no data. One arriving while a hole before the FIN is still open is
+ * not data after the FIN (found by the gaps flood, test/run-flood.sh).
+ */
+static void test_bare_ack_after_fin(void **state)
+{
+	(void)state;
+	struct nc_reasm_pool *p = pool_new(0, 0, 0);
+	struct sink *k = sink_new();
+	struct nc_stream s;
+
+	open_stream(p, &s, k, 0);
+	seg(p, &s, 6, 0, "world");	    /* offsets 5..10, hole 0..5 */
+	seg(p, &s, 11, NC_SEG_FIN, NULL); /* FIN occupies offset 10 */
+	assert_int_equal(k->ends, 0);	    /* the hole is still open */
+	seg(p, &s, 12, 0, NULL);	    /* bare ACK at FIN + 1 */
+	assert_int_equal(EV(p, DATA_AFTER_FIN), 0);
+	seg(p, &s, 13, 0, "x"); /* real data after the FIN still counts */
+	assert_int_equal(EV(p, DATA_AFTER_FIN), 1);
+	seg(p, &s, 1, 0, "hello"); /* fills the hole: the stream ends */
+	assert_int_equal(k->ends, 1);
+	assert_int_equal(k->reason, NC_STREAM_END_FIN);
+	assert_memory_equal(k->data, "helloworld", 10);
+	free(k);
+	nc_reasm_pool_free(p);
+}
+
 static void test_out_of_order(void **state)
 {
 	(void)state;
@@ -1055,6 +1083,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_in_order),
+	    cmocka_unit_test(test_bare_ack_after_fin),
 	    cmocka_unit_test(test_out_of_order),
 	    cmocka_unit_test(test_reorder_many),
 	    cmocka_unit_test(test_retransmission),
