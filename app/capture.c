@@ -99,6 +99,12 @@ static void usage(FILE *f)
 	    "      --max-app-memory BYTES  application parser memory (message\n"
 	    "                        buffers, parser state), all workers\n"
 	    "                        together (default %lluM per worker)\n"
+	    "      --files DIR       store every transferred object (HTTP\n"
+	    "                        bodies, attachments) as DIR/<SHA-256>\n"
+	    "      --max-file-size BYTES  larger objects are not stored\n"
+	    "                        (default 64M)\n"
+	    "      --max-files-bytes BYTES  stop storing new objects after\n"
+	    "                        this many bytes (default 1G)\n"
 	    "      --streams DIR     debugging/export: append each TCP\n"
 	    "                        connection's reassembled payload to\n"
 	    "                        DIR/<UID>.orig and DIR/<UID>.resp (one\n"
@@ -572,7 +578,10 @@ enum {
 	OPT_STREAMS,
 	OPT_MAX_STREAMS,
 	OPT_MAX_STREAM_BUFFER,
-	OPT_MAX_APP_MEMORY
+	OPT_MAX_APP_MEMORY,
+	OPT_FILES,
+	OPT_MAX_FILE_SIZE,
+	OPT_MAX_FILES_BYTES
 };
 
 static const struct option long_opts[] = {
@@ -587,6 +596,9 @@ static const struct option long_opts[] = {
     {"max-streams", required_argument, NULL, OPT_MAX_STREAMS},
     {"max-stream-buffer", required_argument, NULL, OPT_MAX_STREAM_BUFFER},
     {"max-app-memory", required_argument, NULL, OPT_MAX_APP_MEMORY},
+    {"files", required_argument, NULL, OPT_FILES},
+    {"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
+    {"max-files-bytes", required_argument, NULL, OPT_MAX_FILES_BYTES},
     {"out", required_argument, NULL, 'o'},
     {"workers", required_argument, NULL, 'w'},
     {"include", required_argument, NULL, OPT_INCLUDE},
@@ -706,6 +718,30 @@ static int parse_flags(int argc, char **argv, struct nc_capture_cfg *cfg)
 		case OPT_NO_DEFRAG:
 			cfg->defrag = false;
 			break;
+		case OPT_FILES:
+			if (!optarg[0])
+				return usage_err("--files: empty directory");
+			cfg->files_dir = optarg;
+			break;
+		case OPT_MAX_FILE_SIZE:
+		case OPT_MAX_FILES_BYTES: {
+			uint64_t b;
+			const char *name = c == OPT_MAX_FILE_SIZE
+					       ? "--max-file-size"
+					       : "--max-files-bytes";
+			if (!parse_bytes(optarg, &b) || b == 0 ||
+			    b > NC_MAX_STREAM_BUFFER)
+				return usage_err(
+				    "%s: '%s' is not a size from 1 to 1T "
+				    "(digits with an optional K, M, G or T "
+				    "suffix)",
+				    name, optarg);
+			if (c == OPT_MAX_FILE_SIZE)
+				cfg->max_file_size = b;
+			else
+				cfg->max_files_bytes = b;
+			break;
+		}
 		case OPT_STREAMS:
 			if (!optarg[0])
 				return usage_err("--streams: empty directory");
@@ -889,6 +925,14 @@ int nc_cmd_capture(int argc, char **argv)
 	e->cfg = &cfg;
 	e->end_clock = INT64_MIN;
 	e->nworkers = cfg.workers;
+	if (cfg.files_dir) {
+		nc_files_sink_init(&e->files, cfg.files_dir,
+				   cfg.max_file_size ? cfg.max_file_size
+						     : 64ull << 20,
+				   cfg.max_files_bytes ? cfg.max_files_bytes
+						       : 1ull << 30);
+		cfg.app.file_sink = &e->files.ops;
+	}
 	if (cfg.streams_dir) {
 		e->sink.dir = cfg.streams_dir;
 		cfg.conn.stream_data = nc_streams_write;
@@ -916,6 +960,12 @@ int nc_cmd_capture(int argc, char **argv)
 	if (make_dirs(cfg.outdir, made, &nmade) != 0 ||
 	    probe_dir(cfg.outdir) != 0) {
 		cap_err("%s: cannot write there: %s", cfg.outdir,
+			strerror(errno));
+		goto out_dirs;
+	}
+	if (cfg.files_dir && (make_dirs(cfg.files_dir, made, &nmade) != 0 ||
+			      probe_dir(cfg.files_dir) != 0)) {
+		cap_err("--files: %s: cannot write there: %s", cfg.files_dir,
 			strerror(errno));
 		goto out_dirs;
 	}
@@ -953,6 +1003,12 @@ int nc_cmd_capture(int argc, char **argv)
 	e->created = realtime_ns();
 	e->eal_mb = eal_mem_mb(cfg.workers, cfg.iface != NULL);
 	rc = nc_control_run(e);
+	if (e->files.errors) {
+		cap_err("--files: %llu objects could not be stored in %s",
+			(unsigned long long)e->files.errors, cfg.files_dir);
+		if (rc == 0)
+			rc = 1;
+	}
 	if (e->sink.errors) {
 		cap_err("--streams: %llu writes to %s failed",
 			(unsigned long long)e->sink.errors, cfg.streams_dir);

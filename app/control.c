@@ -238,6 +238,16 @@ static void print_summary(struct nc_engine *e, double elapsed)
 		app_peak += as.peak;
 	}
 	fprintf(o, "%-36s %" PRIu64 "\n", "app.memory_peak", app_peak);
+	if (e->cfg->files_dir) {
+		fprintf(o, "%-36s %" PRIu64 "\n", "files.stored", e->files.files);
+		fprintf(o, "%-36s %" PRIu64 "\n", "files.bytes", e->files.bytes);
+		fprintf(o, "%-36s %" PRIu64 "\n", "files.too_big",
+			e->files.too_big);
+		fprintf(o, "%-36s %" PRIu64 "\n", "files.budget_full",
+			e->files.budget_full);
+		fprintf(o, "%-36s %" PRIu64 "\n", "files.errors",
+			e->files.errors);
+	}
 	fprintf(o, "%-36s %d\n", "input.truncated", e->rx.truncated ? 1 : 0);
 	fprintf(o, "%-36s %d\n", "interrupted", e->signalled ? 1 : 0);
 	fflush(o);

@@ -35,6 +35,7 @@
 #include "applayer.h"
 #include "conn.h"
 #include "defrag.h"
+#include "files.h"
 #include "profile.h"
 #include "decode.h"
 #include "ncfile.h"
@@ -98,6 +99,9 @@ struct nc_capture_cfg {
 	uint64_t max_stream_buffer;	 /* all workers, bytes; 0: default */
 	struct nc_reasm_cfg reasm;	 /* pool_bytes: one worker's share */
 	bool apps;			 /* an application record type is on */
+	const char *files_dir;		 /* --files DIR, or NULL */
+	uint64_t max_file_size;		 /* --max-file-size */
+	uint64_t max_files_bytes;	 /* --max-files-bytes */
 	uint64_t max_app_memory;	 /* all workers, bytes; 0: default */
 	struct nc_app_cfg app;		 /* per worker */
 	bool profiles;			 /* Software/Service/profiles on */
@@ -119,6 +123,18 @@ struct nc_stream_sink {
 /* nc_conn_stream_fn: append to DIR/<UID>.orig or .resp (arg: the sink). */
 void nc_streams_write(void *arg, const char *uid, int dir, const uint8_t *p,
 		      size_t len, uint64_t off);
+
+/* --files DIR: decoded objects stored as DIR/<SHA-256> (files_sink.c). */
+struct nc_files_sink {
+	struct nc_file_sink ops; /* handed to the parsers (files.h) */
+	const char *dir;
+	uint64_t max_file, max_total; /* bytes */
+	/* counters (atomic) */
+	uint64_t seq, files, bytes, too_big, budget_full, errors;
+	int warned;
+};
+void nc_files_sink_init(struct nc_files_sink *s, const char *dir,
+			uint64_t max_file, uint64_t max_total);
 
 /* The capture file. */
 struct nc_source {
@@ -234,6 +250,7 @@ struct nc_engine {
 	struct nc_worker *workers;  /* nworkers, cache aligned */
 	struct nc_stream_sink sink; /* --streams */
 	struct nc_oui oui;	    /* DeviceProfile vendors */
+	struct nc_files_sink files; /* --files */
 
 	/* control flags (atomic) */
 	int stop;	     /* stop reading input (signal, write error) */

@@ -15,21 +15,105 @@
  *
  * --bare is the benchmark baseline: receive and free, nothing else
  * (rx.cycles_per_packet is then the cost of the bare loop).
+ *
+ * Replay (net_pcap with infinite_rx=1, scripts/bench.sh): the PMD holds
+ * the whole rx_pcap file in mbufs of the queue's pool and copies each
+ * packet into a fresh mbuf of that pool on every receive. Such a port gets
+ * its own pool in anonymous memory outside EAL's (rte_mempool_populate_anon,
+ * freed at teardown): the file's packets plus as many mbufs as the
+ * pipeline's pool holds, each with data room for the file's longest frame,
+ * so a replay of a few hundred thousand minimum-size frames (100,000
+ * connections) fits. Any other port, or a replay pool that cannot be
+ * made, uses the pipeline's pool as before.
  */
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
+#include <pcap/pcap.h>
+
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_kvargs.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
+#include <rte_mbuf_pool_ops.h>
 #include <rte_ring.h>
 
 #include "engine.h"
 #include "flowhash.h"
 
 #define NC_PORT_RX_DESC 1024
+
+/* the replay pool of the port, if it has one (one port per process) */
+static struct rte_mempool *replay_pool;
+
+/* Packets and longest frame of a capture file; -1 if it cannot be read. */
+static int pcap_extent(const char *path, unsigned *count, unsigned *maxlen)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	pcap_t *p = pcap_open_offline(path, errbuf);
+
+	if (!p)
+		return -1;
+	*count = *maxlen = 0;
+	while (pcap_next_ex(p, &h, &d) == 1) {
+		(*count)++;
+		if (h->caplen > *maxlen)
+			*maxlen = h->caplen;
+	}
+	pcap_close(p);
+	return 0;
+}
+
+/* A pool for a net_pcap replay port (see the top), or NULL. */
+static struct rte_mempool *replay_pool_new(struct nc_engine *e)
+{
+	const char *spec = e->cfg->iface;
+	const char *args = strchr(spec, ',');
+	struct rte_kvargs *kv;
+	struct rte_mempool *mp = NULL;
+	unsigned count, maxlen;
+
+	if (strncmp(spec, "net_pcap", 8) != 0 || !args)
+		return NULL;
+	kv = rte_kvargs_parse(args + 1, NULL);
+	if (!kv)
+		return NULL;
+	const char *file = rte_kvargs_get(kv, "rx_pcap");
+	const char *inf = rte_kvargs_get(kv, "infinite_rx");
+	if (file && inf && strcmp(inf, "1") == 0 &&
+	    pcap_extent(file, &count, &maxlen) == 0 && count > 0) {
+		unsigned n = count + e->mbuf_pool->size;
+		uint16_t room = (uint16_t)RTE_ALIGN_CEIL(
+		    RTE_PKTMBUF_HEADROOM + (maxlen < 64 ? 64 : maxlen), 64);
+		struct rte_pktmbuf_pool_private priv = {
+		    .mbuf_data_room_size = room, .mbuf_priv_size = 0};
+		if (maxlen > RTE_MBUF_DEFAULT_DATAROOM)
+			goto out; /* net_pcap replays single segments only */
+		mp = rte_mempool_create_empty(
+		    "nc_replay", n, sizeof(struct rte_mbuf) + room,
+		    NC_MBUF_CACHE, sizeof(priv), SOCKET_ID_ANY, 0);
+		if (!mp)
+			goto out;
+		if (rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(),
+					       NULL) != 0)
+			goto fail;
+		rte_pktmbuf_pool_init(mp, &priv);
+		if (rte_mempool_populate_anon(mp) != (int)n)
+			goto fail;
+		rte_mempool_obj_iter(mp, rte_pktmbuf_init, NULL);
+	}
+	goto out;
+fail:
+	rte_mempool_free(mp);
+	mp = NULL;
+out:
+	rte_kvargs_free(kv);
+	return mp;
+}
 
 int nc_port_setup(struct nc_engine *e, char *err, size_t errlen)
 {
@@ -46,6 +130,7 @@ int nc_port_setup(struct nc_engine *e, char *err, size_t errlen)
 		return -1;
 	}
 	port = (uint16_t)rte_eth_find_next_owned_by(0, RTE_ETH_DEV_NO_OWNER);
+	replay_pool = replay_pool_new(e);
 	memset(&conf, 0, sizeof(conf));
 	rc = rte_eth_dev_info_get(port, &info);
 	if (rc == 0)
@@ -56,11 +141,14 @@ int nc_port_setup(struct nc_engine *e, char *err, size_t errlen)
 		if (rc == 0)
 			rc = rte_eth_rx_queue_setup(
 			    port, 0, nb, (unsigned)rte_eth_dev_socket_id(port),
-			    NULL, e->mbuf_pool);
+			    NULL, replay_pool ? replay_pool : e->mbuf_pool);
 	}
 	if (rc == 0)
 		rc = rte_eth_dev_start(port);
 	if (rc != 0) {
+		rte_eth_dev_close(port); /* gives the replay's mbufs back */
+		rte_mempool_free(replay_pool);
+		replay_pool = NULL;
 		snprintf(err, errlen, "%s: cannot start the port: %s",
 			 e->cfg->iface, rte_strerror(-rc));
 		return -1;
@@ -73,11 +161,13 @@ int nc_port_setup(struct nc_engine *e, char *err, size_t errlen)
 
 void nc_port_teardown(struct nc_engine *e)
 {
-	if (!e->port_started)
-		return;
-	rte_eth_dev_stop(e->port);
-	e->port_started = false;
-	rte_eth_dev_close(e->port);
+	if (e->port_started) {
+		rte_eth_dev_stop(e->port);
+		e->port_started = false;
+		rte_eth_dev_close(e->port);
+	}
+	rte_mempool_free(replay_pool); /* the port gave its mbufs back */
+	replay_pool = NULL;
 }
 
 void nc_port_read_stats(struct nc_engine *e)

@@ -34,10 +34,10 @@ enum flow_state {
 };
 
 struct nc_app_flow {
-	uint8_t state;	/* enum flow_state */
-	uint8_t id;	/* enum nc_app_id, FS_PARSE */
-	uint8_t probed; /* directions whose first bytes were probed */
-	uint8_t ended;	/* directions whose end() was called */
+	uint8_t state;	 /* enum flow_state */
+	uint8_t id;	 /* enum nc_app_id, FS_PARSE */
+	uint8_t probed;	 /* directions whose first bytes were probed */
+	uint8_t ended;	 /* directions whose end() was called */
 	uint32_t nfiles; /* File idents handed out (nc_app_ctx.seq) */
 	void *st;
 };

@@ -54,7 +54,9 @@ enum nc_probe {
 };
 
 struct nc_apptab; /* per worker: flow states and the memory budget */
-struct nc_file_sink; /* files.h */
+
+/* where File contents go (files.h) */
+struct nc_file_sink;
 
 /* Handed to every TCP callback. */
 struct nc_app_ctx {

@@ -5,10 +5,13 @@
  *
  * Structure (all taken at nc_conntab_new(), nothing per packet):
  *
- *   bucket[nbuckets]  uint32 index of the first entry of a hash chain
  *   e[1 + max_conns]  struct nc_conn, chained through hnext (index 0 is
  *                     NIL); entries closed form a free list through hnext,
  *                     entries never used are taken in order (fresh)
+ *   e[b].bhead        index of the first entry of hash chain b, for the
+ *                     max_conns buckets b (the bucket heads live in the
+ *                     entries, so an entry's 256 octets are all a
+ *                     connection takes; load factor at most 1)
  *   lru[class]        one intrusive doubly linked list per timeout class
  *                     (enum nc_ct_timeout), newest at head, oldest at tail
  *
@@ -42,9 +45,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "applayer.h"
 #include "commid.h"
+#include "flowhash.h"
 #include "observe.h"
 #include "reasm.h"
 
@@ -136,6 +141,8 @@ struct nc_dir {
  */
 struct nc_conn {
 	uint32_t hnext;	     /* hash chain, or free list */
+	uint32_t bhead;	     /* first entry of hash chain (bucket) b, where
+				b is this entry's index; not the entry's own */
 	uint32_t prev, next; /* class list (LRU), NIL at the ends */
 	uint32_t sslot;	     /* TCP stream slot pair, NIL: none */
 	uint16_t port[2];
@@ -152,6 +159,7 @@ struct nc_conn {
 	struct nc_dir dir[2];
 	uint8_t rmac[6]; /* source MAC of the first packet of the endpoint
 			    that did not send the first (CF_RMAC) */
+	uint8_t pad_[2];
 };
 
 _Static_assert(sizeof(struct nc_dir) == 56, "nc_dir layout");
@@ -170,8 +178,8 @@ struct nc_lru {
 struct nc_conntab {
 	struct nc_conn_cfg cfg;
 	struct nc_conn *e;
-	uint32_t *bucket;
-	uint32_t mask;	    /* nbuckets - 1 */
+	size_t e_bytes, sp_bytes; /* as allocated (big_zalloc) */
+	uint32_t nbuckets;	  /* max_conns: e[0 .. max_conns - 1].bhead */
 	uint32_t free_head; /* entries closed and free again */
 	uint32_t fresh;	    /* next never-used entry, 1..max_conns */
 	uint32_t active;
@@ -209,13 +217,61 @@ void nc_conn_cfg_default(struct nc_conn_cfg *cfg)
 
 size_t nc_conn_bytes_per_entry(void)
 {
-	/* the entry plus at most two bucket heads (nbuckets < 2 * max) */
-	return sizeof(struct nc_conn) + 2 * sizeof(uint32_t);
+	/* the bucket heads are inside the entries */
+	return sizeof(struct nc_conn);
 }
 
 size_t nc_conn_bytes_per_stream_pair(void)
 {
 	return sizeof(struct nc_stream_pair) + sizeof(uint32_t);
+}
+
+/*
+ * Zeroed memory for the big arrays. Lookups land on random entries, so
+ * with 4 KiB pages nearly every packet of a table of 100,000 connections
+ * also misses the TLB: arrays of 2 MiB and more are mapped anonymously
+ * and offered to transparent huge pages (MADV_HUGEPAGE; Linux's default
+ * THP mode "madvise" needs the hint). Pages are still taken only when
+ * first touched, so resident memory grows with use as before, in steps of
+ * at most 2 MiB per array. Sanitizer builds keep calloc, whose bounds
+ * they check.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define NC_CONN_CALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define NC_CONN_CALLOC 1
+#endif
+#endif
+#define BIG_ARRAY (2u << 20)
+
+static void *big_zalloc(size_t n, size_t size, size_t *bytes)
+{
+	*bytes = 0;
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	size_t b = n * size;
+#if !defined(NC_CONN_CALLOC) && defined(MADV_HUGEPAGE)
+	if (b >= BIG_ARRAY) {
+		void *p = mmap(NULL, b, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			       0);
+		if (p == MAP_FAILED)
+			return NULL;
+		(void)madvise(p, b, MADV_HUGEPAGE); /* a hint: may fail */
+		*bytes = b;
+		return p;
+	}
+#endif
+	return calloc(n, size);
+}
+
+static void big_free(void *p, size_t bytes)
+{
+	if (p && bytes)
+		munmap(p, bytes);
+	else
+		free(p);
 }
 
 struct nc_conntab *nc_conntab_new(const struct nc_conn_cfg *cfg)
@@ -233,21 +289,19 @@ struct nc_conntab *nc_conntab_new(const struct nc_conn_cfg *cfg)
 	struct nc_conntab *t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
-	uint32_t nb = 1;
-	while (nb < cfg->max_conns)
-		nb <<= 1;
 	t->cfg = *cfg;
-	t->mask = nb - 1;
-	t->e = calloc((size_t)cfg->max_conns + 1, sizeof(*t->e));
-	t->bucket = calloc(nb, sizeof(*t->bucket));
+	t->nbuckets = cfg->max_conns;
+	t->e = big_zalloc((size_t)cfg->max_conns + 1, sizeof(*t->e),
+			  &t->e_bytes);
 	t->nstreams = cfg->max_streams < cfg->max_conns ? cfg->max_streams
 							: cfg->max_conns;
 	if (t->nstreams) {
 		/* calloc: pages of slots never used are never touched */
-		t->sp = calloc((size_t)t->nstreams + 1, sizeof(*t->sp));
+		t->sp = big_zalloc((size_t)t->nstreams + 1, sizeof(*t->sp),
+				   &t->sp_bytes);
 		t->sfree = malloc((size_t)t->nstreams * sizeof(*t->sfree));
 	}
-	if (!t->e || !t->bucket || (t->nstreams && (!t->sp || !t->sfree))) {
+	if (!t->e || (t->nstreams && (!t->sp || !t->sfree))) {
 		nc_conntab_free(t);
 		errno = ENOMEM;
 		return NULL;
@@ -262,9 +316,8 @@ void nc_conntab_free(struct nc_conntab *t)
 {
 	if (!t)
 		return;
-	free(t->e);
-	free(t->bucket);
-	free(t->sp);
+	big_free(t->e, t->e_bytes);
+	big_free(t->sp, t->sp_bytes);
 	free(t->sfree);
 	free(t);
 }
@@ -346,6 +399,68 @@ static uint64_t key_hash(const uint8_t *a, uint16_t pa, const uint8_t *b,
 static inline unsigned conn_alen(const struct nc_conn *e)
 {
 	return (e->cflags & CF_V6) ? 16 : 4;
+}
+
+/*
+ * The table's bucket hash, apart from the UID's key_hash: it only has to
+ * be symmetric and the same for every packet of a key within one run, so
+ * it reads host-order words and orders the two endpoints as integers.
+ * About a fifth of key_hash's cost, which was a quarter of the
+ * Connection-only path (docs/PERFORMANCE.md).
+ */
+static inline uint64_t tab_mix(uint64_t h)
+{
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ULL;
+	h ^= h >> 32;
+	return h;
+}
+
+static inline uint64_t tab_hash(const uint8_t *a, uint16_t pa, const uint8_t *b,
+				uint16_t pb, unsigned alen, uint8_t proto)
+{
+	uint64_t h = (uint64_t)proto << 8 | alen;
+
+	if (alen == 4) {
+		uint32_t x, y;
+		memcpy(&x, a, 4);
+		memcpy(&y, b, 4);
+		uint64_t ea = (uint64_t)x << 16 | pa, eb = (uint64_t)y << 16 | pb;
+		uint64_t lo = ea < eb ? ea : eb, hi = ea ^ eb ^ lo;
+		h ^= lo * 0x9e3779b97f4a7c15ULL;
+		h += hi * 0xc2b2ae3d27d4eb4fULL;
+		return tab_mix(h);
+	}
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, a, 8);
+	memcpy(&a1, a + 8, 8);
+	memcpy(&b0, b, 8);
+	memcpy(&b1, b + 8, 8);
+	if (a0 > b0 || (a0 == b0 && (a1 > b1 || (a1 == b1 && pa > pb)))) {
+		uint64_t t0 = a0, t1 = a1;
+		uint16_t tp = pa;
+		a0 = b0, a1 = b1, pa = pb;
+		b0 = t0, b1 = t1, pb = tp;
+	}
+	h ^= (uint64_t)pa << 32 | (uint64_t)pb << 16;
+	h = (h ^ a0) * 0x9e3779b97f4a7c15ULL;
+	h = (h ^ (a1 + (h >> 29))) * 0xc2b2ae3d27d4eb4fULL;
+	h = (h ^ (b0 + (h >> 29))) * 0x9e3779b97f4a7c15ULL;
+	h = (h ^ (b1 + (h >> 29))) * 0xc2b2ae3d27d4eb4fULL;
+	return tab_mix(h);
+}
+
+/* Head of the hash chain of table hash h: its high half scaled to
+ * [0, nbuckets) (multiply-shift, no power of two needed). */
+static inline uint32_t *bucket_of(const struct nc_conntab *t, uint64_t h)
+{
+	return &t->e[((h >> 32) * t->nbuckets) >> 32].bhead;
+}
+
+static inline uint64_t conn_tab_hash(const struct nc_conn *e)
+{
+	return tab_hash(e->addr[0], e->port[0], e->addr[1], e->port[1],
+			conn_alen(e), e->proto);
 }
 
 static uint64_t conn_hash(const struct nc_conn *e, uint64_t extra)
@@ -954,7 +1069,7 @@ static void conn_close(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 	if (strcmp(reason, "timeout") == 0)
 		nc_event(d, NC_EV_CONN_TIMEOUT, NULL);
 
-	uint32_t *pp = &t->bucket[conn_hash(e, 0) & t->mask];
+	uint32_t *pp = bucket_of(t, conn_tab_hash(e));
 	while (*pp != i)
 		pp = &t->e[*pp].hnext; /* i is on this chain */
 	*pp = e->hnext;
@@ -1242,7 +1357,7 @@ static uint32_t conn_find(const struct nc_conntab *t, uint64_t h,
 {
 	uint8_t v6 = alen == 16 ? CF_V6 : 0;
 
-	for (uint32_t i = t->bucket[h & t->mask]; i != NIL; i = t->e[i].hnext) {
+	for (uint32_t i = *bucket_of(t, h); i != NIL; i = t->e[i].hnext) {
 		const struct nc_conn *e = &t->e[i];
 		if (e->proto != proto || (e->cflags & CF_V6) != v6)
 			continue;
@@ -1271,7 +1386,9 @@ static unsigned conn_init(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 	bool flip = first_packet_flips(&d->l4);
 	unsigned k = flip ? 1 : 0; /* the sender */
 
+	uint32_t bhead = e->bhead; /* bucket i's chain, not this entry's */
 	memset(e, 0, sizeof(*e));
+	e->bhead = bhead;
 	e->proto = d->l4.ip_proto;
 	e->cflags =
 	    (uint8_t)((alen == 16 ? CF_V6 : 0) | (link_kind(d->link) << 3));
@@ -1291,7 +1408,7 @@ static unsigned conn_init(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 	}
 	stream_open(d, t, e);
 
-	uint32_t *b = &t->bucket[h & t->mask];
+	uint32_t *b = bucket_of(t, h);
 	e->hnext = *b;
 	*b = i;
 	lru_push(t, &t->lru[conn_class(e)], i);
@@ -1310,8 +1427,7 @@ void nc_conn_packet(struct nc_dec *d)
 	if (!t || !l->valid || (alen != 4 && alen != 16))
 		return;
 	packet_ports(l, &sp, &dp);
-	uint64_t h =
-	    key_hash(d->src_ip, sp, d->dst_ip, dp, alen, l->ip_proto, 0);
+	uint64_t h = tab_hash(d->src_ip, sp, d->dst_ip, dp, alen, l->ip_proto);
 	uint32_t i = conn_find(t, h, d->src_ip, sp, d->dst_ip, dp, alen,
 			       l->ip_proto, &k);
 
@@ -1366,6 +1482,49 @@ void nc_conn_packet(struct nc_dec *d)
 	/* most recently active: head of the list of its (new) class */
 	lru_unlink(t, &t->lru[before], i);
 	lru_push(t, &t->lru[conn_class(e)], i);
+}
+
+/* ---------------------------------------------------------------------- */
+/* prefetching for a burst (worker.c): three loads that depend on each
+ * other, each issued for every packet of the burst before the next */
+
+uint64_t nc_conn_prefetch_bucket(const struct nc_dec *d,
+				 const struct nc_flow_key *k)
+{
+	const struct nc_conntab *t = d->conns;
+	uint64_t h =
+	    tab_hash(k->src, k->sport, k->dst, k->dport, k->alen, k->proto);
+
+	__builtin_prefetch(bucket_of(t, h));
+	return h;
+}
+
+void nc_conn_prefetch_entry(const struct nc_dec *d, uint64_t h)
+{
+	const struct nc_conntab *t = d->conns;
+	uint32_t i = *bucket_of(t, h);
+
+	if (i != NIL) {
+		const char *p = (const char *)&t->e[i];
+		/* the entry is four cache lines, all read or written */
+		__builtin_prefetch(p, 1);
+		__builtin_prefetch(p + 64, 1);
+		__builtin_prefetch(p + 128, 1);
+		__builtin_prefetch(p + 192, 1);
+	}
+}
+
+void nc_conn_prefetch_stream(const struct nc_dec *d, uint64_t h)
+{
+	const struct nc_conntab *t = d->conns;
+	uint32_t i = *bucket_of(t, h);
+
+	if (i != NIL && t->e[i].sslot != NIL) {
+		const char *p = (const char *)&t->sp[t->e[i].sslot];
+		__builtin_prefetch(p, 1);
+		__builtin_prefetch(p + 64, 1);
+		__builtin_prefetch(p + sizeof(struct nc_stream_pair) - 1, 1);
+	}
 }
 
 unsigned nc_conn_expire(struct nc_dec *d, int64_t now_ns, unsigned max_visit)

@@ -65,6 +65,7 @@ struct nc_defrag;     /* defrag.h: per-worker IP fragment reassembly */
 struct nc_reasm_pool; /* reasm.h: per-worker TCP stream buffer pool */
 struct nc_apptab;     /* applayer.h: per-worker application parsers */
 struct nc_observer;   /* observe.h: Software, Service, profiles */
+struct nc_flow_key;   /* flowhash.h: a frame's key, peeked */
 
 /*
  * What the transport layer of the current frame told: filled by the TCP,
@@ -159,6 +160,20 @@ void nc_dec_init(struct nc_dec *d, const struct nc_dec_cfg *cfg,
  */
 enum dec_rc nc_decode_frame(struct nc_dec *d, int link, const uint8_t *data,
 			    uint32_t caplen, uint32_t wirelen, int64_t ts);
+
+/*
+ * Prefetching for a burst of frames (conn.c, used by worker.c; d->conns
+ * set). Each step issues loads that the next one needs, so a worker runs
+ * each step over the whole burst before the next, then decodes:
+ * nc_conn_prefetch_bucket returns the table hash of key k (nc_flow_key)
+ * and prefetches its bucket; nc_conn_prefetch_entry prefetches the first
+ * connection on that bucket, nc_conn_prefetch_stream its TCP stream
+ * slot. Hints only: nothing is changed, a wrong key costs a useless load.
+ */
+uint64_t nc_conn_prefetch_bucket(const struct nc_dec *d,
+				 const struct nc_flow_key *k);
+void nc_conn_prefetch_entry(const struct nc_dec *d, uint64_t h);
+void nc_conn_prefetch_stream(const struct nc_dec *d, uint64_t h);
 
 static inline bool nc_want(const struct nc_dec *d, enum nc_rec t)
 {

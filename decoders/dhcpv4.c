@@ -38,8 +38,8 @@
 #include "cursor.h"
 #include "observe.h"
 
-#define DHCP4_FIXED 236
-#define DHCP4_COOKIE 0x63825363u
+#define DHCP4_FIXED    236
+#define DHCP4_COOKIE   0x63825363u
 #define DHCP4_MAX_OPTS 256
 
 enum {

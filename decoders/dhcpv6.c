@@ -31,11 +31,11 @@
 #include "applayer.h"
 #include "cursor.h"
 
-#define DHCP6_MAX_DEPTH 8
-#define DHCP6_MAX_OPTS 128
-#define DHCP6_MAX_ADDRS 16
+#define DHCP6_MAX_DEPTH	  8
+#define DHCP6_MAX_OPTS	  128
+#define DHCP6_MAX_ADDRS	  16
 #define DHCP6_MAX_DOMAINS 8
-#define DHCP6_FP_MAX 2048
+#define DHCP6_FP_MAX	  2048
 
 enum {
 	MSG_RELAY_FORW = 12,

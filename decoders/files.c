@@ -49,10 +49,9 @@ static const EVP_MD *md_alg(int i)
 	return i == 0 ? EVP_md5() : i == 1 ? EVP_sha1() : EVP_sha256();
 }
 
-struct nc_file *nc_file_open(struct nc_app_ctx *x, int from,
-			     const char *source, const char *name,
-			     const char *content_type, const char *host,
-			     const char *encoding)
+struct nc_file *nc_file_open(struct nc_app_ctx *x, int from, const char *source,
+			     const char *name, const char *content_type,
+			     const char *host, const char *encoding)
 {
 	if (!nc_file_wanted(x))
 		return NULL;
@@ -209,13 +208,22 @@ static const struct magic magics[] = {
     {0, 3, "\x1f\x8b\x08", "application/x-gzip"},
     {0, 3, "BZh", "application/x-bzip2"},
     {0, 6, "7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"},
-    {0, 6, "\xfd" "7zXZ\x00", "application/x-xz"},
+    {0, 6,
+     "\xfd"
+     "7zXZ\x00",
+     "application/x-xz"},
     {0, 7, "Rar!\x1a\x07\x00", "application/x-rar-compressed"},
-    {0, 4, "\x7f" "ELF", "application/x-elf"},
+    {0, 4,
+     "\x7f"
+     "ELF",
+     "application/x-elf"},
     {0, 2, "MZ", "application/vnd.microsoft.portable-executable"},
     {0, 4, "\xcf\xfa\xed\xfe", "application/x-mach-binary"},
     {0, 4, "\xca\xfe\xba\xbe", "application/java-vm"},
-    {0, 4, "\x00" "asm", "application/wasm"},
+    {0, 4,
+     "\x00"
+     "asm",
+     "application/wasm"},
     {0, 4, "%!PS", "application/postscript"},
     {0, 5, "{\\rtf", "text/rtf"},
     {0, 4, "OggS", "application/ogg"},
@@ -271,10 +279,23 @@ static bool binary_octet(uint8_t b)
 
 const char *nc_file_mime(const uint8_t *p, size_t len)
 {
-	static const char *const tags[] = {
-	    "<!DOCTYPE HTML", "<HTML", "<HEAD", "<SCRIPT", "<IFRAME", "<H1",
-	    "<DIV", "<FONT", "<TABLE", "<A", "<STYLE", "<TITLE", "<B",
-	    "<BODY", "<BR", "<P", "<!--"};
+	static const char *const tags[] = {"<!DOCTYPE HTML",
+					   "<HTML",
+					   "<HEAD",
+					   "<SCRIPT",
+					   "<IFRAME",
+					   "<H1",
+					   "<DIV",
+					   "<FONT",
+					   "<TABLE",
+					   "<A",
+					   "<STYLE",
+					   "<TITLE",
+					   "<B",
+					   "<BODY",
+					   "<BR",
+					   "<P",
+					   "<!--"};
 
 	if (len == 0)
 		return "";

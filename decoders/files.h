@@ -58,7 +58,7 @@ struct nc_file_info {
 
 /* A file as it closes (strings valid during the call only). */
 struct nc_file_done {
-	int64_t length;		    /* content bytes written */
+	int64_t length;			 /* content bytes written */
 	const char *md5, *sha1, *sha256; /* lower-case hex */
 	const char *content_type_detected;
 	bool truncated;
@@ -89,10 +89,9 @@ bool nc_file_wanted(const struct nc_app_ctx *x);
  * may be NULL or "". The strings are copied (protocol text: made valid
  * UTF-8). NULL when no file is wanted or the parser budget is spent.
  */
-struct nc_file *nc_file_open(struct nc_app_ctx *x, int from,
-			     const char *source, const char *name,
-			     const char *content_type, const char *host,
-			     const char *encoding);
+struct nc_file *nc_file_open(struct nc_app_ctx *x, int from, const char *source,
+			     const char *name, const char *content_type,
+			     const char *host, const char *encoding);
 
 /* The next len bytes of decoded content (f may be NULL: nothing). */
 void nc_file_write(struct nc_app_ctx *x, struct nc_file *f, const uint8_t *p,

@@ -160,3 +160,71 @@ uint32_t nc_flow_hash(int link, const uint8_t *p, uint32_t len)
 		return 0;
 	}
 }
+
+/* The transport ports after an IP header of hlen octets at c. */
+static bool key_ports(struct cur c, size_t hlen, struct nc_flow_key *k)
+{
+	cur_skip(&c, hlen);
+	k->sport = cur_be16(&c);
+	k->dport = cur_be16(&c);
+	return !c.err;
+}
+
+static bool ip_key(struct cur c, struct nc_flow_key *k)
+{
+	const uint8_t *h = c.p;
+
+	if (cur_left(&c) < 40)
+		return false; /* shorter than any IPv6 or IPv4 + ports */
+	if (h[0] >> 4 == 4) {
+		size_t hlen = (size_t)(h[0] & 15) * 4;
+		/* fragments (MF or an offset) key on reassembly */
+		if (hlen < 20 || (h[6] & 0x3f) || h[7] ||
+		    (h[9] != 6 && h[9] != 17))
+			return false;
+		k->alen = 4;
+		k->proto = h[9];
+		k->src = h + 12;
+		k->dst = h + 16;
+		return key_ports(c, hlen, k);
+	}
+	if (h[0] >> 4 == 6 && (h[6] == 6 || h[6] == 17)) {
+		k->alen = 16;
+		k->proto = h[6];
+		k->src = h + 8;
+		k->dst = h + 24;
+		return key_ports(c, 40, k);
+	}
+	return false;
+}
+
+bool nc_flow_key(int link, const uint8_t *p, uint32_t len,
+		 struct nc_flow_key *k)
+{
+	struct cur c = cur_make(p, len);
+
+	switch (link) {
+	case NC_LINK_ETHERNET: {
+		cur_skip(&c, 12);
+		uint16_t type = cur_be16(&c);
+		for (unsigned d = 0; (type == 0x8100 || type == 0x88a8 ||
+				      type == 0x9100) &&
+				     d < NC_MAX_VLAN_DEPTH;
+		     d++) {
+			cur_skip(&c, 2); /* TCI */
+			type = cur_be16(&c);
+		}
+		if (c.err || (type != 0x0800 && type != 0x86dd))
+			return false;
+		return ip_key(c, k);
+	}
+	case NC_LINK_RAW:
+	case 12:
+	case 14:
+	case NC_LINK_IPV4:
+	case NC_LINK_IPV6:
+		return ip_key(c, k);
+	default:
+		return false;
+	}
+}

@@ -30,12 +30,20 @@
 #include "netcap.pb-c.h"
 #include "observe.h"
 
-#define FTP_CMDS 256
+#define FTP_CMDS  256
 #define FTP_XFERS 64
-#define FTP_FIFO 32
+#define FTP_FIFO  32
 
-enum kind { K_OTHER = 0, K_GREET, K_PASS, K_USER, K_XFER, K_PASV, K_EPSV,
-	    K_AUTH_TLS };
+enum kind {
+	K_OTHER = 0,
+	K_GREET,
+	K_PASS,
+	K_USER,
+	K_XFER,
+	K_PASV,
+	K_EPSV,
+	K_AUTH_TLS
+};
 
 struct xfer {
 	int64_t ts;
@@ -53,8 +61,8 @@ struct ftp {
 	struct nc_lines ln[2];
 	bool tls;
 	bool greeted;
-	bool in_reply;	/* inside a multi-line reply */
-	int in_code;	/* its code */
+	bool in_reply; /* inside a multi-line reply */
+	int in_code;   /* its code */
 	bool bad_reply;
 	bool cred_pending;
 	uint8_t fifo[FTP_FIFO];
@@ -216,8 +224,8 @@ static void command(struct nc_app_ctx *x, struct ftp *s, const uint8_t *l,
 		k = K_PASV;
 	} else if (!strcmp(verb, "EPSV")) {
 		k = K_EPSV;
-	} else if (!strcmp(verb, "AUTH") &&
-		   (nc_ci_prefix(arg, al, "TLS") || nc_ci_prefix(arg, al, "SSL"))) {
+	} else if (!strcmp(verb, "AUTH") && (nc_ci_prefix(arg, al, "TLS") ||
+					     nc_ci_prefix(arg, al, "SSL"))) {
 		k = K_AUTH_TLS;
 	} else if (is_xfer(verb)) {
 		s->nxfers_all++;
@@ -335,8 +343,8 @@ static void reply(struct nc_app_ctx *x, struct ftp *s, int code,
 	}
 }
 
-static void server_line(struct nc_app_ctx *x, struct ftp *s,
-			const uint8_t *l, size_t ll)
+static void server_line(struct nc_app_ctx *x, struct ftp *s, const uint8_t *l,
+			size_t ll)
 {
 	int code;
 	bool more;
@@ -369,8 +377,8 @@ static void server_line(struct nc_app_ctx *x, struct ftp *s,
 	reply(x, s, code, s->first);
 }
 
-static void ftp_data(struct nc_app_ctx *x, void *st, int dir,
-		     const uint8_t *p, size_t len)
+static void ftp_data(struct nc_app_ctx *x, void *st, int dir, const uint8_t *p,
+		     size_t len)
 {
 	struct ftp *s = st;
 	const uint8_t *l;
@@ -410,13 +418,14 @@ static void ftp_close(struct nc_app_ctx *x, void *st)
 	login(x, s, "");
 	if (nc_want(x->d, NC_REC_FTP)) {
 		Netcap__FTP r = NETCAP__FTP__INIT;
+		char *v_cmds[FTP_CMDS], *v_replies[FTP_CMDS];
 		r.timestamp = s->ts0 ? s->ts0 : c->ts;
 		nc_app_ends(c, 0, &r.srcip, &r.dstip, &r.srcport, &r.dstport);
 		r.uid = nc_app_str(c->uid);
-		r.n_commands = s->cmds.n;
-		r.commands = s->cmds.v;
-		r.n_replies = s->replies.n;
-		r.replies = s->replies.v;
+		r.n_commands = nc_list_ptrs(&s->cmds, v_cmds);
+		r.commands = v_cmds;
+		r.n_replies = nc_list_ptrs(&s->replies, v_replies);
+		r.replies = v_replies;
 		r.n_replycodes = s->ncodes;
 		r.replycodes = s->codes;
 		r.user = s->user;
@@ -456,8 +465,8 @@ static enum nc_probe ftp_probe(const uint8_t *p, size_t len, int dir)
 {
 	static const char *yes_s[] = {"FTP", NULL};
 	static const char *no_s[] = {"SMTP", NULL};
-	static const char *yes_c[] = {"AUTH TLS", "AUTH SSL", "FEAT\r",
-				      "SYST\r", "OPTS UTF8", NULL};
+	static const char *yes_c[] = {"AUTH TLS", "AUTH SSL",  "FEAT\r",
+				      "SYST\r",	  "OPTS UTF8", NULL};
 
 	if (dir == 1)
 		return nc_probe_reply(p, len, yes_s, no_s);

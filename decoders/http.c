@@ -63,19 +63,19 @@
 #include "netcap.pb-c.h"
 #include "observe.h"
 
-#define HTTP_MAX_PENDING   16	      /* requests waiting for responses */
-#define HTTP_MAX_HEADERS   64	      /* ReqHeaders/ResHeaders kept */
-#define HTTP_MANY_HEADERS  1000	      /* more lines: http.too_many_headers */
-#define HTTP_MAX_COOKIES   32	      /* per side of a record */
-#define HTTP_MAX_PARAMS	   64	      /* Parameters kept */
-#define HTTP_FORM_KEEP	   8192	      /* urlencoded request body kept */
-#define HTTP_BODY_KEEP	   65536      /* RequestBody/ResponseBody (--payload) */
+#define HTTP_MAX_PENDING   16	 /* requests waiting for responses */
+#define HTTP_MAX_HEADERS   64	 /* ReqHeaders/ResHeaders kept */
+#define HTTP_MANY_HEADERS  1000	 /* more lines: http.too_many_headers */
+#define HTTP_MAX_COOKIES   32	 /* per side of a record */
+#define HTTP_MAX_PARAMS	   64	 /* Parameters kept */
+#define HTTP_FORM_KEEP	   8192	 /* urlencoded request body kept */
+#define HTTP_BODY_KEEP	   65536 /* RequestBody/ResponseBody (--payload) */
 #define HTTP_INFLATE_MAX   (32u << 20) /* decoded octets per body */
-#define HTTP_INFLATE_RATIO 250	      /* decoded/encoded past 1 MiB */
-#define HTTP_RESYNC_MAX	   (1u << 20) /* octets searched for a start line */
-#define HTTP_CHUNK_LINE	   4096	      /* chunk-size line with extensions */
-#define HTTP_TRAILER_MAX   65536      /* trailer section octets */
-#define HTTP_ARENA	   98304      /* text of one record */
+#define HTTP_INFLATE_RATIO 250	       /* decoded/encoded past 1 MiB */
+#define HTTP_RESYNC_MAX	   (1u << 20)  /* octets searched for a start line */
+#define HTTP_CHUNK_LINE	   4096	       /* chunk-size line with extensions */
+#define HTTP_TRAILER_MAX   65536       /* trailer section octets */
+#define HTTP_ARENA	   98304       /* text of one record */
 
 /* where a direction is */
 enum http_ps {
@@ -96,7 +96,7 @@ enum http_coding { CODING_NONE = 0, CODING_GZIP, CODING_DEFLATE, CODING_OTHER };
 
 /* one request or response */
 struct http_msg {
-	struct nc_app_buf hdr; /* start line and header block as sent */
+	struct nc_app_buf hdr;	/* start line and header block as sent */
 	struct nc_app_buf keep; /* first decoded body octets (form/payload) */
 	int64_t ts;		/* first octet */
 	int64_t ts_last;	/* last octet */
@@ -105,7 +105,7 @@ struct http_msg {
 	int64_t clen;		/* Content-Length, -1 none */
 	int status;		/* response */
 	bool chunked, truncated, done, head, connect, form, keep_full;
-	uint8_t coding;		/* enum http_coding */
+	uint8_t coding; /* enum http_coding */
 	uint32_t head_len;
 	uint8_t headb[NC_FILE_HEAD]; /* first decoded body octets */
 };
@@ -140,10 +140,10 @@ struct http_state {
 	struct http_dir dir[2];
 	struct http_msg *q[HTTP_MAX_PENDING]; /* requests, oldest first */
 	uint8_t nq;
-	uint8_t client;	 /* endpoint that sends requests (0 until known) */
-	bool roles;	 /* client is known */
-	bool served;   /* Service observed */
-	uint32_t ua_hash, srv_hash;
+	uint8_t client; /* endpoint that sends requests (0 until known) */
+	bool roles;	/* client is known */
+	bool served;	/* Service observed */
+	uint32_t ua_hash, srv_hash, cred_hash; /* last reported (FNV-1a) */
 	struct nc_app_ctx zx; /* budget for zlib's allocations */
 };
 
@@ -218,11 +218,12 @@ static uint32_t fnv(const char *s)
 /* start lines */
 
 static const char *const methods[] = {
-    "GET",	"POST",	  "HEAD",      "PUT",	   "DELETE",	"OPTIONS",
-    "CONNECT",	"TRACE",  "PATCH",     "PROPFIND", "PROPPATCH", "MKCOL",
-    "COPY",	"MOVE",	  "LOCK",      "UNLOCK",   "SEARCH",	"REPORT",
-    "CHECKOUT", "MERGE",  "MKACTIVITY", "MKCALENDAR", "ACL", "BIND",
-    "SUBSCRIBE", "UNSUBSCRIBE", "NOTIFY", "PURGE", "LINK", "UNLINK"};
+    "GET",	   "POST",	 "HEAD",   "PUT",      "DELETE",
+    "OPTIONS",	   "CONNECT",	 "TRACE",  "PATCH",    "PROPFIND",
+    "PROPPATCH",   "MKCOL",	 "COPY",   "MOVE",     "LOCK",
+    "UNLOCK",	   "SEARCH",	 "REPORT", "CHECKOUT", "MERGE",
+    "MKACTIVITY",  "MKCALENDAR", "ACL",	   "BIND",     "SUBSCRIBE",
+    "UNSUBSCRIBE", "NOTIFY",	 "PURGE",  "LINK",     "UNLINK"};
 
 /* Length of the known method p starts with, followed by SP; 0 none;
    -1 when p is a proper prefix of one (too short to tell). */
@@ -291,8 +292,9 @@ static enum nc_probe request_line(const uint8_t *p, size_t n, bool full)
 	for (; i < lim; i++) {
 		if (p[i] == ' ') {
 			int v = version_at(p + i + 1, n - i - 1);
-			return v > 0 ? NC_PROBE_YES
-				     : v < 0 ? NC_PROBE_NEED : NC_PROBE_NO;
+			return v > 0   ? NC_PROBE_YES
+			       : v < 0 ? NC_PROBE_NEED
+				       : NC_PROBE_NO;
 		}
 		if (p[i] < ' ' || p[i] == 0x7f)
 			return NC_PROBE_NO;
@@ -553,8 +555,8 @@ static void add_params(struct arena *a, const uint8_t *p, size_t len,
 			size_t o = pct_decode(tmp, sizeof(tmp) - 1, p, kl);
 			tmp[o++] = '=';
 			if (eq)
-				o += pct_decode(tmp + o, sizeof(tmp) - o, eq + 1,
-						k - kl - 1);
+				o += pct_decode(tmp + o, sizeof(tmp) - o,
+						eq + 1, k - kl - 1);
 			out[(*n)++] = ar_text(a, tmp, o, 4096);
 		}
 		if (!amp)
@@ -609,7 +611,8 @@ static uint64_t cookie_date(const uint8_t *p, size_t n)
 				int b = digits(t + o, tl - o, 1, 2, &u2);
 				if (b >= 0 && o + u2 < tl && t[o + u2] == ':') {
 					o += u2 + 1;
-					int c = digits(t + o, tl - o, 1, 2, &u3);
+					int c =
+					    digits(t + o, tl - o, 1, 2, &u3);
 					if (c >= 0) {
 						hh = a, mm = b, ss = c;
 						continue;
@@ -732,7 +735,7 @@ static void set_cookie(struct arena *a, const uint8_t *p, size_t len,
 			bool neg = avl && av[0] == '-';
 			int64_t s = parse_clen(av + neg, avl - neg);
 			if (s >= 0)
-				c->maxage = neg || s == 0 ? -1
+				c->maxage = neg || s == 0   ? -1
 					    : s > INT32_MAX ? INT32_MAX
 							    : (int32_t)s;
 		} else if (ieq(an, anl, "secure")) {
@@ -796,8 +799,8 @@ static char *hdr_text(struct arena *a, const struct hline *h)
 {
 	uint8_t tmp[1024];
 	size_t nl = h->nlen < 256 ? h->nlen : 256;
-	size_t vl = h->vlen < sizeof(tmp) - nl - 2 ? h->vlen
-						   : sizeof(tmp) - nl - 2;
+	size_t vl =
+	    h->vlen < sizeof(tmp) - nl - 2 ? h->vlen : sizeof(tmp) - nl - 2;
 	memcpy(tmp, h->name, nl);
 	tmp[nl] = ':';
 	tmp[nl + 1] = ' ';
@@ -853,8 +856,9 @@ static void emit_pair(struct nc_app_ctx *x, struct http_state *st,
 					qlen = (size_t)(hash - query);
 			}
 		}
-		r.reqcontentlength = rq->chunked ? -1 : rq->clen < 0 ? 0
-								 : rq->clen;
+		r.reqcontentlength = rq->chunked    ? -1
+				     : rq->clen < 0 ? 0
+						    : rq->clen;
 		while (next_field(&c, &h, &bad)) {
 			if (ieq(h.name, h.nlen, "host"))
 				r.host = ar_text(&a, h.val, h.vlen, 1024);
@@ -901,7 +905,7 @@ static void emit_pair(struct nc_app_ctx *x, struct http_state *st,
 			if (!rq)
 				r.proto = ar_text(&a, l, 8, 16);
 		}
-		r.rescontentlength = rs->clen >= 0 ? rs->clen
+		r.rescontentlength = rs->clen >= 0		  ? rs->clen
 				     : (rs->chunked || !rs->head) ? -1
 								  : 0;
 		while (next_field(&c, &h, &bad)) {
@@ -987,7 +991,8 @@ static void q_push(struct nc_app_ctx *x, struct http_state *st,
 {
 	if (st->nq == HTTP_MAX_PENDING) {
 		struct http_dir *sd = &st->dir[!st->client];
-		nc_app_event(x->d, x->c, st->client, NC_EV_HTTP_TOO_MANY_PENDING);
+		nc_app_event(x->d, x->c, st->client,
+			     NC_EV_HTTP_TOO_MANY_PENDING);
 		emit_pair(x, st, st->q[0], NULL);
 		if (sd->cur)
 			sd->req_gone = true;
@@ -1035,10 +1040,12 @@ static bool content_wanted(struct nc_app_ctx *x, const struct http_dir *dd,
 	return false;
 }
 
-/* The name for a File: Content-Disposition filename, else the path. */
-static void file_name(const struct http_msg *m, const struct http_msg *rq,
+/* What a File says about a body: the name (Content-Disposition
+   filename, else the URL path), host, Content-Type, Content-Encoding
+   (each out[k] has cap[k] octets). */
+static void file_info(const struct http_msg *m, const struct http_msg *rq,
 		      char *out, size_t cap, char *host, size_t hcap,
-		      char *ctype, size_t ccap)
+		      char *ctype, size_t ccap, char *enc, size_t ecap)
 {
 	const uint8_t *l;
 	size_t ln;
@@ -1046,10 +1053,12 @@ static void file_name(const struct http_msg *m, const struct http_msg *rq,
 	bool bad = false;
 	struct cur c = fields_of(m, &l, &ln);
 
-	out[0] = host[0] = ctype[0] = '\0';
+	out[0] = host[0] = ctype[0] = enc[0] = '\0';
 	while (next_field(&c, &h, &bad)) {
 		if (ieq(h.name, h.nlen, "content-type")) {
 			nc_app_text(ctype, ccap, h.val, h.vlen);
+		} else if (ieq(h.name, h.nlen, "content-encoding")) {
+			nc_app_text(enc, ecap, h.val, h.vlen);
 		} else if (ieq(h.name, h.nlen, "content-disposition")) {
 			for (size_t i = 0; i + 9 <= h.vlen; i++) {
 				if (!iprefix(h.val + i, h.vlen - i,
@@ -1103,8 +1112,8 @@ static void content_out(struct nc_app_ctx *x, struct http_state *st, int dir,
 		m->head_len += (uint32_t)k;
 	}
 	if (!m->keep_full && (m->form || x->d->cfg->payload)) {
-		size_t lim = x->d->cfg->payload ? HTTP_BODY_KEEP
-						: HTTP_FORM_KEEP;
+		size_t lim =
+		    x->d->cfg->payload ? HTTP_BODY_KEEP : HTTP_FORM_KEEP;
 		uint32_t mm = nc_app_config(x->tab)->max_message;
 		if (lim > mm)
 			lim = mm;
@@ -1118,20 +1127,18 @@ static void content_out(struct nc_app_ctx *x, struct http_state *st, int dir,
 	}
 	if (!dd->file_tried && nc_file_wanted(x)) {
 		/* first content: open the File */
-		char name[512], host[256], ctype[128], enc[64];
+		char name[512], host[256], ctype[128], ce[64], enc[80];
 		bool client = is_client(st, dir);
 		struct http_msg *rq =
 		    client ? m : (st->nq && !dd->req_gone ? st->q[0] : NULL);
-		file_name(m, rq, name, sizeof(name), host, sizeof(host), ctype,
-			  sizeof(ctype));
-		static const char *const cname[] = {"", "gzip", "deflate",
-						    "other"};
-		snprintf(enc, sizeof(enc), "%s%s%s", cname[m->coding],
-			 m->coding && m->chunked ? ", " : "",
+		file_info(m, rq, name, sizeof(name), host, sizeof(host), ctype,
+			  sizeof(ctype), ce, sizeof(ce));
+		snprintf(enc, sizeof(enc), "%s%s%s", ce,
+			 ce[0] && m->chunked ? ", " : "",
 			 m->chunked ? "chunked" : "");
-		dd->file = nc_file_open(x, dir,
-					client ? "HTTP request" : "HTTP response",
-					name, ctype, host, enc);
+		dd->file = nc_file_open(
+		    x, dir, client ? "HTTP request" : "HTTP response", name,
+		    ctype, host, enc);
 		dd->file_tried = true;
 	}
 	nc_file_write(x, dd->file, p, n);
@@ -1373,8 +1380,15 @@ static void header_done(struct nc_app_ctx *x, struct http_state *st, int dir)
 				char u[1024], pw[1024];
 				nc_app_text(u, sizeof(u), up, ul);
 				nc_app_text(pw, sizeof(pw), up + ul + 1, pl);
-				nc_app_credentials(x->d, x->c, dir,
-						   "HTTP Basic", u, pw, "");
+				/* browsers repeat it on every request: one
+				   record while it stays the same */
+				uint32_t ch = fnv(u) * 31u ^ fnv(pw);
+				if (ch != st->cred_hash) {
+					st->cred_hash = ch;
+					nc_app_credentials(x->d, x->c, dir,
+							   "HTTP Basic", u, pw,
+							   "");
+				}
 			} else if (b2) {
 				nc_app_event(x->d, x->c, dir,
 					     NC_EV_HTTP_BAD_BASIC_AUTH);
@@ -1398,8 +1412,8 @@ static void header_done(struct nc_app_ctx *x, struct http_state *st, int dir)
 	bool none = false, close_delim = false;
 	if (client) {
 		m->head = rl.mlen == 4 && memcmp(rl.method, "HEAD", 4) == 0;
-		m->connect = rl.mlen == 7 &&
-			     memcmp(rl.method, "CONNECT", 7) == 0;
+		m->connect =
+		    rl.mlen == 7 && memcmp(rl.method, "CONNECT", 7) == 0;
 		if (ua[0] && fnv(ua) != st->ua_hash) {
 			st->ua_hash = fnv(ua);
 			nc_obs_software(x->d, x->c, dir, "User-Agent", ua,
@@ -1428,6 +1442,7 @@ static void header_done(struct nc_app_ctx *x, struct http_state *st, int dir)
 		}
 		if (code == 101 || (rq && rq->connect && code / 100 == 2)) {
 			m->done = true;
+			m->ts_last = x->c->ts;
 			emit_pair(x, st, rq, m);
 			msg_drop(x, dd);
 			if (rq)
@@ -1484,11 +1499,13 @@ static size_t resync(struct nc_app_ctx *x, struct http_state *st, int dir,
 		/* a line start cut by the last chunk's end: try it with
 		   the first octets of this one */
 		uint8_t tmp[32];
-		size_t k = n < sizeof(tmp) - dd->lsn ? n : sizeof(tmp) - dd->lsn;
+		size_t k =
+		    n < sizeof(tmp) - dd->lsn ? n : sizeof(tmp) - dd->lsn;
 		memcpy(tmp, dd->lsb, dd->lsn);
 		memcpy(tmp + dd->lsn, p, k);
-		enum nc_probe pr = client ? request_line(tmp, dd->lsn + k, false)
-					  : status_line(tmp, dd->lsn + k);
+		enum nc_probe pr = client
+				       ? request_line(tmp, dd->lsn + k, false)
+				       : status_line(tmp, dd->lsn + k);
 		if (pr == NC_PROBE_YES) {
 			uint8_t held[16];
 			size_t hn = dd->lsn;
@@ -1505,6 +1522,7 @@ static size_t resync(struct nc_app_ctx *x, struct http_state *st, int dir,
 			return n;
 		}
 		dd->lsn = 0;
+		dd->line_start = false; /* p starts mid-line */
 	}
 	while (i < n) {
 		if (dd->line_start) {
@@ -1540,8 +1558,8 @@ static size_t resync(struct nc_app_ctx *x, struct http_state *st, int dir,
 }
 
 /* Header octets: copy up to the end of the block. */
-static size_t header_bytes(struct nc_app_ctx *x, struct http_state *st,
-			   int dir, const uint8_t *p, size_t n)
+static size_t header_bytes(struct nc_app_ctx *x, struct http_state *st, int dir,
+			   const uint8_t *p, size_t n)
 {
 	struct http_dir *dd = &st->dir[dir];
 	size_t i = 0;
@@ -1574,8 +1592,8 @@ static size_t header_bytes(struct nc_app_ctx *x, struct http_state *st,
 }
 
 /* Chunked framing: the chunk-size line, data, CRLF, trailers. */
-static size_t chunk_bytes(struct nc_app_ctx *x, struct http_state *st,
-			  int dir, const uint8_t *p, size_t n)
+static size_t chunk_bytes(struct nc_app_ctx *x, struct http_state *st, int dir,
+			  const uint8_t *p, size_t n)
 {
 	struct http_dir *dd = &st->dir[dir];
 	size_t i = 0;
@@ -1673,8 +1691,8 @@ static void roles(struct http_state *st, int dir, const uint8_t *p, size_t n)
 		st->roles = false;
 		return;
 	}
-	st->client = (uint8_t)(status_line(p + i, n - i) != NC_PROBE_NO ? !dir
-									: dir);
+	st->client =
+	    (uint8_t)(status_line(p + i, n - i) != NC_PROBE_NO ? !dir : dir);
 }
 
 /* Parse n octets of direction dir; returns octets used (all, except when
@@ -1765,7 +1783,8 @@ static void http_gap(struct nc_app_ctx *x, void *stp, int dir, uint64_t len)
 			dd->cur->truncated = true;
 			dd->cur->body_len += len;
 			dd->remain -= len;
-			nc_app_event(x->d, x->c, dir, NC_EV_HTTP_BODY_TRUNCATED);
+			nc_app_event(x->d, x->c, dir,
+				     NC_EV_HTTP_BODY_TRUNCATED);
 			content_end(x, st, dd, true);
 			if (dd->remain == 0) {
 				if (dd->ps == PS_BODY)

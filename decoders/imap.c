@@ -29,9 +29,9 @@
 #include "netcap.pb-c.h"
 #include "observe.h"
 
-#define IMAP_CMDS 256
-#define IMAP_LIST 64
-#define IMAP_CMDLEN 2048
+#define IMAP_CMDS    256
+#define IMAP_LIST    64
+#define IMAP_CMDLEN  2048
 #define IMAP_LITKEEP 256
 
 struct imap {
@@ -39,16 +39,16 @@ struct imap {
 	struct nc_msg msg;
 	bool tls;
 	bool greeted;
-	bool sasl;	  /* client lines are AUTHENTICATE responses */
+	bool sasl; /* client lines are AUTHENTICATE responses */
 	bool cred_pending;
-	bool srv_cont;	  /* the next server line continues a response */
-	bool lit_msg;	  /* the server literal is a message */
+	bool srv_cont; /* the next server line continues a response */
+	bool lit_msg;  /* the server literal is a message */
 	bool bad;
-	bool sasl_plain;  /* the AUTHENTICATE is PLAIN */
+	bool sasl_plain;   /* the AUTHENTICATE is PLAIN */
 	uint32_t cli_kept; /* client literal octets kept */
-	uint64_t cli_lit; /* client literal octets to come */
-	uint64_t srv_lit; /* server literal octets to come */
-	uint32_t clen;	  /* command text assembled */
+	uint64_t cli_lit;  /* client literal octets to come */
+	uint64_t srv_lit;  /* server literal octets to come */
+	uint32_t clen;	   /* command text assembled */
 	int64_t ts0;
 	uint32_t nmail;
 	int32_t nresp;
@@ -156,8 +156,8 @@ static void command(struct nc_app_ctx *x, struct imap *s)
 			s->cred_pending = true;
 		}
 	} else if (!strcmp(verb, "AUTHENTICATE")) {
-		bool plain = astring(&q, a1, sizeof(a1)) &&
-			     strcasecmp(a1, "PLAIN") == 0;
+		bool plain =
+		    astring(&q, a1, sizeof(a1)) && strcasecmp(a1, "PLAIN") == 0;
 		snprintf(s->sasl_tag, sizeof(s->sasl_tag), "%s", tag);
 		s->sasl = true;
 		s->cred_pending = false;
@@ -174,8 +174,8 @@ static void command(struct nc_app_ctx *x, struct imap *s)
 	}
 }
 
-static void client_line(struct nc_app_ctx *x, struct imap *s,
-			const uint8_t *l, size_t ll)
+static void client_line(struct nc_app_ctx *x, struct imap *s, const uint8_t *l,
+			size_t ll)
 {
 	if (s->sasl && s->clen == 0) {
 		/* an AUTHENTICATE response line (base64), "*" cancels */
@@ -221,10 +221,8 @@ static void client_literal(struct imap *s, const uint8_t *p, size_t n)
 static void finish_mail(struct nc_app_ctx *x, struct imap *s)
 {
 	char id[512];
-	struct nc_mail_env env = {.origin = "IMAP",
-				  .from = 1,
-				  .envelope_to = "",
-				  .seq = ++s->nmail};
+	struct nc_mail_env env = {
+	    .origin = "IMAP", .from = 1, .envelope_to = "", .seq = ++s->nmail};
 
 	nc_mail_finish(x, &s->msg, &env, id, sizeof(id), NULL, 0);
 	if (id[0])
@@ -232,8 +230,8 @@ static void finish_mail(struct nc_app_ctx *x, struct imap *s)
 }
 
 /* Capability names after "CAPABILITY" in p/len, up to "]" or the end. */
-static void capabilities(struct nc_app_ctx *x, struct imap *s,
-			 const uint8_t *p, size_t len)
+static void capabilities(struct nc_app_ctx *x, struct imap *s, const uint8_t *p,
+			 size_t len)
 {
 	size_t i = 0;
 	while (i < len && p[i] != ']') {
@@ -263,8 +261,8 @@ static void find_caps(struct nc_app_ctx *x, struct imap *s, const uint8_t *l,
 		return;
 	}
 	for (size_t i = 0; i + 12 <= ll; i++) {
-		if (l[i] == '[' && nc_ci_prefix(l + i + 1, ll - i - 1,
-						"CAPABILITY ")) {
+		if (l[i] == '[' &&
+		    nc_ci_prefix(l + i + 1, ll - i - 1, "CAPABILITY ")) {
 			capabilities(x, s, l + i + 12, ll - i - 12);
 			return;
 		}
@@ -285,8 +283,9 @@ static bool message_item(const uint8_t *l, size_t ll)
 		b--;
 	const uint8_t *it = l + b;
 	size_t il = ll - b;
-	static const char *const ok[] = {"BODY[]", "BODY[HEADER]", "RFC822",
-					 "RFC822.HEADER", "BINARY[]", NULL};
+	static const char *const ok[] = {"BODY[]",   "BODY[HEADER]",
+					 "RFC822",   "RFC822.HEADER",
+					 "BINARY[]", NULL};
 	/* BODY[]<0> (a partial fetch from the start) counts too */
 	if (il > 3 && it[il - 1] == '>') {
 		while (il && it[il - 1] != '<')
@@ -300,8 +299,8 @@ static bool message_item(const uint8_t *l, size_t ll)
 	return false;
 }
 
-static void server_line(struct nc_app_ctx *x, struct imap *s,
-			const uint8_t *l, size_t ll)
+static void server_line(struct nc_app_ctx *x, struct imap *s, const uint8_t *l,
+			size_t ll)
 {
 	uint64_t n;
 	size_t keep = ll;
@@ -364,8 +363,8 @@ static void server_line(struct nc_app_ctx *x, struct imap *s,
 	}
 }
 
-static void imap_data(struct nc_app_ctx *x, void *st, int dir,
-		      const uint8_t *p, size_t len)
+static void imap_data(struct nc_app_ctx *x, void *st, int dir, const uint8_t *p,
+		      size_t len)
 {
 	struct imap *s = st;
 	const uint8_t *l;
@@ -451,22 +450,24 @@ static void imap_close(struct nc_app_ctx *x, void *st)
 	creds(x, s, "");
 	if (nc_want(x->d, NC_REC_IMAP)) {
 		Netcap__IMAP r = NETCAP__IMAP__INIT;
+		char *v_cmds[IMAP_CMDS], *v_resps[IMAP_CMDS];
+		char *v_caps[IMAP_LIST], *v_boxes[IMAP_LIST], *v_ids[IMAP_LIST];
 		r.timestamp = s->ts0 ? s->ts0 : c->ts;
 		nc_app_ends(c, 0, &r.srcip, &r.dstip, &r.srcport, &r.dstport);
 		r.uid = nc_app_str(c->uid);
-		r.n_commands = s->cmds.n;
-		r.commands = s->cmds.v;
+		r.n_commands = nc_list_ptrs(&s->cmds, v_cmds);
+		r.commands = v_cmds;
 		r.user = s->user;
-		r.n_capabilities = s->caps.n;
-		r.capabilities = s->caps.v;
-		r.n_mailboxes = s->boxes.n;
-		r.mailboxes = s->boxes.v;
-		r.n_mailids = s->ids.n;
-		r.mailids = s->ids.v;
+		r.n_capabilities = nc_list_ptrs(&s->caps, v_caps);
+		r.capabilities = v_caps;
+		r.n_mailboxes = nc_list_ptrs(&s->boxes, v_boxes);
+		r.mailboxes = v_boxes;
+		r.n_mailids = nc_list_ptrs(&s->ids, v_ids);
+		r.mailids = v_ids;
 		r.serverbanner = s->banner;
 		r.isencrypted = s->tls;
-		r.n_responses = s->resps.n;
-		r.responses = s->resps.v;
+		r.n_responses = nc_list_ptrs(&s->resps, v_resps);
+		r.responses = v_resps;
 		r.numcommands = (int32_t)s->cmds.n_all;
 		r.numresponses = s->nresp;
 		nc_emit(x->d, NC_REC_IMAP, &r.base);
@@ -492,21 +493,21 @@ static enum nc_probe imap_probe(const uint8_t *p, size_t len, int dir)
 		static const char *yes[] = {"* OK ", "* PREAUTH ", "* BYE ",
 					    NULL};
 		enum nc_probe r = nc_probe_cmd(p, len, yes);
-		return r == NC_PROBE_YES ? r
+		return r == NC_PROBE_YES		  ? r
 		       : (len < 10 && r == NC_PROBE_NEED) ? r
 							  : NC_PROBE_NO;
 	}
 	size_t t = 0;
-	while (t < len && t < 32 && p[t] > 0x20 && p[t] < 0x7f &&
-	       p[t] != '(' && p[t] != ')' && p[t] != '{' && p[t] != '*' &&
-	       p[t] != '"' && p[t] != '%')
+	while (t < len && t < 32 && p[t] > 0x20 && p[t] < 0x7f && p[t] != '(' &&
+	       p[t] != ')' && p[t] != '{' && p[t] != '*' && p[t] != '"' &&
+	       p[t] != '%')
 		t++;
 	if (t == len)
 		return NC_PROBE_NEED;
 	if (t == 0 || p[t] != ' ')
 		return NC_PROBE_NO;
 	static const char *cmds[] = {"CAPABILITY", "LOGIN ", "AUTHENTICATE ",
-				     "STARTTLS", "ID ", NULL};
+				     "STARTTLS",   "ID ",    NULL};
 	enum nc_probe r = nc_probe_cmd(p + t + 1, len - t - 1, cmds);
 	return r == NC_PROBE_YES ? r : (r == NC_PROBE_NEED ? r : NC_PROBE_NO);
 }
@@ -515,7 +516,8 @@ const struct nc_app_parser nc_app_imap = {
     .name = "IMAP",
     .transports = NC_APP_TCP,
     .ports = {143, 0},
-    .recs = {NC_REC_IMAP, NC_REC_MAIL, NC_REC_CREDENTIALS, NC_REC_MAX},
+    .recs = {NC_REC_IMAP, NC_REC_MAIL, NC_REC_FILE, NC_REC_CREDENTIALS,
+	     NC_REC_MAX},
     .probe = imap_probe,
     .state_size = sizeof(struct imap),
     .data = imap_data,

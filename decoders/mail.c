@@ -54,7 +54,8 @@ bool nc_line_next(struct nc_app_ctx *x, struct nc_lines *l, int from,
 		}
 		size_t n = lf ? (size_t)(lf - *p) + 1 : *len;
 		if (l->b.len + n > NC_LINE_MAX) {
-			nc_app_event(x->d, x->c, from, NC_EV_MAIL_LINE_TOO_LONG);
+			nc_app_event(x->d, x->c, from,
+				     NC_EV_MAIL_LINE_TOO_LONG);
 			l->b.len = 0;
 			l->skip = true;
 			continue;
@@ -108,44 +109,32 @@ void nc_line_free(struct nc_app_ctx *x, struct nc_lines *l)
 /* ---------------------------------------------------------------------- */
 /* lists */
 
-static bool list_init(struct nc_app_ctx *x, struct nc_strlist *s,
-		      unsigned max)
-{
-	if (s->v)
-		return true;
-	s->v = nc_app_alloc(x, (size_t)max * sizeof(char *));
-	if (!s->v)
-		return false;
-	s->arena = nc_app_alloc(x, NC_LIST_BYTES);
-	if (!s->arena) {
-		nc_app_free(x, s->v, (size_t)max * sizeof(char *));
-		s->v = NULL;
-		return false;
-	}
-	s->max = max;
-	return true;
-}
-
 void nc_list_add(struct nc_app_ctx *x, struct nc_strlist *s, unsigned max,
 		 const uint8_t *p, size_t len, size_t cap)
 {
+	char t[1025];
+
 	s->n_all++;
-	if ((s->v && s->n >= s->max) || !list_init(x, s, max))
-		return;
+	if (!s->off) {
+		s->off = nc_app_alloc(x, (size_t)max * sizeof(*s->off));
+		if (!s->off)
+			return;
+		s->max = max;
+	}
 	if (s->n >= s->max)
 		return;
-	size_t room = NC_LIST_BYTES - s->used;
-	if (cap + 1 > room)
-		cap = room > 1 ? room - 1 : 0;
-	if (cap == 0) {
+	if (cap > sizeof(t) - 1)
+		cap = sizeof(t) - 1;
+	size_t k = nc_app_text(t, cap + 1, p, len);
+	if (s->a.len + k + 1 > NC_LIST_BYTES) {
 		if (s->n_all == s->n + 1)
 			nc_app_event(x->d, x->c, 0, NC_EV_MAIL_LIST_FULL);
 		return;
 	}
-	char *o = s->arena + s->used;
-	size_t k = nc_app_text(o, cap + 1, p, len);
-	s->v[s->n++] = o;
-	s->used += (uint32_t)k + 1;
+	uint32_t at = s->a.len;
+	if (!nc_app_buf_add(x, &s->a, (const uint8_t *)t, k + 1))
+		return;
+	s->off[s->n++] = at;
 }
 
 void nc_list_addf(struct nc_app_ctx *x, struct nc_strlist *s, unsigned max,
@@ -157,17 +146,23 @@ void nc_list_addf(struct nc_app_ctx *x, struct nc_strlist *s, unsigned max,
 bool nc_list_has(const struct nc_strlist *s, const char *str)
 {
 	for (uint32_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], str) == 0)
+		if (strcmp((const char *)s->a.p + s->off[i], str) == 0)
 			return true;
 	return false;
 }
 
+size_t nc_list_ptrs(const struct nc_strlist *s, char **v)
+{
+	for (uint32_t i = 0; i < s->n; i++)
+		v[i] = (char *)s->a.p + s->off[i];
+	return s->n;
+}
+
 void nc_list_free(struct nc_app_ctx *x, struct nc_strlist *s)
 {
-	if (s->v) {
-		nc_app_free(x, s->v, (size_t)s->max * sizeof(char *));
-		nc_app_free(x, s->arena, NC_LIST_BYTES);
-	}
+	nc_app_buf_free(x, &s->a);
+	if (s->off)
+		nc_app_free(x, s->off, (size_t)s->max * sizeof(*s->off));
 	memset(s, 0, sizeof(*s));
 }
 
@@ -275,9 +270,8 @@ enum nc_probe nc_probe_cmd(const uint8_t *p, size_t len, const char *yes[])
 		return NC_PROBE_NO;
 	if (v == len)
 		return NC_PROBE_NEED;
-	return (p[v] == ' ' || p[v] == '\r' || p[v] == '\n')
-		       ? NC_PROBE_NEED
-		       : NC_PROBE_NO;
+	return (p[v] == ' ' || p[v] == '\r' || p[v] == '\n') ? NC_PROBE_NEED
+							     : NC_PROBE_NO;
 }
 
 static int b64_val(uint8_t c)
@@ -355,8 +349,8 @@ void nc_mail_path(const uint8_t *p, size_t len, char *out, size_t cap)
 	const uint8_t *lt = memchr(p, '<', len);
 	if (lt) {
 		const uint8_t *gt = memchr(lt, '>', (size_t)(p + len - lt));
-		size_t n = gt ? (size_t)(gt - lt - 1)
-			      : (size_t)(p + len - lt - 1);
+		size_t n =
+		    gt ? (size_t)(gt - lt - 1) : (size_t)(p + len - lt - 1);
 		nc_app_text(out, cap, lt + 1, n);
 		return;
 	}
@@ -469,8 +463,8 @@ static size_t header_fields(const uint8_t *p, size_t len, field_fn fn,
 				size_t vl = (size_t)(cur + cn - v);
 				while (vl && (*v == ' ' || *v == '\t'))
 					v++, vl--;
-				while (vl && (v[vl - 1] == ' ' ||
-					      v[vl - 1] == '\t'))
+				while (vl &&
+				       (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
 					vl--;
 				fn(arg, cur, nl, v, vl);
 			}
@@ -507,8 +501,8 @@ struct ent {
 	bool has_ctype;
 };
 
-static void ent_field(void *arg, const uint8_t *n, size_t nl,
-		      const uint8_t *v, size_t vl)
+static void ent_field(void *arg, const uint8_t *n, size_t nl, const uint8_t *v,
+		      size_t vl)
 {
 	struct ent *e = arg;
 	if (name_is(n, nl, "content-type") && !e->has_ctype) {
@@ -584,7 +578,8 @@ static bool mime_param(const char *v, const char *attr, char *out, size_t cap)
 				size_t k = 0;
 				for (; *r; r++) {
 					unsigned h;
-					if (*r == '%' && isxdigit((unsigned char)r[1]) &&
+					if (*r == '%' &&
+					    isxdigit((unsigned char)r[1]) &&
 					    isxdigit((unsigned char)r[2]) &&
 					    sscanf(r + 1, "%2x", &h) == 1) {
 						out[k++] = (char)h;
@@ -596,8 +591,9 @@ static bool mime_param(const char *v, const char *attr, char *out, size_t cap)
 				out[k] = '\0';
 				/* may now hold non-UTF-8 octets */
 				char tmp[512];
-				size_t tl = nc_app_text(tmp, cap < sizeof(tmp) ? cap : sizeof(tmp),
-							(uint8_t *)out, k);
+				size_t tl = nc_app_text(
+				    tmp, cap < sizeof(tmp) ? cap : sizeof(tmp),
+				    (uint8_t *)out, k);
 				if (tl >= cap)
 					tl = cap - 1;
 				memcpy(out, tmp, tl);
@@ -632,8 +628,9 @@ static size_t qp_decode(uint8_t *p, size_t len)
 			unsigned h = 0;
 			for (int k = 1; k <= 2; k++) {
 				uint8_t c = (uint8_t)tolower(p[i + k]);
-				h = h << 4 | (unsigned)(c <= '9' ? c - '0'
-								  : c - 'a' + 10);
+				h = h << 4 |
+				    (unsigned)(c <= '9' ? c - '0'
+							: c - 'a' + 10);
 			}
 			p[o++] = (uint8_t)h;
 			i += 2;
@@ -665,8 +662,8 @@ struct work {
 	struct ent top;
 };
 
-static void top_field(void *arg, const uint8_t *n, size_t nl,
-		      const uint8_t *v, size_t vl)
+static void top_field(void *arg, const uint8_t *n, size_t nl, const uint8_t *v,
+		      size_t vl)
 {
 	struct work *w = arg;
 	static const struct {
@@ -829,16 +826,14 @@ static void entity(struct work *w, uint8_t *p, size_t len, struct ent *e,
 				if (depth == 0)
 					snprintf(sub, sizeof(sub), "%u", ++k);
 				else
-					snprintf(sub, sizeof(sub), "%s.%u",
-						 pos, ++k);
+					snprintf(sub, sizeof(sub), "%s.%u", pos,
+						 ++k);
 				struct ent pe;
 				memset(&pe, 0, sizeof(pe));
-				size_t body = header_fields(p + start,
-							    end - start,
-							    ent_field, &pe);
-				entity(w, p + start + body,
-				       end - start - body, &pe, depth + 1,
-				       sub);
+				size_t body = header_fields(
+				    p + start, end - start, ent_field, &pe);
+				entity(w, p + start + body, end - start - body,
+				       &pe, depth + 1, sub);
 			}
 			if (!got || close)
 				break;
@@ -883,8 +878,7 @@ void nc_mail_finish(struct nc_app_ctx *x, struct nc_msg *m,
 	if (!m->truncated) {
 		unsigned char md[EVP_MAX_MD_SIZE];
 		unsigned mdl = 0;
-		if (EVP_Digest(p, len, md, &mdl, EVP_md5(),
-			       NULL) == 1)
+		if (EVP_Digest(p, len, md, &mdl, EVP_md5(), NULL) == 1)
 			for (unsigned i = 0; i < mdl && i < 16; i++)
 				snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	}
@@ -914,10 +908,10 @@ void nc_mail_finish(struct nc_app_ctx *x, struct nc_msg *m,
 		r.hasattachments = w->attachments;
 		r.xoriginatingip = w->xoip;
 		r.contenttype = w->ctype;
-		r.envelopeto = w->envto[0] ? w->envto
-					   : nc_app_str(env->envelope_to
-							    ? env->envelope_to
-							    : "");
+		r.envelopeto =
+		    w->envto[0]
+			? w->envto
+			: nc_app_str(env->envelope_to ? env->envelope_to : "");
 		r.n_body = w->nparts;
 		r.body = w->pp;
 		r.clientip.data = (uint8_t *)c->addr[0];

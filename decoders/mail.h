@@ -27,9 +27,9 @@
 
 struct nc_lines {
 	struct nc_app_buf b;
-	bool skip;    /* inside a too-long line: drop bytes until LF */
-	bool taken;   /* the buffer holds the line returned last: clear it */
-	bool gapped;  /* a gap was seen; the next line may be partial */
+	bool skip;   /* inside a too-long line: drop bytes until LF */
+	bool taken;  /* the buffer holds the line returned last: clear it */
+	bool gapped; /* a gap was seen; the next line may be partial */
 };
 
 /*
@@ -50,24 +50,28 @@ void nc_line_free(struct nc_app_ctx *x, struct nc_lines *l);
 /* bounded string lists (repeated string fields) */
 
 /*
- * Up to max strings, each at most one NC_LINE_MAX-bounded text copy,
- * stored in one budgeted arena of at most NC_LIST_BYTES; entries past
- * either bound are counted in n_all only.
+ * Up to max strings kept in one budgeted buffer that grows as they come
+ * (at most NC_LIST_BYTES); entries past either bound are counted in n_all
+ * only. The strings are reached through nc_list_ptrs() when the record is
+ * written (the buffer may move while it grows).
  */
 #define NC_LIST_BYTES (64u << 10)
 
 struct nc_strlist {
-	char **v;	 /* max pointers into arena */
-	char *arena;
-	uint32_t n, max, used, n_all;
+	struct nc_app_buf a; /* the strings, NUL-terminated, back to back */
+	uint32_t *off;	     /* max offsets into a */
+	uint32_t n, max, n_all;
 };
 
-/* Add the text of p/len (made valid UTF-8, cut at cap octets). */
+/* Add the text of p/len (made valid UTF-8, cut at cap octets, cap at most
+   1024). */
 void nc_list_add(struct nc_app_ctx *x, struct nc_strlist *s, unsigned max,
 		 const uint8_t *p, size_t len, size_t cap);
 void nc_list_addf(struct nc_app_ctx *x, struct nc_strlist *s, unsigned max,
 		  const char *str);
 bool nc_list_has(const struct nc_strlist *s, const char *str);
+/* Pointers to the strings into v (room for the list's max): the count. */
+size_t nc_list_ptrs(const struct nc_strlist *s, char **v);
 void nc_list_free(struct nc_app_ctx *x, struct nc_strlist *s);
 
 /* ---------------------------------------------------------------------- */
@@ -116,8 +120,8 @@ void nc_mail_path(const uint8_t *p, size_t len, char *out, size_t cap);
    max_message), the rest only counted. */
 struct nc_msg {
 	struct nc_app_buf b;
-	uint64_t size;	 /* octets seen, also those not kept */
-	uint32_t lines;	 /* body lines added (nc_msg_line) */
+	uint64_t size;	/* octets seen, also those not kept */
+	uint32_t lines; /* body lines added (nc_msg_line) */
 	bool active;
 	bool truncated;
 };
@@ -150,6 +154,6 @@ void nc_mail_finish(struct nc_app_ctx *x, struct nc_msg *m,
 /* For tests: MIME parts nest at most this deep; at most this many parts. */
 #define NC_MIME_DEPTH 8
 #define NC_MIME_PARTS 32
-#define NC_MAIL_TEXT 4096
+#define NC_MAIL_TEXT  4096
 
 #endif /* NC_MAIL_H */

@@ -56,8 +56,8 @@ static enum nc_probe ntp_probe(const uint8_t *p, size_t len, int dir)
 	return NC_PROBE_YES;
 }
 
-static void ntp_datagram(struct nc_dec *d, const struct nc_app_conn *c,
-			 int dir, const uint8_t *p, size_t len)
+static void ntp_datagram(struct nc_dec *d, const struct nc_app_conn *c, int dir,
+			 const uint8_t *p, size_t len)
 {
 	struct cur k = cur_make(p, len);
 	uint8_t b0 = cur_u8(&k);

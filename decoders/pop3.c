@@ -23,19 +23,27 @@
 #include "observe.h"
 
 #define POP3_CMDS 256
-#define POP3_IDS 64
+#define POP3_IDS  64
 #define POP3_FIFO 32
 
-enum kind { K_OTHER = 0, K_GREET, K_MULTI, K_RETR, K_PASS, K_APOP, K_AUTH,
-	    K_STLS };
+enum kind {
+	K_OTHER = 0,
+	K_GREET,
+	K_MULTI,
+	K_RETR,
+	K_PASS,
+	K_APOP,
+	K_AUTH,
+	K_STLS
+};
 
 struct pop3 {
 	struct nc_lines ln[2];
 	struct nc_msg msg;
 	bool tls;
 	bool greeted;
-	bool sasl;	/* client lines are AUTH continuations */
-	bool multi;	/* server lines are a multi-line body */
+	bool sasl;  /* client lines are AUTH continuations */
+	bool multi; /* server lines are a multi-line body */
 	bool cred_pending;
 	bool bad;
 	uint8_t fifo[POP3_FIFO];
@@ -71,8 +79,7 @@ static void creds(struct nc_app_ctx *x, struct pop3 *s, const char *notes)
 	nc_app_credentials(x->d, x->c, 0, "POP3", s->user, s->pass, notes);
 }
 
-static void sasl_token(struct pop3 *s, const uint8_t *t, size_t tl,
-		       bool plain)
+static void sasl_token(struct pop3 *s, const uint8_t *t, size_t tl, bool plain)
 {
 	nc_app_text(s->token, sizeof(s->token), t, tl);
 	if (plain && nc_sasl_plain(t, tl, s->user, sizeof(s->user), s->pass,
@@ -151,10 +158,8 @@ static void command(struct nc_app_ctx *x, struct pop3 *s, const uint8_t *l,
 static void finish_mail(struct nc_app_ctx *x, struct pop3 *s)
 {
 	char id[512];
-	struct nc_mail_env env = {.origin = "POP3",
-				  .from = 1,
-				  .envelope_to = "",
-				  .seq = ++s->nmail};
+	struct nc_mail_env env = {
+	    .origin = "POP3", .from = 1, .envelope_to = "", .seq = ++s->nmail};
 
 	nc_mail_finish(x, &s->msg, &env, id, sizeof(id), NULL, 0);
 	if (id[0])
@@ -222,8 +227,8 @@ static void status(struct nc_app_ctx *x, struct pop3 *s, const uint8_t *l,
 	}
 }
 
-static void server_line(struct nc_app_ctx *x, struct pop3 *s,
-			const uint8_t *l, size_t ll)
+static void server_line(struct nc_app_ctx *x, struct pop3 *s, const uint8_t *l,
+			size_t ll)
 {
 	if (s->multi) {
 		if (ll == 1 && l[0] == '.') {
@@ -238,8 +243,8 @@ static void server_line(struct nc_app_ctx *x, struct pop3 *s,
 	status(x, s, l, ll);
 }
 
-static void pop3_data(struct nc_app_ctx *x, void *st, int dir,
-		      const uint8_t *p, size_t len)
+static void pop3_data(struct nc_app_ctx *x, void *st, int dir, const uint8_t *p,
+		      size_t len)
 {
 	struct pop3 *s = st;
 	const uint8_t *l;
@@ -290,6 +295,7 @@ static void pop3_close(struct nc_app_ctx *x, void *st)
 	creds(x, s, "");
 	if (nc_want(x->d, NC_REC_POP3)) {
 		Netcap__POP3 r = NETCAP__POP3__INIT;
+		char *v_ids[POP3_IDS], *v_cmds[POP3_CMDS], *v_resps[POP3_CMDS];
 		r.timestamp = s->ts0 ? s->ts0 : c->ts;
 		r.clientip.data = (uint8_t *)c->addr[0];
 		r.clientip.len = c->alen;
@@ -298,15 +304,15 @@ static void pop3_close(struct nc_app_ctx *x, void *st)
 		r.authtoken = s->token;
 		r.user = s->user;
 		r.pass = s->pass;
-		r.n_mailids = s->ids.n;
-		r.mailids = s->ids.v;
-		r.n_commands = s->cmds.n;
-		r.commands = s->cmds.v;
+		r.n_mailids = nc_list_ptrs(&s->ids, v_ids);
+		r.mailids = v_ids;
+		r.n_commands = nc_list_ptrs(&s->cmds, v_cmds);
+		r.commands = v_cmds;
 		nc_app_ends(c, 0, &r.srcip, &r.dstip, &r.srcport, &r.dstport);
 		r.uid = nc_app_str(c->uid);
 		r.serverbanner = s->banner;
-		r.n_responses = s->resps.n;
-		r.responses = s->resps.v;
+		r.n_responses = nc_list_ptrs(&s->resps, v_resps);
+		r.responses = v_resps;
 		r.numcommands = (int32_t)s->cmds.n_all;
 		r.numresponses = s->nresp;
 		r.isencrypted = s->tls;
@@ -345,8 +351,8 @@ static enum nc_probe pop3_probe(const uint8_t *p, size_t len, int dir)
 			return NC_PROBE_NEED;
 		/* a bare +OK or -ERR: the port decides */
 		return nc_probe_cmd(p, len, other) == NC_PROBE_NO
-			       ? NC_PROBE_NO
-			       : NC_PROBE_NEED;
+			   ? NC_PROBE_NO
+			   : NC_PROBE_NEED;
 	}
 	return nc_probe_cmd(p, len, yes_c);
 }
@@ -355,7 +361,8 @@ const struct nc_app_parser nc_app_pop3 = {
     .name = "POP3",
     .transports = NC_APP_TCP,
     .ports = {110, 0},
-    .recs = {NC_REC_POP3, NC_REC_MAIL, NC_REC_CREDENTIALS, NC_REC_MAX},
+    .recs = {NC_REC_POP3, NC_REC_MAIL, NC_REC_FILE, NC_REC_CREDENTIALS,
+	     NC_REC_MAX},
     .probe = pop3_probe,
     .state_size = sizeof(struct pop3),
     .data = pop3_data,

@@ -28,12 +28,12 @@
 #include "cursor.h"
 #include "observe.h"
 
-#define SIP_MAX_HDRS 64
-#define SIP_MAX_VIA 8
-#define SIP_TEXT_MAX 512     /* bytes of one kept field, NUL included */
-#define SIP_ARENA 16384	     /* all kept Headers texts */
+#define SIP_MAX_HDRS   64
+#define SIP_MAX_VIA    8
+#define SIP_TEXT_MAX   512   /* bytes of one kept field, NUL included */
+#define SIP_ARENA      16384 /* all kept Headers texts */
 #define SIP_PROBE_LINE 2048  /* a request line longer than this: not SIP */
-#define SIP_MAX_CLEN 0x7fffffffu
+#define SIP_MAX_CLEN   0x7fffffffu
 
 /* the named headers a record keeps */
 enum sip_field {
@@ -57,11 +57,16 @@ static const struct {
 	char compact; /* 7.3.3, 0 if none */
 	enum sip_field f;
 } sip_names[] = {
-    {"From", 'f', F_FROM},	   {"To", 't', F_TO},
-    {"Call-ID", 'i', F_CALLID},	   {"CSeq", 0, F_CSEQ},
-    {"User-Agent", 0, F_UA},	   {"Contact", 'm', F_CONTACT},
-    {"Content-Type", 'c', F_CTYPE}, {"Subject", 's', F_SUBJECT},
-    {"Server", 0, F_SERVER},	   {"Content-Length", 'l', F_CLEN},
+    {"From", 'f', F_FROM},
+    {"To", 't', F_TO},
+    {"Call-ID", 'i', F_CALLID},
+    {"CSeq", 0, F_CSEQ},
+    {"User-Agent", 0, F_UA},
+    {"Contact", 'm', F_CONTACT},
+    {"Content-Type", 'c', F_CTYPE},
+    {"Subject", 's', F_SUBJECT},
+    {"Server", 0, F_SERVER},
+    {"Content-Length", 'l', F_CLEN},
     {"Via", 'v', F_VIA},
 };
 
@@ -315,8 +320,8 @@ static void sip_header(struct sip_rec *r, const uint8_t *nm, size_t nl,
  * headers (0: no empty line, the headers run to len), then the body.
  * False when the start line is not SIP (nothing written).
  */
-static bool sip_message(struct nc_dec *d, const struct nc_app_conn *c,
-			int dir, const uint8_t *p, size_t len, size_t hdr)
+static bool sip_message(struct nc_dec *d, const struct nc_app_conn *c, int dir,
+			const uint8_t *p, size_t len, size_t hdr)
 {
 	const uint8_t *ls;
 	size_t ll, pos = 0;
@@ -472,8 +477,8 @@ static bool sip_message(struct nc_dec *d, const struct nc_app_conn *c,
 	return true;
 }
 
-static void sip_datagram(struct nc_dec *d, const struct nc_app_conn *c,
-			 int dir, const uint8_t *p, size_t len)
+static void sip_datagram(struct nc_dec *d, const struct nc_app_conn *c, int dir,
+			 const uint8_t *p, size_t len)
 {
 	/* keep-alives: CRLF only (RFC 5626 4.4.1) */
 	size_t i = 0;
@@ -549,8 +554,8 @@ static void sip_frame(struct nc_app_ctx *x, struct sip_dir *s, int dir)
 	}
 }
 
-static void sip_data(struct nc_app_ctx *x, void *st, int dir,
-		     const uint8_t *p, size_t len)
+static void sip_data(struct nc_app_ctx *x, void *st, int dir, const uint8_t *p,
+		     size_t len)
 {
 	struct sip_dir *s = &((struct sip_tcp *)st)->dir[dir];
 
@@ -563,8 +568,7 @@ static void sip_data(struct nc_app_ctx *x, void *st, int dir,
 		while (i < len && (p[i] == '\r' || p[i] == '\n'))
 			i++;
 		if (i < len && sip_probe(p + i, len - i, dir) == NC_PROBE_NO) {
-			nc_app_event(x->d, x->c, dir,
-				     NC_EV_SIP_BAD_START_LINE);
+			nc_app_event(x->d, x->c, dir, NC_EV_SIP_BAD_START_LINE);
 			s->dead = true;
 			return;
 		}

@@ -25,10 +25,10 @@
 #include "netcap.pb-c.h"
 #include "observe.h"
 
-#define SMTP_CMDS 256
+#define SMTP_CMDS  256
 #define SMTP_RCPTS 64
-#define SMTP_IDS 64
-#define SMTP_FIFO 32
+#define SMTP_IDS   64
+#define SMTP_FIFO  32
 
 /* what the client side is sending */
 enum cli {
@@ -53,7 +53,7 @@ struct smtp {
 	bool in_reply;	   /* inside a multi-line reply */
 	bool auth_pending; /* user/pass wait for the AUTH's final reply */
 	bool bdat_last;
-	bool bad_reply;	   /* smtp.bad_reply counted once */
+	bool bad_reply; /* smtp.bad_reply counted once */
 	uint8_t fifo[SMTP_FIFO];
 	uint32_t fhead, fcount;
 	uint64_t bdat_left;
@@ -89,8 +89,7 @@ static void creds(struct nc_app_ctx *x, struct smtp *s, const char *notes)
 	if (!s->auth_pending)
 		return;
 	s->auth_pending = false;
-	nc_app_credentials(x->d, x->c, 0, "SMTP AUTH", s->user, s->pass,
-			   notes);
+	nc_app_credentials(x->d, x->c, 0, "SMTP AUTH", s->user, s->pass, notes);
 }
 
 static void finish_mail(struct nc_app_ctx *x, struct smtp *s)
@@ -192,8 +191,8 @@ static void command(struct nc_app_ctx *x, struct smtp *s, const uint8_t *l,
 		       n < (1ull << 40))
 			n = n * 10 + (unsigned)(arg[i++] - '0');
 		s->bdat_left = n;
-		s->bdat_last = al > i && nc_ci_prefix(arg + i + 1,
-						       al - i - 1, "LAST");
+		s->bdat_last =
+		    al > i && nc_ci_prefix(arg + i + 1, al - i - 1, "LAST");
 		if (!s->msg.active)
 			nc_msg_begin(&s->msg);
 		s->cli = CLI_BDAT;
@@ -227,8 +226,8 @@ static void command(struct nc_app_ctx *x, struct smtp *s, const uint8_t *l,
 	push(s, k);
 }
 
-static void client_line(struct nc_app_ctx *x, struct smtp *s,
-			const uint8_t *l, size_t ll)
+static void client_line(struct nc_app_ctx *x, struct smtp *s, const uint8_t *l,
+			size_t ll)
 {
 	switch (s->cli) {
 	case CLI_DATA:
@@ -261,8 +260,8 @@ static void reply(struct nc_app_ctx *x, struct smtp *s, int code,
 	if (s->ncodes < SMTP_CMDS)
 		s->codes[s->ncodes++] = code;
 	int n = snprintf(s->last_reply, sizeof(s->last_reply), "%d ", code);
-	nc_app_text(s->last_reply + n, sizeof(s->last_reply) - (size_t)n,
-		    text, tl);
+	nc_app_text(s->last_reply + n, sizeof(s->last_reply) - (size_t)n, text,
+		    tl);
 
 	/* AUTH and DATA have intermediate replies */
 	if (code == 334 && s->fcount && s->fifo[s->fhead] == K_AUTH)
@@ -306,8 +305,8 @@ static void reply(struct nc_app_ctx *x, struct smtp *s, int code,
 	}
 }
 
-static void server_line(struct nc_app_ctx *x, struct smtp *s,
-			const uint8_t *l, size_t ll)
+static void server_line(struct nc_app_ctx *x, struct smtp *s, const uint8_t *l,
+			size_t ll)
 {
 	int code;
 	bool more;
@@ -330,8 +329,8 @@ static void server_line(struct nc_app_ctx *x, struct smtp *s,
 	reply(x, s, code, t, tl);
 }
 
-static void smtp_data(struct nc_app_ctx *x, void *st, int dir,
-		      const uint8_t *p, size_t len)
+static void smtp_data(struct nc_app_ctx *x, void *st, int dir, const uint8_t *p,
+		      size_t len)
 {
 	struct smtp *s = st;
 	const uint8_t *l;
@@ -341,8 +340,8 @@ static void smtp_data(struct nc_app_ctx *x, void *st, int dir,
 		s->ts0 = x->c->ts;
 	while (len && !s->tls) {
 		if (dir == 0 && s->cli == CLI_BDAT) {
-			size_t n = len < s->bdat_left ? len
-						      : (size_t)s->bdat_left;
+			size_t n =
+			    len < s->bdat_left ? len : (size_t)s->bdat_left;
 			nc_msg_add(x, &s->msg, p, n);
 			p += n, len -= n;
 			s->bdat_left -= n;
@@ -408,18 +407,19 @@ static void smtp_close(struct nc_app_ctx *x, void *st)
 	creds(x, s, "");
 	if (nc_want(x->d, NC_REC_SMTP)) {
 		Netcap__SMTP r = NETCAP__SMTP__INIT;
+		char *v_ids[SMTP_IDS], *v_cmds[SMTP_CMDS], *v_rcpts[SMTP_RCPTS];
 		r.timestamp = s->ts0 ? s->ts0 : c->ts;
 		r.isencrypted = s->tls;
 		nc_app_ends(c, 0, &r.srcip, &r.dstip, &r.srcport, &r.dstport);
 		r.uid = nc_app_str(c->uid);
-		r.n_mailids = s->ids.n;
-		r.mailids = s->ids.v;
-		r.n_commands = s->cmds.n;
-		r.commands = s->cmds.v;
+		r.n_mailids = nc_list_ptrs(&s->ids, v_ids);
+		r.mailids = v_ids;
+		r.n_commands = nc_list_ptrs(&s->cmds, v_cmds);
+		r.commands = v_cmds;
 		r.helo = s->helo;
 		r.mailfrom = s->from;
-		r.n_rcptto = s->rcpts.n;
-		r.rcptto = s->rcpts.v;
+		r.n_rcptto = nc_list_ptrs(&s->rcpts, v_rcpts);
+		r.rcptto = v_rcpts;
 		r.serverbanner = s->banner;
 		r.n_responsecodes = s->ncodes;
 		r.responsecodes = s->codes;
@@ -464,7 +464,8 @@ const struct nc_app_parser nc_app_smtp = {
     .name = "SMTP",
     .transports = NC_APP_TCP,
     .ports = {25, 587, 2525, 0},
-    .recs = {NC_REC_SMTP, NC_REC_MAIL, NC_REC_CREDENTIALS, NC_REC_MAX},
+    .recs = {NC_REC_SMTP, NC_REC_MAIL, NC_REC_FILE, NC_REC_CREDENTIALS,
+	     NC_REC_MAX},
     .probe = smtp_probe,
     .state_size = sizeof(struct smtp),
     .data = smtp_data,

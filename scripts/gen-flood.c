@@ -3,6 +3,7 @@
  * gen-flood.c: write flood captures for test/run-flood.sh.
  *
  * usage: gen-flood syn|frags|gaps N OUT.pcap   (OUT "-" is stdout)
+ *        gen-flood conns N OUT.pcap [PKTS]
  *
  * Classic pcap (little-endian, microseconds, LINKTYPE_ETHERNET, snaplen
  * 65535), timestamps 1 us apart from 2023-11-14, a fixed random seed: the
@@ -42,6 +43,16 @@
  *          the FINs never sent; late= the octets first sent after octets
  *          beyond them (a reassembler that gave up a hole for lack of
  *          memory counts them as missed too).
+ *
+ * conns N [PKTS]  the benchmark's traffic (b) (scripts/bench.sh): N
+ *          concurrent TCP connections in PKTS (default 3N) minimum-size
+ *          frames (60 octets). Round r carries packet r of every
+ *          connection, the connections in a fresh random order each round
+ *          (the last round may be partial): SYN, SYN-ACK, ACK, then 6
+ *          octets of data from the client and the server's ACK of them,
+ *          alternately. Client 10.0.0.0/8 + 1 + i, port 1024 + i % 64000,
+ *          server 192.168.x.1 (x = i % 256) port 80 or 443. Nothing closes:
+ *          after PKTS packets all N connections are open.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -596,13 +607,85 @@ static void gen_gaps(uint64_t n)
 		n, npackets, g_skipped, g_late, g_far);
 }
 
+/* ---- conns ------------------------------------------------------- */
+
+static void gen_conns(uint64_t n, uint64_t pkts)
+{
+	uint32_t *isn = malloc(2 * n * sizeof(*isn));
+	uint32_t *order = malloc(n * sizeof(*order));
+	uint8_t f[64];
+	const uint8_t data[6] = {'n', 'e', 't', 'c', 'a', 'p'};
+
+	if (!isn || !order)
+		die("conns");
+	for (uint64_t i = 0; i < n; i++) {
+		isn[2 * i] = rnd();
+		isn[2 * i + 1] = rnd();
+		order[i] = (uint32_t)i;
+	}
+	for (uint64_t r = 0; npackets < pkts; r++) {
+		for (uint64_t i = n - 1; i > 0; i--) { /* Fisher-Yates */
+			uint64_t j = (((uint64_t)rnd() << 32) | rnd()) % (i + 1);
+			uint32_t t = order[i];
+			order[i] = order[j];
+			order[j] = t;
+		}
+		for (uint64_t k = 0; k < n && npackets < pkts; k++) {
+			uint32_t i = order[k];
+			uint32_t cli = (10u << 24) + 1 + i;
+			uint32_t srv = 0xc0a80001u | (i % 256) << 8;
+			uint16_t sp = (uint16_t)(1024 + i % 64000);
+			uint16_t dp = i % 2 ? 443 : 80;
+			uint32_t ci = isn[2 * (uint64_t)i];
+			uint32_t si = isn[2 * (uint64_t)i + 1];
+			size_t len;
+			if (r == 0) {
+				len = tcp4(f, cli, srv, sp, dp, ci, 0, F_SYN,
+					   NULL, 0);
+			} else if (r == 1) {
+				len = tcp4(f, srv, cli, dp, sp, si, ci + 1,
+					   F_SYN | F_ACK, NULL, 0);
+			} else if (r == 2) {
+				len = tcp4(f, cli, srv, sp, dp, ci + 1, si + 1,
+					   F_ACK, NULL, 0);
+			} else {
+				uint32_t d = (uint32_t)(r - 3) / 2; /* sent */
+				uint32_t seq = ci + 1 + 6 * d;
+				if ((r - 3) % 2 == 0)
+					len = tcp4(f, cli, srv, sp, dp, seq,
+						   si + 1, F_PSH | F_ACK, data,
+						   sizeof(data));
+				else
+					len = tcp4(f, srv, cli, dp, sp, si + 1,
+						   seq + 6, F_ACK, NULL, 0);
+			}
+			frame(f, len);
+		}
+	}
+	free(isn);
+	free(order);
+	fprintf(stderr,
+		"gen-flood: conns connections=%" PRIu64 " packets=%" PRIu64
+		"\n",
+		n, npackets);
+}
+
 int main(int argc, char **argv)
 {
 	char *end;
-	unsigned long long n;
+	unsigned long long n, pkts = 0;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: gen-flood syn|frags|gaps N OUT.pcap\n");
+	if (argc == 5 && strcmp(argv[1], "conns") == 0) {
+		errno = 0;
+		pkts = strtoull(argv[4], &end, 10);
+		if (errno || *end || end == argv[4]) {
+			fprintf(stderr, "gen-flood: PKTS: not a number: %s\n",
+				argv[4]);
+			return 2;
+		}
+	} else if (argc != 4) {
+		fprintf(stderr, "usage: gen-flood syn|frags|gaps N OUT.pcap\n"
+				"       gen-flood conns N OUT.pcap [PKTS]\n");
 		return 2;
 	}
 	errno = 0;
@@ -635,6 +718,12 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		gen_gaps(n);
+	} else if (strcmp(argv[1], "conns") == 0) {
+		if (n == 0 || n > (1u << 24) - 2) {
+			fprintf(stderr, "gen-flood: conns: N out of range\n");
+			return 2;
+		}
+		gen_conns(n, pkts ? pkts : 3 * n);
 	} else {
 		fprintf(stderr, "gen-flood: unknown mode %s\n", argv[1]);
 		return 2;

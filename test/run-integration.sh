@@ -22,6 +22,7 @@ run test/golden/run.sh "$NETCAP"
 run test/oracle/run.sh "$NETCAP"
 run test/oracle/conn-run.sh "$NETCAP"
 run test/oracle/app-run.sh "$NETCAP"
+run test/run-files.sh "$NETCAP"
 if [ -n "${NC_SAN:-}" ]; then
 	run env FLOOD_COUNT=200000 FLOOD_MAXC=10000 test/run-flood.sh "$NETCAP"
 else

@@ -128,17 +128,30 @@ if [ -n "$pick" ]; then
 		bad "-i net_pcap failed: $(cat "$tmp/port.err")"
 	fi
 	render "$tmp/port" "$tmp/port.json"
+	# a port stamps packets with its own clock: drop the fields made from
+	# packet times (times, durations, UIDs made from the first time)
 	for d in z port; do
 		for f in "$tmp/$d.json"/*.json; do
-			sed 's/^{"Timestamp":[0-9]*,/{/' "$f" | LC_ALL=C sort \
-				>"$f.nots"
+			/usr/bin/python3 -c '
+import json, sys
+TIMED = {"Timestamp", "TimestampFirst", "TimestampLast", "Duration",
+         "UID", "Flows", "Ident", "DoneAfter", "FirstByteAfter"}
+def strip(v):
+    if isinstance(v, dict):
+        return {k: strip(x) for k, x in v.items() if k not in TIMED}
+    if isinstance(v, list):
+        return [strip(x) for x in v]
+    return v
+for line in sys.stdin:
+    print(json.dumps(strip(json.loads(line)), sort_keys=True))
+' <"$f" | LC_ALL=C sort >"$f.nots"
 		done
 	done
 	[ "$(ls "$tmp/z")" = "$(ls "$tmp/port")" ] ||
 		bad "-i net_pcap wrote other files than -r: $(ls "$tmp/port")"
 	for f in "$tmp/z.json"/*.json; do
-		# a port stamps packets with its own clock: connection times and
-		# the UIDs made from them differ; their count must not
+		# Connection and Flow: only their count (their times, UIDs and
+		# timeout-driven close reasons follow the port's clock)
 		case $(basename "$f") in Connection.json | Flow.json)
 			[ "$(wc -l <"$f")" = "$(wc -l <"$tmp/port.json/$(basename "$f")")" ] ||
 				bad "-i net_pcap: $(basename "$f") has another count than -r"

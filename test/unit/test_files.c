@@ -119,9 +119,11 @@ static void test_hashes(void **state)
 	Netcap__File *r = t_file(e, 0);
 	assert_int_equal(r->length, 3);
 	assert_string_equal(r->hash, "900150983cd24fb0d6963f7d28e17f72");
-	assert_string_equal(r->sha1, "a9993e364706816aba3e25717850c26c9cd0d89d");
-	assert_string_equal(r->sha256, "ba7816bf8f01cfea414140de5dae2223b00361a3"
-				       "96177a9cb410ff61f20015ad");
+	assert_string_equal(r->sha1,
+			    "a9993e364706816aba3e25717850c26c9cd0d89d");
+	assert_string_equal(r->sha256,
+			    "ba7816bf8f01cfea414140de5dae2223b00361a3"
+			    "96177a9cb410ff61f20015ad");
 	assert_string_equal(r->ident, "CFilesTest01-1");
 	assert_string_equal(r->name, "/abc");
 	assert_string_equal(r->source, "HTTP response");
@@ -142,8 +144,9 @@ static void test_hashes(void **state)
 	r = t_file(e, 1);
 	assert_int_equal(r->length, 0);
 	assert_string_equal(r->hash, "d41d8cd98f00b204e9800998ecf8427e");
-	assert_string_equal(r->sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4"
-				       "649b934ca495991b7852b855");
+	assert_string_equal(r->sha256,
+			    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4"
+			    "649b934ca495991b7852b855");
 	assert_string_equal(r->ident, "CFilesTest01-2");
 	assert_string_equal(r->name, "");
 	assert_string_equal(r->contenttypedetected, "");
@@ -170,9 +173,11 @@ static void test_long_content(void **state)
 	nc_file_close(&x, f, false);
 	Netcap__File *r = t_file(e, 0);
 	assert_int_equal(r->length, 1000000);
-	assert_string_equal(r->sha256, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48"
-				       "a497200e046d39ccc7112cd0");
-	assert_string_equal(r->sha1, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+	assert_string_equal(r->sha256,
+			    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48"
+			    "a497200e046d39ccc7112cd0");
+	assert_string_equal(r->sha1,
+			    "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
 	assert_string_equal(r->hash, "7707d6ae4e027c70eea2a935c2296f21");
 	/* no sequence counter: 0 */
 	assert_string_equal(r->ident, "CFilesTest01-0");
@@ -293,8 +298,11 @@ static void test_mime(void **state)
 	    V("%PDF-1.7\n", "application/pdf"),
 	    V("PK\x03\x04\x14\0\0\0", "application/zip"),
 	    V("\x1f\x8b\x08\0\0\0\0\0", "application/x-gzip"),
-	    V("\x7f" "ELF\x02\x01\x01", "application/x-elf"),
-	    V("MZ\x90\0\x03\0", "application/vnd.microsoft.portable-executable"),
+	    V("\x7f"
+	      "ELF\x02\x01\x01",
+	      "application/x-elf"),
+	    V("MZ\x90\0\x03\0",
+	      "application/vnd.microsoft.portable-executable"),
 	    V("RIFF\x24\0\0\0WEBPVP8 ", "image/webp"),
 	    V("<!DOCTYPE html>\n<html>", "text/html; charset=utf-8"),
 	    V("\r\n  <HTML><body>", "text/html; charset=utf-8"),
@@ -307,7 +315,9 @@ static void test_mime(void **state)
 	    V("{not json", "text/plain; charset=utf-8"),
 	    V("hello world", "text/plain; charset=utf-8"),
 	    V("\xef\xbb\xbfhello", "text/plain; charset=utf-8"),
-	    V("a\x01" "b", "application/octet-stream"),
+	    V("a\x01"
+	      "b",
+	      "application/octet-stream"),
 	    V("\0\0\0\0", "application/octet-stream"),
 	    V("<pre>", "text/plain; charset=utf-8"), /* not a sniffed tag */
 #undef V
@@ -335,7 +345,8 @@ static void test_mime_split(void **state)
 	(void)state;
 	struct t_env *e = t_env(true, NULL);
 	struct nc_app_ctx x = t_x(e, true);
-	struct nc_file *f = nc_file_open(&x, 1, "HTTP response", "", "", "", "");
+	struct nc_file *f =
+	    nc_file_open(&x, 1, "HTTP response", "", "", "", "");
 	static const char png[] = "\x89PNG\r\n\x1a\n";
 	for (size_t i = 0; i < 8; i++)
 		nc_file_write(&x, f, (const uint8_t *)png + i, 1);
@@ -349,9 +360,12 @@ static void test_mime_split(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_hashes),   cmocka_unit_test(test_long_content),
-	    cmocka_unit_test(test_not_wanted), cmocka_unit_test(test_sink),
-	    cmocka_unit_test(test_mime),     cmocka_unit_test(test_mime_split),
+	    cmocka_unit_test(test_hashes),
+	    cmocka_unit_test(test_long_content),
+	    cmocka_unit_test(test_not_wanted),
+	    cmocka_unit_test(test_sink),
+	    cmocka_unit_test(test_mime),
+	    cmocka_unit_test(test_mime_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
