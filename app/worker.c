@@ -123,15 +123,23 @@ void nc_worker_setup(struct nc_worker *w)
 }
 
 /*
- * The loop: burst of NC_BURST from the ring, prefetch the next packet's
- * data, decode, free the burst in bulk. Chained mbufs (frames longer than a
- * segment) are copied into linbuf first (worker.linearized).
+ * The loop: a burst of up to NC_BURST packets from the ring, then
+ *   1. the frames' addresses and lengths, prefetching each frame's first
+ *      cache line and the mbuf's metadata line;
+ *   2. with connection tracking, nc_dec_prefetch_burst: each frame's
+ *      connection key is peeked and its bucket prefetched, then its entry
+ *      (two dependent misses, issued for the whole burst at once instead
+ *      of one after the other inside every packet);
+ *   3. decode, prefetching the TCP stream slot and LRU neighbours of the
+ *      connection NC_PREFETCH_AHEAD packets ahead (its entry has arrived
+ *      by then), then free the burst in bulk.
+ * Chained mbufs (frames longer than a segment) are copied into linbuf
+ * first (worker.linearized) and not peeked.
  *
- * Measured (worker.cycles_per_packet, make bench, 2-vCPU VM, lcores sharing
- * the CPUs, all types on, about 3 records per packet): about 2000
- * cycles/packet with protobuf-c's packer, about 1650 with the generated
- * packers (docs/PERFORMANCE.md); Connection records only: about 450.
+ * Measured: docs/PERFORMANCE.md (make bench).
  */
+#define NC_PREFETCH_AHEAD 4
+
 /*
  * Hand every non-empty batch to the writer: at the end, and when the oldest
  * open batch is older than NC_BATCH_MAX_AGE_MS, so records of rare types on
@@ -156,6 +164,10 @@ int nc_worker_main(void *arg)
 	const uint64_t max_age = rte_get_tsc_hz() / 1000 * NC_BATCH_MAX_AGE_MS;
 	uint64_t deadline = rte_rdtsc() + max_age;
 	struct rte_mbuf *pkts[NC_BURST];
+	const uint8_t *data[NC_BURST];
+	uint32_t clen[NC_BURST];
+	uint64_t hash[NC_BURST];
+	uint8_t hashed[NC_BURST];
 	unsigned idle = 0;
 
 	for (;;) {
@@ -175,20 +187,31 @@ int nc_worker_main(void *arg)
 		uint64_t t0 = rte_rdtsc();
 		for (unsigned i = 0; i < n; i++) {
 			struct rte_mbuf *m = pkts[i];
-			if (i + 1 < n)
-				rte_prefetch0(
-				    rte_pktmbuf_mtod(pkts[i + 1], void *));
+			data[i] = rte_pktmbuf_mtod(m, const uint8_t *);
+			clen[i] = m->nb_segs == 1 ? m->data_len : 0;
+			rte_prefetch0(data[i]);
+			rte_prefetch0(RTE_MBUF_DYNFIELD(m, off, void *));
+		}
+		/* without a connection table it only clears hashed[] */
+		nc_dec_prefetch_burst(
+		    &w->dec,
+		    RTE_MBUF_DYNFIELD(pkts[0], off, struct nc_pkt_meta *)->link,
+		    data, clen, n, hash, hashed);
+		for (unsigned i = 0; i < n; i++) {
+			struct rte_mbuf *m = pkts[i];
+			if (i + NC_PREFETCH_AHEAD < n &&
+			    hashed[i + NC_PREFETCH_AHEAD])
+				nc_conn_prefetch_stream(
+				    &w->dec, hash[i + NC_PREFETCH_AHEAD]);
 			const struct nc_pkt_meta *meta = RTE_MBUF_DYNFIELD(
 			    m, off, const struct nc_pkt_meta *);
 			uint32_t len = rte_pktmbuf_pkt_len(m);
-			const uint8_t *data;
-			if (likely(m->nb_segs == 1)) {
-				data = rte_pktmbuf_mtod(m, const uint8_t *);
-			} else {
-				data = rte_pktmbuf_read(m, 0, len, w->linbuf);
+			const uint8_t *p = data[i];
+			if (unlikely(m->nb_segs != 1)) {
+				p = rte_pktmbuf_read(m, 0, len, w->linbuf);
 				w->linearized++;
 			}
-			nc_decode_frame(&w->dec, meta->link, data, len,
+			nc_decode_frame(&w->dec, meta->link, p, len,
 					meta->wirelen, meta->ts);
 			if (meta->ts > w->clock)
 				w->clock = meta->ts;

@@ -51,6 +51,9 @@ struct nc_apptab {
 	bool any_udp, any_tcp;
 	uint64_t bytes, peak;
 	uint32_t nflows;
+	/* expected connections (FTP data), a ring; used ones have ts 0 */
+	struct nc_app_expect expect[NC_APP_EXPECT_MAX];
+	uint32_t nexpect, expect_next;
 };
 
 void nc_app_cfg_default(struct nc_app_cfg *cfg)
@@ -296,6 +299,67 @@ static struct nc_app_flow *flow_of(struct nc_apptab *t, uint32_t slot)
 	return &t->flows[slot];
 }
 
+void nc_app_expect(struct nc_app_ctx *x, const uint8_t *addr, unsigned alen,
+		   uint16_t port, enum nc_app_id id, const char *cmd,
+		   const char *name)
+{
+	struct nc_apptab *t = x->tab;
+	struct nc_app_expect *e = NULL;
+
+	if (!t || (alen != 4 && alen != 16) || port == 0 || !t->on[id])
+		return;
+	for (unsigned i = 0; i < NC_APP_EXPECT_MAX; i++) {
+		struct nc_app_expect *c = &t->expect[i];
+		if (c->ts && c->alen == alen && c->port == port &&
+		    memcmp(c->addr, addr, alen) == 0) {
+			e = c;
+			break;
+		}
+	}
+	if (!e) {
+		e = &t->expect[t->expect_next];
+		t->expect_next = (t->expect_next + 1) % NC_APP_EXPECT_MAX;
+		if (!e->ts)
+			t->nexpect++;
+	}
+	memset(e, 0, sizeof(*e));
+	e->alen = (uint8_t)alen;
+	memcpy(e->addr, addr, alen);
+	e->port = port;
+	e->id = (uint8_t)id;
+	e->ts = x->c->ts ? x->c->ts : 1;
+	snprintf(e->uid, sizeof(e->uid), "%s", x->c->uid);
+	snprintf(e->cmd, sizeof(e->cmd), "%s", cmd ? cmd : "");
+	snprintf(e->name, sizeof(e->name), "%s", name ? name : "");
+}
+
+/* The expectation for a connection to c's responder, taken out; NULL. */
+static const struct nc_app_expect *expected(struct nc_apptab *t,
+					    const struct nc_app_conn *c,
+					    struct nc_app_expect *out)
+{
+	if (!t->nexpect)
+		return NULL;
+	for (unsigned i = 0; i < NC_APP_EXPECT_MAX; i++) {
+		struct nc_app_expect *e = &t->expect[i];
+		if (!e->ts)
+			continue;
+		if (c->ts - e->ts > NC_APP_EXPECT_TTL) {
+			e->ts = 0; /* stale */
+			t->nexpect--;
+			continue;
+		}
+		if (e->alen == c->alen && e->port == c->port[1] &&
+		    memcmp(e->addr, c->addr[1], c->alen) == 0) {
+			*out = *e;
+			e->ts = 0;
+			t->nexpect--;
+			return out;
+		}
+	}
+	return NULL;
+}
+
 void nc_app_tcp_data(struct nc_dec *d, uint32_t slot,
 		     const struct nc_app_conn *c, int dir, const uint8_t *p,
 		     size_t len)
@@ -308,7 +372,9 @@ void nc_app_tcp_data(struct nc_dec *d, uint32_t slot,
 	if (!f || !t->any_tcp || f->state == FS_NONE || len == 0)
 		return;
 	if (f->state == FS_NEW) {
-		int id = choose(t, c, dir, p, len, true);
+		struct nc_app_expect ex;
+		const struct nc_app_expect *e = expected(t, c, &ex);
+		int id = e ? e->id : choose(t, c, dir, p, len, true);
 		f->probed |= (uint8_t)(1u << dir);
 		if (id < 0) {
 			/* the other direction's first bytes may still tell
@@ -326,6 +392,8 @@ void nc_app_tcp_data(struct nc_dec *d, uint32_t slot,
 		f->id = (uint8_t)id;
 		f->state = FS_PARSE;
 		t->nflows++;
+		if (e && ps->expected)
+			ps->expected(&x, f->st, e);
 	}
 	nc_app_parsers[f->id]->data(&x, f->st, dir, p, len);
 }

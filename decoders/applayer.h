@@ -54,6 +54,7 @@ enum nc_probe {
 };
 
 struct nc_apptab; /* per worker: flow states and the memory budget */
+struct nc_app_expect; /* an expected connection (below) */
 
 /* where File contents go (files.h) */
 struct nc_file_sink;
@@ -101,6 +102,26 @@ struct nc_app_parser {
 	void (*end)(struct nc_app_ctx *x, void *st, int dir);
 	/* last call: write what is pending, free what was allocated */
 	void (*close)(struct nc_app_ctx *x, void *st);
+	/* chosen by an expectation: called once, before the first data() */
+	void (*expected)(struct nc_app_ctx *x, void *st,
+			 const struct nc_app_expect *e);
+};
+
+/*
+ * An expected connection (FTP data, RFC 959 3.2): the control parser says
+ * which endpoint the data connection will go to and what it carries; the
+ * next TCP connection whose responder is that endpoint gets parser id
+ * (nc_app_expect), whatever its port or content.
+ */
+struct nc_app_expect {
+	uint8_t alen;
+	uint8_t addr[16];
+	uint16_t port;
+	uint8_t id;	   /* enum nc_app_id */
+	int64_t ts;	   /* when announced (packet time) */
+	char uid[13];	   /* the control connection's UID */
+	char cmd[8];	   /* "RETR", "STOR", ... or "" */
+	char name[256];	   /* the file name (command argument) or "" */
 };
 
 /* The registry (apps.def): nc_app_parsers[i], i < NC_APP_COUNT; NULL last. */
@@ -168,6 +189,19 @@ void nc_app_tcp_end(struct nc_dec *d, uint32_t slot,
 		    const struct nc_app_conn *c, int dir);
 void nc_app_tcp_close(struct nc_dec *d, uint32_t slot,
 		      const struct nc_app_conn *c);
+
+/*
+ * Expect a TCP connection to addr:port (its responder) for parser id,
+ * described by cmd and name; a later call for the same endpoint updates
+ * the entry (the transfer command follows PASV). Entries are kept for
+ * NC_APP_EXPECT_TTL of packet time, at most NC_APP_EXPECT_MAX per worker
+ * (the oldest is replaced).
+ */
+#define NC_APP_EXPECT_MAX 64
+#define NC_APP_EXPECT_TTL (300ll * 1000000000)
+void nc_app_expect(struct nc_app_ctx *x, const uint8_t *addr, unsigned alen,
+		   uint16_t port, enum nc_app_id id, const char *cmd,
+		   const char *name);
 
 /* Does any selected parser read TCP streams? (t may be NULL) */
 bool nc_app_wants_tcp(const struct nc_apptab *t);

@@ -5,13 +5,10 @@
  *
  * Structure (all taken at nc_conntab_new(), nothing per packet):
  *
+ *   bucket[nbuckets]  uint32 index of the first entry of a hash chain
  *   e[1 + max_conns]  struct nc_conn, chained through hnext (index 0 is
  *                     NIL); entries closed form a free list through hnext,
  *                     entries never used are taken in order (fresh)
- *   e[b].bhead        index of the first entry of hash chain b, for the
- *                     max_conns buckets b (the bucket heads live in the
- *                     entries, so an entry's 256 octets are all a
- *                     connection takes; load factor at most 1)
  *   lru[class]        one intrusive doubly linked list per timeout class
  *                     (enum nc_ct_timeout), newest at head, oldest at tail
  *
@@ -121,7 +118,15 @@ enum {
 	NF_MAX
 };
 
-#define HIST_MAX 16 /* letters kept, including '^' (no NUL needed) */
+/*
+ * History: at most HIST_MAX symbols, '^' included. Symbol n is nibble n
+ * of hist (0 none, 1 + i letter hist_letters[i], HIST_FLIP '^') and bit n
+ * of hcase tells the endpoint (1: responder, lower case): 10 octets
+ * instead of 16 characters, so that an entry and its bucket heads take
+ * 256 octets.
+ */
+#define HIST_MAX  16
+#define HIST_FLIP 15u
 
 /* What one endpoint sent. 56 octets. */
 struct nc_dir {
@@ -135,14 +140,13 @@ struct nc_dir {
 };
 
 /*
- * One tracked connection: 256 octets (static assert below). Endpoint 0 is
+ * One tracked connection: 248 octets, 256 with its share of the bucket
+ * heads (static asserts below; nc_conn_bytes_per_entry). Endpoint 0 is
  * the originator. Ports are key ports: TCP/UDP ports, ICMP mapped
  * type/code (nc_commid_icmp_ports), 0 for other protocols.
  */
 struct nc_conn {
 	uint32_t hnext;	     /* hash chain, or free list */
-	uint32_t bhead;	     /* first entry of hash chain (bucket) b, where
-				b is this entry's index; not the entry's own */
 	uint32_t prev, next; /* class list (LRU), NIL at the ends */
 	uint32_t sslot;	     /* TCP stream slot pair, NIL: none */
 	uint16_t port[2];
@@ -152,19 +156,21 @@ struct nc_conn {
 	uint8_t proto;
 	uint8_t cflags;		/* CF_*, link kind in bits 3..5 */
 	uint8_t st[2];		/* TCP endpoint state octets */
-	char hist[HIST_MAX];	/* history letters in order, NUL-padded */
 	uint32_t nflag[NF_MAX]; /* TCP flag counts, both directions */
 	uint16_t hmask[2];	/* history letters seen, per endpoint */
-	uint64_t win_sum;	/* TCP window fields, summed */
+	uint16_t hcase;		/* history: bit n set: symbol n lower case */
+	uint8_t rmac[6];  /* source MAC of the first packet of the endpoint
+			     that did not send the first (CF_RMAC) */
+	uint64_t hist;	  /* history symbols, nibble n symbol n */
+	uint64_t win_sum; /* TCP window fields, summed */
 	struct nc_dir dir[2];
-	uint8_t rmac[6]; /* source MAC of the first packet of the endpoint
-			    that did not send the first (CF_RMAC) */
-	uint8_t pad_[2];
 };
 
 _Static_assert(sizeof(struct nc_dir) == 56, "nc_dir layout");
-_Static_assert(sizeof(struct nc_conn) == 256,
-	       "connection entry: keep it at 256 octets (docs/CONNECTIONS.md)");
+_Static_assert(sizeof(struct nc_conn) == 248,
+	       "connection entry: keep it at 248 octets (docs/CONNECTIONS.md)");
+_Static_assert(sizeof(struct nc_conn) + 2 * sizeof(uint32_t) <= 256,
+	       "an entry and two bucket heads: at most 256 octets");
 
 /* The two streams of a TCP connection, indexed by sender (0 originator). */
 struct nc_stream_pair {
@@ -178,8 +184,9 @@ struct nc_lru {
 struct nc_conntab {
 	struct nc_conn_cfg cfg;
 	struct nc_conn *e;
-	size_t e_bytes, sp_bytes; /* as allocated (big_zalloc) */
-	uint32_t nbuckets;	  /* max_conns: e[0 .. max_conns - 1].bhead */
+	uint32_t *bucket;
+	size_t e_bytes, bucket_bytes, sp_bytes; /* as allocated (big_zalloc) */
+	uint32_t mask;				/* nbuckets - 1 */
 	uint32_t free_head; /* entries closed and free again */
 	uint32_t fresh;	    /* next never-used entry, 1..max_conns */
 	uint32_t active;
@@ -217,8 +224,8 @@ void nc_conn_cfg_default(struct nc_conn_cfg *cfg)
 
 size_t nc_conn_bytes_per_entry(void)
 {
-	/* the bucket heads are inside the entries */
-	return sizeof(struct nc_conn);
+	/* the entry plus at most two bucket heads (nbuckets < 2 * max) */
+	return sizeof(struct nc_conn) + 2 * sizeof(uint32_t);
 }
 
 size_t nc_conn_bytes_per_stream_pair(void)
@@ -253,9 +260,9 @@ static void *big_zalloc(size_t n, size_t size, size_t *bytes)
 	size_t b = n * size;
 #if !defined(NC_CONN_CALLOC) && defined(MADV_HUGEPAGE)
 	if (b >= BIG_ARRAY) {
-		void *p = mmap(NULL, b, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
-			       0);
+		void *p =
+		    mmap(NULL, b, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (p == MAP_FAILED)
 			return NULL;
 		(void)madvise(p, b, MADV_HUGEPAGE); /* a hint: may fail */
@@ -289,10 +296,14 @@ struct nc_conntab *nc_conntab_new(const struct nc_conn_cfg *cfg)
 	struct nc_conntab *t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
+	uint32_t nb = 1;
+	while (nb < cfg->max_conns)
+		nb <<= 1;
 	t->cfg = *cfg;
-	t->nbuckets = cfg->max_conns;
-	t->e = big_zalloc((size_t)cfg->max_conns + 1, sizeof(*t->e),
-			  &t->e_bytes);
+	t->mask = nb - 1;
+	t->e =
+	    big_zalloc((size_t)cfg->max_conns + 1, sizeof(*t->e), &t->e_bytes);
+	t->bucket = big_zalloc(nb, sizeof(*t->bucket), &t->bucket_bytes);
 	t->nstreams = cfg->max_streams < cfg->max_conns ? cfg->max_streams
 							: cfg->max_conns;
 	if (t->nstreams) {
@@ -301,7 +312,7 @@ struct nc_conntab *nc_conntab_new(const struct nc_conn_cfg *cfg)
 				   &t->sp_bytes);
 		t->sfree = malloc((size_t)t->nstreams * sizeof(*t->sfree));
 	}
-	if (!t->e || (t->nstreams && (!t->sp || !t->sfree))) {
+	if (!t->e || !t->bucket || (t->nstreams && (!t->sp || !t->sfree))) {
 		nc_conntab_free(t);
 		errno = ENOMEM;
 		return NULL;
@@ -317,6 +328,7 @@ void nc_conntab_free(struct nc_conntab *t)
 	if (!t)
 		return;
 	big_free(t->e, t->e_bytes);
+	big_free(t->bucket, t->bucket_bytes);
 	big_free(t->sp, t->sp_bytes);
 	free(t->sfree);
 	free(t);
@@ -425,7 +437,8 @@ static inline uint64_t tab_hash(const uint8_t *a, uint16_t pa, const uint8_t *b,
 		uint32_t x, y;
 		memcpy(&x, a, 4);
 		memcpy(&y, b, 4);
-		uint64_t ea = (uint64_t)x << 16 | pa, eb = (uint64_t)y << 16 | pb;
+		uint64_t ea = (uint64_t)x << 16 | pa,
+			 eb = (uint64_t)y << 16 | pb;
 		uint64_t lo = ea < eb ? ea : eb, hi = ea ^ eb ^ lo;
 		h ^= lo * 0x9e3779b97f4a7c15ULL;
 		h += hi * 0xc2b2ae3d27d4eb4fULL;
@@ -450,11 +463,10 @@ static inline uint64_t tab_hash(const uint8_t *a, uint16_t pa, const uint8_t *b,
 	return tab_mix(h);
 }
 
-/* Head of the hash chain of table hash h: its high half scaled to
- * [0, nbuckets) (multiply-shift, no power of two needed). */
+/* Head of the hash chain of table hash h. */
 static inline uint32_t *bucket_of(const struct nc_conntab *t, uint64_t h)
 {
-	return &t->e[((h >> 32) * t->nbuckets) >> 32].bhead;
+	return &t->bucket[h & t->mask];
 }
 
 static inline uint64_t conn_tab_hash(const struct nc_conn *e)
@@ -583,11 +595,28 @@ static bool hist_rstos0(const char *h, size_t n)
 	return false;
 }
 
+/* Symbols in the history (they fill nibbles from the lowest). */
 static size_t hist_len(const struct nc_conn *e)
 {
-	size_t n = 0;
-	while (n < HIST_MAX && e->hist[n])
-		n++;
+	if (e->hist == 0)
+		return 0;
+	return (size_t)(64 - __builtin_clzll(e->hist) + 3) / 4;
+}
+
+/* The history as text, n characters (no NUL); returns n. */
+static size_t hist_text(const struct nc_conn *e, char out[HIST_MAX])
+{
+	size_t n = hist_len(e);
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned sym = (unsigned)(e->hist >> (4 * i)) & 15u;
+		if (sym == HIST_FLIP) {
+			out[i] = '^';
+			continue;
+		}
+		char c = hist_letters[sym - 1];
+		out[i] = (e->hcase >> i) & 1u ? (char)(c - 'A' + 'a') : c;
+	}
 	return n;
 }
 
@@ -614,9 +643,11 @@ static const char *conn_state(const struct nc_conn *e)
 		return o_inactive ? "RSTRH" : "RSTR";
 	}
 	if (os == EP_RESET) {
-		if (r_inactive)
-			return hist_rstos0(e->hist, hist_len(e)) ? "RSTOS0"
-								 : "OTH";
+		if (r_inactive) {
+			char h[HIST_MAX];
+			return hist_rstos0(h, hist_text(e, h)) ? "RSTOS0"
+							       : "OTH";
+		}
 		return "RSTO";
 	}
 	if (rs == EP_CLOSED && os == EP_CLOSED)
@@ -642,8 +673,8 @@ static void hist_add(struct nc_conn *e, unsigned k, unsigned bit)
 	size_t n = hist_len(e);
 	if (n >= HIST_MAX)
 		return;
-	char c = hist_letters[bit];
-	e->hist[n] = k == 0 ? c : (char)(c - 'A' + 'a');
+	e->hist |= (uint64_t)(bit + 1u) << (4 * n);
+	e->hcase |= (uint16_t)(k << n);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -800,8 +831,7 @@ static void conn_emit(struct nc_dec *d, const struct nc_conn *e,
 		r.respbytes = (int64_t)dir_size(e, 1);
 		r.respipbytes = (int64_t)e->dir[1].ip_bytes;
 		r.connstate = (char *)conn_state(e);
-		memcpy(hist, e->hist, HIST_MAX);
-		hist[HIST_MAX] = '\0';
+		hist[hist_text(e, hist)] = '\0';
 		r.history = hist;
 		r.missedbytes = (int64_t)missed;
 		nc_community_id(0, e->addr[0], e->addr[1], alen, e->proto,
@@ -931,7 +961,7 @@ static void sink_end(void *arg, enum nc_stream_end reason)
 }
 
 static const struct nc_stream_ops sink_ops = {
-	.on_data = sink_data, .on_gap = sink_gap, .on_end = sink_end};
+    .on_data = sink_data, .on_gap = sink_gap, .on_end = sink_end};
 
 /* Stream calls for connection i follow: the sink's context. */
 static void stream_ctx(struct nc_dec *d, struct nc_conntab *t, uint32_t i)
@@ -1047,8 +1077,8 @@ static void conn_close(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 {
 	struct nc_conn *e = &t->e[i];
 	const char *app = e->proto == 6 && e->sslot != NIL
-				  ? nc_app_tcp_name(d->apps, e->sslot)
-				  : NULL;
+			      ? nc_app_tcp_name(d->apps, e->sslot)
+			      : NULL;
 
 	conn_emit(d, e, reason, stream_close(d, t, i), app);
 	if (d->obs) {
@@ -1386,9 +1416,7 @@ static unsigned conn_init(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 	bool flip = first_packet_flips(&d->l4);
 	unsigned k = flip ? 1 : 0; /* the sender */
 
-	uint32_t bhead = e->bhead; /* bucket i's chain, not this entry's */
 	memset(e, 0, sizeof(*e));
-	e->bhead = bhead;
 	e->proto = d->l4.ip_proto;
 	e->cflags =
 	    (uint8_t)((alen == 16 ? CF_V6 : 0) | (link_kind(d->link) << 3));
@@ -1403,7 +1431,7 @@ static unsigned conn_init(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 	}
 	if (flip) {
 		e->cflags |= CF_FLIPPED;
-		e->hist[0] = '^';
+		e->hist = HIST_FLIP; /* '^' first */
 		nc_event(d, NC_EV_CONN_FLIPPED, NULL);
 	}
 	stream_open(d, t, e);
@@ -1506,11 +1534,12 @@ void nc_conn_prefetch_entry(const struct nc_dec *d, uint64_t h)
 
 	if (i != NIL) {
 		const char *p = (const char *)&t->e[i];
-		/* the entry is four cache lines, all read or written */
+		/* every cache line of the entry is read or written */
 		__builtin_prefetch(p, 1);
 		__builtin_prefetch(p + 64, 1);
 		__builtin_prefetch(p + 128, 1);
 		__builtin_prefetch(p + 192, 1);
+		__builtin_prefetch(p + sizeof(struct nc_conn) - 1, 1);
 	}
 }
 
@@ -1519,8 +1548,14 @@ void nc_conn_prefetch_stream(const struct nc_dec *d, uint64_t h)
 	const struct nc_conntab *t = d->conns;
 	uint32_t i = *bucket_of(t, h);
 
-	if (i != NIL && t->e[i].sslot != NIL) {
-		const char *p = (const char *)&t->sp[t->e[i].sslot];
+	if (i == NIL)
+		return;
+	const struct nc_conn *e = &t->e[i];
+	/* its neighbours on the LRU list, which moving it writes */
+	__builtin_prefetch(&t->e[e->prev], 1);
+	__builtin_prefetch(&t->e[e->next], 1);
+	if (e->sslot != NIL) {
+		const char *p = (const char *)&t->sp[e->sslot];
 		__builtin_prefetch(p, 1);
 		__builtin_prefetch(p + 64, 1);
 		__builtin_prefetch(p + sizeof(struct nc_stream_pair) - 1, 1);

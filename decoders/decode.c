@@ -5,6 +5,7 @@
 #include "decode.h"
 
 #include "conn.h"
+#include "flowhash.h"
 
 #include <math.h>
 #include <string.h>
@@ -137,6 +138,25 @@ enum dec_rc nc_decode_frame(struct nc_dec *d, int link, const uint8_t *data,
 	if (d->conns && d->l4.valid && d->ip_len)
 		nc_conn_packet(d);
 	return rc;
+}
+
+void nc_dec_prefetch_burst(const struct nc_dec *d, int link,
+			   const uint8_t *const *data, const uint32_t *caplen,
+			   unsigned n, uint64_t *h, uint8_t *ok)
+{
+	if (!d->conns) {
+		memset(ok, 0, n);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct nc_flow_key k;
+		ok[i] = nc_flow_key(link, data[i], caplen[i], &k);
+		if (ok[i])
+			h[i] = nc_conn_prefetch_bucket(d, &k);
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (ok[i])
+			nc_conn_prefetch_entry(d, h[i]);
 }
 
 enum dec_rc nc_dispatch_ethertype(struct nc_dec *d, uint16_t type, struct cur c)

@@ -175,6 +175,17 @@ uint64_t nc_conn_prefetch_bucket(const struct nc_dec *d,
 void nc_conn_prefetch_entry(const struct nc_dec *d, uint64_t h);
 void nc_conn_prefetch_stream(const struct nc_dec *d, uint64_t h);
 
+/*
+ * The first two steps for a burst of n frames of link type link (decode.c):
+ * peek each frame's key (nc_flow_key), prefetch its bucket, then the
+ * entries. h[i] gets frame i's table hash and ok[i] whether it has one,
+ * for nc_conn_prefetch_stream a few frames ahead of the decoding. Does
+ * nothing (ok[] all 0) without a connection table.
+ */
+void nc_dec_prefetch_burst(const struct nc_dec *d, int link,
+			   const uint8_t *const *data, const uint32_t *caplen,
+			   unsigned n, uint64_t *h, uint8_t *ok);
+
 static inline bool nc_want(const struct nc_dec *d, enum nc_rec t)
 {
 	return d->cfg->want.on[t];

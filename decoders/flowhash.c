@@ -207,9 +207,9 @@ bool nc_flow_key(int link, const uint8_t *p, uint32_t len,
 	case NC_LINK_ETHERNET: {
 		cur_skip(&c, 12);
 		uint16_t type = cur_be16(&c);
-		for (unsigned d = 0; (type == 0x8100 || type == 0x88a8 ||
-				      type == 0x9100) &&
-				     d < NC_MAX_VLAN_DEPTH;
+		for (unsigned d = 0;
+		     (type == 0x8100 || type == 0x88a8 || type == 0x9100) &&
+		     d < NC_MAX_VLAN_DEPTH;
 		     d++) {
 			cur_skip(&c, 2); /* TCI */
 			type = cur_be16(&c);

@@ -15,9 +15,11 @@
  *
  * Each transfer command (RETR, STOR, STOU, APPE, LIST, NLST, MLSD) gets a
  * Transfers entry with the data endpoint last announced (the data
- * connection to expect) and its final reply code. The data connection
- * itself is another TCP connection; joining it to write a File record is
- * left to the dispatcher (docs/APPLICATION.md).
+ * connection to expect) and its final reply code. Each announced endpoint
+ * is also handed to the dispatcher (nc_app_expect): the data connection
+ * to it is parsed by nc_app_ftpdata, below, which writes the content of
+ * RETR, STOR, STOU and APPE transfers as a File record named after the
+ * command's argument (listings are not files).
  * Replies are matched to commands in order (FIFO of 32). Bounds: lines
  * NC_LINE_MAX, 256 commands and replies, 64 transfers kept (all counted).
  */
@@ -26,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "files.h"
 #include "mail.h"
 #include "netcap.pb-c.h"
 #include "observe.h"
@@ -179,6 +182,15 @@ static bool eprt(struct ftp *s, const uint8_t *p, size_t len)
 	return true;
 }
 
+/* The data connection to the endpoint announced last carries cmd's data. */
+static void expect_data(struct nc_app_ctx *x, const struct ftp *s,
+			const char *cmd, const char *name)
+{
+	if (s->dalen)
+		nc_app_expect(x, s->dip, s->dalen, (uint16_t)s->dport,
+			      NC_APP_FTPDATA, cmd, name);
+}
+
 static bool is_xfer(const char *v)
 {
 	static const char *const x[] = {"RETR", "STOR", "STOU", "APPE",
@@ -217,9 +229,13 @@ static void command(struct nc_app_ctx *x, struct ftp *s, const uint8_t *l,
 	} else if (!strcmp(verb, "PORT")) {
 		if (!hostport(s, arg, al, "PORT"))
 			nc_app_event(x->d, x->c, 0, NC_EV_FTP_BAD_ADDRESS);
+		else
+			expect_data(x, s, "", "");
 	} else if (!strcmp(verb, "EPRT")) {
 		if (!eprt(s, arg, al))
 			nc_app_event(x->d, x->c, 0, NC_EV_FTP_BAD_ADDRESS);
+		else
+			expect_data(x, s, "", "");
 	} else if (!strcmp(verb, "PASV")) {
 		k = K_PASV;
 	} else if (!strcmp(verb, "EPSV")) {
@@ -242,6 +258,9 @@ static void command(struct nc_app_ctx *x, struct ftp *s, const uint8_t *l,
 			t->open = true;
 			k = K_XFER;
 		}
+		char name[256];
+		nc_app_text(name, sizeof(name), arg, al);
+		expect_data(x, s, verb, name);
 	}
 	push(s, k, xi);
 }
@@ -303,9 +322,12 @@ static void reply(struct nc_app_ctx *x, struct ftp *s, int code,
 				;
 		else
 			q++;
-		if (code == 227 &&
-		    !hostport(s, (const uint8_t *)q, strlen(q), "PASV"))
+		if (code != 227)
+			break;
+		if (!hostport(s, (const uint8_t *)q, strlen(q), "PASV"))
 			nc_app_event(x->d, x->c, 1, NC_EV_FTP_BAD_ADDRESS);
+		else
+			expect_data(x, s, "", "");
 		break;
 	}
 	case K_EPSV: {
@@ -320,6 +342,7 @@ static void reply(struct nc_app_ctx *x, struct ftp *s, int code,
 				s->dalen = x->c->alen;
 				s->dport = port;
 				snprintf(s->mode, sizeof(s->mode), "EPSV");
+				expect_data(x, s, "", "");
 				break;
 			}
 		}
@@ -483,4 +506,71 @@ const struct nc_app_parser nc_app_ftp = {
     .data = ftp_data,
     .gap = ftp_gap,
     .close = ftp_close,
+};
+
+/* ---------------------------------------------------------------------- */
+/* the data connection (chosen only through nc_app_expect) */
+
+struct ftpdata {
+	struct nc_file *f;
+	bool file;	/* a file transfer (not a listing): write a File */
+	bool started;
+	bool missing;	/* a gap: the content is incomplete */
+	char cmd[8];
+	char name[256];
+};
+
+static void ftpdata_expected(struct nc_app_ctx *x, void *st,
+			     const struct nc_app_expect *e)
+{
+	struct ftpdata *s = st;
+
+	(void)x;
+	snprintf(s->cmd, sizeof(s->cmd), "%s", e->cmd);
+	snprintf(s->name, sizeof(s->name), "%s", e->name);
+	/* the command may still be on its way: no command yet counts as a
+	   file, a listing does not */
+	s->file = strcmp(e->cmd, "LIST") && strcmp(e->cmd, "NLST") &&
+		  strcmp(e->cmd, "MLSD");
+}
+
+static void ftpdata_data(struct nc_app_ctx *x, void *st, int dir,
+			 const uint8_t *p, size_t len)
+{
+	struct ftpdata *s = st;
+
+	if (!s->file)
+		return;
+	if (!s->started) {
+		s->started = true;
+		s->f = nc_file_open(x, dir, "FTP", s->name, "", "", "");
+	}
+	nc_file_write(x, s->f, p, len);
+}
+
+static void ftpdata_gap(struct nc_app_ctx *x, void *st, int dir, uint64_t len)
+{
+	struct ftpdata *s = st;
+
+	(void)x, (void)dir, (void)len;
+	s->missing = true;
+}
+
+static void ftpdata_close(struct nc_app_ctx *x, void *st)
+{
+	struct ftpdata *s = st;
+
+	nc_file_close(x, s->f, s->missing);
+	s->f = NULL;
+}
+
+const struct nc_app_parser nc_app_ftpdata = {
+    .name = "FTP-DATA",
+    .transports = NC_APP_TCP,
+    .recs = {NC_REC_FILE, NC_REC_MAX},
+    .state_size = sizeof(struct ftpdata),
+    .data = ftpdata_data,
+    .gap = ftpdata_gap,
+    .close = ftpdata_close,
+    .expected = ftpdata_expected,
 };

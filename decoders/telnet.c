@@ -27,23 +27,23 @@
  * A prompt is what the text the server sent last (since its last line
  * end) ends with, spaces aside, case-insensitive, when the client starts
  * to answer (its next data octet): so the verdict does not depend on how
- * the server's text was cut into segments. The client's keys go
- * through a line editor (BS and DEL erase a character, ^U and IAC EL the
- * line, IAC EC a character, escape sequences are dropped); the line
- * answers the prompt pending. After a password the server's next words
- * decide the Notes: "login incorrect" (also "login failed",
- * "authentication fail(ed|ure)", "access denied") gives "login failed", "Last login" or a shell
- * prompt ($ # > % at the end of the text) "login accepted"; a new prompt or
- * the end of the connection first gives "". A user name sent as the USER
- * variable of NEW-ENVIRON (telnet -l) stands when no login prompt comes.
+ * the server's text was cut into segments. The client's keys go through
+ * a line editor (BS and DEL erase a character, ^U and IAC EL the line,
+ * IAC EC a character, escape sequences are dropped); the line answers the
+ * prompt pending. After a password the server's next words decide the
+ * Notes: "login incorrect" (also "login failed", "authentication
+ * fail(ed|ure)", "access denied") gives "login failed", "Last login" or a
+ * shell prompt ($ # > % at the end of the text) "login accepted"; a new
+ * prompt or the end of the connection first gives "". A user name sent as
+ * the USER variable of NEW-ENVIRON (telnet -l) stands when no login
+ * prompt comes.
  *
  * Bounds: client line, server text and kept subnegotiation TN_TEXT
  * octets (a longer client line is cut: telnet.line_too_long; of a longer
  * server line the last TN_TEXT / 2 or more octets are kept, where a
- * prompt is); a subnegotiation of
- * more than TN_SB_MAX octets without IAC SE is telnet.subnegotiation_too_long
- * and ends there. State is fixed-size (no allocation); work is constant per
- * octet.
+ * prompt is); a subnegotiation of more than TN_SB_MAX octets without
+ * IAC SE is telnet.subnegotiation_too_long and ends there. State is
+ * fixed-size (no allocation); work is constant per octet.
  */
 #include <stdio.h>
 #include <string.h>
