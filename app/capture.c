@@ -101,6 +101,9 @@ static void usage(FILE *f)
 	    "                        together (default %lluM per worker)\n"
 	    "      --files DIR       store every transferred object (HTTP\n"
 	    "                        bodies, attachments) as DIR/<SHA-256>\n"
+	    "      --fingerprints FILE  known JA3/JA3S/JA4/HASSH values\n"
+	    "                        (JSON, e.g. config/fingerprints.json):\n"
+	    "                        a match adds a Software record\n"
 	    "      --max-file-size BYTES  larger objects are not stored\n"
 	    "                        (default 64M)\n"
 	    "      --max-files-bytes BYTES  stop storing new objects after\n"
@@ -581,7 +584,8 @@ enum {
 	OPT_MAX_APP_MEMORY,
 	OPT_FILES,
 	OPT_MAX_FILE_SIZE,
-	OPT_MAX_FILES_BYTES
+	OPT_MAX_FILES_BYTES,
+	OPT_FINGERPRINTS
 };
 
 static const struct option long_opts[] = {
@@ -597,6 +601,7 @@ static const struct option long_opts[] = {
     {"max-stream-buffer", required_argument, NULL, OPT_MAX_STREAM_BUFFER},
     {"max-app-memory", required_argument, NULL, OPT_MAX_APP_MEMORY},
     {"files", required_argument, NULL, OPT_FILES},
+    {"fingerprints", required_argument, NULL, OPT_FINGERPRINTS},
     {"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
     {"max-files-bytes", required_argument, NULL, OPT_MAX_FILES_BYTES},
     {"out", required_argument, NULL, 'o'},
@@ -722,6 +727,12 @@ static int parse_flags(int argc, char **argv, struct nc_capture_cfg *cfg)
 			if (!optarg[0])
 				return usage_err("--files: empty directory");
 			cfg->files_dir = optarg;
+			break;
+		case OPT_FINGERPRINTS:
+			if (!optarg[0])
+				return usage_err("--fingerprints: empty file "
+						 "name");
+			cfg->fingerprints = optarg;
 			break;
 		case OPT_MAX_FILE_SIZE:
 		case OPT_MAX_FILES_BYTES: {
@@ -925,12 +936,21 @@ int nc_cmd_capture(int argc, char **argv)
 	e->cfg = &cfg;
 	e->end_clock = INT64_MIN;
 	e->nworkers = cfg.workers;
+	if (cfg.fingerprints) {
+		if (nc_fpdb_load(&e->fpdb, cfg.fingerprints, err,
+				 sizeof(err)) != 0) {
+			cap_err("--fingerprints: %s", err);
+			rc = 2;
+			goto out_free;
+		}
+		cfg.prof.fingerprint = nc_fpdb_lookup;
+		cfg.prof.fingerprint_arg = &e->fpdb;
+	}
 	if (cfg.files_dir) {
-		nc_files_sink_init(&e->files, cfg.files_dir,
-				   cfg.max_file_size ? cfg.max_file_size
-						     : 64ull << 20,
-				   cfg.max_files_bytes ? cfg.max_files_bytes
-						       : 1ull << 30);
+		nc_files_sink_init(
+		    &e->files, cfg.files_dir,
+		    cfg.max_file_size ? cfg.max_file_size : 64ull << 20,
+		    cfg.max_files_bytes ? cfg.max_files_bytes : 1ull << 30);
 		cfg.app.file_sink = &e->files.ops;
 	}
 	if (cfg.streams_dir) {
@@ -1022,6 +1042,7 @@ int nc_cmd_capture(int argc, char **argv)
 	nc_oui_free(&e->oui);
 	rte_eal_cleanup();
 	nc_source_close(&e->src);
+	nc_fpdb_free(&e->fpdb);
 	free(e);
 	free(ea);
 	return rc;
@@ -1029,12 +1050,13 @@ int nc_cmd_capture(int argc, char **argv)
 out_eal:
 	nc_port_teardown(e);
 	engine_teardown(e);
-	nc_oui_free(&e->oui);
 	rte_eal_cleanup();
 out_dirs:
 	remove_made_dirs(made, nmade);
 	nc_source_close(&e->src);
 out_free:
+	nc_oui_free(&e->oui); /* safe when not loaded or freed */
+	nc_fpdb_free(&e->fpdb);
 	free(e);
 	free(ea);
 	return rc;

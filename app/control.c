@@ -239,8 +239,10 @@ static void print_summary(struct nc_engine *e, double elapsed)
 	}
 	fprintf(o, "%-36s %" PRIu64 "\n", "app.memory_peak", app_peak);
 	if (e->cfg->files_dir) {
-		fprintf(o, "%-36s %" PRIu64 "\n", "files.stored", e->files.files);
-		fprintf(o, "%-36s %" PRIu64 "\n", "files.bytes", e->files.bytes);
+		fprintf(o, "%-36s %" PRIu64 "\n", "files.stored",
+			e->files.files);
+		fprintf(o, "%-36s %" PRIu64 "\n", "files.bytes",
+			e->files.bytes);
 		fprintf(o, "%-36s %" PRIu64 "\n", "files.too_big",
 			e->files.too_big);
 		fprintf(o, "%-36s %" PRIu64 "\n", "files.budget_full",

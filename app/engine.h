@@ -100,6 +100,7 @@ struct nc_capture_cfg {
 	struct nc_reasm_cfg reasm;	 /* pool_bytes: one worker's share */
 	bool apps;			 /* an application record type is on */
 	const char *files_dir;		 /* --files DIR, or NULL */
+	const char *fingerprints;	 /* --fingerprints FILE, or NULL */
 	uint64_t max_file_size;		 /* --max-file-size */
 	uint64_t max_files_bytes;	 /* --max-files-bytes */
 	uint64_t max_app_memory;	 /* all workers, bytes; 0: default */
@@ -176,6 +177,19 @@ int nc_oui_load(struct nc_oui *t, const char *path); /* 0 or -1 */
 const char *nc_oui_vendor(void *arg, const uint8_t mac[6]);
 void nc_oui_free(struct nc_oui *t);
 
+/* --fingerprints FILE: known JA3/JA3S/JA4/HASSH values (fpdb.c). */
+struct nc_fpdb {
+	struct fpdb_ent *v;
+	size_t n;
+};
+/* 0, or -1 with one line in err ("FILE: key.path: what is wrong") */
+int nc_fpdb_load(struct nc_fpdb *db, const char *path, char *err,
+		 size_t errlen);
+/* nc_profile_cfg.fingerprint (arg: the database) */
+const struct nc_fp_entry *nc_fpdb_lookup(void *arg, const char *kind,
+					 const char *value);
+void nc_fpdb_free(struct nc_fpdb *db);
+
 struct nc_rx {
 	struct nc_engine *eng;
 	/* progress, read by the main lcore while running */
@@ -251,6 +265,7 @@ struct nc_engine {
 	struct nc_stream_sink sink; /* --streams */
 	struct nc_oui oui;	    /* DeviceProfile vendors */
 	struct nc_files_sink files; /* --files */
+	struct nc_fpdb fpdb;	    /* --fingerprints */
 
 	/* control flags (atomic) */
 	int stop;	     /* stop reading input (signal, write error) */

@@ -37,7 +37,8 @@ int nc_oui_load(struct nc_oui *t, const char *path)
 	while (fgets(line, sizeof(line), f)) {
 		unsigned a, b, c;
 		int off = 0;
-		if (sscanf(line, "%2x-%2x-%2x (hex)%n", &a, &b, &c, &off) != 3 ||
+		if (sscanf(line, "%2x-%2x-%2x (hex)%n", &a, &b, &c, &off) !=
+			3 ||
 		    off == 0)
 			continue;
 		char *name = line + off;

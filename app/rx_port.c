@@ -9,7 +9,9 @@
  * pair, one SPSC ring per worker.
  *
  * A port is a live source, so RX never waits: a full worker ring drops the
- * rest of that burst, counted per worker (rx.ring_full_drops.<w>).
+ * rest of that burst, counted per worker (rx.ring_full_drops.<w>); when
+ * a whole burst was dropped RX yields its CPU once (sched_yield), so a
+ * writer or main lcore sharing that CPU gets to run.
  * Packets are stamped with the port's clock: realtime at start plus TSC
  * ticks since, computed once per burst.
  *
@@ -27,6 +29,7 @@
  * made, uses the pipeline's pool as before.
  */
 #include <inttypes.h>
+#include <sched.h>
 #include <string.h>
 #include <time.h>
 
@@ -230,6 +233,7 @@ int nc_rx_port_main(void *arg)
 			bytes += meta->wirelen;
 			out[w][nout[w]++] = m;
 		}
+		unsigned dropped = 0;
 		for (unsigned w = 0; w < nw; w++) {
 			if (!nout[w])
 				continue;
@@ -237,10 +241,15 @@ int nc_rx_port_main(void *arg)
 			    e->workers[w].ring, (void **)out[w], nout[w], NULL);
 			if (k < nout[w]) {
 				rx->ring_full_drops[w] += nout[w] - k;
+				dropped += nout[w] - k;
 				rte_pktmbuf_free_bulk(out[w] + k, nout[w] - k);
 			}
 		}
 		busy += rte_rdtsc() - t;
+		/* every ring of this burst full: the workers are behind, so
+		   let a writer or main lcore sharing this CPU run */
+		if (dropped == n)
+			sched_yield();
 	progress:
 		__atomic_store_n(&rx->packets, packets, __ATOMIC_RELAXED);
 		__atomic_store_n(&rx->bytes, bytes, __ATOMIC_RELAXED);

@@ -30,16 +30,30 @@
 #include "engine.h"
 #include "netcap_pack.h"
 
+/*
+ * TSC cycles this worker thread waited for the writer (batch pool empty,
+ * writer ring full) inside its bursts: left out of worker.busy_cycles, so
+ * worker.cycles_per_packet is the worker's own work also when the writer
+ * falls behind (the waits are counted in worker.batch_pool_empty_waits and
+ * worker.writer_ring_full_waits).
+ */
+static __thread uint64_t writer_wait_cycles;
+
 static struct nc_batch *batch_get(struct nc_worker *w, enum nc_rec t)
 {
 	struct nc_batch *b;
 	unsigned spins = 0;
+	uint64_t t0 = 0;
 
 	while (rte_mempool_get(w->eng->batch_pool, (void **)&b) != 0) {
-		if (spins == 0)
+		if (spins == 0) {
 			w->batch_pool_waits++;
+			t0 = rte_rdtsc();
+		}
 		nc_backoff(&spins);
 	}
+	if (spins)
+		writer_wait_cycles += rte_rdtsc() - t0;
 	b->type = t;
 	b->len = 0;
 	b->cap = NC_BATCH_CAP;
@@ -58,12 +72,17 @@ void nc_batch_put(struct nc_engine *eng, struct nc_batch *b)
 static void batch_send(struct nc_worker *w, struct nc_batch *b)
 {
 	unsigned spins = 0;
+	uint64_t t0 = 0;
 
 	while (rte_ring_mp_enqueue(w->eng->writer_ring, b) != 0) {
-		if (spins == 0)
+		if (spins == 0) {
 			w->writer_ring_waits++;
+			t0 = rte_rdtsc();
+		}
 		nc_backoff(&spins);
 	}
+	if (spins)
+		writer_wait_cycles += rte_rdtsc() - t0;
 }
 
 static void emit_oversize(struct nc_worker *w, enum nc_rec t,
@@ -123,22 +142,76 @@ void nc_worker_setup(struct nc_worker *w)
 }
 
 /*
- * The loop: a burst of up to NC_BURST packets from the ring, then
- *   1. the frames' addresses and lengths, prefetching each frame's first
- *      cache line and the mbuf's metadata line;
- *   2. with connection tracking, nc_dec_prefetch_burst: each frame's
- *      connection key is peeked and its bucket prefetched, then its entry
- *      (two dependent misses, issued for the whole burst at once instead
- *      of one after the other inside every packet);
- *   3. decode, prefetching the TCP stream slot and LRU neighbours of the
- *      connection NC_PREFETCH_AHEAD packets ahead (its entry has arrived
- *      by then), then free the burst in bulk.
- * Chained mbufs (frames longer than a segment) are copied into linbuf
- * first (worker.linearized) and not peeked.
+ * The loop: up to NC_WORKER_BURST packets from the ring, decoded in order,
+ * each after prefetch steps run some packets ahead of it, so that their
+ * cache misses overlap the decoding of the packets before:
+ *   AHEAD_MBUF packets ahead   the mbuf's two cache lines (data address,
+ *                              metadata);
+ *   AHEAD_FRAME packets ahead  the frame's first cache line;
+ * with connection tracking, once the table holds AHEAD_MIN_CONNS
+ * connections (below that it stays in the caches and the steps cost more
+ * than they save: about 50 cycles a packet on the real mix of make bench):
+ *   AHEAD_KEY packets ahead    the frame's connection key peeked and its
+ *                              bucket (nc_dec_prefetch_key);
+ *   AHEAD_ENTRY packets ahead  the connection entry on that bucket;
+ *   AHEAD_NEAR packets ahead   its TCP stream slot and LRU neighbours.
+ * Each step loads what the step before prefetched, some packets (hundreds
+ * of cycles) later. Chained mbufs (frames longer than a segment) are
+ * copied into linbuf first (worker.linearized) and not peeked. The burst
+ * is freed in bulk.
  *
  * Measured: docs/PERFORMANCE.md (make bench).
  */
-#define NC_PREFETCH_AHEAD 4
+#define NC_WORKER_BURST (2 * NC_BURST)
+#define AHEAD_MBUF	16
+#define AHEAD_FRAME	12
+#define AHEAD_KEY	8
+#define AHEAD_ENTRY	4
+#define AHEAD_NEAR	2
+#define AHEAD_MIN_CONNS 4096
+
+struct pf_state {
+	struct nc_dec *d;
+	struct rte_mbuf **pkts;
+	int off, link;
+	const uint8_t *data[NC_WORKER_BURST];
+	uint32_t clen[NC_WORKER_BURST];
+	uint64_t hash[NC_WORKER_BURST];
+	uint8_t hashed[NC_WORKER_BURST];
+};
+
+static inline void pf_mbuf(struct pf_state *s, unsigned j)
+{
+	rte_prefetch0(s->pkts[j]);
+	rte_prefetch0(RTE_MBUF_DYNFIELD(s->pkts[j], s->off, void *));
+}
+
+static inline void pf_frame(struct pf_state *s, unsigned j)
+{
+	struct rte_mbuf *m = s->pkts[j];
+
+	s->data[j] = rte_pktmbuf_mtod(m, const uint8_t *);
+	s->clen[j] = m->nb_segs == 1 ? m->data_len : 0;
+	rte_prefetch0(s->data[j]);
+}
+
+static inline void pf_key(struct pf_state *s, unsigned j)
+{
+	s->hashed[j] = nc_dec_prefetch_key(s->d, s->link, s->data[j],
+					   s->clen[j], &s->hash[j]);
+}
+
+static inline void pf_entry(struct pf_state *s, unsigned j)
+{
+	if (s->hashed[j])
+		nc_conn_prefetch_entry(s->d, s->hash[j]);
+}
+
+static inline void pf_near(struct pf_state *s, unsigned j)
+{
+	if (s->hashed[j])
+		nc_conn_prefetch_stream(s->d, s->hash[j]);
+}
 
 /*
  * Hand every non-empty batch to the writer: at the end, and when the oldest
@@ -163,16 +236,13 @@ int nc_worker_main(void *arg)
 	const int off = e->meta_off;
 	const uint64_t max_age = rte_get_tsc_hz() / 1000 * NC_BATCH_MAX_AGE_MS;
 	uint64_t deadline = rte_rdtsc() + max_age;
-	struct rte_mbuf *pkts[NC_BURST];
-	const uint8_t *data[NC_BURST];
-	uint32_t clen[NC_BURST];
-	uint64_t hash[NC_BURST];
-	uint8_t hashed[NC_BURST];
+	struct rte_mbuf *pkts[NC_WORKER_BURST];
+	struct pf_state pf = {.d = &w->dec, .pkts = pkts, .off = off};
 	unsigned idle = 0;
 
 	for (;;) {
 		unsigned n = rte_ring_sc_dequeue_burst(w->ring, (void **)pkts,
-						       NC_BURST, NULL);
+						       NC_WORKER_BURST, NULL);
 		if (unlikely(rte_rdtsc() > deadline)) {
 			flush_batches(w);
 			deadline = rte_rdtsc() + max_age;
@@ -184,29 +254,41 @@ int nc_worker_main(void *arg)
 			continue;
 		}
 		idle = 0;
-		uint64_t t0 = rte_rdtsc();
-		for (unsigned i = 0; i < n; i++) {
-			struct rte_mbuf *m = pkts[i];
-			data[i] = rte_pktmbuf_mtod(m, const uint8_t *);
-			clen[i] = m->nb_segs == 1 ? m->data_len : 0;
-			rte_prefetch0(data[i]);
-			rte_prefetch0(RTE_MBUF_DYNFIELD(m, off, void *));
+		uint64_t t0 = rte_rdtsc(), waited = writer_wait_cycles;
+		const bool ct = w->dec.conns &&
+				nc_conn_active(w->dec.conns) >= AHEAD_MIN_CONNS;
+		pf.link =
+		    RTE_MBUF_DYNFIELD(pkts[0], off, struct nc_pkt_meta *)->link;
+		for (unsigned j = 0; j < n && j < AHEAD_MBUF; j++)
+			pf_mbuf(&pf, j);
+		for (unsigned j = 0; j < n && j < AHEAD_FRAME; j++)
+			pf_frame(&pf, j);
+		if (ct) {
+			for (unsigned j = 0; j < n && j < AHEAD_KEY; j++)
+				pf_key(&pf, j);
+			for (unsigned j = 0; j < n && j < AHEAD_ENTRY; j++)
+				pf_entry(&pf, j);
+			for (unsigned j = 0; j < n && j < AHEAD_NEAR; j++)
+				pf_near(&pf, j);
 		}
-		/* without a connection table it only clears hashed[] */
-		nc_dec_prefetch_burst(
-		    &w->dec,
-		    RTE_MBUF_DYNFIELD(pkts[0], off, struct nc_pkt_meta *)->link,
-		    data, clen, n, hash, hashed);
 		for (unsigned i = 0; i < n; i++) {
 			struct rte_mbuf *m = pkts[i];
-			if (i + NC_PREFETCH_AHEAD < n &&
-			    hashed[i + NC_PREFETCH_AHEAD])
-				nc_conn_prefetch_stream(
-				    &w->dec, hash[i + NC_PREFETCH_AHEAD]);
+			if (i + AHEAD_MBUF < n)
+				pf_mbuf(&pf, i + AHEAD_MBUF);
+			if (i + AHEAD_FRAME < n)
+				pf_frame(&pf, i + AHEAD_FRAME);
+			if (ct) {
+				if (i + AHEAD_KEY < n)
+					pf_key(&pf, i + AHEAD_KEY);
+				if (i + AHEAD_ENTRY < n)
+					pf_entry(&pf, i + AHEAD_ENTRY);
+				if (i + AHEAD_NEAR < n)
+					pf_near(&pf, i + AHEAD_NEAR);
+			}
 			const struct nc_pkt_meta *meta = RTE_MBUF_DYNFIELD(
 			    m, off, const struct nc_pkt_meta *);
 			uint32_t len = rte_pktmbuf_pkt_len(m);
-			const uint8_t *p = data[i];
+			const uint8_t *p = pf.data[i];
 			if (unlikely(m->nb_segs != 1)) {
 				p = rte_pktmbuf_read(m, 0, len, w->linbuf);
 				w->linearized++;
@@ -225,7 +307,8 @@ int nc_worker_main(void *arg)
 					 NC_EXPIRE_PER_BURST);
 		if (w->dec.conns)
 			nc_conn_expire(&w->dec, w->clock, NC_EXPIRE_PER_BURST);
-		w->busy_cycles += rte_rdtsc() - t0;
+		w->busy_cycles +=
+		    rte_rdtsc() - t0 - (writer_wait_cycles - waited);
 	}
 
 	/*

@@ -261,9 +261,9 @@ static int choose(const struct nc_apptab *t, const struct nc_app_conn *c,
 		   originator's, as a flow may start with a reply */
 		bool port = has_port(ps, c->port[1]) ||
 			    (!tcp && has_port(ps, c->port[0]));
-		enum nc_probe pr = ps->probe ? ps->probe(p, len, dir)
-					     : (port ? NC_PROBE_NEED
-						     : NC_PROBE_NO);
+		enum nc_probe pr = ps->probe
+				       ? ps->probe(p, len, dir)
+				       : (port ? NC_PROBE_NEED : NC_PROBE_NO);
 		if (port && pr != NC_PROBE_NO)
 			return (int)i;
 		if (pr == NC_PROBE_YES && by_content < 0)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * applayer.h: application-layer parsers (DNS, HTTP, TLS, SSH, mail, ...) and the
- * dispatcher that picks one per UDP datagram or TCP connection.
+ * applayer.h: application-layer parsers (DNS, HTTP, TLS, SSH, mail, ...) and
+ *the dispatcher that picks one per UDP datagram or TCP connection.
  *
  * Every parser is one file (decoders/<proto>.c) that defines one
  *	const struct nc_app_parser nc_app_<name>;
@@ -53,7 +53,7 @@ enum nc_probe {
 	NC_PROBE_NEED,	 /* too few bytes to tell */
 };
 
-struct nc_apptab; /* per worker: flow states and the memory budget */
+struct nc_apptab;     /* per worker: flow states and the memory budget */
 struct nc_app_expect; /* an expected connection (below) */
 
 /* where File contents go (files.h) */
@@ -61,21 +61,21 @@ struct nc_file_sink;
 
 /* Handed to every TCP callback. */
 struct nc_app_ctx {
-	struct nc_dec *d;     /* nc_emit(), nc_event(), cfg */
+	struct nc_dec *d; /* nc_emit(), nc_event(), cfg */
 	struct nc_apptab *tab;
 	const struct nc_app_conn *c;
 	/* per-connection counter for File idents (files.h); NULL: none */
 	uint32_t *seq;
 };
 
-#define NC_APP_UDP 0x01
-#define NC_APP_TCP 0x02
+#define NC_APP_UDP	 0x01
+#define NC_APP_TCP	 0x02
 #define NC_APP_MAX_PORTS 12
 
 struct nc_app_parser {
-	const char *name; /* "HTTP": Connection.ApplicationProto */
-	uint8_t transports;			/* NC_APP_UDP | NC_APP_TCP */
-	uint16_t ports[NC_APP_MAX_PORTS];	/* server ports, 0-terminated */
+	const char *name;   /* "HTTP": Connection.ApplicationProto */
+	uint8_t transports; /* NC_APP_UDP | NC_APP_TCP */
+	uint16_t ports[NC_APP_MAX_PORTS]; /* server ports, 0-terminated */
 	/*
 	 * Record types this parser writes: it runs only when one of them is
 	 * selected (a NULL-free list ending with NC_REC_MAX).
@@ -88,14 +88,14 @@ struct nc_app_parser {
 	enum nc_probe (*probe)(const uint8_t *p, size_t len, int dir);
 
 	/* UDP: one datagram from endpoint dir (d's frame is its packet) */
-	void (*datagram)(struct nc_dec *d, const struct nc_app_conn *c,
-			 int dir, const uint8_t *p, size_t len);
+	void (*datagram)(struct nc_dec *d, const struct nc_app_conn *c, int dir,
+			 const uint8_t *p, size_t len);
 
 	/* TCP: st is state_size zeroed bytes, the parser's own */
 	size_t state_size;
 	/* len > 0 in-order bytes endpoint dir sent; p valid during the call */
-	void (*data)(struct nc_app_ctx *x, void *st, int dir,
-		     const uint8_t *p, size_t len);
+	void (*data)(struct nc_app_ctx *x, void *st, int dir, const uint8_t *p,
+		     size_t len);
 	/* len bytes endpoint dir sent were never captured */
 	void (*gap)(struct nc_app_ctx *x, void *st, int dir, uint64_t len);
 	/* direction dir ended (FIN, RST, or the connection closes) */
@@ -117,11 +117,11 @@ struct nc_app_expect {
 	uint8_t alen;
 	uint8_t addr[16];
 	uint16_t port;
-	uint8_t id;	   /* enum nc_app_id */
-	int64_t ts;	   /* when announced (packet time) */
-	char uid[13];	   /* the control connection's UID */
-	char cmd[8];	   /* "RETR", "STOR", ... or "" */
-	char name[256];	   /* the file name (command argument) or "" */
+	uint8_t id;	/* enum nc_app_id */
+	int64_t ts;	/* when announced (packet time) */
+	char uid[13];	/* the control connection's UID */
+	char cmd[8];	/* "RETR", "STOR", ... or "" */
+	char name[256]; /* the file name (command argument) or "" */
 };
 
 /* The registry (apps.def): nc_app_parsers[i], i < NC_APP_COUNT; NULL last. */
@@ -137,10 +137,10 @@ extern const struct nc_app_parser *const nc_app_parsers[NC_APP_COUNT + 1];
 /* per-worker table (the worker, app/capture.c, owns it) */
 
 struct nc_app_cfg {
-	uint32_t max_flows;	/* TCP flow states: the connection table's
-				   stream slots (nc_conn_streams_max) */
-	uint64_t memory_bytes;	/* parser memory budget for this worker */
-	uint32_t max_message;	/* most bytes one message may buffer */
+	uint32_t max_flows;    /* TCP flow states: the connection table's
+				  stream slots (nc_conn_streams_max) */
+	uint64_t memory_bytes; /* parser memory budget for this worker */
+	uint32_t max_message;  /* most bytes one message may buffer */
 	/* where File contents go (files.h), e.g. files on disk; NULL:
 	   nowhere (the File record only) */
 	const struct nc_file_sink *file_sink;

@@ -257,8 +257,8 @@ static void *big_zalloc(size_t n, size_t size, size_t *bytes)
 	*bytes = 0;
 	if (size && n > SIZE_MAX / size)
 		return NULL;
-	size_t b = n * size;
 #if !defined(NC_CONN_CALLOC) && defined(MADV_HUGEPAGE)
+	size_t b = n * size;
 	if (b >= BIG_ARRAY) {
 		void *p =
 		    mmap(NULL, b, PROT_READ | PROT_WRITE,
@@ -741,23 +741,6 @@ static void conn_uid(const struct nc_conn *e, char out[13])
 	out[12] = '\0';
 }
 
-static const char *transport_name(uint8_t proto, char buf[4])
-{
-	switch (proto) {
-	case 6:
-		return "TCP";
-	case 17:
-		return "UDP";
-	case 1:
-		return "ICMPv4";
-	case 58:
-		return "ICMPv6";
-	default:
-		snprintf(buf, 4, "%u", proto);
-		return buf;
-	}
-}
-
 /* Record ports of what endpoint k sent: TCP/UDP ports; ICMP type and code
  * (code known from the key for one-way types, 0 for request/reply types). */
 static void dir_ports(const struct nc_conn *e, unsigned k, int32_t *sp,
@@ -784,7 +767,7 @@ static void conn_emit(struct nc_dec *d, const struct nc_conn *e,
 	conn_uid(e, uid);
 	const char *link = link_names[CF_LINK(e->cflags)];
 	const char *net = alen == 16 ? "IPv6" : "IPv4";
-	const char *tr = transport_name(e->proto, tbuf);
+	const char *tr = nc_transport_name(e->proto, tbuf);
 	size_t mlen = (e->cflags & CF_MAC) ? 6 : 0;
 
 	if (want_c) {

@@ -8,6 +8,7 @@
 #include "flowhash.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const event_names[NC_EV_MAX] = {
@@ -140,23 +141,15 @@ enum dec_rc nc_decode_frame(struct nc_dec *d, int link, const uint8_t *data,
 	return rc;
 }
 
-void nc_dec_prefetch_burst(const struct nc_dec *d, int link,
-			   const uint8_t *const *data, const uint32_t *caplen,
-			   unsigned n, uint64_t *h, uint8_t *ok)
+bool nc_dec_prefetch_key(const struct nc_dec *d, int link, const uint8_t *data,
+			 uint32_t caplen, uint64_t *h)
 {
-	if (!d->conns) {
-		memset(ok, 0, n);
-		return;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		struct nc_flow_key k;
-		ok[i] = nc_flow_key(link, data[i], caplen[i], &k);
-		if (ok[i])
-			h[i] = nc_conn_prefetch_bucket(d, &k);
-	}
-	for (unsigned i = 0; i < n; i++)
-		if (ok[i])
-			nc_conn_prefetch_entry(d, h[i]);
+	struct nc_flow_key k;
+
+	if (!d->conns || !nc_flow_key(link, data, caplen, &k))
+		return false;
+	*h = nc_conn_prefetch_bucket(d, &k);
+	return true;
 }
 
 enum dec_rc nc_dispatch_ethertype(struct nc_dec *d, uint16_t type, struct cur c)
@@ -217,5 +210,22 @@ enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto, struct cur c)
 		nc_l4_fill(d, proto, &c, &c);
 		nc_event(d, NC_EV_IP_UNKNOWN_PROTO, c.p);
 		return DEC_UNSUPPORTED;
+	}
+}
+
+const char *nc_transport_name(uint8_t proto, char buf[4])
+{
+	switch (proto) {
+	case 6:
+		return "TCP";
+	case 17:
+		return "UDP";
+	case 1:
+		return "ICMPv4";
+	case 58:
+		return "ICMPv6";
+	default:
+		snprintf(buf, 4, "%u", proto);
+		return buf;
 	}
 }

@@ -162,13 +162,14 @@ enum dec_rc nc_decode_frame(struct nc_dec *d, int link, const uint8_t *data,
 			    uint32_t caplen, uint32_t wirelen, int64_t ts);
 
 /*
- * Prefetching for a burst of frames (conn.c, used by worker.c; d->conns
- * set). Each step issues loads that the next one needs, so a worker runs
- * each step over the whole burst before the next, then decodes:
+ * Prefetching for the frames of a burst (conn.c, used by worker.c;
+ * d->conns set). Each step issues a load that the next one needs, so a
+ * worker runs them a few frames apart ahead of the one it decodes:
  * nc_conn_prefetch_bucket returns the table hash of key k (nc_flow_key)
  * and prefetches its bucket; nc_conn_prefetch_entry prefetches the first
  * connection on that bucket, nc_conn_prefetch_stream its TCP stream
- * slot. Hints only: nothing is changed, a wrong key costs a useless load.
+ * slot and its LRU neighbours. Hints only: nothing is changed, a wrong
+ * key costs a useless load.
  */
 uint64_t nc_conn_prefetch_bucket(const struct nc_dec *d,
 				 const struct nc_flow_key *k);
@@ -176,15 +177,13 @@ void nc_conn_prefetch_entry(const struct nc_dec *d, uint64_t h);
 void nc_conn_prefetch_stream(const struct nc_dec *d, uint64_t h);
 
 /*
- * The first two steps for a burst of n frames of link type link (decode.c):
- * peek each frame's key (nc_flow_key), prefetch its bucket, then the
- * entries. h[i] gets frame i's table hash and ok[i] whether it has one,
- * for nc_conn_prefetch_stream a few frames ahead of the decoding. Does
- * nothing (ok[] all 0) without a connection table.
+ * The first step for one frame of link type link (decode.c): peek its
+ * connection key (nc_flow_key), store its table hash in *h and prefetch
+ * its bucket. False (nothing done) without a connection table or without
+ * a key.
  */
-void nc_dec_prefetch_burst(const struct nc_dec *d, int link,
-			   const uint8_t *const *data, const uint32_t *caplen,
-			   unsigned n, uint64_t *h, uint8_t *ok);
+bool nc_dec_prefetch_key(const struct nc_dec *d, int link, const uint8_t *data,
+			 uint32_t caplen, uint64_t *h);
 
 static inline bool nc_want(const struct nc_dec *d, enum nc_rec t)
 {
@@ -250,6 +249,9 @@ static inline uint32_t nc_fmix32(uint32_t h)
 	h ^= h >> 16;
 	return h;
 }
+
+/* "TCP", "UDP", "ICMPv4", "ICMPv6", else the number in buf. */
+const char *nc_transport_name(uint8_t proto, char buf[4]);
 
 /* Byte offset of p in the current frame. */
 static inline int32_t nc_offset(const struct nc_dec *d, const uint8_t *p)

@@ -267,10 +267,7 @@ static void command(struct nc_app_ctx *x, struct ftp *s, const uint8_t *l,
 
 static void login(struct nc_app_ctx *x, struct ftp *s, const char *notes)
 {
-	if (!s->cred_pending)
-		return;
-	s->cred_pending = false;
-	nc_app_credentials(x->d, x->c, 0, "FTP", s->user, s->pass, notes);
+	nc_cred_flush(x, &s->cred_pending, "FTP", s->user, s->pass, notes);
 }
 
 /* A complete reply (code, first line's text). */
@@ -474,8 +471,7 @@ static void ftp_close(struct nc_app_ctx *x, void *st)
 		r.numreplies = s->nreplies;
 		nc_emit(x->d, NC_REC_FTP, &r.base);
 	}
-	for (int k = 0; k < 2; k++)
-		nc_line_free(x, &s->ln[k]);
+	nc_line_free_all(x, s->ln, NULL);
 	nc_list_free(x, &s->cmds);
 	nc_list_free(x, &s->replies);
 }
@@ -513,9 +509,9 @@ const struct nc_app_parser nc_app_ftp = {
 
 struct ftpdata {
 	struct nc_file *f;
-	bool file;	/* a file transfer (not a listing): write a File */
+	bool file; /* a file transfer (not a listing): write a File */
 	bool started;
-	bool missing;	/* a gap: the content is incomplete */
+	bool missing; /* a gap: the content is incomplete */
 	char cmd[8];
 	char name[256];
 };

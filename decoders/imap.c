@@ -123,10 +123,7 @@ static bool astring(const char **p, char *out, size_t cap)
 
 static void creds(struct nc_app_ctx *x, struct imap *s, const char *notes)
 {
-	if (!s->cred_pending)
-		return;
-	s->cred_pending = false;
-	nc_app_credentials(x->d, x->c, 0, "IMAP", s->user, s->pass, notes);
+	nc_cred_flush(x, &s->cred_pending, "IMAP", s->user, s->pass, notes);
 }
 
 /* A complete command (literals folded in as quoted strings). */
@@ -472,9 +469,7 @@ static void imap_close(struct nc_app_ctx *x, void *st)
 		r.numresponses = s->nresp;
 		nc_emit(x->d, NC_REC_IMAP, &r.base);
 	}
-	for (int k = 0; k < 2; k++)
-		nc_line_free(x, &s->ln[k]);
-	nc_msg_free(x, &s->msg);
+	nc_line_free_all(x, s->ln, &s->msg);
 	nc_list_free(x, &s->cmds);
 	nc_list_free(x, &s->caps);
 	nc_list_free(x, &s->boxes);

@@ -106,6 +106,24 @@ void nc_line_free(struct nc_app_ctx *x, struct nc_lines *l)
 	l->skip = l->taken = false;
 }
 
+void nc_line_free_all(struct nc_app_ctx *x, struct nc_lines ln[2],
+		      struct nc_msg *m)
+{
+	nc_line_free(x, &ln[0]);
+	nc_line_free(x, &ln[1]);
+	if (m)
+		nc_msg_free(x, m);
+}
+
+void nc_cred_flush(struct nc_app_ctx *x, bool *pending, const char *service,
+		   const char *user, const char *pass, const char *notes)
+{
+	if (!*pending)
+		return;
+	*pending = false;
+	nc_app_credentials(x->d, x->c, 0, service, user, pass, notes);
+}
+
 /* ---------------------------------------------------------------------- */
 /* lists */
 

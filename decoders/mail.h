@@ -25,6 +25,8 @@
 /* ---------------------------------------------------------------------- */
 /* lines */
 
+struct nc_msg;
+
 struct nc_lines {
 	struct nc_app_buf b;
 	bool skip;   /* inside a too-long line: drop bytes until LF */
@@ -45,6 +47,16 @@ bool nc_line_next(struct nc_app_ctx *x, struct nc_lines *l, int from,
 /* Bytes lost: drop the partial line, resynchronise at the next LF. */
 void nc_line_gap(struct nc_app_ctx *x, struct nc_lines *l);
 void nc_line_free(struct nc_app_ctx *x, struct nc_lines *l);
+/* Free both directions' lines and the message m (NULL: none). */
+void nc_line_free_all(struct nc_app_ctx *x, struct nc_lines ln[2],
+		      struct nc_msg *m);
+
+/*
+ * Write the Credentials record a login left pending (*pending), once:
+ * service, user and password as the session gave them, notes the outcome.
+ */
+void nc_cred_flush(struct nc_app_ctx *x, bool *pending, const char *service,
+		   const char *user, const char *pass, const char *notes);
 
 /* ---------------------------------------------------------------------- */
 /* bounded string lists (repeated string fields) */

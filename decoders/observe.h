@@ -58,16 +58,14 @@ static inline void nc_obs_conn(struct nc_dec *d, const struct nc_obs_conn *oc)
 static inline void nc_obs_software(struct nc_dec *d,
 				   const struct nc_app_conn *c, int from,
 				   const char *source_name,
-				   const char *source_data,
-				   const char *service)
+				   const char *source_data, const char *service)
 {
 	if (d->obs && d->obs->software)
 		d->obs->software(d->obs->arg, d, c, from, source_name,
 				 source_data, service);
 }
 
-static inline void nc_obs_service(struct nc_dec *d,
-				  const struct nc_app_conn *c,
+static inline void nc_obs_service(struct nc_dec *d, const struct nc_app_conn *c,
 				  const char *name, const char *banner)
 {
 	if (d->obs && d->obs->service)

@@ -73,10 +73,7 @@ static enum kind pop(struct pop3 *s)
 
 static void creds(struct nc_app_ctx *x, struct pop3 *s, const char *notes)
 {
-	if (!s->cred_pending)
-		return;
-	s->cred_pending = false;
-	nc_app_credentials(x->d, x->c, 0, "POP3", s->user, s->pass, notes);
+	nc_cred_flush(x, &s->cred_pending, "POP3", s->user, s->pass, notes);
 }
 
 static void sasl_token(struct pop3 *s, const uint8_t *t, size_t tl, bool plain)
@@ -318,9 +315,7 @@ static void pop3_close(struct nc_app_ctx *x, void *st)
 		r.isencrypted = s->tls;
 		nc_emit(x->d, NC_REC_POP3, &r.base);
 	}
-	for (int k = 0; k < 2; k++)
-		nc_line_free(x, &s->ln[k]);
-	nc_msg_free(x, &s->msg);
+	nc_line_free_all(x, s->ln, &s->msg);
 	nc_list_free(x, &s->cmds);
 	nc_list_free(x, &s->resps);
 	nc_list_free(x, &s->ids);

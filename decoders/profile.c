@@ -94,9 +94,9 @@ static void strset_free(struct strset *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static void portset_add(struct nc_profiles *p, struct portset *s,
-			uint16_t port, uint8_t proto, uint64_t pkts,
-			uint64_t bytes, uint32_t max)
+static void portset_add(struct nc_profiles *p, struct portset *s, uint16_t port,
+			uint8_t proto, uint64_t pkts, uint64_t bytes,
+			uint32_t max)
 {
 	for (uint32_t i = 0; i < s->n; i++) {
 		if (s->v[i].port == port && s->v[i].proto == proto) {
@@ -148,6 +148,7 @@ struct devprof {
 struct software {
 	int64_t first;
 	char *product, *version, *source, *data, *service, *os;
+	char *vendor, *notes; /* from a fingerprint database, or NULL */
 	struct strset flows, macs;
 };
 
@@ -251,6 +252,8 @@ static void val_free(enum tab kind, void *v)
 		free(x->data);
 		free(x->service);
 		free(x->os);
+		free(x->vendor);
+		free(x->notes);
 		strset_free(&x->flows);
 		strset_free(&x->macs);
 		break;
@@ -306,8 +309,8 @@ static void *map_get(struct nc_profiles *p, struct map *m, const void *key,
 	}
 	memcpy(k, key, klen);
 	uint32_t i = m->n++;
-	m->e[i] = (struct ent){.h = h, .next = *b, .klen = (uint32_t)klen,
-			       .key = k, .val = v};
+	m->e[i] = (struct ent){
+	    .h = h, .next = *b, .klen = (uint32_t)klen, .key = k, .val = v};
 	*b = i;
 	return v;
 }
@@ -330,24 +333,6 @@ static size_t svc_key(uint8_t *k, const uint8_t *a, unsigned alen,
 	k[n++] = (uint8_t)port;
 	k[n++] = proto;
 	return n;
-}
-
-static const char *proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case 6:
-		return "TCP";
-	case 17:
-		return "UDP";
-	case 1:
-		return "ICMPv4";
-	case 58:
-		return "ICMPv6";
-	case 132:
-		return "SCTP";
-	default:
-		return "";
-	}
 }
 
 /* ---------------------------------------------------------------------- */
@@ -421,7 +406,8 @@ static void software_name(struct swname *w, const char *source,
 {
 	memset(w, 0, sizeof(*w));
 	guess_os(w, data);
-	if (strcmp(source, "SSH banner") == 0 && strncmp(data, "SSH-", 4) == 0) {
+	if (strcmp(source, "SSH banner") == 0 &&
+	    strncmp(data, "SSH-", 4) == 0) {
 		const char *sv = strchr(data + 4, '-');
 		if (!sv)
 			return;
@@ -440,9 +426,8 @@ static void software_name(struct swname *w, const char *source,
 	}
 	if (strcmp(source, "User-Agent") == 0) {
 		/* browsers: the distinguishing token, not "Mozilla/5.0" */
-		static const char *const br[] = {"Edg/",     "OPR/",
-						  "Firefox/", "Chrome/",
-						  "Version/", NULL};
+		static const char *const br[] = {
+		    "Edg/", "OPR/", "Firefox/", "Chrome/", "Version/", NULL};
 		for (int i = 0; br[i]; i++) {
 			const char *t = strstr(data, br[i]);
 			if (!t)
@@ -454,8 +439,8 @@ static void software_name(struct swname *w, const char *source,
 				copy_tok(w->product, sizeof(w->product),
 					 "Safari", 6);
 			} else if (strcmp(br[i], "Edg/") == 0) {
-				copy_tok(w->product, sizeof(w->product),
-					 "Edge", 4);
+				copy_tok(w->product, sizeof(w->product), "Edge",
+					 4);
 			} else if (strcmp(br[i], "OPR/") == 0) {
 				copy_tok(w->product, sizeof(w->product),
 					 "Opera", 5);
@@ -470,9 +455,9 @@ static void software_name(struct swname *w, const char *source,
 	}
 	/* banners: a known server name, with the token after it */
 	static const char *const known[] = {
-	    "Postfix", "Exim",	  "Sendmail", "Microsoft ESMTP",
+	    "Postfix", "Exim",	  "Sendmail",  "Microsoft ESMTP",
 	    "vsFTPd",  "ProFTPD", "Pure-FTPd", "FileZilla Server",
-	    "Dovecot", "Courier", "Cyrus",    NULL};
+	    "Dovecot", "Courier", "Cyrus",     NULL};
 	for (int i = 0; known[i]; i++) {
 		const char *t = strstr(data, known[i]);
 		if (!t)
@@ -590,6 +575,75 @@ static void obs_dns_name(void *arg, struct nc_dec *d, const uint8_t *ip,
 		strset_add(p, &x->dns, name, p->cfg.max_set);
 }
 
+/* The Software SourceName of a fingerprint kind, or NULL. */
+static const char *fp_source(const char *kind)
+{
+	static const char *const src[][2] = {
+	    {"ja3", "JA3"},
+	    {"ja3s", "JA3S"},
+	    {"ja4", "JA4"},
+	    {"hassh", "HASSH"},
+	    {"hasshServer", "HASSH server"},
+	};
+	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++)
+		if (strcmp(kind, src[i][0]) == 0)
+			return src[i][1];
+	return NULL;
+}
+
+/*
+ * A fingerprint the database knows: one Software entry per product,
+ * version, kind and value (key "product\0version\0source\0value").
+ */
+static void fp_software(struct nc_profiles *p, const struct nc_app_conn *c,
+			int from, const char *kind, const char *value)
+{
+	const char *source = fp_source(kind);
+	uint8_t key[64 + 64 + 16 + 128];
+
+	if (!source || !value || !value[0])
+		return;
+	const struct nc_fp_entry *fe =
+	    p->cfg.fingerprint(p->cfg.fingerprint_arg, kind, value);
+	if (!fe || !fe->product || !fe->product[0])
+		return;
+	const char *ver = fe->version ? fe->version : "";
+	size_t a = strnlen(fe->product, 63), b = strnlen(ver, 63);
+	size_t s = strlen(source), v = strnlen(value, 127), n = 0;
+	memcpy(key, fe->product, a);
+	key[a] = '\0';
+	n = a + 1;
+	memcpy(key + n, ver, b);
+	key[n + b] = '\0';
+	n += b + 1;
+	memcpy(key + n, source, s + 1);
+	n += s + 1;
+	memcpy(key + n, value, v);
+	n += v;
+	struct software *x = map_get(p, &p->m[T_SW], key, n);
+	if (!x)
+		return;
+	if (!x->product) {
+		x->first = c->ts;
+		x->product = dupn(fe->product, a);
+		x->version = dupn(ver, b);
+		x->vendor = strdup(fe->vendor ? fe->vendor : "");
+		x->os = strdup(fe->os ? fe->os : "");
+		x->notes = strdup(fe->notes ? fe->notes : "");
+		x->source = strdup(source);
+		x->data = dupn(value, v);
+		x->service = strdup(kind[0] == 'j' ? "TLS" : "SSH");
+	}
+	if (c->ts < x->first)
+		x->first = c->ts;
+	strset_add(p, &x->flows, c->uid, p->cfg.max_set);
+	if (c->mac[from]) {
+		char m[18];
+		mac_text(c->mac[from], m);
+		strset_add(p, &x->macs, m, p->cfg.max_set);
+	}
+}
+
 static void obs_fingerprint(void *arg, struct nc_dec *d,
 			    const struct nc_app_conn *c, int from,
 			    const char *kind, const char *value)
@@ -600,10 +654,11 @@ static void obs_fingerprint(void *arg, struct nc_dec *d,
 
 	snprintf(fp, sizeof(fp), "%s:%s", kind, value);
 	p->d = d;
+	if (p->on[T_SW] && p->cfg.fingerprint)
+		fp_software(p, c, from, kind, value);
 	if (p->on[T_IP]) {
-		struct ipprof *x =
-		    map_get(p, &p->m[T_IP], key,
-			    ip_key(key, c->addr[from], c->alen));
+		struct ipprof *x = map_get(p, &p->m[T_IP], key,
+					   ip_key(key, c->addr[from], c->alen));
 		if (x)
 			strset_add(p, &x->fps, fp, p->cfg.max_set);
 	}
@@ -637,8 +692,7 @@ static void obs_conn(void *arg, struct nc_dec *d, const struct nc_obs_conn *oc)
 			    map_get(p, &p->m[T_IP], key,
 				    ip_key(key, c->addr[k], c->alen));
 			if (x) {
-				span(&x->first, &x->last, oc->first,
-				     oc->last);
+				span(&x->first, &x->last, oc->first, oc->last);
 				x->pkts += pk;
 				x->bytes += by;
 				if (oc->app)
@@ -648,21 +702,19 @@ static void obs_conn(void *arg, struct nc_dec *d, const struct nc_obs_conn *oc)
 				    c->proto == 132) {
 					uint32_t m = p->cfg.max_set;
 					if (oc->pkts[k]) {
-						portset_add(p, &x->sp,
-							    c->port[k],
-							    c->proto,
-							    oc->pkts[k],
-							    oc->bytes[k], m);
+						portset_add(
+						    p, &x->sp, c->port[k],
+						    c->proto, oc->pkts[k],
+						    oc->bytes[k], m);
 						portset_add(
 						    p, &x->dp, c->port[!k],
 						    c->proto, oc->pkts[k],
 						    oc->bytes[k], m);
 					}
 					if (k == 1)
-						portset_add(p, &x->cp,
-							    c->port[1],
-							    c->proto, pk, by,
-							    m);
+						portset_add(
+						    p, &x->cp, c->port[1],
+						    c->proto, pk, by, m);
 				}
 			}
 		}
@@ -670,8 +722,7 @@ static void obs_conn(void *arg, struct nc_dec *d, const struct nc_obs_conn *oc)
 			struct devprof *x =
 			    map_get(p, &p->m[T_DEV], c->mac[k], 6);
 			if (x) {
-				span(&x->first, &x->last, oc->first,
-				     oc->last);
+				span(&x->first, &x->last, oc->first, oc->last);
 				x->pkts += pk;
 				x->bytes += by;
 				addrset_add(p, &x->ips, c->addr[k], c->alen,
@@ -771,8 +822,9 @@ uint64_t nc_profiles_bytes(const struct nc_profiles *p)
 	uint64_t b = 0;
 
 	for (int t = 0; t < T_MAX; t++)
-		b += (uint64_t)p->m[t].cap * (sizeof(struct ent) + val_size[t]) +
-		     ((uint64_t)p->m[t].mask + 1) * sizeof(uint32_t);
+		b +=
+		    (uint64_t)p->m[t].cap * (sizeof(struct ent) + val_size[t]) +
+		    ((uint64_t)p->m[t].mask + 1) * sizeof(uint32_t);
 	return b;
 }
 
@@ -791,8 +843,7 @@ static void portset_merge(struct nc_profiles *p, struct portset *to,
 {
 	for (uint32_t i = 0; i < from->n; i++)
 		portset_add(p, to, from->v[i].port, from->v[i].proto,
-			    from->v[i].pkts, from->v[i].bytes,
-			    p->cfg.max_set);
+			    from->v[i].pkts, from->v[i].bytes, p->cfg.max_set);
 }
 
 static void addrset_merge(struct nc_profiles *p, struct addrset *to,
@@ -856,6 +907,8 @@ static void merge_val(struct nc_profiles *p, enum tab t, void *to,
 		keep_str(&a->source, b->source);
 		keep_str(&a->service, b->service);
 		keep_str(&a->os, b->os);
+		keep_str(&a->vendor, b->vendor);
+		keep_str(&a->notes, b->notes);
 		strset_merge(p, &a->flows, &b->flows);
 		strset_merge(p, &a->macs, &b->macs);
 		break;
@@ -919,7 +972,8 @@ static void sort_strs(struct strset *s)
 
 /* Port records of s, in port order (arrays of at least s->n). */
 static size_t ports_out(struct portset *s, Netcap__Port *pm,
-			Netcap__PortStats *ps, Netcap__Port **pp)
+			Netcap__PortStats *ps, Netcap__Port **pp,
+			char (*pnames)[4])
 {
 	if (s->n > 1)
 		qsort(s->v, s->n, sizeof(*s->v), cmp_port);
@@ -929,7 +983,8 @@ static size_t ports_out(struct portset *s, Netcap__Port *pm,
 		ps[i].packets = s->v[i].pkts;
 		ps[i].bytes = s->v[i].bytes;
 		pm[i].portnumber = s->v[i].port;
-		pm[i].protocol = (char *)proto_name(s->v[i].proto);
+		pm[i].protocol =
+		    (char *)nc_transport_name(s->v[i].proto, pnames[i]);
 		pm[i].stats = &ps[i];
 		pp[i] = &pm[i];
 	}
@@ -954,6 +1009,7 @@ static void emit_ip(struct nc_dec *d, const struct ent *e, struct ipprof *x,
 	Netcap__Port pm[3][max_set];
 	Netcap__PortStats ps[3][max_set];
 	Netcap__Port *pp[3][max_set];
+	char pn[3][max_set][4];
 
 	r.addr.data = e->key + 1;
 	r.addr.len = e->key[0];
@@ -971,11 +1027,11 @@ static void emit_ip(struct nc_dec *d, const struct ent *e, struct ipprof *x,
 	r.applications = x->apps.v;
 	r.n_fingerprints = x->fps.n;
 	r.fingerprints = x->fps.v;
-	r.n_srcports = ports_out(&x->sp, pm[0], ps[0], pp[0]);
+	r.n_srcports = ports_out(&x->sp, pm[0], ps[0], pp[0], pn[0]);
 	r.srcports = pp[0];
-	r.n_dstports = ports_out(&x->dp, pm[1], ps[1], pp[1]);
+	r.n_dstports = ports_out(&x->dp, pm[1], ps[1], pp[1], pn[1]);
 	r.dstports = pp[1];
-	r.n_contactedports = ports_out(&x->cp, pm[2], ps[2], pp[2]);
+	r.n_contactedports = ports_out(&x->cp, pm[2], ps[2], pp[2], pn[2]);
 	r.contactedports = pp[2];
 	nc_emit(d, NC_REC_IPPROFILE, &r.base);
 }
@@ -1014,6 +1070,8 @@ static void emit_sw(struct nc_dec *d, struct software *x)
 	r.product = x->product;
 	r.version = x->version;
 	r.os = x->os;
+	r.vendor = x->vendor ? x->vendor : (char *)"";
+	r.notes = x->notes ? x->notes : (char *)"";
 	r.sourcename = x->source;
 	r.sourcedata = x->data;
 	r.service = x->service;
@@ -1030,12 +1088,13 @@ static void emit_svc(struct nc_dec *d, const struct ent *e, struct service *x)
 {
 	Netcap__Service r = NETCAP__SERVICE__INIT;
 	unsigned alen = e->key[0];
+	char pname[4];
 
 	r.timestamp = x->first;
 	r.ip.data = e->key + 1;
 	r.ip.len = alen;
 	r.port = e->key[1 + alen] << 8 | e->key[2 + alen];
-	r.protocol = (char *)proto_name(e->key[3 + alen]);
+	r.protocol = (char *)nc_transport_name(e->key[3 + alen], pname);
 	r.name = x->name;
 	r.banner = x->banner;
 	r.bytesserver = (int64_t)x->bytes_server;

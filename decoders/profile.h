@@ -23,6 +23,12 @@
 #include "applayer.h"
 #include "observe.h"
 
+/* What a fingerprint database knows about one JA3/JA3S/JA4/HASSH value
+   (strings never NULL; "" when unknown). */
+struct nc_fp_entry {
+	const char *product, *version, *vendor, *os, *notes;
+};
+
 struct nc_profile_cfg {
 	uint32_t max_ips;      /* IPProfile entries per worker */
 	uint32_t max_macs;     /* DeviceProfile entries per worker */
@@ -32,6 +38,12 @@ struct nc_profile_cfg {
 	/* vendor of a MAC address (IEEE OUI), or NULL; may be NULL */
 	const char *(*vendor)(void *arg, const uint8_t mac[6]);
 	void *vendor_arg;
+	/* the known software behind a fingerprint of kind ("ja3", "ja3s",
+	   "ja4", "hassh", "hasshServer"), or NULL; may be NULL. With it, a
+	   known fingerprint adds a Software record */
+	const struct nc_fp_entry *(*fingerprint)(void *arg, const char *kind,
+						 const char *value);
+	void *fingerprint_arg;
 };
 
 void nc_profile_cfg_default(struct nc_profile_cfg *cfg);

@@ -86,10 +86,8 @@ static enum kind pop(struct smtp *s)
 
 static void creds(struct nc_app_ctx *x, struct smtp *s, const char *notes)
 {
-	if (!s->auth_pending)
-		return;
-	s->auth_pending = false;
-	nc_app_credentials(x->d, x->c, 0, "SMTP AUTH", s->user, s->pass, notes);
+	nc_cred_flush(x, &s->auth_pending, "SMTP AUTH", s->user, s->pass,
+		      notes);
 }
 
 static void finish_mail(struct nc_app_ctx *x, struct smtp *s)
@@ -431,9 +429,7 @@ static void smtp_close(struct nc_app_ctx *x, void *st)
 		r.lastreply = s->last_reply;
 		nc_emit(x->d, NC_REC_SMTP, &r.base);
 	}
-	for (int k = 0; k < 2; k++)
-		nc_line_free(x, &s->ln[k]);
-	nc_msg_free(x, &s->msg);
+	nc_line_free_all(x, s->ln, &s->msg);
 	nc_list_free(x, &s->cmds);
 	nc_list_free(x, &s->rcpts);
 	nc_list_free(x, &s->ids);

@@ -52,47 +52,60 @@
 #include "cursor.h"
 #include "observe.h"
 
-#define TN_TEXT 256	/* client line, server line, SB octets, strings */
-#define TN_SB_MAX 4096	/* longest subnegotiation */
+#define TN_TEXT	  256  /* client line, server line, SB octets, strings */
+#define TN_SB_MAX 4096 /* longest subnegotiation */
 
 enum {
-	IAC = 255, DONT = 254, DO = 253, WONT = 252, WILL = 251, SB = 250,
-	GA = 249, EL = 248, EC = 247, AYT = 246, AO = 245, IP = 244,
-	BRK = 243, DM = 242, NOP = 241, SE = 240,
+	IAC = 255,
+	DONT = 254,
+	DO = 253,
+	WONT = 252,
+	WILL = 251,
+	SB = 250,
+	GA = 249,
+	EL = 248,
+	EC = 247,
+	AYT = 246,
+	AO = 245,
+	IP = 244,
+	BRK = 243,
+	DM = 242,
+	NOP = 241,
+	SE = 240,
 };
 
 #define OPT_NEW_ENVIRON 39
 /* RFC 1572: IS 0, SEND 1, INFO 2; VAR 0, VALUE 1, ESC 2, USERVAR 3 */
-#define ENV_IS 0
-#define ENV_INFO 2
-#define ENV_VAR 0
-#define ENV_VALUE 1
-#define ENV_ESC 2
+#define ENV_IS	    0
+#define ENV_INFO    2
+#define ENV_VAR	    0
+#define ENV_VALUE   1
+#define ENV_ESC	    2
 #define ENV_USERVAR 3
 
 enum nvt { N_DATA = 0, N_IAC, N_OPT, N_SB_OPT, N_SB, N_SB_IAC };
 enum want { W_NONE = 0, W_USER, W_PASS };
 
 struct tn_dir {
-	uint8_t nvt;	/* enum nvt */
-	bool cr;	/* the last data octet was CR */
-	uint8_t esc;	/* client: 1 after ESC, 2 inside ESC [ / ESC O */
-	bool cut;	/* the current line was cut (reported once) */
+	uint8_t nvt; /* enum nvt */
+	bool cr;     /* the last data octet was CR */
+	uint8_t esc; /* client: 1 after ESC, 2 inside ESC [ / ESC O */
+	bool cut;    /* the current line was cut (reported once) */
 	uint8_t sbopt;
-	uint16_t sblen;	/* octets kept in sb */
+	uint16_t sblen; /* octets kept in sb */
 	uint32_t sbtotal;
-	uint32_t len;	/* octets in line */
+	uint32_t len; /* octets in line */
 	uint8_t line[TN_TEXT];
 	uint8_t sb[TN_TEXT];
 };
 
 struct telnet {
 	struct tn_dir d[2];
-	uint8_t want;		/* enum want: the prompt pending */
-	bool cred_pending;	/* a password was typed, no verdict yet */
-	bool dirty;		/* server text since the last look at it */
+	uint8_t want;	   /* enum want: the prompt pending */
+	bool cred_pending; /* a password was typed, no verdict yet */
+	bool dirty;	   /* server text since the last look at it */
 	bool service_done;
-	bool bad;		/* one telnet.bad_command per connection */
+	bool bad; /* one telnet.bad_command per connection */
 	char user[TN_TEXT], pass[TN_TEXT], envuser[TN_TEXT];
 };
 
@@ -146,8 +159,8 @@ static void verdict(struct nc_app_ctx *x, struct telnet *s, const char *notes)
 			   s->user[0] ? s->user : s->envuser, s->pass, notes);
 }
 
-static void service(struct nc_app_ctx *x, struct telnet *s,
-		    const uint8_t *l, size_t ll)
+static void service(struct nc_app_ctx *x, struct telnet *s, const uint8_t *l,
+		    size_t ll)
 {
 	char banner[TN_TEXT];
 
@@ -186,8 +199,9 @@ static void server_text(struct nc_app_ctx *x, struct telnet *s,
 		s->want = (uint8_t)w;
 		return;
 	}
-	if (s->cred_pending && (ends_with(l, ll, "$") || ends_with(l, ll, "#") ||
-				ends_with(l, ll, ">") || ends_with(l, ll, "%")))
+	if (s->cred_pending &&
+	    (ends_with(l, ll, "$") || ends_with(l, ll, "#") ||
+	     ends_with(l, ll, ">") || ends_with(l, ll, "%")))
 		verdict(x, s, "login accepted");
 }
 
@@ -261,8 +275,7 @@ static void new_environ(struct telnet *s, const uint8_t *p, size_t n)
 /* ---------------------------------------------------------------------- */
 /* per-direction NVT decoding */
 
-static void line_add(struct nc_app_ctx *x, struct tn_dir *t, int dir,
-		     uint8_t b)
+static void line_add(struct nc_app_ctx *x, struct tn_dir *t, int dir, uint8_t b)
 {
 	if (dir == 1 && t->len == sizeof(t->line)) {
 		/* keep the end: amortised one move per TN_TEXT / 2 octets */
@@ -361,8 +374,7 @@ static void sb_end(struct telnet *s, int dir)
 		new_environ(s, t->sb, t->sblen);
 }
 
-static void sb_octet(struct nc_app_ctx *x, struct tn_dir *t, int dir,
-		     uint8_t b)
+static void sb_octet(struct nc_app_ctx *x, struct tn_dir *t, int dir, uint8_t b)
 {
 	if (t->sblen < sizeof(t->sb))
 		t->sb[t->sblen++] = b;
@@ -489,8 +501,8 @@ static bool known_option(uint8_t o)
 
 static bool text_octet(uint8_t b)
 {
-	return b >= 0x20 || b == '\r' || b == '\n' || b == '\t' ||
-	       b == 0x08 || b == 0x07 || b == 0x1b || b == 0;
+	return b >= 0x20 || b == '\r' || b == '\n' || b == '\t' || b == 0x08 ||
+	       b == 0x07 || b == 0x1b || b == 0;
 }
 
 static enum nc_probe tn_probe(const uint8_t *p, size_t len, int dir)

@@ -331,6 +331,57 @@ def gen_size(m, prefix):
     return "".join(o)
 
 
+def gen_bound(m, prefix):
+    """An upper bound of the packed size, cheaper than the exact size:
+    every varint (tags aside) counted at its most, 10 octets."""
+    const, dyn = 0, []
+    for f in m.fields:
+        v = "m->" + f.c
+        if f.kind == "message":
+            tl = len(tag_of(f, LENGTH))
+            if f.repeated:
+                dyn.append("\tfor (size_t i = 0; i < m->n_%s; i++)\n"
+                           "\t\tn += %d + bound_%s(%s[i]);\n" %
+                           (f.c, tl + 10, f.type, v))
+            else:
+                dyn.append("\tif (%s)\n\t\tn += %d + bound_%s(%s);\n" %
+                           (v, tl + 10, f.type, v))
+            continue
+        expr, wire, kind = scalar_of(f)
+        if f.repeated:
+            tl = len(tag_of(f, LENGTH))
+            n = "m->n_" + f.c
+            if kind == "string":
+                dyn.append("\tfor (size_t i = 0; i < %s; i++)\n"
+                           "\t\tn += %d + (%s[i] ? strlen(%s[i]) : 0);\n" %
+                           (n, tl + 10, v, v))
+            elif kind == "bytes":
+                dyn.append("\tfor (size_t i = 0; i < %s; i++)\n"
+                           "\t\tn += %d + %s[i].len;\n" % (n, tl + 10, v))
+            else:
+                width = {"varint": 10, "bool": 1, "double": 8, "float": 4,
+                         "fixed32": 4, "fixed64": 8}[kind]
+                dyn.append("\tn += %d + %s * %d;\n" % (tl + 10, n, width))
+            continue
+        tl = len(tag_of(f, wire))
+        if kind == "varint":
+            const += tl + 10
+        elif kind == "bool":
+            const += tl + 1
+        elif kind in ("double", "fixed64"):
+            const += tl + 8
+        elif kind in ("float", "fixed32"):
+            const += tl + 4
+        elif kind == "string":
+            dyn.append("\tif (%s)\n\t\tn += %d + strlen(%s);\n" %
+                       (v, tl + 10, v))
+        elif kind == "bytes":
+            dyn.append("\tn += %d + %s.len;\n" % (tl + 10, v))
+    return ("static size_t bound_%s(const %s%s *m)\n{\n\tsize_t n = %d;\n\n"
+            "%s\t(void)m;\n\treturn n;\n}\n\n" %
+            (m.name, prefix, m.name, const, "".join(dyn)))
+
+
 def gen_put(m, prefix):
     o = []
     o.append("static uint8_t *put_%s(const %s%s *m, uint8_t *p)\n{\n" %
@@ -389,6 +440,7 @@ def gen_put(m, prefix):
 
 HELPERS = r"""
 #define pk_unlikely(x) __builtin_expect(!!(x), 0)
+#define pk_likely(x)   __builtin_expect(!!(x), 1)
 
 /* Bytes of v as a varint (1..10). */
 static inline size_t pk_vlen(uint64_t v)
@@ -432,9 +484,27 @@ static inline uint8_t *pk_float(uint8_t *p, float f)
 
 static inline uint8_t *pk_lenbytes(uint8_t *p, const void *d, size_t len)
 {
+	const uint8_t *s = d;
+
 	p = pk_varint(p, len);
-	if (len) /* a repeated bytes element may be empty with no data */
+	if (len >= 4 && len <= 16) {
+		/* addresses and MACs: two overlapping moves, not a call */
+		if (len >= 8) {
+			uint64_t a, b;
+			memcpy(&a, s, 8);
+			memcpy(&b, s + len - 8, 8);
+			memcpy(p, &a, 8);
+			memcpy(p + len - 8, &b, 8);
+		} else {
+			uint32_t a, b;
+			memcpy(&a, s, 4);
+			memcpy(&b, s + len - 4, 4);
+			memcpy(p, &a, 4);
+			memcpy(p + len - 4, &b, 4);
+		}
+	} else if (len) { /* a repeated bytes element may be empty, no data */
 		memcpy(p, d, len);
+	}
 	return p + len;
 }
 
@@ -442,7 +512,7 @@ static inline uint8_t *pk_lenbytes(uint8_t *p, const void *d, size_t len)
  * A sub-message body was written at lp + 1 up to end, one byte after its
  * length lp: store the length, moving the body up when the length takes
  * more than one byte. The room for that is there: the size pass counted
- * the real length.
+ * the real length, or the bound (packd_*) ten octets for each length.
  */
 static inline uint8_t *pk_sub(uint8_t *lp, uint8_t *end)
 {
@@ -507,20 +577,31 @@ int nc_pack_rec_type(const ProtobufCMessage *m);
     for m in messages:
         c.append("static uint8_t *put_%s(const %s%s *m, uint8_t *p);\n" %
                  (m.name, prefix, m.name))
+        c.append("static size_t bound_%s(const %s%s *m);\n" %
+                 (m.name, prefix, m.name))
     c.append("\n")
     for m in messages:
         c.append(gen_size(m, prefix))
+        c.append(gen_bound(m, prefix))
         c.append(gen_put(m, prefix))
         c.append("size_t nc_pack_%s(const %s%s *m, uint8_t *buf, size_t cap)\n"
                  "{\n\tsize_t n = nc_size_%s(m);\n\n"
                  "\tif (n > cap)\n\t\treturn 0;\n"
                  "\tput_%s(m, buf);\n\treturn n;\n}\n\n"
                  % (m.name, prefix, m.name, m.name, m.name))
+        # Delimited: one pass when the bound leaves room for the largest
+        # length prefix (the body is written one byte in, then its length
+        # stored before it as for a sub-message); the exact size pass
+        # only near the end of the buffer, so a record that fits is never
+        # refused.
         c.append("static inline size_t packd_%s(const %s%s *m, uint8_t *buf, size_t cap)\n"
-                 "{\n\tsize_t n = nc_size_%s(m);\n\tsize_t hl = pk_vlen(n);\n\n"
+                 "{\n\tsize_t b = bound_%s(m);\n\n"
+                 "\tif (pk_likely(cap >= 10 && b <= cap - 10))\n"
+                 "\t\treturn (size_t)(pk_sub(buf, put_%s(m, buf + 1)) - buf);\n\n"
+                 "\tsize_t n = nc_size_%s(m);\n\tsize_t hl = pk_vlen(n);\n\n"
                  "\tif (n > cap || hl > cap - n)\n\t\treturn 0;\n"
                  "\tput_%s(m, pk_varint(buf, n));\n\treturn hl + n;\n}\n\n"
-                 % (m.name, prefix, m.name, m.name, m.name))
+                 % (m.name, prefix, m.name, m.name, m.name, m.name, m.name))
 
     # Dispatchers over the record registry: a record type the generator
     # does not know (nc_pack_<Name> missing) does not compile.

@@ -25,10 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "applayer.h"
 #include "conn.h"
 #include "decode.h"
 #include "defrag.h"
 #include "ncfile.h"
+#include "profile.h"
 #include "reasm.h"
 
 #define FZ_PART	  0x01
@@ -198,6 +200,8 @@ static void fz_stream(void *arg, const char *uid, int dir, const uint8_t *p,
  * reassembly pool, and the defragmentation table: the state a worker has.
  * Created once; callers flush them after each input.
  */
+static struct nc_profiles *fz_prof;
+
 static inline void fz_tables(struct nc_dec *d, uint32_t max_conns,
 			     uint32_t max_streams)
 {
@@ -224,8 +228,27 @@ static inline void fz_tables(struct nc_dec *d, uint32_t max_conns,
 		if (!t || !pool)
 			abort();
 	}
+	/* every application parser with a small budget (its limits run),
+	   and profiles: fresh per input, as both keep state across
+	   connections (expected FTP data connections, aggregates) */
+	struct nc_app_cfg ac;
+	nc_app_cfg_default(&ac);
+	ac.max_flows = max_streams;
+	ac.memory_bytes = 1u << 20;
+	ac.max_message = 64u << 10;
+	struct nc_apptab *apps = nc_apptab_new(&ac, &d->cfg->want);
+	struct nc_profile_cfg pc;
+	nc_profile_cfg_default(&pc);
+	pc.max_ips = pc.max_macs = pc.max_software = pc.max_services = 8;
+	pc.max_set = 4;
+	struct nc_profiles *prof = nc_profiles_new(&pc, &d->cfg->want);
+	if (!prof || !apps)
+		abort();
 	d->conns = t;
 	d->reasm = pool;
+	d->apps = apps;
+	d->obs = nc_profiles_observer(prof);
+	fz_prof = prof;
 	nc_reasm_pool_set_dec(pool, d);
 	d->defrag = fz_defrag();
 }
@@ -249,9 +272,22 @@ static inline void fz_tables_end(struct nc_dec *d, int64_t now)
 			st.chunks_used);
 		abort();
 	}
+	struct nc_app_stats as;
+	nc_app_stats(d->apps, &as);
+	if (as.bytes != 0 || as.flows != 0) {
+		fprintf(stderr, "fuzz: parsers hold %llu bytes, %u flows after "
+			"flush\n", (unsigned long long)as.bytes, as.flows);
+		abort();
+	}
+	nc_profiles_emit(d, &fz_prof, 1); /* the records, read back */
+	nc_profiles_free(fz_prof);
+	fz_prof = NULL;
+	nc_apptab_free(d->apps);
 	d->conns = NULL;
 	d->defrag = NULL;
 	d->reasm = NULL;
+	d->apps = NULL;
+	d->obs = NULL;
 }
 
 #endif /* NC_FUZZ_H */

@@ -12,7 +12,8 @@
  *                    dt advances packet time by dt * 50 ms; the frame's
  *                    wire length is len + cut. A last packet shorter than
  *                    its len takes what is left.
- * Connections: 4 entries, 2 of them with TCP stream reassembly (a pool
+ * Connections: 4 entries, 2 of them with TCP stream reassembly and every
+ * application parser (a fresh parser table and profiles per input; a pool
  * of 32 chunks), stream data read by a sink.
  * After each packet the worker's bounded expiry runs (as app/worker.c
  * does per burst); at the end every datagram and connection is flushed,

@@ -14,7 +14,7 @@ mkdir -p "$B/crash" "$B/long"
 printf '%s\n' "$@" | xargs -P "$FUZZ_JOBS" -I{} sh -c '
 	t={}
 	case $t in packet | pcap | records) m=65536 ;; *) m=4096 ;; esac
-	mkdir -p "$B/long/$t"
+	mkdir -p "$B/long/$t" "$B/corpus/$t"
 	r=test/fuzz/regress/$t; [ -d "$r" ] || r=
 	"$B/fuzz_$t" -seed=1 -runs="$FUZZ_RUNS" -max_total_time="$FUZZ_LONG_SECONDS" \
 		-timeout=10 -rss_limit_mb=2048 -max_len=$m -print_final_stats=1 \

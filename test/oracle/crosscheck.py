@@ -654,7 +654,7 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
     # records have no tshark counterpart, Connection and Flow are checked
     # against tshark's conversations by conncheck.py, application-layer
     # records and profiles by appcheck.py.
-    mine = set(LAYER_REC.values())
+    mine = set(LAYER_REC.values()) | set(ICMPV6_SUBREC.values())
     queues = {t: collections.deque(lst) for t, lst in recs.items()
               if t in mine}
     all_ts = collections.defaultdict(list)

@@ -12,8 +12,7 @@
 
 #include <cmocka.h>
 
-#include "harness.h"
-#include "applayer.h"
+#include "app_harness.h"
 #include "observe.h"
 
 extern const struct nc_app_parser nc_app_dhcpv4;
@@ -38,11 +37,7 @@ static struct nc_app_conn conn(void)
 static void run(struct harness *h, int dir, const uint8_t *p, size_t len)
 {
 	struct nc_app_conn c = conn();
-	uint8_t *q = malloc(len ? len : 1);
-	memcpy(q, p, len);
-	h->n = 0;
-	nc_app_dhcpv4.datagram(&h->dec, &c, dir, q, len);
-	free(q);
+	app_datagram(h, &nc_app_dhcpv4, &c, dir, p, len);
 }
 
 /*

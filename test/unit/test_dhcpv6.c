@@ -12,8 +12,7 @@
 
 #include <cmocka.h>
 
-#include "harness.h"
-#include "applayer.h"
+#include "app_harness.h"
 
 extern const struct nc_app_parser nc_app_dhcpv6;
 
@@ -31,11 +30,7 @@ static void run(struct harness *h, int dir, const uint8_t *p, size_t len)
 	    .port = {546, 547},
 	    .ts = 7,
 	};
-	uint8_t *q = malloc(len ? len : 1);
-	memcpy(q, p, len);
-	h->n = 0;
-	nc_app_dhcpv6.datagram(&h->dec, &c, dir, q, len);
-	free(q);
+	app_datagram(h, &nc_app_dhcpv6, &c, dir, p, len);
 }
 
 static const uint8_t solicit[] = {

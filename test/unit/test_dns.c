@@ -14,8 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "harness.h"
-#include "applayer.h"
+#include "app_harness.h"
 #include "dns.h"
 #include "observe.h"
 
@@ -117,8 +116,7 @@ static struct nc_app_conn conn(uint16_t sport, uint16_t dport, uint8_t proto)
 static void udp(struct harness *h, const struct nc_app_conn *c, int dir,
 		const uint8_t *p, size_t len)
 {
-	h->n = 0;
-	nc_app_dns.datagram(&h->dec, c, dir, p, len);
+	app_datagram(h, &nc_app_dns, c, dir, p, len);
 }
 
 static Netcap__DNS *dns_rec(struct harness *h, unsigned nth)
@@ -202,54 +200,16 @@ static void test_udp_mx(void **state)
 /* ---------------------------------------------------------------------- */
 /* TCP */
 
-struct tcp_run {
-	struct nc_apptab *tab;
-	struct nc_app_ctx x;
-	void *st;
-};
-
-static void tcp_open(struct harness *h, struct tcp_run *t,
-		     const struct nc_app_conn *c)
-{
-	struct nc_app_cfg acfg;
-	nc_app_cfg_default(&acfg);
-	acfg.max_flows = 4;
-	t->tab = nc_apptab_new(&acfg, &h->cfg.want);
-	assert_non_null(t->tab);
-	t->x.d = &h->dec;
-	t->x.tab = t->tab;
-	t->x.c = c;
-	t->st = nc_app_alloc(&t->x, nc_app_dns.state_size);
-	assert_non_null(t->st);
-	h->n = 0;
-}
-
-static void tcp_close(struct tcp_run *t)
-{
-	struct nc_app_stats st;
-	nc_app_dns.end(&t->x, t->st, 0);
-	nc_app_dns.end(&t->x, t->st, 1);
-	nc_app_dns.close(&t->x, t->st);
-	nc_app_free(&t->x, t->st, nc_app_dns.state_size);
-	nc_app_stats(t->tab, &st);
-	assert_int_equal(st.bytes, 0); /* every byte given back */
-	nc_apptab_free(t->tab);
-}
-
 /* Feed p in chunks of `chunk` octets (0: one chunk); the packed record. */
 static size_t tcp_feed(struct harness *h, const uint8_t *p, size_t len,
 		       size_t chunk, uint8_t *out, size_t cap)
 {
 	struct nc_app_conn c = conn(33779, 53, 6);
-	struct tcp_run t;
+	struct app_run t;
 
-	tcp_open(h, &t, &c);
-	for (size_t i = 0; i < len;) {
-		size_t n = chunk && len - i > chunk ? chunk : len - i;
-		nc_app_dns.data(&t.x, t.st, 1, p + i, n);
-		i += n;
-	}
-	tcp_close(&t);
+	app_open(&t, h, &nc_app_dns, &c, NULL);
+	app_data(&t, 1, p, len, chunk);
+	app_free(&t);
 	assert_int_equal(h_count(h, NC_REC_DNS), 1);
 	assert_true(h->recs[0].len <= cap);
 	memcpy(out, h->recs[0].buf, h->recs[0].len);
@@ -310,12 +270,11 @@ static void test_tcp_chunks(void **state)
 	assert_memory_equal(one, other, n1);
 	for (size_t cut = 1; cut < sizeof(tcp_resp); cut++) {
 		struct nc_app_conn c = conn(33779, 53, 6);
-		struct tcp_run t;
-		tcp_open(h, &t, &c);
-		nc_app_dns.data(&t.x, t.st, 1, tcp_resp, cut);
-		nc_app_dns.data(&t.x, t.st, 1, tcp_resp + cut,
-				sizeof(tcp_resp) - cut);
-		tcp_close(&t);
+		struct app_run t;
+		app_open(&t, h, &nc_app_dns, &c, NULL);
+		app_data(&t, 1, tcp_resp, cut, 0);
+		app_data(&t, 1, tcp_resp + cut, sizeof(tcp_resp) - cut, 0);
+		app_free(&t);
 		assert_int_equal(h_count(h, NC_REC_DNS), 1);
 		assert_int_equal(h->recs[0].len, n1);
 		assert_memory_equal(h->recs[0].buf, one, n1);
@@ -329,18 +288,18 @@ static void test_tcp_several(void **state)
 	(void)state;
 	struct harness *h = h_new();
 	struct nc_app_conn c = conn(33779, 53, 6);
-	struct tcp_run t;
+	struct app_run t;
 	static uint8_t buf[3 * sizeof(tcp_resp)];
 
 	for (int i = 0; i < 3; i++)
 		memcpy(buf + i * sizeof(tcp_resp), tcp_resp, sizeof(tcp_resp));
-	tcp_open(h, &t, &c);
+	app_open(&t, h, &nc_app_dns, &c, NULL);
 	size_t cut = 2 * sizeof(tcp_resp) + 1; /* inside the length prefix */
-	nc_app_dns.data(&t.x, t.st, 1, buf, cut);
+	app_data(&t, 1, buf, cut, 0);
 	assert_int_equal(h_count(h, NC_REC_DNS), 2);
-	nc_app_dns.data(&t.x, t.st, 1, buf + cut, sizeof(buf) - cut);
+	app_data(&t, 1, buf + cut, sizeof(buf) - cut, 0);
 	assert_int_equal(h_count(h, NC_REC_DNS), 3);
-	tcp_close(&t);
+	app_free(&t);
 	assert_int_equal(h_event(h, NC_EV_DNS_TCP_INCOMPLETE), 0);
 	free(h);
 }
@@ -352,20 +311,20 @@ static void test_tcp_faults(void **state)
 	(void)state;
 	struct harness *h = h_new();
 	struct nc_app_conn c = conn(33779, 53, 6);
-	struct tcp_run t;
+	struct app_run t;
 	static const uint8_t zero[2] = {0x00, 0x00};
 
-	tcp_open(h, &t, &c);
-	nc_app_dns.data(&t.x, t.st, 1, zero, 2);
+	app_open(&t, h, &nc_app_dns, &c, NULL);
+	app_data(&t, 1, zero, 2, 0);
 	assert_int_equal(h_event(h, NC_EV_DNS_TCP_ZERO_LENGTH), 1);
-	nc_app_dns.data(&t.x, t.st, 1, tcp_resp, 100);
-	nc_app_dns.gap(&t.x, t.st, 1, 50);
+	app_data(&t, 1, tcp_resp, 100, 0);
+	app_gap(&t, 1, 50);
 	assert_int_equal(h_event(h, NC_EV_DNS_TCP_GAP), 1);
-	nc_app_dns.data(&t.x, t.st, 1, tcp_resp, sizeof(tcp_resp));
+	app_data(&t, 1, tcp_resp, sizeof(tcp_resp), 0);
 	assert_int_equal(h_count(h, NC_REC_DNS), 0); /* direction given up */
 	/* the other direction: half a message, then the end */
-	nc_app_dns.data(&t.x, t.st, 0, tcp_resp, 40);
-	tcp_close(&t);
+	app_data(&t, 0, tcp_resp, 40, 0);
+	app_free(&t);
 	assert_int_equal(h_event(h, NC_EV_DNS_TCP_INCOMPLETE), 1);
 	assert_int_equal(h_count(h, NC_REC_DNS), 0);
 	free(h);
@@ -603,10 +562,7 @@ static void test_truncated_every_byte(void **state)
 	struct nc_app_conn c = conn(54380, 53, 17);
 
 	for (size_t len = 0; len < sizeof(mx_resp); len++) {
-		uint8_t *p = malloc(len ? len : 1); /* ASan sees overreads */
-		memcpy(p, mx_resp, len);
-		udp(h, &c, 1, p, len);
-		free(p);
+		udp(h, &c, 1, mx_resp, len); /* a copy: ASan sees overreads */
 		if (len < 12) {
 			assert_int_equal(h_count(h, NC_REC_DNS), 0);
 			continue;

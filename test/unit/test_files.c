@@ -18,88 +18,63 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "applayer.h"
-#include "decode.h"
+#include "app_harness.h"
 #include "files.h"
 #include "netcap.pb-c.h"
 
-#define T_MAX 16
-
-struct t_env {
-	struct nc_dec_cfg cfg;
-	struct nc_dec d;
-	struct nc_apptab *tab;
-	struct nc_app_conn c;
-	uint32_t seq;
-	unsigned n;
-	size_t len[T_MAX];
-	uint8_t buf[T_MAX][2048];
-};
-
 static const uint8_t t_addr[2][4] = {{192, 0, 2, 1}, {198, 51, 100, 2}};
 
-static void t_sink(void *arg, enum nc_rec t, const ProtobufCMessage *m)
+/* The table alone (no parser state); File records wanted or not. */
+static struct app_run *t_env(bool want_file, const struct nc_file_sink *sink)
 {
-	struct t_env *e = arg;
-	if (t != NC_REC_FILE || e->n >= T_MAX)
-		return;
-	assert_true(protobuf_c_message_get_packed_size(m) <= 2048);
-	e->len[e->n] = protobuf_c_message_pack(m, e->buf[e->n]);
-	e->n++;
-}
-
-static struct t_env *t_env(bool want_file, const struct nc_file_sink *sink)
-{
-	struct t_env *e = calloc(1, sizeof(*e));
-	e->cfg.want.on[NC_REC_FILE] = want_file;
-	e->cfg.want.on[NC_REC_HTTP] = true;
-	nc_dec_init(&e->d, &e->cfg, t_sink, e);
+	static const struct nc_app_conn c = {
+	    .uid = "CFilesTest01",
+	    .alen = 4,
+	    .proto = 6,
+	    .addr = {t_addr[0], t_addr[1]},
+	    .port = {40000, 80},
+	    .ts = 1700000000000000000ll,
+	};
+	struct app_run *e = calloc(1, sizeof(*e));
+	struct harness *h = h_new();
+	memset(&h->cfg.want, 0, sizeof(h->cfg.want));
+	h->cfg.want.on[NC_REC_FILE] = want_file;
+	h->cfg.want.on[NC_REC_HTTP] = true;
+	h->cfg.payload = false;
+	h->cfg.entropy = false;
 	struct nc_app_cfg acfg;
 	nc_app_cfg_default(&acfg);
 	acfg.max_flows = 2;
 	acfg.file_sink = sink;
-	e->tab = nc_apptab_new(&acfg, &e->cfg.want);
-	e->d.apps = e->tab;
-	e->c.uid = "CFilesTest01";
-	e->c.alen = 4;
-	e->c.proto = 6;
-	e->c.addr[0] = t_addr[0];
-	e->c.addr[1] = t_addr[1];
-	e->c.port[0] = 40000;
-	e->c.port[1] = 80;
-	e->c.ts = 1700000000000000000ll;
+	app_open(e, h, NULL, &c, &acfg);
+	e->own_h = true;
 	return e;
 }
 
-static struct nc_app_ctx t_x(struct t_env *e, bool seq)
+static struct nc_app_ctx t_x(struct app_run *e, bool seq)
 {
-	struct nc_app_ctx x = {
-	    .d = &e->d, .tab = e->tab, .c = &e->c, .seq = seq ? &e->seq : NULL};
+	struct nc_app_ctx x = e->x;
+	x.seq = seq ? &e->seq : NULL;
 	return x;
 }
 
-static Netcap__File *t_file(struct t_env *e, unsigned i)
+static Netcap__File *t_file(struct app_run *e, unsigned i)
 {
-	assert_true(i < e->n);
-	return (Netcap__File *)protobuf_c_message_unpack(
-	    nc_rec_desc(NC_REC_FILE), NULL, e->len[i], e->buf[i]);
+	Netcap__File *r = h_get(e->h, NC_REC_FILE, i);
+	assert_non_null(r);
+	return r;
 }
 
-static void t_done(struct t_env *e)
+static void t_done(struct app_run *e)
 {
-	struct nc_app_stats as;
-	nc_app_stats(e->tab, &as);
-	assert_int_equal(as.bytes, 0);
-	nc_apptab_free(e->tab);
+	app_free(e);
 	free(e);
 }
-
-#define FREE(m) protobuf_c_message_free_unpacked((ProtobufCMessage *)(m), NULL)
 
 static void test_hashes(void **state)
 {
 	(void)state;
-	struct t_env *e = t_env(true, NULL);
+	struct app_run *e = t_env(true, NULL);
 	struct nc_app_ctx x = t_x(e, true);
 
 	/* "abc" in two writes */
@@ -115,7 +90,7 @@ static void test_hashes(void **state)
 	f = nc_file_open(&x, 0, "HTTP request", NULL, NULL, NULL, NULL);
 	nc_file_close(&x, f, true);
 
-	assert_int_equal(e->n, 2);
+	assert_int_equal(h_count(e->h, NC_REC_FILE), 2);
 	Netcap__File *r = t_file(e, 0);
 	assert_int_equal(r->length, 3);
 	assert_string_equal(r->hash, "900150983cd24fb0d6963f7d28e17f72");
@@ -139,7 +114,7 @@ static void test_hashes(void **state)
 	assert_memory_equal(r->srcip.data, t_addr[1], 4);
 	assert_string_equal(r->uid, "CFilesTest01");
 	assert_int_equal(r->timestamp, 1700000000000000000ll);
-	FREE(r);
+	H_FREE(r);
 
 	r = t_file(e, 1);
 	assert_int_equal(r->length, 0);
@@ -151,7 +126,7 @@ static void test_hashes(void **state)
 	assert_string_equal(r->name, "");
 	assert_string_equal(r->contenttypedetected, "");
 	assert_true(r->truncated);
-	FREE(r);
+	H_FREE(r);
 	t_done(e);
 }
 
@@ -159,7 +134,7 @@ static void test_hashes(void **state)
 static void test_long_content(void **state)
 {
 	(void)state;
-	struct t_env *e = t_env(true, NULL);
+	struct app_run *e = t_env(true, NULL);
 	struct nc_app_ctx x = t_x(e, false);
 	static uint8_t a[1000];
 	memset(a, 'a', sizeof(a));
@@ -181,7 +156,7 @@ static void test_long_content(void **state)
 	assert_string_equal(r->hash, "7707d6ae4e027c70eea2a935c2296f21");
 	/* no sequence counter: 0 */
 	assert_string_equal(r->ident, "CFilesTest01-0");
-	FREE(r);
+	H_FREE(r);
 	t_done(e);
 }
 
@@ -189,7 +164,7 @@ static void test_long_content(void **state)
 static void test_not_wanted(void **state)
 {
 	(void)state;
-	struct t_env *e = t_env(false, NULL);
+	struct app_run *e = t_env(false, NULL);
 	struct nc_app_ctx x = t_x(e, true);
 	assert_false(nc_file_wanted(&x));
 	struct nc_file *f = nc_file_open(&x, 0, "HTTP", "", "", "", "");
@@ -197,7 +172,7 @@ static void test_not_wanted(void **state)
 	nc_file_write(&x, f, (const uint8_t *)"x", 1);
 	assert_int_equal(nc_file_length(f), 0);
 	nc_file_close(&x, f, false);
-	assert_int_equal(e->n, 0);
+	assert_int_equal(h_count(e->h, NC_REC_FILE), 0);
 	assert_int_equal(e->seq, 0);
 	t_done(e);
 }
@@ -248,7 +223,7 @@ static void test_sink(void **state)
 	    .arg = &log, .open = s_open, .write = s_write, .close = s_close};
 	for (int want = 0; want < 2; want++) {
 		memset(&log, 0, sizeof(log));
-		struct t_env *e = t_env(want, &sink);
+		struct app_run *e = t_env(want, &sink);
 		struct nc_app_ctx x = t_x(e, true);
 		assert_true(nc_file_wanted(&x));
 		struct nc_file *f =
@@ -265,7 +240,7 @@ static void test_sink(void **state)
 		assert_string_equal(log.sha256,
 				    "ba7816bf8f01cfea414140de5dae2223b00361a3"
 				    "96177a9cb410ff61f20015ad");
-		assert_int_equal(e->n, (unsigned)want);
+		assert_int_equal(h_count(e->h, NC_REC_FILE), (unsigned)want);
 		if (want) {
 			Netcap__File *r = t_file(e, 0);
 			assert_string_equal(
@@ -273,7 +248,7 @@ static void test_sink(void **state)
 			    "files/ba7816bf8f01cfea414140de5dae2223b00361a3"
 			    "96177a9cb410ff61f20015ad");
 			assert_string_equal(r->contentencoding, "base64");
-			FREE(r);
+			H_FREE(r);
 		}
 		t_done(e);
 	}
@@ -343,7 +318,7 @@ static void test_mime(void **state)
 static void test_mime_split(void **state)
 {
 	(void)state;
-	struct t_env *e = t_env(true, NULL);
+	struct app_run *e = t_env(true, NULL);
 	struct nc_app_ctx x = t_x(e, true);
 	struct nc_file *f =
 	    nc_file_open(&x, 1, "HTTP response", "", "", "", "");
@@ -353,7 +328,7 @@ static void test_mime_split(void **state)
 	nc_file_close(&x, f, false);
 	Netcap__File *r = t_file(e, 0);
 	assert_string_equal(r->contenttypedetected, "image/png");
-	FREE(r);
+	H_FREE(r);
 	t_done(e);
 }
 

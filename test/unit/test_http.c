@@ -21,8 +21,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "applayer.h"
-#include "decode.h"
+#include "app_harness.h"
 #include "netcap.pb-c.h"
 
 extern const struct nc_app_parser nc_app_http;
@@ -30,179 +29,49 @@ extern const struct nc_app_parser nc_app_http;
 /* ---------------------------------------------------------------------- */
 /* a connection driven through the parser callbacks */
 
-#define T_MAX_RECS 512
-
-struct t_rec {
-	enum nc_rec type;
-	size_t len;
-	uint8_t *buf;
-};
-
-struct t_conn {
-	struct nc_dec_cfg cfg;
-	struct nc_dec d;
-	struct nc_apptab *tab;
-	struct nc_app_conn c;
-	uint32_t seq;
-	void *st;
-	unsigned n;
-	struct t_rec recs[T_MAX_RECS];
-};
-
 static const uint8_t t_addr[2][4] = {{141, 142, 228, 5}, {54, 243, 118, 187}};
 
-static void t_sink(void *arg, enum nc_rec t, const ProtobufCMessage *m)
+/* A connection with payloads as given, no entropy, File idents counted. */
+static struct app_run *t_new_cfg(bool payload, uint32_t max_message,
+				 uint64_t budget)
 {
-	struct t_conn *tc = arg;
-	if (tc->n >= T_MAX_RECS)
-		return;
-	struct t_rec *r = &tc->recs[tc->n++];
-	r->type = t;
-	r->len = protobuf_c_message_get_packed_size(m);
-	r->buf = malloc(r->len ? r->len : 1);
-	protobuf_c_message_pack(m, r->buf);
-}
-
-static struct t_conn *t_new_cfg(bool payload, uint32_t max_message,
-				uint64_t budget)
-{
-	struct t_conn *t = calloc(1, sizeof(*t));
-	for (int i = 0; i < NC_REC_MAX; i++)
-		t->cfg.want.on[i] = true;
-	t->cfg.payload = payload;
-	nc_dec_init(&t->d, &t->cfg, t_sink, t);
+	static const struct nc_app_conn c = {
+	    .uid = "CHttpTest001",
+	    .alen = 4,
+	    .proto = 6,
+	    .addr = {t_addr[0], t_addr[1]},
+	    .port = {50153, 80},
+	    .ts = 1363624631406021000ll,
+	};
+	struct app_run *t = calloc(1, sizeof(*t));
 	struct nc_app_cfg acfg;
-	nc_app_cfg_default(&acfg);
-	acfg.max_flows = 4;
+	app_cfg(&acfg);
 	if (max_message)
 		acfg.max_message = max_message;
 	if (budget)
 		acfg.memory_bytes = budget;
-	t->tab = nc_apptab_new(&acfg, &t->cfg.want);
-	t->d.apps = t->tab;
-	t->c.uid = "CHttpTest001";
-	t->c.alen = 4;
-	t->c.proto = 6;
-	t->c.addr[0] = t_addr[0];
-	t->c.addr[1] = t_addr[1];
-	t->c.port[0] = 50153;
-	t->c.port[1] = 80;
-	t->c.ts = 1363624631406021000ll;
-	struct nc_app_ctx x = {.d = &t->d, .tab = t->tab, .c = &t->c};
-	t->st = nc_app_alloc(&x, nc_app_http.state_size);
-	assert_non_null(t->st);
+	app_open(t, NULL, &nc_app_http, &c, &acfg);
+	t->h->cfg.payload = payload;
+	t->h->cfg.entropy = false;
+	t->x.seq = &t->seq;
 	return t;
 }
 
-static struct t_conn *t_new(void)
+static struct app_run *t_new(void)
 {
 	return t_new_cfg(false, 0, 0);
 }
 
-static struct nc_app_ctx t_x(struct t_conn *t)
+static void t_str(struct app_run *t, int dir, const char *s, size_t chunk)
 {
-	struct nc_app_ctx x = {
-	    .d = &t->d, .tab = t->tab, .c = &t->c, .seq = &t->seq};
-	return x;
+	app_data(t, dir, s, strlen(s), chunk);
 }
 
-/* len octets from endpoint dir, handed over in chunks of at most chunk */
-static void t_data(struct t_conn *t, int dir, const void *p, size_t len,
-		   size_t chunk)
+static void t_free(struct app_run *t)
 {
-	struct nc_app_ctx x = t_x(t);
-	const uint8_t *b = p;
-	if (chunk == 0)
-		chunk = len;
-	while (len) {
-		size_t k = len < chunk ? len : chunk;
-		/* a private copy: reading past it is an ASan report */
-		uint8_t *cp = malloc(k);
-		memcpy(cp, b, k);
-		nc_app_http.data(&x, t->st, dir, cp, k);
-		free(cp);
-		b += k;
-		len -= k;
-	}
-}
-
-static void t_str(struct t_conn *t, int dir, const char *s, size_t chunk)
-{
-	t_data(t, dir, s, strlen(s), chunk);
-}
-
-static void t_gap(struct t_conn *t, int dir, uint64_t len)
-{
-	struct nc_app_ctx x = t_x(t);
-	nc_app_http.gap(&x, t->st, dir, len);
-}
-
-static void t_end(struct t_conn *t, int dir)
-{
-	struct nc_app_ctx x = t_x(t);
-	nc_app_http.end(&x, t->st, dir);
-}
-
-/* end both directions, close, free the state: every byte given back */
-static void t_close(struct t_conn *t)
-{
-	struct nc_app_ctx x = t_x(t);
-	if (!t->st)
-		return;
-	nc_app_http.end(&x, t->st, 0);
-	nc_app_http.end(&x, t->st, 1);
-	nc_app_http.close(&x, t->st);
-	nc_app_free(&x, t->st, nc_app_http.state_size);
-	t->st = NULL;
-	struct nc_app_stats as;
-	nc_app_stats(t->tab, &as);
-	assert_int_equal(as.bytes, 0);
-}
-
-static void t_free(struct t_conn *t)
-{
-	t_close(t);
-	for (unsigned i = 0; i < t->n; i++)
-		free(t->recs[i].buf);
-	nc_apptab_free(t->tab);
+	app_free(t);
 	free(t);
 }
-
-static unsigned t_count(const struct t_conn *t, enum nc_rec type)
-{
-	unsigned k = 0;
-	for (unsigned i = 0; i < t->n; i++)
-		k += t->recs[i].type == type;
-	return k;
-}
-
-static void *t_get(const struct t_conn *t, enum nc_rec type, unsigned nth)
-{
-	for (unsigned i = 0; i < t->n; i++) {
-		if (t->recs[i].type != type || nth-- != 0)
-			continue;
-		return protobuf_c_message_unpack(
-		    nc_rec_desc(type), NULL, t->recs[i].len, t->recs[i].buf);
-	}
-	return NULL;
-}
-
-static bool t_anomaly(const struct t_conn *t, const char *name)
-{
-	unsigned k = 0;
-	for (unsigned i = 0; i < t->n; i++) {
-		if (t->recs[i].type != NC_REC_ANOMALY)
-			continue;
-		Netcap__Anomaly *a = t_get(t, NC_REC_ANOMALY, k++);
-		bool hit = strcmp(a->event, name) == 0;
-		protobuf_c_message_free_unpacked(&a->base, NULL);
-		if (hit)
-			return true;
-	}
-	return false;
-}
-
-#define FREE(m) protobuf_c_message_free_unpacked((ProtobufCMessage *)(m), NULL)
 
 /* ---------------------------------------------------------------------- */
 /* test/data/http_get_gzip-response.pcap, frames 4, 6 and 8 */
@@ -250,26 +119,26 @@ static size_t gz_response(uint8_t *out)
 	return n + sizeof(gz_body);
 }
 
-static void run_gzip(struct t_conn *t, size_t chunk)
+static void run_gzip(struct app_run *t, size_t chunk)
 {
 	uint8_t res[1024];
 	size_t n = gz_response(res);
 	t_str(t, 0, gz_req, chunk);
 	t->c.ts += 34973000; /* first response octet (frame 6) */
-	t_data(t, 1, res, 17, chunk);
+	app_data(t, 1, res, 17, chunk);
 	t->c.ts += 324000; /* frame 8 */
-	t_data(t, 1, res + 17, n - 17, chunk);
+	app_data(t, 1, res + 17, n - 17, chunk);
 }
 
 static void test_get_gzip(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	run_gzip(t, 0);
-	assert_int_equal(t_count(t, NC_REC_HTTP), 1);
-	assert_int_equal(t_count(t, NC_REC_FILE), 1);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 1);
+	assert_int_equal(h_count(t->h, NC_REC_FILE), 1);
 
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	/* tshark: http.request.method, uri, version, host, user_agent */
 	assert_string_equal(h->method, "GET");
 	assert_string_equal(h->url, "/gzip");
@@ -305,10 +174,10 @@ static void test_get_gzip(void **state)
 	assert_memory_equal(h->srcip.data, t_addr[0], 4);
 	assert_string_equal(h->uid, "CHttpTest001");
 	assert_int_equal(h->responsebody.len, 0); /* no --payload */
-	FREE(h);
+	H_FREE(h);
 
 	/* tshark --export-objects http (decompressed): 197 octets */
-	Netcap__File *f = t_get(t, NC_REC_FILE, 0);
+	Netcap__File *f = h_get(t->h, NC_REC_FILE, 0);
 	assert_int_equal(f->length, 197);
 	assert_string_equal(f->hash, "5baba7eea57bc8a42a92c817ed566d72");
 	assert_string_equal(f->sha1,
@@ -324,7 +193,7 @@ static void test_get_gzip(void **state)
 	assert_string_equal(f->contentencoding, "gzip");
 	assert_false(f->truncated);
 	assert_int_equal(f->srcport, 80); /* the sender of the content */
-	FREE(f);
+	H_FREE(f);
 	t_free(t);
 }
 
@@ -333,19 +202,21 @@ static void test_get_gzip(void **state)
 static void test_split_chunks(void **state)
 {
 	(void)state;
-	struct t_conn *a = t_new();
+	struct app_run *a = t_new();
 	run_gzip(a, 0);
-	t_close(a);
+	app_close(a);
 	for (size_t chunk = 1; chunk <= 7; chunk += 6) {
-		struct t_conn *b = t_new();
+		struct app_run *b = t_new();
 		run_gzip(b, chunk);
-		t_close(b);
-		assert_int_equal(a->n, b->n);
-		for (unsigned i = 0; i < a->n; i++) {
-			assert_int_equal(a->recs[i].type, b->recs[i].type);
-			assert_int_equal(a->recs[i].len, b->recs[i].len);
-			assert_memory_equal(a->recs[i].buf, b->recs[i].buf,
-					    a->recs[i].len);
+		app_close(b);
+		assert_int_equal(a->h->n, b->h->n);
+		for (unsigned i = 0; i < a->h->n; i++) {
+			assert_int_equal(a->h->recs[i].type,
+					 b->h->recs[i].type);
+			assert_int_equal(a->h->recs[i].len, b->h->recs[i].len);
+			assert_memory_equal(a->h->recs[i].buf,
+					    b->h->recs[i].buf,
+					    a->h->recs[i].len);
 		}
 		t_free(b);
 	}
@@ -361,14 +232,14 @@ static void test_truncated_everywhere(void **state)
 	size_t rn = gz_response(res);
 	size_t qn = strlen(gz_req);
 	for (size_t cut = 0; cut <= qn + rn; cut++) {
-		struct t_conn *t = t_new();
-		t_data(t, 0, gz_req, cut < qn ? cut : qn, 0);
+		struct app_run *t = t_new();
+		app_data(t, 0, gz_req, cut < qn ? cut : qn, 0);
 		if (cut > qn)
-			t_data(t, 1, res, cut - qn, 0);
-		t_close(t);
-		assert_true(t_count(t, NC_REC_HTTP) <= 1);
+			app_data(t, 1, res, cut - qn, 0);
+		app_close(t);
+		assert_true(h_count(t->h, NC_REC_HTTP) <= 1);
 		if (cut >= qn) /* the request is complete */
-			assert_int_equal(t_count(t, NC_REC_HTTP), 1);
+			assert_int_equal(h_count(t->h, NC_REC_HTTP), 1);
 		t_free(t);
 	}
 }
@@ -389,14 +260,14 @@ static const char post_req[] =
 static void test_post_form(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new_cfg(true, 0, 0);
+	struct app_run *t = t_new_cfg(true, 0, 0);
 	t_str(t, 0, post_req, 0);
 	t_str(t, 1,
 	      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
 	      "Content-Type: application/json\r\n\r\n{}",
 	      0);
-	assert_int_equal(t_count(t, NC_REC_HTTP), 1);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 1);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_string_equal(h->method, "POST");
 	/* tshark: http.content_length 11, http.content_type */
 	assert_int_equal(h->reqcontentlength, 11);
@@ -411,19 +282,19 @@ static void test_post_form(void **state)
 	assert_int_equal(h->responsebody.len, 2);
 	assert_string_equal(h->contenttypedetected,
 			    "text/plain; charset=utf-8");
-	FREE(h);
+	H_FREE(h);
 	/* the request body is a File too (tshark exports "post":
 	   MD5 of "hello world") */
-	assert_int_equal(t_count(t, NC_REC_FILE), 2);
-	Netcap__File *f = t_get(t, NC_REC_FILE, 0);
+	assert_int_equal(h_count(t->h, NC_REC_FILE), 2);
+	Netcap__File *f = h_get(t->h, NC_REC_FILE, 0);
 	assert_string_equal(f->source, "HTTP request");
 	assert_string_equal(f->hash, "5eb63bbbe01eeed093cb22bb8f5acdc3");
 	assert_int_equal(f->srcport, 50153);
 	assert_string_equal(f->ident, "CHttpTest001-1");
-	FREE(f);
-	f = t_get(t, NC_REC_FILE, 1);
+	H_FREE(f);
+	f = h_get(t->h, NC_REC_FILE, 1);
 	assert_string_equal(f->ident, "CHttpTest001-2");
-	FREE(f);
+	H_FREE(f);
 	t_free(t);
 }
 
@@ -446,7 +317,7 @@ static void test_chunked(void **state)
 	    "Expires: never\r\n" /* trailer section */
 	    "\r\n";
 	for (size_t chunk = 0; chunk <= 1; chunk++) {
-		struct t_conn *t = t_new();
+		struct app_run *t = t_new();
 		t_str(t, 0, "GET /wiki HTTP/1.1\r\nHost: example.org\r\n\r\n",
 		      chunk);
 		t_str(t, 1, res, chunk);
@@ -455,25 +326,25 @@ static void test_chunked(void **state)
 		t_str(t, 1,
 		      "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
 		      chunk);
-		assert_int_equal(t_count(t, NC_REC_HTTP), 2);
-		Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+		assert_int_equal(h_count(t->h, NC_REC_HTTP), 2);
+		Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 		assert_int_equal(h->rescontentlength, -1);
 		assert_int_equal(h->responsebodylength, 9); /* "Wikipedia" */
-		FREE(h);
-		h = t_get(t, NC_REC_HTTP, 1);
+		H_FREE(h);
+		h = h_get(t->h, NC_REC_HTTP, 1);
 		assert_string_equal(h->url, "/2");
 		assert_int_equal(h->statuscode, 404);
 		assert_string_equal(h->statusmsg, "Not Found");
-		FREE(h);
-		Netcap__File *f = t_get(t, NC_REC_FILE, 0);
+		H_FREE(h);
+		Netcap__File *f = h_get(t->h, NC_REC_FILE, 0);
 		/* hashlib.md5(b"Wikipedia") */
 		assert_string_equal(f->hash,
 				    "9c677286866aad38f8e9b660f5411814");
 		assert_string_equal(f->contentencoding, "chunked");
 		assert_string_equal(f->name, "/wiki");
 		assert_string_equal(f->host, "example.org");
-		FREE(f);
-		assert_int_equal(t_count(t, NC_REC_FILE), 1);
+		H_FREE(f);
+		assert_int_equal(h_count(t->h, NC_REC_FILE), 1);
 		t_free(t);
 	}
 }
@@ -481,17 +352,17 @@ static void test_chunked(void **state)
 static void test_bad_chunk(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	t_str(t, 0, "GET / HTTP/1.1\r\n\r\n", 0);
 	t_str(t, 1,
 	      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
 	      "zz\r\nxx\r\n",
 	      0);
-	assert_true(t_anomaly(t, "http.bad_chunk"));
-	assert_int_equal(t_count(t, NC_REC_HTTP), 1);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	assert_true(h_has_anomaly(t->h, "http.bad_chunk"));
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 1);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_true(h->restruncated);
-	FREE(h);
+	H_FREE(h);
 	t_free(t);
 }
 
@@ -501,7 +372,7 @@ static void test_bad_chunk(void **state)
 static void test_pipelining(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	t_str(t, 0,
 	      "GET /a HTTP/1.1\r\nHost: h\r\n\r\n"
 	      "HEAD /b HTTP/1.1\r\nHost: h\r\n\r\n"
@@ -514,33 +385,33 @@ static void test_pipelining(void **state)
 	      "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
 	      "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n",
 	      0);
-	assert_int_equal(t_count(t, NC_REC_HTTP), 3);
-	t_close(t);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 3);
+	app_close(t);
 	/* /d never got a response: written at close */
-	assert_int_equal(t_count(t, NC_REC_HTTP), 4);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 4);
 	static const char *const url[] = {"/a", "/b", "/c", "/d"};
 	static const int code[] = {200, 200, 304, 0};
 	for (unsigned i = 0; i < 4; i++) {
-		Netcap__HTTP *h = t_get(t, NC_REC_HTTP, i);
+		Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, i);
 		assert_string_equal(h->url, url[i]);
 		assert_int_equal(h->statuscode, code[i]);
-		FREE(h);
+		H_FREE(h);
 	}
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 1);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 1);
 	assert_string_equal(h->method, "HEAD");
 	assert_int_equal(h->rescontentlength, 1000);
 	assert_int_equal(h->responsebodylength, 0);
-	FREE(h);
+	H_FREE(h);
 	/* one body only: "abc" */
-	assert_int_equal(t_count(t, NC_REC_FILE), 1);
-	assert_int_equal(t->d.events[NC_EV_HTTP_NO_RESPONSE], 1);
+	assert_int_equal(h_count(t->h, NC_REC_FILE), 1);
+	assert_int_equal(t->h->dec.events[NC_EV_HTTP_NO_RESPONSE], 1);
 	t_free(t);
 }
 
 static void test_continue_and_204(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	t_str(t, 0,
 	      "PUT /up HTTP/1.1\r\nExpect: 100-continue\r\n"
 	      "Content-Length: 5\r\n\r\n",
@@ -550,16 +421,16 @@ static void test_continue_and_204(void **state)
 	t_str(t, 1, "HTTP/1.1 204 No Content\r\n\r\n", 0);
 	t_str(t, 0, "GET /next HTTP/1.1\r\n\r\n", 0);
 	t_str(t, 1, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0);
-	assert_int_equal(t_count(t, NC_REC_HTTP), 2);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 2);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_string_equal(h->method, "PUT");
 	assert_int_equal(h->statuscode, 204);
 	assert_int_equal(h->requestbodylength, 5);
 	assert_int_equal(h->rescontentlength, 0);
-	FREE(h);
-	h = t_get(t, NC_REC_HTTP, 1);
+	H_FREE(h);
+	h = h_get(t->h, NC_REC_HTTP, 1);
 	assert_string_equal(h->url, "/next");
-	FREE(h);
+	H_FREE(h);
 	t_free(t);
 }
 
@@ -567,21 +438,21 @@ static void test_continue_and_204(void **state)
 static void test_until_close(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	t_str(t, 0, "GET / HTTP/1.0\r\n\r\n", 0);
 	t_str(t, 1, "HTTP/1.0 200 OK\r\n\r\nabc", 0);
-	assert_int_equal(t_count(t, NC_REC_HTTP), 0);
-	t_end(t, 1);
-	assert_int_equal(t_count(t, NC_REC_HTTP), 1);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 0);
+	app_end(t, 1);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 1);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_int_equal(h->responsebodylength, 3);
 	assert_int_equal(h->rescontentlength, -1);
 	assert_false(h->restruncated);
-	FREE(h);
-	Netcap__File *f = t_get(t, NC_REC_FILE, 0);
+	H_FREE(h);
+	Netcap__File *f = h_get(t->h, NC_REC_FILE, 0);
 	/* hashlib.md5(b"abc") (RFC 1321 A.5) */
 	assert_string_equal(f->hash, "900150983cd24fb0d6963f7d28e17f72");
-	FREE(f);
+	H_FREE(f);
 	t_free(t);
 }
 
@@ -589,37 +460,37 @@ static void test_until_close(void **state)
 static void test_roles_from_content(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	/* endpoint 0 is the server here */
 	t_str(t, 1, "GET /x HTTP/1.1\r\n\r\n", 0);
 	t_str(t, 0, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0);
-	assert_int_equal(t_count(t, NC_REC_HTTP), 1);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 1);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_int_equal(h->srcport, 80); /* the client is endpoint 1 */
 	assert_memory_equal(h->srcip.data, t_addr[1], 4);
 	assert_int_equal(h->statuscode, 200);
-	FREE(h);
+	H_FREE(h);
 	t_free(t);
 }
 
 static void test_response_without_request(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	t_str(t, 1, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx", 0);
-	assert_int_equal(t_count(t, NC_REC_HTTP), 1);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 1);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_string_equal(h->method, "");
 	assert_string_equal(h->proto, "HTTP/1.1");
 	assert_int_equal(h->srcport, 50153);
-	FREE(h);
+	H_FREE(h);
 	t_free(t);
 }
 
 static void test_upgrade_tunnel(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	t_str(t, 0,
 	      "GET /chat HTTP/1.1\r\nUpgrade: websocket\r\n"
 	      "Connection: Upgrade\r\n\r\n",
@@ -628,13 +499,13 @@ static void test_upgrade_tunnel(void **state)
 	      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n",
 	      0);
 	/* websocket frames: not HTTP, no records, no anomalies */
-	t_data(t, 0, "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58", 11, 0);
-	t_data(t, 1, "\x81\x05Hello", 7, 0);
-	assert_int_equal(t_count(t, NC_REC_HTTP), 1);
-	assert_int_equal(t_count(t, NC_REC_ANOMALY), 0);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	app_data(t, 0, "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58", 11, 0);
+	app_data(t, 1, "\x81\x05Hello", 7, 0);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 1);
+	assert_int_equal(h_count(t->h, NC_REC_ANOMALY), 0);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_int_equal(h->statuscode, 101);
-	FREE(h);
+	H_FREE(h);
 	t_free(t);
 }
 
@@ -644,36 +515,36 @@ static void test_upgrade_tunnel(void **state)
 static void test_basic_auth(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	/* RFC 7617 section 2: Aladdin / open sesame */
 	t_str(t, 0,
 	      "GET /private HTTP/1.1\r\n"
 	      "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n",
 	      0);
-	assert_int_equal(t_count(t, NC_REC_CREDENTIALS), 1);
-	Netcap__Credentials *c = t_get(t, NC_REC_CREDENTIALS, 0);
+	assert_int_equal(h_count(t->h, NC_REC_CREDENTIALS), 1);
+	Netcap__Credentials *c = h_get(t->h, NC_REC_CREDENTIALS, 0);
 	assert_string_equal(c->service, "HTTP Basic");
 	assert_string_equal(c->user, "Aladdin");
 	assert_string_equal(c->password, "open sesame");
 	assert_int_equal(c->srcport, 50153);
-	FREE(c);
-	t_close(t);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	H_FREE(c);
+	app_close(t);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_string_equal(h->username, "Aladdin");
-	FREE(h);
+	H_FREE(h);
 	t_free(t);
 
 	t = t_new();
 	t_str(t, 0, "GET / HTTP/1.1\r\nAuthorization: Basic !!!!\r\n\r\n", 0);
-	assert_int_equal(t_count(t, NC_REC_CREDENTIALS), 0);
-	assert_true(t_anomaly(t, "http.bad_basic_auth"));
+	assert_int_equal(h_count(t->h, NC_REC_CREDENTIALS), 0);
+	assert_true(h_has_anomaly(t->h, "http.bad_basic_auth"));
 	t_free(t);
 }
 
 static void test_cookies(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	t_str(t, 0,
 	      "GET /?a=1&b=x%20y+z&c HTTP/1.1\r\n"
 	      "Cookie: SID=31d4d96e407aad42; lang=en-US\r\n\r\n",
@@ -688,7 +559,7 @@ static void test_cookies(void **state)
 	      "samesite=strict\r\n"
 	      "Content-Length: 0\r\n\r\n",
 	      0);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_int_equal(h->n_reqcookies, 2);
 	assert_string_equal(h->reqcookies[0]->name, "SID");
 	assert_string_equal(h->reqcookies[0]->value, "31d4d96e407aad42");
@@ -716,7 +587,7 @@ static void test_cookies(void **state)
 	assert_string_equal(h->parameters[0], "a=1");
 	assert_string_equal(h->parameters[1], "b=x y z");
 	assert_string_equal(h->parameters[2], "c=");
-	FREE(h);
+	H_FREE(h);
 	t_free(t);
 }
 
@@ -724,16 +595,16 @@ static void test_cookies(void **state)
 static void test_binary_text(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	static const char req[] = "GET /\xff HTTP/1.1\r\n"
 				  "User-Agent: a\xc0z\r\n\r\n";
-	t_data(t, 0, req, sizeof(req) - 1, 0);
-	t_close(t);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	app_data(t, 0, req, sizeof(req) - 1, 0);
+	app_close(t);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_non_null(h);
 	assert_string_equal(h->url, "/\\xff");
 	assert_string_equal(h->useragent, "a\\xc0z");
-	FREE(h);
+	H_FREE(h);
 	t_free(t);
 }
 
@@ -753,7 +624,7 @@ static void test_deflate(void **state)
 				      0x49, 0x4d, 0xcb, 0x49, 0x2c, 0x49, 0x55,
 				      0x28, 0xcf, 0x2f, 0xca, 0x49, 0x01, 0x00};
 	for (int k = 0; k < 2; k++) {
-		struct t_conn *t = t_new();
+		struct app_run *t = t_new();
 		char hd[128];
 		size_t n = k ? sizeof(raw) : sizeof(zl);
 		snprintf(hd, sizeof(hd),
@@ -762,15 +633,15 @@ static void test_deflate(void **state)
 			 n);
 		t_str(t, 0, "GET / HTTP/1.1\r\n\r\n", 0);
 		t_str(t, 1, hd, 0);
-		t_data(t, 1, k ? raw : zl, n, 0);
-		Netcap__File *f = t_get(t, NC_REC_FILE, 0);
+		app_data(t, 1, k ? raw : zl, n, 0);
+		Netcap__File *f = h_get(t->h, NC_REC_FILE, 0);
 		assert_non_null(f);
 		/* hashlib.md5(b"hello deflate world") */
 		assert_string_equal(f->hash,
 				    "13f4087062c3af67846787962c532d82");
 		assert_int_equal(f->length, 19);
 		assert_false(f->truncated);
-		FREE(f);
+		H_FREE(f);
 		t_free(t);
 	}
 }
@@ -799,7 +670,7 @@ static void test_gzip_bomb(void **state)
 	zn = (1u << 20) - z.avail_out;
 	deflateEnd(&z);
 
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	char hd[160];
 	snprintf(hd, sizeof(hd),
 		 "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
@@ -807,15 +678,15 @@ static void test_gzip_bomb(void **state)
 		 zn);
 	t_str(t, 0, "GET /bomb HTTP/1.1\r\n\r\n", 0);
 	t_str(t, 1, hd, 0);
-	t_data(t, 1, out, zn, 1460);
-	assert_true(t_anomaly(t, "http.decompression_limit"));
-	Netcap__File *f = t_get(t, NC_REC_FILE, 0);
+	app_data(t, 1, out, zn, 1460);
+	assert_true(h_has_anomaly(t->h, "http.decompression_limit"));
+	Netcap__File *f = h_get(t->h, NC_REC_FILE, 0);
 	assert_true(f->truncated);
 	assert_true(f->length < (int64_t)plain);
-	FREE(f);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	H_FREE(f);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_int_equal(h->responsebodylength, zn);
-	FREE(h);
+	H_FREE(h);
 	t_free(t);
 	free(zero);
 	free(out);
@@ -824,14 +695,14 @@ static void test_gzip_bomb(void **state)
 static void test_gzip_garbage(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	t_str(t, 0, "GET / HTTP/1.1\r\n\r\n", 0);
 	t_str(t, 1,
 	      "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
 	      "Content-Length: 10\r\n\r\n0123456789",
 	      0);
-	assert_true(t_anomaly(t, "http.decompression_error"));
-	assert_int_equal(t_count(t, NC_REC_HTTP), 1);
+	assert_true(h_has_anomaly(t->h, "http.decompression_error"));
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 1);
 	t_free(t);
 }
 
@@ -842,27 +713,27 @@ static void test_gzip_garbage(void **state)
 static void test_huge_content_length(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	uint8_t *blk = malloc(1u << 16);
 	memset(blk, 'A', 1u << 16);
 	t_str(t, 0, "GET /big HTTP/1.1\r\n\r\n", 0);
 	t_str(t, 1, "HTTP/1.1 200 OK\r\nContent-Length: 4294967296\r\n\r\n", 0);
 	for (int i = 0; i < 64; i++) /* 4 MiB of it */
-		t_data(t, 1, blk, 1u << 16, 0);
+		app_data(t, 1, blk, 1u << 16, 0);
 	struct nc_app_stats as;
 	nc_app_stats(t->tab, &as);
 	assert_true(as.peak < (64u << 10));
-	assert_int_equal(t_count(t, NC_REC_HTTP), 0);
-	t_close(t);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 0);
+	app_close(t);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_int_equal(h->rescontentlength, 4294967296ll);
 	assert_int_equal(h->responsebodylength, 4u << 20);
 	assert_true(h->restruncated);
-	FREE(h);
-	Netcap__File *f = t_get(t, NC_REC_FILE, 0);
+	H_FREE(h);
+	Netcap__File *f = h_get(t->h, NC_REC_FILE, 0);
 	assert_true(f->truncated);
 	assert_int_equal(f->length, 4u << 20);
-	FREE(f);
+	H_FREE(f);
 	free(blk);
 	t_free(t);
 }
@@ -872,20 +743,20 @@ static void test_huge_content_length(void **state)
 static void test_long_header_line(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	size_t n = 1u << 20;
 	char *big = malloc(n);
 	memset(big, 'x', n);
 	t_str(t, 0, "GET /a HTTP/1.1\r\nX-Big: ", 0);
-	t_data(t, 0, big, n, 65536);
+	app_data(t, 0, big, n, 65536);
 	t_str(t, 0, "\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n", 0);
-	t_close(t);
-	assert_true(t_anomaly(t, "http.header_too_long"));
-	assert_int_equal(t->d.events[NC_EV_HTTP_RESYNC], 1);
-	assert_int_equal(t_count(t, NC_REC_HTTP), 1);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	app_close(t);
+	assert_true(h_has_anomaly(t->h, "http.header_too_long"));
+	assert_int_equal(t->h->dec.events[NC_EV_HTTP_RESYNC], 1);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 1);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_string_equal(h->url, "/b");
-	FREE(h);
+	H_FREE(h);
 	free(big);
 	t_free(t);
 }
@@ -896,20 +767,22 @@ static void test_many_headers(void **state)
 {
 	(void)state;
 	for (int k = 0; k < 2; k++) {
-		struct t_conn *t = t_new_cfg(false, k ? (8u << 20) : 0, 0);
+		struct app_run *t = t_new_cfg(false, k ? (8u << 20) : 0, 0);
 		t_str(t, 0, "GET / HTTP/1.1\r\n", 0);
 		for (int i = 0; i < 100000; i++)
 			t_str(t, 0, "a: b\r\n", 0);
 		t_str(t, 0, "\r\n", 0);
-		t_close(t);
+		app_close(t);
 		if (k == 0) {
-			assert_true(t_anomaly(t, "http.header_too_long"));
-			assert_int_equal(t_count(t, NC_REC_HTTP), 0);
+			assert_true(
+			    h_has_anomaly(t->h, "http.header_too_long"));
+			assert_int_equal(h_count(t->h, NC_REC_HTTP), 0);
 		} else {
-			assert_true(t_anomaly(t, "http.too_many_headers"));
-			Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+			assert_true(
+			    h_has_anomaly(t->h, "http.too_many_headers"));
+			Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 			assert_int_equal(h->n_reqheaders, 64);
-			FREE(h);
+			H_FREE(h);
 		}
 		t_free(t);
 	}
@@ -919,12 +792,12 @@ static void test_many_headers(void **state)
 static void test_too_many_pending(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	for (int i = 0; i < 40; i++)
 		t_str(t, 0, "GET / HTTP/1.1\r\n\r\n", 0);
-	assert_int_equal(t_count(t, NC_REC_HTTP), 24);
-	t_close(t);
-	assert_int_equal(t_count(t, NC_REC_HTTP), 40);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 24);
+	app_close(t);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 40);
 	t_free(t);
 }
 
@@ -935,25 +808,25 @@ static void test_too_many_pending(void **state)
 static void test_gap_in_body(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	t_str(t, 0, "GET /1 HTTP/1.1\r\n\r\n", 0);
 	t_str(t, 1, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n012", 0);
-	t_gap(t, 1, 4);
+	app_gap(t, 1, 4);
 	t_str(t, 1, "789", 0);
 	t_str(t, 0, "GET /2 HTTP/1.1\r\n\r\n", 0);
 	t_str(t, 1, "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", 0);
-	assert_int_equal(t_count(t, NC_REC_HTTP), 2);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 2);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_true(h->restruncated);
 	assert_int_equal(h->responsebodylength, 10);
-	FREE(h);
-	h = t_get(t, NC_REC_HTTP, 1);
+	H_FREE(h);
+	h = h_get(t->h, NC_REC_HTTP, 1);
 	assert_int_equal(h->statuscode, 201);
-	FREE(h);
-	Netcap__File *f = t_get(t, NC_REC_FILE, 0);
+	H_FREE(h);
+	Netcap__File *f = h_get(t->h, NC_REC_FILE, 0);
 	assert_true(f->truncated);
 	assert_int_equal(f->length, 3);
-	FREE(f);
+	H_FREE(f);
 	t_free(t);
 }
 
@@ -961,17 +834,17 @@ static void test_gap_in_body(void **state)
 static void test_gap_resync(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	t_str(t, 0, "GET /1 HTTP/1.1\r\nHo", 0);
-	t_gap(t, 0, 100);
+	app_gap(t, 0, 100);
 	t_str(t, 0, "st: x\r\n\r\nGE", 0); /* the rest of a lost request */
 	t_str(t, 0, "T /2 HTTP/1.1\r\n\r\n", 0); /* a line start cut */
 	t_str(t, 1, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0);
-	assert_int_equal(t->d.events[NC_EV_HTTP_RESYNC], 1);
-	assert_int_equal(t_count(t, NC_REC_HTTP), 1);
-	Netcap__HTTP *h = t_get(t, NC_REC_HTTP, 0);
+	assert_int_equal(t->h->dec.events[NC_EV_HTTP_RESYNC], 1);
+	assert_int_equal(h_count(t->h, NC_REC_HTTP), 1);
+	Netcap__HTTP *h = h_get(t->h, NC_REC_HTTP, 0);
 	assert_string_equal(h->url, "/2");
-	FREE(h);
+	H_FREE(h);
 	t_free(t);
 }
 
@@ -979,14 +852,14 @@ static void test_gap_resync(void **state)
 static void test_give_up(void **state)
 {
 	(void)state;
-	struct t_conn *t = t_new();
+	struct app_run *t = t_new();
 	uint8_t *junk = malloc(1u << 16);
 	memset(junk, 'q', 1u << 16);
 	t_str(t, 0, "GET / HTTP/1.1\r\n\r\n", 0);
-	t_gap(t, 0, 10);
+	app_gap(t, 0, 10);
 	for (int i = 0; i < 20; i++)
-		t_data(t, 0, junk, 1u << 16, 0);
-	assert_int_equal(t->d.events[NC_EV_HTTP_GAVE_UP], 1);
+		app_data(t, 0, junk, 1u << 16, 0);
+	assert_int_equal(t->h->dec.events[NC_EV_HTTP_GAVE_UP], 1);
 	free(junk);
 	t_free(t);
 }

@@ -20,142 +20,42 @@
 
 #include <openssl/evp.h>
 
-#include "harness.h"
-#include "applayer.h"
+#include "app_harness.h"
 #include "mail.h"
 
 extern const struct nc_app_parser nc_app_smtp, nc_app_pop3, nc_app_imap,
 	nc_app_ftp;
 
-struct seg {
-	int dir;	  /* 0 client, 1 server */
-	size_t len;	  /* octets of text (0: strlen) */
-	const char *text;
-};
-
 static const uint8_t a_cli[4] = {10, 0, 0, 1}, a_srv[4] = {10, 0, 0, 2};
 
-struct run {
-	struct harness *h;
-	struct nc_apptab *tab;
-	struct nc_app_conn c;
-	struct nc_app_ctx x;
-	void *st;
-	const struct nc_app_parser *ps;
-};
-
-static void run_open(struct run *r, const struct nc_app_parser *ps)
+/* app_open_fn: a connection to the parser's first port, arg the parser */
+static void run_open(struct app_run *r, const void *arg)
 {
-	struct nc_app_cfg acfg;
-
-	memset(r, 0, sizeof(*r));
-	r->h = h_new();
-	nc_app_cfg_default(&acfg);
-	acfg.max_flows = 4;
-	r->tab = nc_apptab_new(&acfg, &r->h->cfg.want);
-	assert_non_null(r->tab);
-	r->h->dec.apps = r->tab;
-	r->ps = ps;
-	r->c.uid = "CtestTESTtes";
-	r->c.alen = 4;
-	r->c.proto = 6;
-	r->c.addr[0] = a_cli;
-	r->c.addr[1] = a_srv;
-	r->c.port[0] = 40000;
-	r->c.port[1] = ps->ports[0];
-	r->c.ts = 1000000000;
-	r->x.d = &r->h->dec;
-	r->x.tab = r->tab;
-	r->x.c = &r->c;
-	r->st = nc_app_alloc(&r->x, ps->state_size);
-	assert_non_null(r->st);
+	const struct nc_app_parser *ps = arg;
+	struct nc_app_conn c = {
+	    .uid = "CtestTESTtes",
+	    .alen = 4,
+	    .proto = 6,
+	    .addr = {a_cli, a_srv},
+	    .port = {40000, ps->ports[0]},
+	    .ts = 1000000000,
+	};
+	app_open(r, NULL, ps, &c, NULL);
 }
 
-/* Feed segs in chunks of at most chunk octets (0: whole segments), up to
-   cut octets in all (SIZE_MAX: everything), then end and close. */
-static void run_feed(struct run *r, const struct seg *segs, size_t n,
-		     size_t chunk, size_t cut)
-{
-	size_t total = 0;
-	for (size_t i = 0; i < n && total < cut; i++) {
-		size_t len = segs[i].len ? segs[i].len : strlen(segs[i].text);
-		const uint8_t *p = (const uint8_t *)segs[i].text;
-		if (len > cut - total)
-			len = cut - total;
-		total += len;
-		r->c.ts += 1000;
-		while (len) {
-			size_t k = chunk && chunk < len ? chunk : len;
-			/* a private copy: reading past it is an ASan report */
-			uint8_t *cp = malloc(k);
-			memcpy(cp, p, k);
-			r->ps->data(&r->x, r->st, segs[i].dir, cp, k);
-			free(cp);
-			p += k, len -= k;
-		}
-	}
-}
-
-static void run_close(struct run *r)
-{
-	struct nc_app_stats as;
-
-	if (r->ps->end) {
-		r->ps->end(&r->x, r->st, 0);
-		r->ps->end(&r->x, r->st, 1);
-	}
-	r->ps->close(&r->x, r->st);
-	nc_app_free(&r->x, r->st, r->ps->state_size);
-	nc_app_stats(r->tab, &as);
-	assert_int_equal(as.bytes, 0);
-}
-
-static void run_free(struct run *r)
-{
-	nc_apptab_free(r->tab);
-	free(r->h);
-}
-
-/* Same records (type and packed bytes, timestamps aside: chunking moves
+/* Same records (type and packed length, timestamps aside: chunking moves
    them) from whole segments and from one octet at a time. */
-static void same_records(const struct nc_app_parser *ps, const struct seg *s,
-			 size_t n)
+static void same_records(const struct nc_app_parser *ps,
+			 const struct app_seg *s, size_t n)
 {
-	struct run a, b;
-	run_open(&a, ps);
-	run_feed(&a, s, n, 0, SIZE_MAX);
-	run_close(&a);
-	run_open(&b, ps);
-	run_feed(&b, s, n, 1, SIZE_MAX);
-	run_close(&b);
-	assert_int_equal(a.h->n, b.h->n);
-	for (unsigned i = 0; i < a.h->n; i++) {
-		assert_int_equal(a.h->recs[i].type, b.h->recs[i].type);
-		assert_int_equal(a.h->recs[i].len, b.h->recs[i].len);
-	}
-	run_free(&a);
-	run_free(&b);
+	app_same_records(run_open, ps, s, n, false);
 }
 
 /* Cut the session at every octet: no crash, nothing kept after close. */
-static void every_cut(const struct nc_app_parser *ps, const struct seg *s,
+static void every_cut(const struct nc_app_parser *ps, const struct app_seg *s,
 		      size_t n)
 {
-	size_t total = 0;
-	for (size_t i = 0; i < n; i++)
-		total += s[i].len ? s[i].len : strlen(s[i].text);
-	for (size_t cut = 0; cut <= total; cut++) {
-		struct run r;
-		run_open(&r, ps);
-		run_feed(&r, s, n, 0, cut);
-		run_close(&r);
-		run_free(&r);
-	}
-}
-
-static unsigned count(const struct harness *h, enum nc_rec t)
-{
-	return h_count(h, t);
+	app_every_cut(run_open, ps, s, n);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -165,7 +65,7 @@ static unsigned count(const struct harness *h, enum nc_rec t)
  * smtp_auth-login_mime_multi-rcpt.pcap tcp.stream 2 (frames 66-88), the
  * whole conversation (tshark -z follow,tcp,raw,2).
  */
-static const struct seg smtp_s2[] = {
+static const struct app_seg smtp_s2[] = {
 	/* server, 35 octets */
 	{1, 35,
 	"220 uprise ESMTP SubEthaSMTP null\r\n"},
@@ -244,12 +144,12 @@ static const struct seg smtp_s2[] = {
 static void test_smtp_session(void **state)
 {
 	(void)state;
-	struct run r;
+	struct app_run r;
 	run_open(&r, &nc_app_smtp);
-	run_feed(&r, smtp_s2, N(smtp_s2), 0, SIZE_MAX);
-	run_close(&r);
-	assert_int_equal(count(r.h, NC_REC_SMTP), 1);
-	assert_int_equal(count(r.h, NC_REC_MAIL), 1);
+	app_feed_segs(&r, smtp_s2, N(smtp_s2), 0, SIZE_MAX);
+	app_close(&r);
+	assert_int_equal(h_count(r.h, NC_REC_SMTP), 1);
+	assert_int_equal(h_count(r.h, NC_REC_MAIL), 1);
 
 	Netcap__SMTP *s = h_get(r.h, NC_REC_SMTP, 0);
 	assert_non_null(s);
@@ -300,7 +200,7 @@ static void test_smtp_session(void **state)
 	assert_int_equal(m->n_body, 1);
 	assert_string_equal(m->body[0]->contenttype, "text/plain");
 	H_FREE(m);
-	run_free(&r);
+	app_free(&r);
 
 	same_records(&nc_app_smtp, smtp_s2, N(smtp_s2));
 	every_cut(&nc_app_smtp, smtp_s2, N(smtp_s2));
@@ -311,7 +211,7 @@ static void test_smtp_session(void **state)
  * decode (RFC 4648) to "gurpartap@patriots.in" / "punjab@123"; 235 means
  * accepted.
  */
-static const struct seg smtp_auth[] = {
+static const struct app_seg smtp_auth[] = {
 	{1, 0, "220 xc90.websitewelcome.com ESMTP Exim 4.69\r\n"},
 	{0, 0, "EHLO GP\r\n"},
 	{1, 0, "250-xc90.websitewelcome.com Hello GP\r\n"
@@ -333,11 +233,11 @@ static const struct seg smtp_auth[] = {
 static void test_smtp_auth_starttls(void **state)
 {
 	(void)state;
-	struct run r;
+	struct app_run r;
 	run_open(&r, &nc_app_smtp);
-	run_feed(&r, smtp_auth, N(smtp_auth), 0, SIZE_MAX);
-	run_close(&r);
-	assert_int_equal(count(r.h, NC_REC_CREDENTIALS), 2);
+	app_feed_segs(&r, smtp_auth, N(smtp_auth), 0, SIZE_MAX);
+	app_close(&r);
+	assert_int_equal(h_count(r.h, NC_REC_CREDENTIALS), 2);
 	Netcap__Credentials *c = h_get(r.h, NC_REC_CREDENTIALS, 0);
 	assert_string_equal(c->service, "SMTP AUTH");
 	assert_string_equal(c->user, "gurpartap@patriots.in");
@@ -356,7 +256,7 @@ static void test_smtp_auth_starttls(void **state)
 	assert_string_equal(s->commands[3], "STARTTLS");
 	assert_string_equal(s->user, "u");
 	H_FREE(s);
-	run_free(&r);
+	app_free(&r);
 	same_records(&nc_app_smtp, smtp_auth, N(smtp_auth));
 	every_cut(&nc_app_smtp, smtp_auth, N(smtp_auth));
 }
@@ -366,7 +266,7 @@ static void test_smtp_auth_starttls(void **state)
  * dot-stuffed line (RFC 5321 4.5.2) and a base64 attachment of the
  * octets 00 01 02 03 04 (md5sum: d05374dc381d9b52806446a71c8e79b1).
  */
-static const struct seg smtp_mime[] = {
+static const struct app_seg smtp_mime[] = {
 	{1, 0, "220 mx ESMTP\r\n"},
 	{0, 0, "MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n"},
 	{1, 0, "250 ok\r\n250 ok\r\n354 go\r\n"}, /* pipelined */
@@ -403,10 +303,10 @@ static const struct seg smtp_mime[] = {
 static void test_smtp_mime(void **state)
 {
 	(void)state;
-	struct run r;
+	struct app_run r;
 	run_open(&r, &nc_app_smtp);
-	run_feed(&r, smtp_mime, N(smtp_mime), 0, SIZE_MAX);
-	run_close(&r);
+	app_feed_segs(&r, smtp_mime, N(smtp_mime), 0, SIZE_MAX);
+	app_close(&r);
 	Netcap__Mail *m = h_get(r.h, NC_REC_MAIL, 0);
 	assert_non_null(m);
 	assert_true(m->hasattachments);
@@ -425,7 +325,7 @@ static void test_smtp_mime(void **state)
 	assert_string_equal(f->hash, "d05374dc381d9b52806446a71c8e79b1");
 	assert_string_equal(f->source, "SMTP");
 	H_FREE(f);
-	run_free(&r);
+	app_free(&r);
 	same_records(&nc_app_smtp, smtp_mime, N(smtp_mime));
 	every_cut(&nc_app_smtp, smtp_mime, N(smtp_mime));
 }
@@ -443,14 +343,14 @@ static void test_mime_depth(void **state)
 				      "--b%d\r\nContent-Type: multipart/mixed; "
 				      "boundary=b%d\r\n\r\n", i, i + 1);
 	o += (size_t)snprintf(msg + o, sizeof(msg) - o, "--b20\r\n\r\nx\r\n.\r\n");
-	struct seg s[] = {{0, 0, "DATA\r\n"}, {0, o, msg}};
-	struct run r;
+	struct app_seg s[] = {{0, 0, "DATA\r\n"}, {0, o, msg}};
+	struct app_run r;
 	run_open(&r, &nc_app_smtp);
-	run_feed(&r, s, 2, 0, SIZE_MAX);
-	run_close(&r);
+	app_feed_segs(&r, s, 2, 0, SIZE_MAX);
+	app_close(&r);
 	assert_true(h_event(r.h, NC_EV_MAIL_MIME_DEPTH) >= 1);
-	assert_int_equal(count(r.h, NC_REC_MAIL), 1);
-	run_free(&r);
+	assert_int_equal(h_count(r.h, NC_REC_MAIL), 1);
+	app_free(&r);
 }
 
 /* A line over NC_LINE_MAX is dropped (mail.line_too_long); the next is a
@@ -462,20 +362,21 @@ static void test_smtp_hostile(void **state)
 	char *l = malloc(big + 64);
 	memset(l, 'A', big);
 	memcpy(l + big, "\r\nHELO x\r\n", 11);
-	struct seg s[] = {{0, big + 10, l}};
-	struct run r;
+	struct app_seg s[] = {{0, big + 10, l}};
+	struct app_run r;
 	run_open(&r, &nc_app_smtp);
-	run_feed(&r, s, 1, 0, SIZE_MAX);
+	app_feed_segs(&r, s, 1, 0, SIZE_MAX);
 	for (int i = 0; i < 1000; i++)
-		run_feed(&r, (struct seg[]){{0, 0, "NOOP\r\n"}}, 1, 0, SIZE_MAX);
-	run_close(&r);
+		app_feed_segs(&r, (struct app_seg[]){{0, 0, "NOOP\r\n"}}, 1, 0,
+			      SIZE_MAX);
+	app_close(&r);
 	assert_int_equal(h_event(r.h, NC_EV_MAIL_LINE_TOO_LONG), 1);
 	Netcap__SMTP *m = h_get(r.h, NC_REC_SMTP, 0);
 	assert_string_equal(m->helo, "x");
 	assert_int_equal(m->n_commands, 256);
 	assert_int_equal(m->numcommands, 1001);
 	H_FREE(m);
-	run_free(&r);
+	app_free(&r);
 	free(l);
 }
 
@@ -487,7 +388,7 @@ static void test_smtp_hostile(void **state)
  * shortened). tshark: ftp.response.code 220,331,230,227,150,226,200,...;
  * ftp.passive.ip 199.233.217.249 port 56666; ftp.active.port 33582.
  */
-static const struct seg ftp_s[] = {
+static const struct app_seg ftp_s[] = {
 	{1, 0, "220 ftp.NetBSD.org FTP server (NetBSD-ftpd 20100320) ready.\r\n"},
 	{0, 0, "USER anonymous\r\n"},
 	{1, 0, "331 Guest login ok, type your name as password.\r\n"},
@@ -517,10 +418,10 @@ static const struct seg ftp_s[] = {
 static void test_ftp_session(void **state)
 {
 	(void)state;
-	struct run r;
+	struct app_run r;
 	run_open(&r, &nc_app_ftp);
-	run_feed(&r, ftp_s, N(ftp_s), 0, SIZE_MAX);
-	run_close(&r);
+	app_feed_segs(&r, ftp_s, N(ftp_s), 0, SIZE_MAX);
+	app_close(&r);
 	Netcap__FTP *f = h_get(r.h, NC_REC_FTP, 0);
 	assert_non_null(f);
 	static const int codes[] = {220, 331, 230, 227, 150, 226, 200,
@@ -556,7 +457,7 @@ static void test_ftp_session(void **state)
 	assert_string_equal(c->service, "FTP");
 	assert_string_equal(c->notes, "accepted (230)");
 	H_FREE(c);
-	run_free(&r);
+	app_free(&r);
 	same_records(&nc_app_ftp, ftp_s, N(ftp_s));
 	every_cut(&nc_app_ftp, ftp_s, N(ftp_s));
 }
@@ -570,7 +471,7 @@ static void test_ftp_session(void **state)
  * pop.response.indicator +OK, -ERR, +OK, -ERR. The token decodes
  * (RFC 4616) to digitalinvestigator@networksims.com / napier.
  */
-static const struct seg pop_s[] = {
+static const struct app_seg pop_s[] = {
 	{1, 0, "+OK POP server ready H mimap8 0MHXFQ-1VDgSF1308-003NYq\r\n"},
 	{0, 0, "AUTH\r\n"},
 	{1, 0, "-ERR 1 argument required\r\n"},
@@ -590,10 +491,10 @@ static const struct seg pop_s[] = {
 static void test_pop3_session(void **state)
 {
 	(void)state;
-	struct run r;
+	struct app_run r;
 	run_open(&r, &nc_app_pop3);
-	run_feed(&r, pop_s, N(pop_s), 0, SIZE_MAX);
-	run_close(&r);
+	app_feed_segs(&r, pop_s, N(pop_s), 0, SIZE_MAX);
+	app_close(&r);
 	Netcap__POP3 *p = h_get(r.h, NC_REC_POP3, 0);
 	assert_non_null(p);
 	assert_int_equal(p->n_commands, 5);
@@ -618,7 +519,7 @@ static void test_pop3_session(void **state)
 	assert_string_equal(m->body[0]->content, ".a");
 	assert_int_equal(m->srcport, 110); /* the server sent it */
 	H_FREE(m);
-	run_free(&r);
+	app_free(&r);
 	same_records(&nc_app_pop3, pop_s, N(pop_s));
 	every_cut(&nc_app_pop3, pop_s, N(pop_s));
 }
@@ -632,7 +533,7 @@ static void test_pop3_session(void **state)
  * "C00001 LOGIN samir pfres", imap.request.username samir,
  * imap.request.folder INBOX. Then a LOGIN with literals (RFC 3501 4.3).
  */
-static const struct seg imap_s[] = {
+static const struct app_seg imap_s[] = {
 	{1, 0, "* OK IMAP4Rev1 Server Version 4.9.04.012\r\n"},
 	{0, 0, "C00000 CAPABILITY\r\n"},
 	{1, 0, "* CAPABILITY IMAP4rev1 IDLE AUTH=LOGIN AUTH=PLAIN AUTH=CRAM-MD5\r\n"},
@@ -654,10 +555,10 @@ static const struct seg imap_s[] = {
 static void test_imap_session(void **state)
 {
 	(void)state;
-	struct run r;
+	struct app_run r;
 	run_open(&r, &nc_app_imap);
-	run_feed(&r, imap_s, N(imap_s), 0, SIZE_MAX);
-	run_close(&r);
+	app_feed_segs(&r, imap_s, N(imap_s), 0, SIZE_MAX);
+	app_close(&r);
 	Netcap__IMAP *m = h_get(r.h, NC_REC_IMAP, 0);
 	assert_non_null(m);
 	assert_int_equal(m->n_commands, 5);
@@ -674,7 +575,7 @@ static void test_imap_session(void **state)
 	assert_string_equal(m->serverbanner,
 			    "IMAP4Rev1 Server Version 4.9.04.012");
 	H_FREE(m);
-	assert_int_equal(count(r.h, NC_REC_CREDENTIALS), 2);
+	assert_int_equal(h_count(r.h, NC_REC_CREDENTIALS), 2);
 	Netcap__Credentials *c = h_get(r.h, NC_REC_CREDENTIALS, 0);
 	assert_string_equal(c->user, "samir");
 	assert_string_equal(c->password, "pfres");
@@ -688,7 +589,7 @@ static void test_imap_session(void **state)
 	assert_string_equal(ml->subject, "coucou");
 	assert_int_equal(ml->size, 44);
 	H_FREE(ml);
-	run_free(&r);
+	app_free(&r);
 	same_records(&nc_app_imap, imap_s, N(imap_s));
 	every_cut(&nc_app_imap, imap_s, N(imap_s));
 }
@@ -697,18 +598,20 @@ static void test_imap_session(void **state)
 static void test_imap_hostile_literal(void **state)
 {
 	(void)state;
-	struct run r;
+	struct app_run r;
 	run_open(&r, &nc_app_imap);
-	run_feed(&r, (struct seg[]){{1, 0, "* 1 FETCH (RFC822 {4294967296}\r\n"
-					   "From: a\r\n\r\n"}},
-		 1, 0, SIZE_MAX);
-	r.ps->gap(&r.x, r.st, 1, 1000);
-	run_close(&r);
+	app_feed_segs(&r,
+		      (struct app_seg[]){{1, 0,
+					  "* 1 FETCH (RFC822 {4294967296}\r\n"
+					  "From: a\r\n\r\n"}},
+		      1, 0, SIZE_MAX);
+	app_gap(&r, 1, 1000);
+	app_close(&r);
 	Netcap__Mail *m = h_get(r.h, NC_REC_MAIL, 0);
 	assert_non_null(m);
 	assert_true(m->truncated);
 	H_FREE(m);
-	run_free(&r);
+	app_free(&r);
 }
 
 /* ---------------------------------------------------------------------- */

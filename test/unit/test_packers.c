@@ -337,6 +337,18 @@ static void check_one(enum nc_rec t, const ProtobufCMessage *m)
 	assert_true(untouched(buf, 0, cap));
 	assert_int_equal(nc_pack_delimited(m, buf, 0), 0);
 
+	/* delimited with room to spare: the one-pass path of the packers
+	   (body first, then its length), the same bytes */
+	size_t big = 12 * want + 65536;
+	uint8_t *roomy = malloc(big);
+	assert_non_null(roomy);
+	memset(roomy, CANARY, big);
+	assert_int_equal(nc_pack_record_delimited(t, m, roomy, big), hl + want);
+	assert_memory_equal(roomy, hdr, hl);
+	assert_memory_equal(roomy + hl, ref, want);
+	assert_true(untouched(roomy, hl + want, big));
+	free(roomy);
+
 	free(ref);
 	free(buf);
 }

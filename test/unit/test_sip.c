@@ -12,8 +12,7 @@
 
 #include <cmocka.h>
 
-#include "harness.h"
-#include "applayer.h"
+#include "app_harness.h"
 #include "observe.h"
 
 extern const struct nc_app_parser nc_app_sip;
@@ -37,11 +36,7 @@ static struct nc_app_conn conn(uint8_t proto)
 static void run(struct harness *h, int dir, const void *p, size_t len)
 {
 	struct nc_app_conn c = conn(17);
-	uint8_t *q = malloc(len ? len : 1);
-	memcpy(q, p, len);
-	h->n = 0;
-	nc_app_sip.datagram(&h->dec, &c, dir, q, len);
-	free(q);
+	app_datagram(h, &nc_app_sip, &c, dir, p, len);
 }
 
 /* frame 19: INVITE with an SDP body of 272 octets */
@@ -267,52 +262,21 @@ static void test_many_headers(void **state)
 
 /* ------------------------------------------------------------------ TCP */
 
-struct tcp_run {
-	struct nc_apptab *tab;
-	struct nc_app_ctx x;
-	struct nc_app_conn c;
-	void *st;
-};
-
-static void tcp_open(struct harness *h, struct tcp_run *t)
+static void tcp_open(struct harness *h, struct app_run *t)
 {
+	struct nc_app_conn c = conn(6);
 	struct nc_app_cfg acfg;
-	nc_app_cfg_default(&acfg);
-	acfg.max_flows = 4;
+	app_cfg(&acfg);
 	acfg.memory_bytes = 4u << 20;
 	acfg.max_message = 64u << 10;
-	t->tab = nc_apptab_new(&acfg, &h->cfg.want);
-	assert_non_null(t->tab);
-	t->c = conn(6);
-	t->x.d = &h->dec;
-	t->x.tab = t->tab;
-	t->x.c = &t->c;
-	t->st = nc_app_alloc(&t->x, nc_app_sip.state_size);
-	assert_non_null(t->st);
-	h->n = 0;
+	app_open(t, h, &nc_app_sip, &c, &acfg);
 }
 
-static void tcp_close(struct tcp_run *t)
+/* close() without end(): every byte given back */
+static void tcp_close(struct app_run *t)
 {
-	nc_app_sip.close(&t->x, t->st);
-	nc_app_free(&t->x, t->st, nc_app_sip.state_size);
-	struct nc_app_stats as;
-	nc_app_stats(t->tab, &as);
-	assert_int_equal(as.bytes, 0);
-	nc_apptab_free(t->tab);
-}
-
-/* feed p in chunks of `chunk` octets (each a private heap copy) */
-static void tcp_feed(struct tcp_run *t, int dir, const char *p, size_t len,
-		     size_t chunk)
-{
-	for (size_t o = 0; o < len; o += chunk) {
-		size_t k = len - o < chunk ? len - o : chunk;
-		uint8_t *q = malloc(k);
-		memcpy(q, p + o, k);
-		nc_app_sip.data(&t->x, t->st, dir, q, k);
-		free(q);
-	}
+	app_finish(t);
+	app_free(t);
 }
 
 /* keep-alive, INVITE with body, 401: same records whatever the chunks */
@@ -325,9 +289,9 @@ static void test_tcp_chunks(void **state)
 	static const size_t chunks[] = {1, 2, 7, 100, sizeof(stream)};
 	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
 		struct harness *h = h_new();
-		struct tcp_run t;
+		struct app_run t;
 		tcp_open(h, &t);
-		tcp_feed(&t, 0, stream, sizeof(stream) - 1, chunks[i]);
+		app_data(&t, 0, stream, sizeof(stream) - 1, chunks[i]);
 		assert_int_equal(h_count(h, NC_REC_SIP), 2);
 		Netcap__SIP *r = h_get(h, NC_REC_SIP, 0);
 		check_invite(r);
@@ -347,19 +311,19 @@ static void test_tcp_huge_line(void **state)
 {
 	(void)state;
 	struct harness *h = h_new();
-	struct tcp_run t;
+	struct app_run t;
 	tcp_open(h, &t);
 	size_t n = 1u << 20;
 	char *m = malloc(n);
 	memset(m, 'a', n);
 	memcpy(m, "INVITE sip:", 11);
-	tcp_feed(&t, 0, m, n, 1460);
+	app_data(&t, 0, m, n, 1460);
 	assert_int_equal(h_count(h, NC_REC_SIP), 0);
 	/* the probe gave up past 2 KiB without a line end */
 	assert_true(h_has_anomaly(h, "sip.bad_start_line") ||
 		    h_event(h, NC_EV_APP_MESSAGE_TOO_LONG) > 0);
 	/* the other direction still works */
-	tcp_feed(&t, 1, resp401, sizeof(resp401) - 1, 5);
+	app_data(&t, 1, resp401, sizeof(resp401) - 1, 5);
 	assert_int_equal(h_count(h, NC_REC_SIP), 1);
 	free(m);
 	tcp_close(&t);
@@ -371,11 +335,11 @@ static void test_tcp_endless_headers(void **state)
 {
 	(void)state;
 	struct harness *h = h_new();
-	struct tcp_run t;
+	struct app_run t;
 	tcp_open(h, &t);
-	tcp_feed(&t, 0, "REGISTER sip:a SIP/2.0\r\n", 24, 24);
+	app_data(&t, 0, "REGISTER sip:a SIP/2.0\r\n", 24, 24);
 	for (int i = 0; i < 20000; i++)
-		tcp_feed(&t, 0, "X-A: b\r\n", 8, 8);
+		app_data(&t, 0, "X-A: b\r\n", 8, 8);
 	assert_int_equal(h_count(h, NC_REC_SIP), 0);
 	assert_true(h_event(h, NC_EV_APP_MESSAGE_TOO_LONG) > 0);
 	tcp_close(&t);
@@ -387,16 +351,16 @@ static void test_tcp_gap_end(void **state)
 {
 	(void)state;
 	struct harness *h = h_new();
-	struct tcp_run t;
+	struct app_run t;
 	tcp_open(h, &t);
-	tcp_feed(&t, 0, invite, sizeof(invite) - 1 - 10, 100);
+	app_data(&t, 0, invite, sizeof(invite) - 1 - 10, 100);
 	assert_int_equal(h_count(h, NC_REC_SIP), 0);
-	nc_app_sip.end(&t.x, t.st, 0);
+	app_end(&t, 0);
 	assert_int_equal(h_count(h, NC_REC_SIP), 1);
 	assert_true(h_has_anomaly(h, "sip.body_truncated"));
-	tcp_feed(&t, 1, resp401, 10, 10);
-	nc_app_sip.gap(&t.x, t.st, 1, 100);
-	tcp_feed(&t, 1, resp401, sizeof(resp401) - 1, 10);
+	app_data(&t, 1, resp401, 10, 10);
+	app_gap(&t, 1, 100);
+	app_data(&t, 1, resp401, sizeof(resp401) - 1, 10);
 	assert_int_equal(h_count(h, NC_REC_SIP), 1);
 	assert_int_equal(h_event(h, NC_EV_SIP_GAP), 1);
 	tcp_close(&t);

@@ -18,8 +18,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "harness.h"
-#include "applayer.h"
+#include "app_harness.h"
 #include "observe.h"
 
 extern const struct nc_app_parser nc_app_ssh;
@@ -304,11 +303,7 @@ struct t_obs {
 };
 
 struct tctx {
-	struct harness *h;
-	struct nc_apptab *tab;
-	struct nc_app_conn c;
-	struct nc_app_ctx x;
-	void *st;
+	struct app_run r;
 	struct nc_observer obs;
 	struct t_obs o;
 };
@@ -353,36 +348,27 @@ static void o_fingerprint(void *arg, struct nc_dec *d,
 
 static struct tctx *t_open(uint32_t max_message)
 {
+	static const struct nc_app_conn c = {
+	    .uid = "CsshTESTuid1",
+	    .alen = 4,
+	    .proto = 6,
+	    .addr = {ip_client, ip_server},
+	    .port = {62146, 22},
+	    .ts = 1545400000000000000ll,
+	};
 	struct tctx *t = calloc(1, sizeof(*t));
 	struct nc_app_cfg cfg;
 
-	t->h = h_new();
-	nc_app_cfg_default(&cfg);
-	cfg.max_flows = 4;
+	app_cfg(&cfg);
 	cfg.memory_bytes = 4u << 20;
 	if (max_message)
 		cfg.max_message = max_message;
-	t->tab = nc_apptab_new(&cfg, &t->h->cfg.want);
-	assert_non_null(t->tab);
-	t->h->dec.apps = t->tab;
+	app_open(&t->r, NULL, &nc_app_ssh, &c, &cfg);
 	t->obs.arg = &t->o;
 	t->obs.software = o_software;
 	t->obs.service = o_service;
 	t->obs.fingerprint = o_fingerprint;
-	t->h->dec.obs = &t->obs;
-	t->c.uid = "CsshTESTuid1";
-	t->c.alen = 4;
-	t->c.proto = 6;
-	t->c.addr[0] = ip_client;
-	t->c.addr[1] = ip_server;
-	t->c.port[0] = 62146;
-	t->c.port[1] = 22;
-	t->c.ts = 1545400000000000000ll;
-	t->x.d = &t->h->dec;
-	t->x.tab = t->tab;
-	t->x.c = &t->c;
-	t->st = nc_app_alloc(&t->x, nc_app_ssh.state_size);
-	assert_non_null(t->st);
+	t->r.h->dec.obs = &t->obs;
 	return t;
 }
 
@@ -390,45 +376,24 @@ static struct tctx *t_open(uint32_t max_message)
 static void t_feed(struct tctx *t, int dir, const void *p, size_t len,
 		   size_t chunk)
 {
-	const uint8_t *q = p;
-
-	while (len) {
-		size_t n = len < chunk ? len : chunk;
-		/* a private copy: a read past the chunk is an ASan report */
-		uint8_t *b = malloc(n);
-		memcpy(b, q, n);
-		nc_app_ssh.data(&t->x, t->st, dir, b, n);
-		free(b);
-		q += n, len -= n;
-	}
+	app_data(&t->r, dir, p, len, chunk);
 }
 
 /* Both directions end, the connection closes; all memory is back. */
 static void t_close(struct tctx *t)
 {
-	struct nc_app_stats as;
-
-	nc_app_ssh.end(&t->x, t->st, 0);
-	nc_app_ssh.end(&t->x, t->st, 1);
-	nc_app_ssh.close(&t->x, t->st);
-	nc_app_free(&t->x, t->st, nc_app_ssh.state_size);
-	t->st = NULL;
-	nc_app_stats(t->tab, &as);
-	assert_int_equal(as.bytes, 0);
+	app_close(&t->r);
 }
 
 static void t_free(struct tctx *t)
 {
-	if (t->st)
-		t_close(t);
-	nc_apptab_free(t->tab);
-	free(t->h);
+	app_free(&t->r);
 	free(t);
 }
 
 static Netcap__SSH *t_ssh(struct tctx *t, unsigned nth)
 {
-	return h_get(t->h, NC_REC_SSH, nth);
+	return h_get(t->r.h, NC_REC_SSH, nth);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -556,7 +521,7 @@ static void test_session(void **state)
 	struct tctx *t = t_open(0);
 	run_session(t, 1u << 20);
 	/* the KEXINITs are written as they are parsed */
-	assert_int_equal(h_count(t->h, NC_REC_SSH), 2);
+	assert_int_equal(h_count(t->r.h, NC_REC_SSH), 2);
 	Netcap__SSH *c = t_ssh(t, 0), *s = t_ssh(t, 1);
 	check_client(c);
 	check_server(s);
@@ -576,8 +541,8 @@ static void test_session(void **state)
 	assert_string_equal(t->o.fp_val[1], S_HASSH);
 	/* nothing more at the end; no anomaly on the way */
 	t_close(t);
-	assert_int_equal(h_count(t->h, NC_REC_SSH), 2);
-	assert_int_equal(h_count(t->h, NC_REC_ANOMALY), 0);
+	assert_int_equal(h_count(t->r.h, NC_REC_SSH), 2);
+	assert_int_equal(h_count(t->r.h, NC_REC_ANOMALY), 0);
 	/* after the KEXINIT nothing is buffered: bulk data costs nothing */
 	t_free(t);
 }
@@ -590,18 +555,19 @@ static void test_split_chunks(void **state)
 	memset(noise, 0xa5, sizeof(noise));
 	struct tctx *ref = t_open(0);
 	run_session(ref, 1u << 20);
-	assert_int_equal(h_count(ref->h, NC_REC_SSH), 2);
+	assert_int_equal(h_count(ref->r.h, NC_REC_SSH), 2);
 	for (unsigned i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
 		struct tctx *t = t_open(0);
 		run_session(t, chunks[i]);
-		assert_int_equal(t->h->n, ref->h->n);
-		for (unsigned k = 0; k < t->h->n; k++) {
-			assert_int_equal(t->h->recs[k].type,
-					 ref->h->recs[k].type);
-			assert_int_equal(t->h->recs[k].len, ref->h->recs[k].len);
-			assert_memory_equal(t->h->recs[k].buf,
-					    ref->h->recs[k].buf,
-					    ref->h->recs[k].len);
+		assert_int_equal(t->r.h->n, ref->r.h->n);
+		for (unsigned k = 0; k < t->r.h->n; k++) {
+			assert_int_equal(t->r.h->recs[k].type,
+					 ref->r.h->recs[k].type);
+			assert_int_equal(t->r.h->recs[k].len,
+					 ref->r.h->recs[k].len);
+			assert_memory_equal(t->r.h->recs[k].buf,
+					    ref->r.h->recs[k].buf,
+					    ref->r.h->recs[k].len);
 		}
 		t_free(t);
 	}
@@ -623,7 +589,7 @@ static void test_truncated_every_byte(void **state)
 		struct tctx *t = t_open(0);
 		t_feed(t, 0, s, cut, cut > 600 ? 600 : (cut ? cut : 1));
 		t_close(t);
-		unsigned n = h_count(t->h, NC_REC_SSH);
+		unsigned n = h_count(t->r.h, NC_REC_SSH);
 		if (cut < nb) {
 			assert_int_equal(n, 0);
 		} else {
@@ -634,14 +600,15 @@ static void test_truncated_every_byte(void **state)
 				assert_false(r->haskexinit);
 				assert_string_equal(r->hassh, "");
 				assert_string_equal(r->notes, "no KEXINIT");
-				assert_int_equal(h_event(t->h, NC_EV_SSH_TRUNCATED),
-						 cut > nb ? 1 : 0);
+				assert_int_equal(
+				    h_event(t->r.h, NC_EV_SSH_TRUNCATED),
+				    cut > nb ? 1 : 0);
 			} else {
 				check_client(r);
 			}
 			H_FREE(r);
 		}
-		assert_int_equal(h_count(t->h, NC_REC_ANOMALY), 0);
+		assert_int_equal(h_count(t->r.h, NC_REC_ANOMALY), 0);
 		t_free(t);
 	}
 	free(s);
@@ -661,7 +628,7 @@ static void test_small_kexinit(void **state)
 	memcpy(k, kexinit_small, sizeof(k));
 	k[SMALL_FOLLOWS_AT] = 1;
 	t_feed(t, 1, k, sizeof(k), 64);
-	assert_int_equal(h_count(t->h, NC_REC_SSH), 2);
+	assert_int_equal(h_count(t->r.h, NC_REC_SSH), 2);
 	Netcap__SSH *c = t_ssh(t, 0), *s = t_ssh(t, 1);
 	assert_string_equal(c->algorithms, "k1;e1;m1;none");
 	assert_string_equal(c->hassh, SMALL_HASSH);
@@ -688,7 +655,7 @@ static void test_lines_before_banner(void **state)
 		struct tctx *t = t_open(0);
 		t_feed(t, 1, pre, strlen(pre), chunk);
 		t_feed(t, 1, kexinit_small, sizeof(kexinit_small), chunk);
-		assert_int_equal(h_count(t->h, NC_REC_SSH), 1);
+		assert_int_equal(h_count(t->r.h, NC_REC_SSH), 1);
 		Netcap__SSH *r = t_ssh(t, 0);
 		assert_string_equal(r->ident, "SSH-2.0-srv_1.0 comment here");
 		assert_string_equal(r->software, "srv_1.0");
@@ -744,11 +711,11 @@ static void test_packet_too_long(void **state)
 	struct tctx *t = t_open(0);
 	t_feed(t, 0, banner_x, strlen(banner_x), 100);
 	t_feed(t, 0, big, sizeof(big), 1);
-	assert_int_equal(h_event(t->h, NC_EV_SSH_PACKET_TOO_LONG), 1);
-	assert_true(h_has_anomaly(t->h, "ssh.packet_too_long"));
+	assert_int_equal(h_event(t->r.h, NC_EV_SSH_PACKET_TOO_LONG), 1);
+	assert_true(h_has_anomaly(t->r.h, "ssh.packet_too_long"));
 	t_feed(t, 0, noise, sizeof(noise), 1000); /* not read */
 	t_close(t);
-	assert_int_equal(h_count(t->h, NC_REC_SSH), 1);
+	assert_int_equal(h_count(t->r.h, NC_REC_SSH), 1);
 	Netcap__SSH *r = t_ssh(t, 0);
 	assert_false(r->haskexinit);
 	H_FREE(r);
@@ -774,7 +741,7 @@ static void test_packet_35000(void **state)
 	t_feed(t, 0, banner_x, strlen(banner_x), 100);
 	t_feed(t, 0, p, n, 1000);
 	t_feed(t, 0, kexinit_small, sizeof(kexinit_small), 1000);
-	assert_int_equal(h_count(t->h, NC_REC_SSH), 1);
+	assert_int_equal(h_count(t->r.h, NC_REC_SSH), 1);
 	Netcap__SSH *r = t_ssh(t, 0);
 	assert_string_equal(r->hassh, SMALL_HASSH);
 	H_FREE(r);
@@ -784,11 +751,11 @@ static void test_packet_35000(void **state)
 	t_feed(t, 1, banner_x, strlen(banner_x), 100);
 	t_feed(t, 1, p, 1000, 100);
 	struct nc_app_stats as;
-	nc_app_stats(t->tab, &as);
+	nc_app_stats(t->r.tab, &as);
 	assert_true(as.bytes < nc_app_ssh.state_size + 64u * 1024);
 	t_close(t);
-	assert_int_equal(h_event(t->h, NC_EV_SSH_TRUNCATED), 1);
-	assert_int_equal(h_count(t->h, NC_REC_SSH), 1);
+	assert_int_equal(h_event(t->r.h, NC_EV_SSH_TRUNCATED), 1);
+	assert_int_equal(h_count(t->r.h, NC_REC_SSH), 1);
 	t_free(t);
 	free(p);
 }
@@ -808,12 +775,12 @@ static void test_bad_padding(void **state)
 	struct tctx *t = t_open(0);
 	t_feed(t, 0, banner_x, strlen(banner_x), 100);
 	t_feed(t, 0, pkt, sizeof(pkt), 3);
-	assert_int_equal(h_event(t->h, NC_EV_SSH_BAD_PADDING), 1);
+	assert_int_equal(h_event(t->r.h, NC_EV_SSH_BAD_PADDING), 1);
 	t_feed(t, 1, banner_x, strlen(banner_x), 100);
 	t_feed(t, 1, empty, sizeof(empty), 1);
-	assert_int_equal(h_event(t->h, NC_EV_SSH_BAD_PADDING), 2);
+	assert_int_equal(h_event(t->r.h, NC_EV_SSH_BAD_PADDING), 2);
 	t_close(t);
-	assert_int_equal(h_count(t->h, NC_REC_SSH), 2);
+	assert_int_equal(h_count(t->r.h, NC_REC_SSH), 2);
 	t_free(t);
 }
 
@@ -827,8 +794,8 @@ static void test_namelist_too_long(void **state)
 	struct tctx *t = t_open(0);
 	t_feed(t, 0, banner_x, strlen(banner_x), 100);
 	t_feed(t, 0, k, sizeof(k), 100);
-	assert_int_equal(h_event(t->h, NC_EV_SSH_BAD_KEXINIT), 1);
-	assert_int_equal(h_count(t->h, NC_REC_SSH), 1);
+	assert_int_equal(h_event(t->r.h, NC_EV_SSH_BAD_KEXINIT), 1);
+	assert_int_equal(h_count(t->r.h, NC_REC_SSH), 1);
 	Netcap__SSH *r = t_ssh(t, 0);
 	assert_string_equal(r->hassh, "");
 	assert_string_equal(r->notes, "malformed KEXINIT");
@@ -841,7 +808,7 @@ static void test_namelist_too_long(void **state)
 	k[80] = 0x20; /* languages s2c length 32: past the payload's end */
 	t_feed(t, 1, banner_x, strlen(banner_x), 100);
 	t_feed(t, 1, k, sizeof(k), 100);
-	assert_int_equal(h_event(t->h, NC_EV_SSH_BAD_KEXINIT), 2);
+	assert_int_equal(h_event(t->r.h, NC_EV_SSH_BAD_KEXINIT), 2);
 	r = t_ssh(t, 1);
 	assert_string_equal(r->kexalgorithms, "k1");
 	assert_string_equal(r->hassh, "");
@@ -860,12 +827,12 @@ static void test_megabyte_of_lines(void **state)
 	for (int i = 0; i < 10000; i++)
 		t_feed(t, 1, line, sizeof(line), i % 3 ? 100 : 7);
 	t_feed(t, 1, banner_x, strlen(banner_x), 100);
-	assert_int_equal(h_event(t->h, NC_EV_SSH_NO_BANNER), 1);
+	assert_int_equal(h_event(t->r.h, NC_EV_SSH_NO_BANNER), 1);
 	struct nc_app_stats as;
-	nc_app_stats(t->tab, &as);
+	nc_app_stats(t->r.tab, &as);
 	assert_int_equal(as.peak, nc_app_ssh.state_size);
 	t_close(t);
-	assert_int_equal(h_count(t->h, NC_REC_SSH), 0);
+	assert_int_equal(h_count(t->r.h, NC_REC_SSH), 0);
 	t_free(t);
 }
 
@@ -879,9 +846,9 @@ static void test_not_ssh(void **state)
 	t_feed(t, 0, junk, sizeof(junk), 5);
 	t_feed(t, 0, junk, sizeof(junk), 5);
 	t_feed(t, 1, "hello\r\n\x01\x02", 9, 9);
-	assert_int_equal(h_event(t->h, NC_EV_SSH_NOT_SSH), 2);
+	assert_int_equal(h_event(t->r.h, NC_EV_SSH_NOT_SSH), 2);
 	t_close(t);
-	assert_int_equal(h_count(t->h, NC_REC_SSH), 0);
+	assert_int_equal(h_count(t->r.h, NC_REC_SSH), 0);
 	t_free(t);
 }
 
@@ -897,8 +864,8 @@ static void test_ident_too_long(void **state)
 		struct tctx *t = t_open(0);
 		t_feed(t, 0, l, 310, chunk);
 		t_feed(t, 0, kexinit_small, sizeof(kexinit_small), chunk);
-		assert_int_equal(h_event(t->h, NC_EV_SSH_IDENT_TOO_LONG), 1);
-		assert_int_equal(h_count(t->h, NC_REC_SSH), 1);
+		assert_int_equal(h_event(t->r.h, NC_EV_SSH_IDENT_TOO_LONG), 1);
+		assert_int_equal(h_count(t->r.h, NC_REC_SSH), 1);
 		Netcap__SSH *r = t_ssh(t, 0);
 		assert_int_equal(strlen(r->ident), 255);
 		assert_int_equal(strlen(r->software), 255 - 8);
@@ -916,8 +883,8 @@ static void test_version1(void **state)
 	struct tctx *t = t_open(0);
 	t_feed(t, 1, b1, strlen(b1), 100);
 	t_feed(t, 1, kexinit_small, sizeof(kexinit_small), 100);
-	assert_int_equal(h_event(t->h, NC_EV_SSH_VERSION1), 1);
-	assert_int_equal(h_count(t->h, NC_REC_ANOMALY), 0);
+	assert_int_equal(h_event(t->r.h, NC_EV_SSH_VERSION1), 1);
+	assert_int_equal(h_count(t->r.h, NC_REC_ANOMALY), 0);
 	t_close(t);
 	Netcap__SSH *r = t_ssh(t, 0);
 	assert_string_equal(r->version, "1.5");
@@ -927,7 +894,7 @@ static void test_version1(void **state)
 	/* "SSH-2.0" with no softwareversion breaks RFC 4253 4.2 */
 	t = (t_free(t), t_open(0));
 	t_feed(t, 0, "SSH-2.0\r\n", 9, 100);
-	assert_int_equal(h_event(t->h, NC_EV_SSH_BAD_IDENT), 1);
+	assert_int_equal(h_event(t->r.h, NC_EV_SSH_BAD_IDENT), 1);
 	t_free(t);
 }
 
@@ -938,11 +905,11 @@ static void test_gap(void **state)
 	struct tctx *t = t_open(0);
 	t_feed(t, 0, banner_client, sizeof(banner_client), 100);
 	t_feed(t, 0, kexinit_client, 100, 100);
-	nc_app_ssh.gap(&t->x, t->st, 0, 500);
+	app_gap(&t->r, 0, 500);
 	t_feed(t, 0, kexinit_client + 600, 200, 100);
-	assert_int_equal(h_event(t->h, NC_EV_SSH_GAP), 1);
+	assert_int_equal(h_event(t->r.h, NC_EV_SSH_GAP), 1);
 	t_close(t);
-	assert_int_equal(h_count(t->h, NC_REC_SSH), 1);
+	assert_int_equal(h_count(t->r.h, NC_REC_SSH), 1);
 	Netcap__SSH *r = t_ssh(t, 0);
 	assert_string_equal(r->ident, C_IDENT);
 	assert_false(r->haskexinit);
@@ -958,7 +925,7 @@ static void test_ignore_flood(void **state)
 	t_feed(t, 0, banner_x, strlen(banner_x), 100);
 	for (int i = 0; i < 100; i++)
 		t_feed(t, 0, ignore_pkt, sizeof(ignore_pkt), 5);
-	assert_int_equal(h_event(t->h, NC_EV_SSH_UNEXPECTED_MESSAGE), 1);
+	assert_int_equal(h_event(t->r.h, NC_EV_SSH_UNEXPECTED_MESSAGE), 1);
 	t_free(t);
 }
 

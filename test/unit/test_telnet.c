@@ -20,17 +20,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "harness.h"
-#include "applayer.h"
+#include "app_harness.h"
 #include "observe.h"
 
 extern const struct nc_app_parser nc_app_telnet;
-
-struct seg {
-	int dir;	  /* 0 client, 1 server */
-	size_t len;	  /* octets of text (0: strlen) */
-	const char *text;
-};
 
 static const uint8_t a_cli[4] = {10, 0, 0, 1}, a_srv[4] = {10, 0, 0, 2};
 
@@ -50,123 +43,35 @@ static void obs_service(void *arg, struct nc_dec *d,
 
 static const struct nc_observer observer = {.service = obs_service};
 
-struct run {
-	struct harness *h;
-	struct nc_apptab *tab;
-	struct nc_app_conn c;
-	struct nc_app_ctx x;
-	void *st;
-};
-
-static void run_open(struct run *r)
+/* app_open_fn: the connection to port 23, the observer above */
+static void run_open(struct app_run *r, const void *arg)
 {
-	struct nc_app_cfg acfg;
-
-	memset(r, 0, sizeof(*r));
-	r->h = h_new();
+	static const struct nc_app_conn c = {
+	    .uid = "CtestTESTtes",
+	    .alen = 4,
+	    .proto = 6,
+	    .addr = {a_cli, a_srv},
+	    .port = {40000, 23},
+	    .ts = 1000000000,
+	};
+	(void)arg;
+	app_open(r, NULL, &nc_app_telnet, &c, NULL);
 	r->h->dec.obs = &observer;
 	seen_n = 0;
 	seen_name[0] = seen_banner[0] = '\0';
-	nc_app_cfg_default(&acfg);
-	acfg.max_flows = 4;
-	r->tab = nc_apptab_new(&acfg, &r->h->cfg.want);
-	assert_non_null(r->tab);
-	r->h->dec.apps = r->tab;
-	r->c.uid = "CtestTESTtes";
-	r->c.alen = 4;
-	r->c.proto = 6;
-	r->c.addr[0] = a_cli;
-	r->c.addr[1] = a_srv;
-	r->c.port[0] = 40000;
-	r->c.port[1] = 23;
-	r->c.ts = 1000000000;
-	r->x.d = &r->h->dec;
-	r->x.tab = r->tab;
-	r->x.c = &r->c;
-	r->st = nc_app_alloc(&r->x, nc_app_telnet.state_size);
-	assert_non_null(r->st);
-}
-
-/* Feed segs in chunks of at most chunk octets (0: whole segments), up to
-   cut octets in all (SIZE_MAX: everything). */
-static void run_feed(struct run *r, const struct seg *segs, size_t n,
-		     size_t chunk, size_t cut)
-{
-	size_t total = 0;
-	for (size_t i = 0; i < n && total < cut; i++) {
-		size_t len = segs[i].len ? segs[i].len : strlen(segs[i].text);
-		const uint8_t *p = (const uint8_t *)segs[i].text;
-		if (len > cut - total)
-			len = cut - total;
-		total += len;
-		r->c.ts += 1000;
-		while (len) {
-			size_t k = chunk && chunk < len ? chunk : len;
-			/* a private copy: reading past it is an ASan report */
-			uint8_t *cp = malloc(k);
-			memcpy(cp, p, k);
-			nc_app_telnet.data(&r->x, r->st, segs[i].dir, cp, k);
-			free(cp);
-			p += k, len -= k;
-		}
-	}
-}
-
-static void run_close(struct run *r)
-{
-	struct nc_app_stats as;
-
-	if (nc_app_telnet.end) {
-		nc_app_telnet.end(&r->x, r->st, 0);
-		nc_app_telnet.end(&r->x, r->st, 1);
-	}
-	nc_app_telnet.close(&r->x, r->st);
-	nc_app_free(&r->x, r->st, nc_app_telnet.state_size);
-	nc_app_stats(r->tab, &as);
-	assert_int_equal(as.bytes, 0);
-}
-
-static void run_free(struct run *r)
-{
-	nc_apptab_free(r->tab);
-	free(r->h);
 }
 
 /* Same records (type and packed bytes: the time of a segment does not
    depend on the chunks) from whole segments and one octet at a time. */
-static void same_records(const struct seg *s, size_t n)
+static void same_records(const struct app_seg *s, size_t n)
 {
-	struct run a, b;
-	run_open(&a);
-	run_feed(&a, s, n, 0, SIZE_MAX);
-	run_close(&a);
-	run_open(&b);
-	run_feed(&b, s, n, 1, SIZE_MAX);
-	run_close(&b);
-	assert_int_equal(a.h->n, b.h->n);
-	for (unsigned i = 0; i < a.h->n; i++) {
-		assert_int_equal(a.h->recs[i].type, b.h->recs[i].type);
-		assert_int_equal(a.h->recs[i].len, b.h->recs[i].len);
-		assert_memory_equal(a.h->recs[i].buf, b.h->recs[i].buf,
-				    a.h->recs[i].len);
-	}
-	run_free(&a);
-	run_free(&b);
+	app_same_records(run_open, NULL, s, n, true);
 }
 
 /* Cut the session at every octet: no crash, nothing kept after close. */
-static void every_cut(const struct seg *s, size_t n)
+static void every_cut(const struct app_seg *s, size_t n)
 {
-	size_t total = 0;
-	for (size_t i = 0; i < n; i++)
-		total += s[i].len ? s[i].len : strlen(s[i].text);
-	for (size_t cut = 0; cut <= total; cut++) {
-		struct run r;
-		run_open(&r);
-		run_feed(&r, s, n, 0, cut);
-		run_close(&r);
-		run_free(&r);
-	}
+	app_every_cut(run_open, NULL, s, n);
 }
 
 /* The k-th Credentials record: user, password, notes. */
@@ -182,12 +87,12 @@ static void cred_is(const struct harness *h, unsigned k, const char *user,
 	protobuf_c_message_free_unpacked(&c->base, NULL);
 }
 
-/* Run a whole session; the caller checks h and frees with run_free. */
-static void run_all(struct run *r, const struct seg *s, size_t n)
+/* Run a whole session; the caller checks h and frees with app_free. */
+static void run_all(struct app_run *r, const struct app_seg *s, size_t n)
 {
-	run_open(r);
-	run_feed(r, s, n, 0, SIZE_MAX);
-	run_close(r);
+	run_open(r, NULL);
+	app_feed_segs(r, s, n, 0, SIZE_MAX);
+	app_close(r);
 }
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -203,7 +108,7 @@ static void run_all(struct run *r, const struct seg *s, size_t n)
  * LF, "Login incorrect", "login:" answered with a line, the password
  * typed one key per segment (an extra 'q' erased by DEL), motd, "$ ".
  */
-static const struct seg capture[] = {
+static const struct app_seg capture[] = {
 	/* frame 4, server: IAC WILL AUTHENTICATION, IAC WILL ENCRYPT, IAC DO
 	 * TTYPE, IAC DO TSPEED, IAC DO XDISPLOC, IAC DO NEW-ENVIRON, IAC DO
 	 * ENVIRON */
@@ -413,7 +318,7 @@ static const struct seg capture[] = {
 
 static void test_capture(void **state)
 {
-	struct run r;
+	struct app_run r;
 
 	(void)state;
 	run_all(&r, capture, N(capture));
@@ -434,7 +339,7 @@ static void test_capture(void **state)
 	assert_string_equal(seen_banner,
 			    "Linux 6.18.44-fc-v657 (nc-telnet-srv) (pts/0)");
 	assert_int_equal(h_count(r.h, NC_REC_ANOMALY), 0);
-	run_free(&r);
+	app_free(&r);
 	same_records(capture, N(capture));
 	every_cut(capture, N(capture));
 }
@@ -449,7 +354,7 @@ static void test_capture(void **state)
  * (no SUPPRESS-GO-AHEAD), a failure in the router's words, then a second
  * try that gets a "Router>" prompt.
  */
-static const struct seg router[] = {
+static const struct app_seg router[] = {
 	/* IAC WILL ECHO, IAC WILL SGA, then the banner line */
 	{1, 0, "\377\373\001\377\373\003\r\nUser Access Verification\r\n\r\n"},
 	/* IAC DO ECHO, IAC DO SGA */
@@ -471,7 +376,7 @@ static const struct seg router[] = {
 
 static void test_router(void **state)
 {
-	struct run r;
+	struct app_run r;
 
 	(void)state;
 	run_all(&r, router, N(router));
@@ -479,7 +384,7 @@ static void test_router(void **state)
 	cred_is(r.h, 0, "admin", "pa\\xffss", "login failed");
 	cred_is(r.h, 1, "admin", "cisco1", "login accepted");
 	assert_string_equal(seen_banner, "User Access Verification");
-	run_free(&r);
+	app_free(&r);
 	same_records(router, N(router));
 	every_cut(router, N(router));
 }
@@ -492,7 +397,7 @@ static void test_router(void **state)
  *   "e" USERVAR(3) "X" VALUE(1) 0xff 0xff IAC SE
  * so USER is "jo\x01e" (the ESC'd VALUE octet is part of the value).
  */
-static const struct seg environ_login[] = {
+static const struct app_seg environ_login[] = {
 	/* IAC DO NEW-ENVIRON, IAC SB NEW-ENVIRON SEND IAC SE */
 	{1, 9, "\377\375\047\377\372\047\001\377\360"},
 	/* IAC WILL NEW-ENVIRON */
@@ -507,14 +412,14 @@ static const struct seg environ_login[] = {
 
 static void test_environ(void **state)
 {
-	struct run r;
+	struct app_run r;
 
 	(void)state;
 	run_all(&r, environ_login, N(environ_login));
 	assert_int_equal(h_count(r.h, NC_REC_CREDENTIALS), 1);
 	cred_is(r.h, 0, "jo\x01" "e", "s3cret", "login accepted");
 	assert_string_equal(seen_banner, "Debian GNU/Linux 12");
-	run_free(&r);
+	app_free(&r);
 	same_records(environ_login, N(environ_login));
 	every_cut(environ_login, N(environ_login));
 }
@@ -524,7 +429,7 @@ static void test_environ(void **state)
  * new prompt before any verdict writes the pending one with "". Escape
  * sequences (an arrow key, ESC [ D) and ^U (kill line) are edited out.
  */
-static const struct seg no_verdict[] = {
+static const struct app_seg no_verdict[] = {
 	{1, 0, "login: "},
 	{0, 0, "bob\033[D\r\n"},
 	{1, 0, "Password: "},
@@ -537,7 +442,7 @@ static const struct seg no_verdict[] = {
 
 static void test_no_verdict(void **state)
 {
-	struct run r;
+	struct app_run r;
 
 	(void)state;
 	run_all(&r, no_verdict, N(no_verdict));
@@ -547,7 +452,7 @@ static void test_no_verdict(void **state)
 	/* no server line before the client's first: the banner is what the
 	   server had sent */
 	assert_string_equal(seen_banner, "login: ");
-	run_free(&r);
+	app_free(&r);
 	same_records(no_verdict, N(no_verdict));
 }
 
@@ -555,20 +460,20 @@ static void test_no_verdict(void **state)
    command byte below SE, a line longer than the kept text, a gap. */
 static void test_hostile(void **state)
 {
-	struct run r;
+	struct app_run r;
 	static uint8_t big[6000];
 
 	(void)state;
 	/* IAC SB TTYPE then 5997 octets, never IAC SE */
 	big[0] = 0xff, big[1] = 0xfa, big[2] = 24;
 	memset(big + 3, 'a', sizeof(big) - 3);
-	struct seg s[] = {
+	struct app_seg s[] = {
 	    {1, sizeof(big), (const char *)big},
 	    /* IAC 0x41: not a command (RFC 854 commands are 240..255) */
 	    {1, 0, "\377A\r\nlogin: "},
 	};
-	run_open(&r);
-	run_feed(&r, s, N(s), 0, SIZE_MAX);
+	run_open(&r, NULL);
+	app_feed_segs(&r, s, N(s), 0, SIZE_MAX);
 	assert_int_equal(h_event(r.h, NC_EV_TELNET_SB_TOO_LONG), 1);
 	assert_int_equal(h_event(r.h, NC_EV_TELNET_BAD_COMMAND), 1);
 	assert_true(h_has_anomaly(r.h, "telnet.subnegotiation_too_long"));
@@ -578,36 +483,36 @@ static void test_hostile(void **state)
 	memset(longline, 'u', sizeof(longline) - 3);
 	longline[sizeof(longline) - 3] = '\r';
 	longline[sizeof(longline) - 2] = '\n';
-	struct seg t[] = {
+	struct app_seg t[] = {
 	    {0, 0, longline},
 	    {1, 0, "Password: "},
 	    {0, 0, "pw\r\n"},
 	};
-	run_feed(&r, t, N(t), 0, SIZE_MAX);
+	app_feed_segs(&r, t, N(t), 0, SIZE_MAX);
 	assert_int_equal(h_event(r.h, NC_EV_TELNET_LINE_TOO_LONG), 1);
 	/* a gap in the client's keys: the answer pending is dropped */
-	nc_app_telnet.gap(&r.x, r.st, 0, 100);
+	app_gap(&r, 0, 100);
 	assert_int_equal(h_event(r.h, NC_EV_TELNET_GAP), 1);
-	run_close(&r);
+	app_close(&r);
 	assert_int_equal(h_count(r.h, NC_REC_CREDENTIALS), 1);
 	Netcap__Credentials *c = h_get(r.h, NC_REC_CREDENTIALS, 0);
 	assert_int_equal(strlen(c->user), 255); /* kept: 256 octets, cut */
 	assert_string_equal(c->password, "pw");
 	protobuf_c_message_free_unpacked(&c->base, NULL);
-	run_free(&r);
+	app_free(&r);
 
 	/* a gap after a prompt: the next line does not answer it */
-	struct seg g1[] = {{1, 0, "login: "}};
-	struct seg g2[] = {{0, 0, "eve\r\n"}, {1, 0, "Password: "},
+	struct app_seg g1[] = {{1, 0, "login: "}};
+	struct app_seg g2[] = {{0, 0, "eve\r\n"}, {1, 0, "Password: "},
 			   {0, 0, "x\r\n"}};
-	run_open(&r);
-	run_feed(&r, g1, N(g1), 0, SIZE_MAX);
-	nc_app_telnet.gap(&r.x, r.st, 0, 10);
-	run_feed(&r, g2, N(g2), 0, SIZE_MAX);
-	run_close(&r);
+	run_open(&r, NULL);
+	app_feed_segs(&r, g1, N(g1), 0, SIZE_MAX);
+	app_gap(&r, 0, 10);
+	app_feed_segs(&r, g2, N(g2), 0, SIZE_MAX);
+	app_close(&r);
 	/* "eve" answered the prompt the gap dropped? no: the user stays "" */
 	cred_is(r.h, 0, "", "x", "");
-	run_free(&r);
+	app_free(&r);
 }
 
 /* The content probe (either direction's first octets). */

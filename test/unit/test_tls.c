@@ -22,9 +22,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "harness.h"
-
-#include "applayer.h"
+#include "app_harness.h"
 #include "tls.h"
 
 extern const struct nc_app_parser nc_app_tls;
@@ -217,68 +215,23 @@ static const uint8_t appdata_tail[] = {0x07, 0x82, 0x9f, 0x08};
 static const uint8_t ip_c[4] = {192, 168, 1, 10}, ip_s[4] = {93, 184, 216, 34};
 static const uint8_t mac_c[6] = {2, 0, 0, 0, 0, 1}, mac_s[6] = {2, 0, 0, 0, 0, 2};
 
-struct tconn {
-	struct harness *h;
-	struct nc_apptab *tab;
-	struct nc_app_conn c;
-	struct nc_app_ctx x;
-	void *st;
-};
-
-static void t_open(struct tconn *t, uint32_t max_message)
+static void t_open(struct app_run *t, uint32_t max_message)
 {
+	static const struct nc_app_conn c = {
+	    .uid = "CtlsTLStls01",
+	    .alen = 4,
+	    .proto = 6,
+	    .addr = {ip_c, ip_s},
+	    .port = {63564, 443},
+	    .mac = {mac_c, mac_s},
+	    .ts = 1600000000000000000ll,
+	};
 	struct nc_app_cfg cfg;
 
-	memset(t, 0, sizeof(*t));
-	t->h = h_new();
-	nc_app_cfg_default(&cfg);
-	cfg.max_flows = 4;
+	app_cfg(&cfg);
 	if (max_message)
 		cfg.max_message = max_message;
-	t->tab = nc_apptab_new(&cfg, &t->h->cfg.want);
-	assert_non_null(t->tab);
-	t->h->dec.apps = t->tab;
-	t->c.uid = "CtlsTLStls01";
-	t->c.alen = 4;
-	t->c.proto = 6;
-	t->c.addr[0] = ip_c, t->c.addr[1] = ip_s;
-	t->c.port[0] = 63564, t->c.port[1] = 443;
-	t->c.mac[0] = mac_c, t->c.mac[1] = mac_s;
-	t->c.ts = 1600000000000000000ll;
-	t->x.d = &t->h->dec;
-	t->x.tab = t->tab;
-	t->x.c = &t->c;
-	t->st = nc_app_alloc(&t->x, nc_app_tls.state_size);
-	assert_non_null(t->st);
-}
-
-/* Feed p in chunks of at most chunk octets (0: one call). */
-static void t_feed(struct tconn *t, int dir, const uint8_t *p, size_t len,
-		   size_t chunk)
-{
-	while (len > 0) {
-		size_t n = chunk && chunk < len ? chunk : len;
-		/* a private copy: reading past it is an ASan report */
-		uint8_t *q = malloc(n);
-		memcpy(q, p, n);
-		nc_app_tls.data(&t->x, t->st, dir, q, n);
-		free(q);
-		p += n, len -= n;
-	}
-}
-
-static void t_close(struct tconn *t)
-{
-	struct nc_app_stats as;
-
-	nc_app_tls.end(&t->x, t->st, 0);
-	nc_app_tls.end(&t->x, t->st, 1);
-	nc_app_tls.close(&t->x, t->st);
-	nc_app_free(&t->x, t->st, nc_app_tls.state_size);
-	nc_app_stats(t->tab, &as);
-	assert_int_equal(as.bytes, 0); /* every byte given back */
-	nc_apptab_free(t->tab);
-	free(t->h);
+	app_open(t, NULL, &nc_app_tls, &c, &cfg);
 }
 
 #define assert_ints(arr, n, ...)                                            \
@@ -294,14 +247,14 @@ static void t_close(struct tconn *t)
 
 static void hrr_exchange(size_t chunk)
 {
-	struct tconn t;
+	struct app_run t;
 
 	t_open(&t, 0);
-	t_feed(&t, 0, hrr_ch1, sizeof(hrr_ch1), chunk);
-	t_feed(&t, 1, hrr_hrr, sizeof(hrr_hrr), chunk);
-	t_feed(&t, 0, hrr_ch2, sizeof(hrr_ch2), chunk);
-	t_feed(&t, 1, hrr_sh, sizeof(hrr_sh), chunk);
-	t_feed(&t, 1, appdata_tail, sizeof(appdata_tail), chunk);
+	app_data(&t, 0, hrr_ch1, sizeof(hrr_ch1), chunk);
+	app_data(&t, 1, hrr_hrr, sizeof(hrr_hrr), chunk);
+	app_data(&t, 0, hrr_ch2, sizeof(hrr_ch2), chunk);
+	app_data(&t, 1, hrr_sh, sizeof(hrr_sh), chunk);
+	app_data(&t, 1, appdata_tail, sizeof(appdata_tail), chunk);
 	struct harness *h = t.h;
 	/* h->n is reset by nothing here: all records of the stream */
 	assert_int_equal(h_count(h, NC_REC_TLS_CLIENT_HELLO), 2);
@@ -394,7 +347,7 @@ static void hrr_exchange(size_t chunk)
 	assert_string_equal(s->ja3sstring, "771,4866,51-43");
 	assert_string_equal(s->ja3s, "907bf3ecef1c987c889946b737b43de8");
 	H_FREE(s);
-	t_close(&t);
+	app_free(&t);
 }
 
 static void test_hrr_one_chunk(void **state)
@@ -420,16 +373,16 @@ static void test_hrr_odd_chunks(void **state)
    the second ClientHello is not looked for after a real ServerHello. */
 static void test_no_second_hello_after_server_hello(void **state)
 {
-	struct tconn t;
+	struct app_run t;
 
 	(void)state;
 	t_open(&t, 0);
-	t_feed(&t, 0, hrr_ch1, sizeof(hrr_ch1), 0);
-	t_feed(&t, 1, hrr_sh, sizeof(hrr_sh), 0);
-	t_feed(&t, 0, hrr_ch2 + 6, sizeof(hrr_ch2) - 6, 0);
+	app_data(&t, 0, hrr_ch1, sizeof(hrr_ch1), 0);
+	app_data(&t, 1, hrr_sh, sizeof(hrr_sh), 0);
+	app_data(&t, 0, hrr_ch2 + 6, sizeof(hrr_ch2) - 6, 0);
 	assert_int_equal(h_count(t.h, NC_REC_TLS_CLIENT_HELLO), 1);
 	assert_int_equal(h_count(t.h, NC_REC_TLS_SERVER_HELLO), 1);
-	t_close(&t);
+	app_free(&t);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -453,9 +406,9 @@ static void test_hello_over_records(void **state)
 	}
 	assert_int_equal(o, sizeof(s));
 	for (size_t chunk = 0; chunk < 3; chunk++) {
-		struct tconn t;
+		struct app_run t;
 		t_open(&t, 0);
-		t_feed(&t, 0, s, sizeof(s), chunk);
+		app_data(&t, 0, s, sizeof(s), chunk);
 		Netcap__TLSClientHello *r =
 		    h_get(t.h, NC_REC_TLS_CLIENT_HELLO, 0);
 		assert_non_null(r);
@@ -463,7 +416,7 @@ static void test_hello_over_records(void **state)
 		/* the record the hello began in */
 		assert_int_equal(r->messagelen, 100);
 		H_FREE(r);
-		t_close(&t);
+		app_free(&t);
 	}
 }
 
@@ -472,11 +425,11 @@ static void test_hello_over_records(void **state)
 
 static void test_ja4_spec_example(void **state)
 {
-	struct tconn t;
+	struct app_run t;
 
 	(void)state;
 	t_open(&t, 0);
-	t_feed(&t, 0, ja4_hello, sizeof(ja4_hello), 0);
+	app_data(&t, 0, ja4_hello, sizeof(ja4_hello), 0);
 	Netcap__TLSClientHello *r = h_get(t.h, NC_REC_TLS_CLIENT_HELLO, 0);
 	assert_non_null(r);
 	assert_string_equal(r->ja4, "t13d1516h2_8daaf6152771_e5627efa2ab1");
@@ -500,7 +453,7 @@ static void test_ja4_spec_example(void **state)
 	assert_ints(r->supportedgroups, r->n_supportedgroups, 0x1a1a, 0x1d,
 		    0x17);
 	H_FREE(r);
-	t_close(&t);
+	app_free(&t);
 }
 
 /* The spec's parts one at a time, through nc_tls_ja4(). */
@@ -566,19 +519,19 @@ static void test_truncated_every_byte(void **state)
 {
 	(void)state;
 	for (size_t k = 0; k < sizeof(hrr_ch1); k++) {
-		struct tconn t;
+		struct app_run t;
 		t_open(&t, 0);
-		t_feed(&t, 0, hrr_ch1, k, 0);
+		app_data(&t, 0, hrr_ch1, k, 0);
 		assert_int_equal(h_count(t.h, NC_REC_TLS_CLIENT_HELLO), 0);
-		t_close(&t);
+		app_free(&t);
 	}
 	for (size_t k = 0; k < sizeof(hrr_sh); k++) {
-		struct tconn t;
+		struct app_run t;
 		t_open(&t, 0);
-		t_feed(&t, 1, hrr_sh, k, 1);
+		app_data(&t, 1, hrr_sh, k, 1);
 		assert_int_equal(h_count(t.h, NC_REC_TLS_SERVER_HELLO),
 				 k >= 160 ? 1 : 0);
-		t_close(&t);
+		app_free(&t);
 	}
 }
 
@@ -589,13 +542,13 @@ static void test_short_fields(void **state)
 	(void)state;
 	for (size_t cut = 0; cut < 227; cut += 13) {
 		uint8_t s[sizeof(hrr_ch1)];
-		struct tconn t;
+		struct app_run t;
 		memcpy(s, hrr_ch1, sizeof(s));
 		/* record and handshake lengths say cut octets of body */
 		s[3] = (uint8_t)((cut + 4) >> 8), s[4] = (uint8_t)(cut + 4);
 		s[6] = 0, s[7] = 0, s[8] = (uint8_t)cut;
 		t_open(&t, 0);
-		t_feed(&t, 0, s, 9 + cut, 0);
+		app_data(&t, 0, s, 9 + cut, 0);
 		/* no valid hello before the extensions (cut < 79): anomaly */
 		if (cut < 79) {
 			assert_int_equal(
@@ -607,7 +560,7 @@ static void test_short_fields(void **state)
 			    h_count(t.h, NC_REC_TLS_CLIENT_HELLO), 1);
 			assert_true(h_has_anomaly(t.h, "tls.bad_extension"));
 		}
-		t_close(&t);
+		app_free(&t);
 	}
 }
 
@@ -620,19 +573,19 @@ static void test_huge_handshake_length(void **state)
 	    0x01, 0xff, 0xff, 0xff,	  /* ClientHello, length 16777215 */
 	    0x03, 0x03, 0x00, 0x00,	  /* (the start of a body) */
 	};
-	struct tconn t;
+	struct app_run t;
 
 	(void)state;
 	t_open(&t, 0);
-	t_feed(&t, 0, s, sizeof(s), 0);
+	app_data(&t, 0, s, sizeof(s), 0);
 	assert_true(h_has_anomaly(t.h, "tls.handshake_too_long"));
 	struct nc_app_stats as;
 	nc_app_stats(t.tab, &as);
 	assert_int_equal(as.bytes, nc_app_tls.state_size);
 	/* a valid hello afterwards is not read: the direction is done */
-	t_feed(&t, 0, hrr_ch1, sizeof(hrr_ch1), 0);
+	app_data(&t, 0, hrr_ch1, sizeof(hrr_ch1), 0);
 	assert_int_equal(h_count(t.h, NC_REC_TLS_CLIENT_HELLO), 0);
-	t_close(&t);
+	app_free(&t);
 }
 
 /* A bad record header (wrong content type or version, or a length over
@@ -647,11 +600,11 @@ static void test_bad_record(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < 4; i++) {
-		struct tconn t;
+		struct app_run t;
 		t_open(&t, 0);
-		t_feed(&t, 0, bad[i], 5, 0);
+		app_data(&t, 0, bad[i], 5, 0);
 		assert_true(h_has_anomaly(t.h, "tls.bad_record"));
-		t_close(&t);
+		app_free(&t);
 	}
 }
 
@@ -689,16 +642,16 @@ static void test_many_extensions(void **state)
 		memcpy(s + so, m + at, n);
 		so += n, at += n;
 	}
-	struct tconn t;
+	struct app_run t;
 	t_open(&t, 0);
-	t_feed(&t, 0, s, so, 1000);
+	app_data(&t, 0, s, so, 1000);
 	Netcap__TLSClientHello *r = h_get(t.h, NC_REC_TLS_CLIENT_HELLO, 0);
 	assert_non_null(r);
 	assert_int_equal(r->n_extensions, NC_TLS_MAX_LIST);
 	assert_int_equal(r->extensionlen, 4 * N);
 	assert_true(h_has_anomaly(t.h, "tls.too_many_values"));
 	H_FREE(r);
-	t_close(&t);
+	app_free(&t);
 	free(m);
 	free(s);
 }
@@ -723,12 +676,12 @@ static void test_empty_lists(void **state)
 	    0x00, 0x10, 0x00, 0x02, 0x00, 0x00, /* ALPN, [] */
 	    0x00, 0x00,	/* server_name (type 0) ... */
 	};
-	struct tconn t;
+	struct app_run t;
 
 	(void)state;
 	/* the last extension header is cut: 2 of its 4 octets */
 	t_open(&t, 0);
-	t_feed(&t, 0, s, sizeof(s), 0);
+	app_data(&t, 0, s, sizeof(s), 0);
 	Netcap__TLSClientHello *r = h_get(t.h, NC_REC_TLS_CLIENT_HELLO, 0);
 	assert_non_null(r);
 	assert_int_equal(r->n_ciphersuites, 0);
@@ -740,35 +693,35 @@ static void test_empty_lists(void **state)
 	assert_string_equal(r->ja3string, "771,,10-16,,");
 	assert_true(h_has_anomaly(t.h, "tls.bad_extension"));
 	H_FREE(r);
-	t_close(&t);
+	app_free(&t);
 }
 
 /* A gap in the middle of a hello: the direction is given up. */
 static void test_gap(void **state)
 {
-	struct tconn t;
+	struct app_run t;
 
 	(void)state;
 	t_open(&t, 0);
-	t_feed(&t, 0, hrr_ch1, 50, 0);
-	nc_app_tls.gap(&t.x, t.st, 0, 20);
-	t_feed(&t, 0, hrr_ch1 + 70, sizeof(hrr_ch1) - 70, 0);
+	app_data(&t, 0, hrr_ch1, 50, 0);
+	app_gap(&t, 0, 20);
+	app_data(&t, 0, hrr_ch1 + 70, sizeof(hrr_ch1) - 70, 0);
 	assert_int_equal(h_count(t.h, NC_REC_TLS_CLIENT_HELLO), 0);
 	assert_int_equal(h_event(t.h, NC_EV_TLS_HELLO_TRUNCATED), 1);
-	t_close(&t);
+	app_free(&t);
 }
 
 /* A message buffer over the table's max_message: dropped. */
 static void test_max_message(void **state)
 {
-	struct tconn t;
+	struct app_run t;
 
 	(void)state;
 	t_open(&t, 100);
-	t_feed(&t, 0, hrr_ch1, sizeof(hrr_ch1), 10);
+	app_data(&t, 0, hrr_ch1, sizeof(hrr_ch1), 10);
 	assert_int_equal(h_count(t.h, NC_REC_TLS_CLIENT_HELLO), 0);
 	assert_int_equal(h_event(t.h, NC_EV_APP_MESSAGE_TOO_LONG), 1);
-	t_close(&t);
+	app_free(&t);
 }
 
 /* ---------------------------------------------------------------------- */
