@@ -18,6 +18,24 @@ struct oui_ent {
 	char *name;
 };
 
+/* Two hex digits at p (0..255), or -1. */
+static int hex2(const char *p)
+{
+	int v = 0;
+
+	for (int i = 0; i < 2; i++) {
+		char c = p[i];
+		int d = c >= '0' && c <= '9'   ? c - '0'
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+					       : -1;
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
 static int cmp_oui(const void *a, const void *b)
 {
 	const struct oui_ent *x = a, *y = b;
@@ -35,13 +53,16 @@ int nc_oui_load(struct nc_oui *t, const char *path)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned a, b, c;
-		int off = 0;
-		if (sscanf(line, "%2x-%2x-%2x (hex)%n", &a, &b, &c, &off) !=
-			3 ||
-		    off == 0)
+		/* "XX-XX-XX   (hex)" then the name */
+		static const char tag[] = "(hex)";
+		int a = hex2(line), b = hex2(line + 3), c = hex2(line + 6);
+		if (a < 0 || b < 0 || c < 0 || line[2] != '-' || line[5] != '-')
 			continue;
-		char *name = line + off;
+		char *name = line + 8;
+		name += strspn(name, " \t");
+		if (strncmp(name, tag, sizeof(tag) - 1) != 0)
+			continue;
+		name += sizeof(tag) - 1;
 		name += strspn(name, " \t");
 		name[strcspn(name, "\r\n")] = '\0';
 		if (t->n == cap) {
@@ -55,7 +76,8 @@ int nc_oui_load(struct nc_oui *t, const char *path)
 		char *d = strdup(name);
 		if (!d)
 			break;
-		t->v[t->n++] = (struct oui_ent){a << 16 | b << 8 | c, d};
+		t->v[t->n++] =
+		    (struct oui_ent){(uint32_t)(a << 16 | b << 8 | c), d};
 	}
 	fclose(f);
 	qsort(t->v, t->n, sizeof(*t->v), cmp_oui);

@@ -270,7 +270,7 @@ static void *big_zalloc(size_t n, size_t size, size_t *bytes)
 		return p;
 	}
 #endif
-	return calloc(n, size);
+	return calloc(n ? n : 1, size ? size : 1);
 }
 
 static void big_free(void *p, size_t bytes)
@@ -644,9 +644,9 @@ static const char *conn_state(const struct nc_conn *e)
 	}
 	if (os == EP_RESET) {
 		if (r_inactive) {
-			char h[HIST_MAX];
-			return hist_rstos0(h, hist_text(e, h)) ? "RSTOS0"
-							       : "OTH";
+			char h[HIST_MAX] = {0};
+			size_t n = hist_text(e, h);
+			return hist_rstos0(h, n) ? "RSTOS0" : "OTH";
 		}
 		return "RSTO";
 	}

@@ -172,6 +172,7 @@ static void dhcp4_datagram(struct nc_dec *d, const struct nc_app_conn *c,
 	s.too_many = false;
 	s.overload = 0;
 	memset(s.val, 0, sizeof(s.val));
+	memset(s.vlen, 0, sizeof(s.vlen));
 
 	bool cookie = cur_left(&k) >= 4 && be32_at(k.p) == DHCP4_COOKIE;
 	if (cookie) {

@@ -167,8 +167,9 @@ static bool eprt(struct ftp *s, const uint8_t *p, size_t len)
 		f[k][o] = '\0';
 		i++;
 	}
-	int port = atoi(f[2]);
-	if (port <= 0 || port > 65535)
+	char *end;
+	long port = strtol(f[2], &end, 10);
+	if (end == f[2] || *end || port <= 0 || port > 65535)
 		return false;
 	if (strcmp(f[0], "1") == 0 && inet_pton(AF_INET, f[1], s->dip) == 1)
 		s->dalen = 4;
@@ -333,8 +334,10 @@ static void reply(struct nc_app_ctx *x, struct ftp *s, int code,
 			break;
 		/* (|||port|): the server's own address */
 		if (q && q[1] && q[2] == q[1] && q[3] == q[1]) {
-			int port = atoi(q + 4);
-			if (port > 0 && port <= 65535) {
+			char *end;
+			long port = strtol(q + 4, &end, 10);
+			if (end != q + 4 && *end == q[1] && port > 0 &&
+			    port <= 65535) {
 				memcpy(s->dip, x->c->addr[1], x->c->alen);
 				s->dalen = x->c->alen;
 				s->dport = port;
@@ -526,8 +529,8 @@ static void ftpdata_expected(struct nc_app_ctx *x, void *st,
 	snprintf(s->name, sizeof(s->name), "%s", e->name);
 	/* the command may still be on its way: no command yet counts as a
 	   file, a listing does not */
-	s->file = strcmp(e->cmd, "LIST") && strcmp(e->cmd, "NLST") &&
-		  strcmp(e->cmd, "MLSD");
+	s->file = strcmp(e->cmd, "LIST") != 0 && strcmp(e->cmd, "NLST") != 0 &&
+		  strcmp(e->cmd, "MLSD") != 0;
 }
 
 static void ftpdata_data(struct nc_app_ctx *x, void *st, int dir,

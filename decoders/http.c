@@ -630,9 +630,9 @@ static uint64_t cookie_date(const uint8_t *p, size_t n)
 		if (month < 0 && tl >= 3) {
 			bool hit = false;
 			for (int k = 0; k < 12 && !hit; k++)
-				if (lower(t[0]) == mon[3 * k] &&
-				    lower(t[1]) == mon[3 * k + 1] &&
-				    lower(t[2]) == mon[3 * k + 2]) {
+				if (lower(t[0]) == (uint8_t)mon[3 * k] &&
+				    lower(t[1]) == (uint8_t)mon[3 * k + 1] &&
+				    lower(t[2]) == (uint8_t)mon[3 * k + 2]) {
 					month = k + 1;
 					hit = true;
 				}
@@ -834,7 +834,7 @@ static void emit_pair(struct nc_app_ctx *x, struct http_state *st,
 			nc_app_str("");
 	nc_app_ends(x->c, client, &r.srcip, &r.dstip, &r.srcport, &r.dstport);
 	r.uid = nc_app_str(x->c->uid);
-	r.timestamp = rq ? rq->ts : rs->ts;
+	r.timestamp = rq ? rq->ts : rs ? rs->ts : x->c->ts;
 
 	const uint8_t *query = NULL;
 	size_t qlen = 0;
@@ -970,6 +970,8 @@ static void emit_pair(struct nc_app_ctx *x, struct http_state *st,
 
 static void q_pop(struct http_state *st)
 {
+	/* q holds pointers, moved down one place */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	memmove(st->q, st->q + 1, (size_t)(st->nq - 1) * sizeof(st->q[0]));
 	st->q[--st->nq] = NULL;
 }

@@ -19,6 +19,7 @@
  * before returning.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -595,12 +596,12 @@ static bool mime_param(const char *v, const char *attr, char *out, size_t cap)
 				const char *r = b ? b + 1 : out;
 				size_t k = 0;
 				for (; *r; r++) {
-					unsigned h;
 					if (*r == '%' &&
 					    isxdigit((unsigned char)r[1]) &&
-					    isxdigit((unsigned char)r[2]) &&
-					    sscanf(r + 1, "%2x", &h) == 1) {
-						out[k++] = (char)h;
+					    isxdigit((unsigned char)r[2])) {
+						char hx[3] = {r[1], r[2], 0};
+						out[k++] =
+						    (char)strtoul(hx, NULL, 16);
 						r += 2;
 					} else {
 						out[k++] = *r;

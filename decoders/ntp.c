@@ -62,8 +62,12 @@ static void ntp_datagram(struct nc_dec *d, const struct nc_app_conn *c, int dir,
 	struct cur k = cur_make(p, len);
 	uint8_t b0 = cur_u8(&k);
 	uint8_t stratum = cur_u8(&k);
-	int8_t poll = (int8_t)cur_u8(&k);
-	int8_t prec = (int8_t)cur_u8(&k);
+	/* signed 8-bit log2 seconds (RFC 5905 7.3) */
+	int32_t poll = cur_u8(&k), prec = cur_u8(&k);
+	if (poll > 127)
+		poll -= 256;
+	if (prec > 127)
+		prec -= 256;
 	uint32_t rdelay = cur_be32(&k);
 	uint32_t rdisp = cur_be32(&k);
 	uint32_t refid = cur_be32(&k);

@@ -141,10 +141,9 @@ static void command(struct nc_app_ctx *x, struct pop3 *s, const uint8_t *l,
 		}
 	} else if (!strcmp(verb, "RETR") || !strcmp(verb, "TOP")) {
 		k = K_RETR;
-	} else if (!strcmp(verb, "CAPA")) {
-		k = K_MULTI;
-	} else if ((!strcmp(verb, "LIST") || !strcmp(verb, "UIDL")) &&
-		   al == 0) {
+	} else if (!strcmp(verb, "CAPA") ||
+		   ((!strcmp(verb, "LIST") || !strcmp(verb, "UIDL")) &&
+		    al == 0)) {
 		k = K_MULTI;
 	} else if (!strcmp(verb, "STLS")) {
 		k = K_STLS;

@@ -289,10 +289,18 @@ static void *map_get(struct nc_profiles *p, struct map *m, const void *key,
 	uint64_t h = hash_bytes(key, klen);
 	uint32_t *b = &m->bucket[h & m->mask];
 
-	for (uint32_t i = *b; i != NIL; i = m->e[i].next)
-		if (m->e[i].h == h && m->e[i].klen == klen &&
-		    memcmp(m->e[i].key, key, klen) == 0)
-			return m->e[i].val;
+	/* a chain holds only entries below m->n, all written by this
+	   function (the analyzers cannot follow the indexes) */
+	/* NOLINTBEGIN(clang-analyzer-core.NullDereference) */
+	/* NOLINTBEGIN(clang-analyzer-core.UndefinedBinaryOperatorResult) */
+	for (uint32_t i = *b; i != NIL; i = m->e[i].next) {
+		const struct ent *x = &m->e[i];
+		if (x->h == h && x->klen == klen &&
+		    memcmp(x->key, key, klen) == 0)
+			return x->val;
+	}
+	/* NOLINTEND(clang-analyzer-core.UndefinedBinaryOperatorResult) */
+	/* NOLINTEND(clang-analyzer-core.NullDereference) */
 	if (!grow((void **)&m->e, &m->cap, m->n, sizeof(*m->e), m->max)) {
 		p->full_tables++;
 		if (p->d)
@@ -1137,7 +1145,8 @@ void nc_profiles_emit(struct nc_dec *d, struct nc_profiles *const *pv,
 						  m->e[i].val);
 			}
 		}
-		qsort(merged.e, merged.n, sizeof(*merged.e), cmp_ent);
+		if (merged.n > 1)
+			qsort(merged.e, merged.n, sizeof(*merged.e), cmp_ent);
 		for (uint32_t i = 0; i < merged.n; i++) {
 			struct ent *e = &merged.e[i];
 			switch ((enum tab)t) {

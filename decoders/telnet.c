@@ -534,14 +534,14 @@ static enum nc_probe tn_probe(const uint8_t *p, size_t len, int dir)
 				return first ? NC_PROBE_NEED : NC_PROBE_YES;
 			if (!known_option(cur_u8(&c)))
 				return NC_PROBE_NO;
-		} else if (first) {
+		} else if (first || cmd < SE) {
+			/* a stream starts with negotiation; below SE is no
+			   command (RFC 854) */
 			return NC_PROBE_NO;
 		} else if (cmd == SB) {
 			/* skip to IAC SE within the window */
 			while (cur_left(&c) && cur_u8(&c) != SE)
 				;
-		} else if (cmd < SE) {
-			return NC_PROBE_NO;
 		}
 		first = false;
 	}

@@ -65,7 +65,7 @@ static int fz_app_run(const struct nc_app_parser *ps, const uint8_t *data,
 	    .addr = {(fl & 1) ? a6[0] : a4[0], (fl & 1) ? a6[1] : a4[1]},
 	    .port = {40000, ps->ports[0] ? ps->ports[0] : 9999},
 	    .mac = {mac[0], mac[1]},
-	    .ts = 1600000000000000000ll,
+	    .ts = 1600000000000000000LL,
 	};
 	bool udp = (ps->transports & NC_APP_UDP) && ps->datagram &&
 		   ((fl & 4) || !(ps->transports & NC_APP_TCP) || !ps->data);
