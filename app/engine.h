@@ -47,9 +47,11 @@
 #define NC_MBUF_CACHE	    128		/* mempool per-lcore cache */
 #define NC_BATCH_CAP	    (64 * 1024) /* bytes of records per batch */
 #define NC_BATCH_MAX_AGE_MS 1000	/* a worker flushes older batches */
-#define NC_EXPIRE_PER_BURST                                                    \
-	64 /* connections a worker may time out per burst                      \
-	    */
+/* Every NC_EXPIRE_EVERY packets of its own a worker times out at most
+   NC_EXPIRE_PER_BURST connections: counted in packets, not ring bursts, so
+   the records and counters do not depend on how the rings were filled. */
+#define NC_EXPIRE_EVERY	     NC_BURST
+#define NC_EXPIRE_PER_BURST  64
 #define NC_MAX_WORKERS	     64
 #define NC_DEFAULT_MAX_CONNS 1000000u /* all workers together */
 #define NC_MAX_CONNS	     1000000000u
@@ -225,6 +227,7 @@ struct nc_worker {
 	uint64_t dropped_records; /* could not be packed at all */
 	uint64_t busy_cycles;	  /* TSC cycles spent on non-empty bursts */
 	int64_t clock;		  /* newest packet time seen (ns) */
+	unsigned since_expire;	  /* packets since the last expiry */
 } __rte_cache_aligned;
 
 struct nc_wr {

@@ -229,6 +229,20 @@ static void flush_batches(struct nc_worker *w)
 	}
 }
 
+/*
+ * Packet time drives timeouts, with bounded work every NC_EXPIRE_EVERY
+ * packets of this worker's own sequence: the same input gives the same
+ * records and counters however the RX core happened to fill the ring.
+ */
+static void worker_expire(struct nc_worker *w)
+{
+	w->since_expire = 0;
+	if (w->dec.defrag)
+		nc_defrag_expire(&w->dec, w->clock, NC_EXPIRE_PER_BURST);
+	if (w->dec.conns)
+		nc_conn_expire(&w->dec, w->clock, NC_EXPIRE_PER_BURST);
+}
+
 int nc_worker_main(void *arg)
 {
 	struct nc_worker *w = arg;
@@ -298,15 +312,11 @@ int nc_worker_main(void *arg)
 			if (meta->ts > w->clock)
 				w->clock = meta->ts;
 			w->bytes += meta->wirelen;
+			if (unlikely(++w->since_expire == NC_EXPIRE_EVERY))
+				worker_expire(w);
 		}
 		w->packets += n;
 		rte_pktmbuf_free_bulk(pkts, n);
-		/* packet time drives timeouts: bounded work per burst */
-		if (w->dec.defrag)
-			nc_defrag_expire(&w->dec, w->clock,
-					 NC_EXPIRE_PER_BURST);
-		if (w->dec.conns)
-			nc_conn_expire(&w->dec, w->clock, NC_EXPIRE_PER_BURST);
 		w->busy_cycles +=
 		    rte_rdtsc() - t0 - (writer_wait_cycles - waited);
 	}
