@@ -112,6 +112,30 @@ static void usage(FILE *f)
 	    "                        connection's reassembled payload to\n"
 	    "                        DIR/<UID>.orig and DIR/<UID>.resp (one\n"
 	    "                        open/write/close per chunk: slow)\n"
+	    "Live ports (-i):\n"
+	    "      --rx-mode MODE    auto (default), rss (a queue per\n"
+	    "                        worker) or dispatch (one RX lcore)\n"
+	    "      --rss-fields F    ip (default) or ip,l4: what the NIC's\n"
+	    "                        symmetric RSS hashes\n"
+	    "      --rx-desc N       descriptors per RX queue (1024)\n"
+	    "      --mtu N           port MTU, up to 9000\n"
+	    "      --mbufs N         packet pool size (default: sized from\n"
+	    "                        the queues and rings)\n"
+	    "      --link-wait SEC   wait this long for link up (10)\n"
+	    "      --bpf EXPR        capture filter (pcap syntax)\n"
+	    "      --xdp-filter RULES  AF_XDP ports: drop in the kernel\n"
+	    "Output for weeks:\n"
+	    "      --rotate-size BYTES  start a new file after this size\n"
+	    "      --rotate-interval SEC  start new files this often\n"
+	    "      --min-free-disk BYTES  drop record batches, counted,\n"
+	    "                        rather than fill the disk (64M)\n"
+	    "      --stats-file FILE append counters as JSON lines\n"
+	    "      --stats-interval SEC  how often (1)\n"
+	    "      --telemetry, --no-telemetry  DPDK telemetry socket\n"
+	    "                        (default: on for -i)\n"
+	    "      --config FILE     settings as JSON (config/netcap.json);\n"
+	    "                        flags override them\n"
+	    "      --print-config    print the effective settings and exit\n"
 	    "  -q, --quiet           no progress line\n"
 	    "  -h, --help            this help\n"
 	    "\n"
@@ -585,7 +609,24 @@ enum {
 	OPT_FILES,
 	OPT_MAX_FILE_SIZE,
 	OPT_MAX_FILES_BYTES,
-	OPT_FINGERPRINTS
+	OPT_FINGERPRINTS,
+	OPT_RX_MODE,
+	OPT_RX_DESC,
+	OPT_MTU,
+	OPT_MBUFS,
+	OPT_LINK_WAIT,
+	OPT_RSS_FIELDS,
+	OPT_BPF,
+	OPT_XDP_FILTER,
+	OPT_ROTATE_SIZE,
+	OPT_ROTATE_INTERVAL,
+	OPT_MIN_FREE_DISK,
+	OPT_STATS_FILE,
+	OPT_STATS_INTERVAL,
+	OPT_TELEMETRY,
+	OPT_NO_TELEMETRY,
+	OPT_CONFIG,
+	OPT_PRINT_CONFIG
 };
 
 static const struct option long_opts[] = {
@@ -611,6 +652,23 @@ static const struct option long_opts[] = {
     {"payload", no_argument, NULL, OPT_PAYLOAD},
     {"entropy", no_argument, NULL, OPT_ENTROPY},
     {"no-compress", no_argument, NULL, OPT_NO_COMPRESS},
+    {"rx-mode", required_argument, NULL, OPT_RX_MODE},
+    {"rx-desc", required_argument, NULL, OPT_RX_DESC},
+    {"mtu", required_argument, NULL, OPT_MTU},
+    {"mbufs", required_argument, NULL, OPT_MBUFS},
+    {"link-wait", required_argument, NULL, OPT_LINK_WAIT},
+    {"rss-fields", required_argument, NULL, OPT_RSS_FIELDS},
+    {"bpf", required_argument, NULL, OPT_BPF},
+    {"xdp-filter", required_argument, NULL, OPT_XDP_FILTER},
+    {"rotate-size", required_argument, NULL, OPT_ROTATE_SIZE},
+    {"rotate-interval", required_argument, NULL, OPT_ROTATE_INTERVAL},
+    {"min-free-disk", required_argument, NULL, OPT_MIN_FREE_DISK},
+    {"stats-file", required_argument, NULL, OPT_STATS_FILE},
+    {"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
+    {"telemetry", no_argument, NULL, OPT_TELEMETRY},
+    {"no-telemetry", no_argument, NULL, OPT_NO_TELEMETRY},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -659,6 +717,35 @@ static bool parse_bytes(const char *s, uint64_t *v)
 	if (n > (UINT64_MAX >> shift))
 		return false;
 	*v = (uint64_t)n << shift;
+	return true;
+}
+
+/* A whole decimal number in [lo, hi]; false otherwise. */
+static bool parse_uint(const char *s, unsigned long long lo,
+		       unsigned long long hi, unsigned long long *v)
+{
+	char *end;
+
+	if (!(*s >= '0' && *s <= '9'))
+		return false;
+	errno = 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	if (errno || *end || n < lo || n > hi)
+		return false;
+	*v = n;
+	return true;
+}
+
+/* Seconds in [lo, hi] (decimals allowed); false otherwise. */
+static bool parse_seconds(const char *s, double lo, double hi, double *v)
+{
+	char *end;
+
+	errno = 0;
+	double d = strtod(s, &end);
+	if (errno || end == s || *end || !(d >= lo) || !(d <= hi))
+		return false;
+	*v = d;
 	return true;
 }
 
@@ -825,6 +912,132 @@ static int parse_flags(int argc, char **argv, struct nc_capture_cfg *cfg)
 		case OPT_NO_COMPRESS:
 			cfg->compress = false;
 			break;
+		case OPT_RX_MODE:
+			if (!strcmp(optarg, "auto"))
+				cfg->rx_mode = NC_RX_AUTO;
+			else if (!strcmp(optarg, "rss"))
+				cfg->rx_mode = NC_RX_RSS;
+			else if (!strcmp(optarg, "dispatch"))
+				cfg->rx_mode = NC_RX_DISPATCH;
+			else
+				return usage_err("--rx-mode: '%s' is not auto, "
+						 "rss or dispatch",
+						 optarg);
+			break;
+		case OPT_RX_DESC:
+		case OPT_MTU:
+		case OPT_MBUFS: {
+			static const struct {
+				const char *name;
+				unsigned long long lo, hi;
+			} lim[] = {{"--rx-desc", 64, 32768},
+				   {"--mtu", 68, 9000},
+				   {"--mbufs", 1024, 16777215}};
+			unsigned k = c == OPT_RX_DESC ? 0
+				     : c == OPT_MTU   ? 1
+						      : 2;
+			unsigned long long n;
+			if (!parse_uint(optarg, lim[k].lo, lim[k].hi, &n))
+				return usage_err("%s: '%s' is not a number "
+						 "from %llu to %llu",
+						 lim[k].name, optarg, lim[k].lo,
+						 lim[k].hi);
+			if (k == 0)
+				cfg->rx_desc = (unsigned)n;
+			else if (k == 1)
+				cfg->mtu = (unsigned)n;
+			else
+				cfg->mbufs = (unsigned)n;
+			break;
+		}
+		case OPT_LINK_WAIT:
+			if (!parse_seconds(optarg, 0, 3600, &cfg->link_wait))
+				return usage_err("--link-wait: '%s' is not a "
+						 "number of seconds from 0 to "
+						 "3600",
+						 optarg);
+			break;
+		case OPT_RSS_FIELDS:
+			if (!strcmp(optarg, "ip"))
+				cfg->rss_l4 = false;
+			else if (!strcmp(optarg, "ip,l4"))
+				cfg->rss_l4 = true;
+			else
+				return usage_err("--rss-fields: '%s' is not ip "
+						 "or ip,l4",
+						 optarg);
+			break;
+		case OPT_BPF:
+			if (!optarg[0])
+				return usage_err("--bpf: empty filter");
+			cfg->bpf = optarg;
+			break;
+		case OPT_XDP_FILTER:
+			if (!optarg[0])
+				return usage_err("--xdp-filter: empty rules");
+			cfg->xdp_filter = optarg;
+			break;
+		case OPT_ROTATE_SIZE:
+		case OPT_MIN_FREE_DISK: {
+			uint64_t b;
+			const char *name = c == OPT_ROTATE_SIZE
+					       ? "--rotate-size"
+					       : "--min-free-disk";
+			if (!parse_bytes(optarg, &b) ||
+			    b > NC_MAX_STREAM_BUFFER ||
+			    (c == OPT_ROTATE_SIZE && b && b < 4096))
+				return usage_err(
+				    "%s: '%s' is not a size from %s to 1T "
+				    "(digits with an optional K, M, G or T "
+				    "suffix)",
+				    name, optarg,
+				    c == OPT_ROTATE_SIZE ? "4K (or 0: off)"
+							 : "0");
+			if (c == OPT_ROTATE_SIZE)
+				cfg->rotate_size = b;
+			else
+				cfg->min_free_disk = b;
+			break;
+		}
+		case OPT_ROTATE_INTERVAL:
+			if (!parse_seconds(optarg, 0, 31622400,
+					   &cfg->rotate_interval) ||
+			    (cfg->rotate_interval > 0 &&
+			     cfg->rotate_interval < 1))
+				return usage_err("--rotate-interval: '%s' is "
+						 "not a number of seconds "
+						 "from 1 to 31622400 (or 0: "
+						 "off)",
+						 optarg);
+			break;
+		case OPT_STATS_FILE:
+			if (!optarg[0])
+				return usage_err("--stats-file: empty file "
+						 "name");
+			cfg->stats_file = optarg;
+			break;
+		case OPT_STATS_INTERVAL:
+			if (!parse_seconds(optarg, 0.1, 3600,
+					   &cfg->stats_interval))
+				return usage_err("--stats-interval: '%s' is "
+						 "not a number of seconds "
+						 "from 0.1 to 3600",
+						 optarg);
+			break;
+		case OPT_TELEMETRY:
+			cfg->telemetry = 1;
+			break;
+		case OPT_NO_TELEMETRY:
+			cfg->telemetry = 0;
+			break;
+		case OPT_CONFIG:
+			if (!optarg[0])
+				return usage_err("--config: empty file name");
+			cfg->config_file = optarg;
+			break;
+		case OPT_PRINT_CONFIG:
+			cfg->print_config = true;
+			break;
 		case 'q':
 			cfg->quiet = true;
 			break;
@@ -894,6 +1107,11 @@ int nc_cmd_capture(int argc, char **argv)
 	int rc;
 
 	cfg.workers = default_workers();
+	cfg.rx_desc = 1024;
+	cfg.link_wait = 10;
+	cfg.min_free_disk = 64ull << 20;
+	cfg.stats_interval = 1;
+	cfg.telemetry = -1;
 	cfg.max_connections = NC_DEFAULT_MAX_CONNS;
 	cfg.max_streams = UINT64_MAX; /* as --max-connections */
 	nc_reasm_cfg_default(&cfg.reasm);

@@ -53,6 +53,7 @@
 #define NC_EXPIRE_EVERY	     NC_BURST
 #define NC_EXPIRE_PER_BURST  64
 #define NC_MAX_WORKERS	     64
+#define NC_MAX_PORTS	     8
 #define NC_DEFAULT_MAX_CONNS 1000000u /* all workers together */
 #define NC_MAX_CONNS	     1000000000u
 #define NC_MAX_FRAME	     262144 /* longest frame kept (libpcap's max) */
@@ -74,6 +75,13 @@ struct nc_batch {
 	uint32_t cap;  /* bytes available in data */
 	uint32_t heap;
 	uint8_t data[];
+};
+
+/* How a port's packets reach the workers. */
+enum nc_rx_mode {
+	NC_RX_AUTO,	/* rss when the port can give every worker a queue */
+	NC_RX_RSS,	/* one RX queue per worker, polled by the worker */
+	NC_RX_DISPATCH, /* one RX lcore hashes into per-worker rings */
 };
 
 /* Validated flags of `netcap capture`. */
@@ -113,6 +121,29 @@ struct nc_capture_cfg {
 	struct nc_defrag_cfg defrag_cfg; /* per worker */
 	int eal_argc;			 /* user EAL args (after --) */
 	char **eal_argv;
+
+	/* live ports (-i PORT[,PORT...]): rx_port.c */
+	enum nc_rx_mode rx_mode; /* --rx-mode */
+	unsigned rx_desc;	 /* --rx-desc: descriptors per RX queue */
+	unsigned mtu;		 /* --mtu: 0 = the port's default */
+	unsigned mbufs;		 /* --mbufs: packet pool size, 0 = sized */
+	double link_wait;	 /* --link-wait: seconds for link up */
+	bool rss_l4;		 /* --rss-fields ip,l4: hash ports too */
+	const char *bpf;	 /* --bpf EXPR: capture filter, or NULL */
+	const char *xdp_filter;	 /* --xdp-filter RULES (AF_XDP), or NULL */
+
+	/* output for weeks: writer.c */
+	uint64_t rotate_size;	/* --rotate-size: bytes per file, 0 off */
+	double rotate_interval; /* --rotate-interval: seconds, 0 off */
+	uint64_t min_free_disk; /* --min-free-disk: bytes kept free */
+
+	/* counters: control.c */
+	const char *stats_file; /* --stats-file: JSON lines, or NULL */
+	double stats_interval;	/* --stats-interval: seconds */
+	int telemetry;		/* --telemetry/--no-telemetry, -1 default */
+
+	const char *config_file; /* --config FILE, or NULL */
+	bool print_config;	 /* --print-config */
 };
 
 /* --streams: where nc_streams_write() puts the files (streams.c). */
@@ -168,6 +199,8 @@ const char *nc_source_link_name(const struct nc_source *s);
 void nc_source_close(struct nc_source *s);
 
 struct nc_engine;
+struct nc_filter;
+struct nc_xdp;
 
 /* MAC vendors (oui.c). */
 #define NC_OUI_PATH "/usr/share/ieee-data/oui.txt"
@@ -205,6 +238,7 @@ struct nc_rx {
 	uint64_t ring_full_waits[NC_MAX_WORKERS]; /* file: RX waited */
 	uint64_t ring_full_drops[NC_MAX_WORKERS]; /* port: packets dropped */
 	uint64_t busy_cycles; /* port: TSC cycles on non-empty bursts */
+	uint64_t filtered;    /* --bpf: packets the filter dropped */
 	bool truncated;
 	bool failed;
 	char errmsg[PCAP_ERRBUF_SIZE + 64];
@@ -228,6 +262,10 @@ struct nc_worker {
 	uint64_t busy_cycles;	  /* TSC cycles spent on non-empty bursts */
 	int64_t clock;		  /* newest packet time seen (ns) */
 	unsigned since_expire;	  /* packets since the last expiry */
+	/* rss mode: this worker polls queue rxq of every port itself */
+	uint16_t rxq;
+	uint64_t rx_packets; /* received from its queues (rss mode) */
+	uint64_t filtered;   /* --bpf: dropped by the filter (rss mode) */
 } __rte_cache_aligned;
 
 struct nc_wr {
@@ -237,6 +275,9 @@ struct nc_wr {
 	uint64_t record_bytes;
 	uint64_t file_bytes;
 	unsigned nfiles;
+	uint64_t rotations;	     /* files closed and renamed */
+	uint64_t disk_floor_batches; /* batches dropped: --min-free-disk */
+	uint64_t disk_floor_records; /* their records */
 	bool failed;
 	char errmsg[PATH_MAX + 256];
 } __rte_cache_aligned;
@@ -252,9 +293,15 @@ struct nc_engine {
 	struct rte_ring *writer_ring;
 	int meta_off; /* dynfield offset of struct nc_pkt_meta */
 
-	uint16_t port;			 /* -i: the DPDK port */
+	uint16_t port;			 /* -i: the (first) DPDK port */
 	struct rte_eth_stats port_stats; /* read when the port stops */
 	bool port_started;
+	/* -i PORT[,PORT...]: every port, and how they are read */
+	uint16_t ports[NC_MAX_PORTS];
+	unsigned nports;
+	bool rss;		  /* rss mode: workers poll the queues */
+	struct nc_filter *filter; /* --bpf, or NULL (filter.c) */
+	struct nc_xdp *xdp;	  /* --xdp-filter, or NULL (xdp.c) */
 
 	unsigned eal_mb; /* EAL memory (-m) */
 	unsigned nworkers;
@@ -279,6 +326,7 @@ struct nc_engine {
 	int64_t end_clock;   /* newest packet time over all workers */
 	int writer_done;
 	volatile int signalled;
+	int rotate; /* SIGHUP: the writer closes and reopens its files */
 };
 
 /* Bind a worker's decoder to its batches (w->eng set). */
