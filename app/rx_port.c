@@ -158,6 +158,8 @@ int nc_port_setup(struct nc_engine *e, char *err, size_t errlen)
 	}
 	rte_eth_promiscuous_enable(port); /* not every vdev supports it */
 	e->port = port;
+	e->ports[0] = port;
+	e->nports = 1;
 	e->port_started = true;
 	return 0;
 }
