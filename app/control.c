@@ -6,7 +6,8 @@
  * watch them and, when stderr is a terminal and --quiet is off, redraws a
  * progress line once a second. SIGINT/SIGTERM set the stop flag: RX stops
  * reading, workers drain their rings and flush, the writer closes every
- * file, exactly as at the end of the input. At the end the summary goes to
+ * file, exactly as at the end of the input. SIGHUP sets e->rotate: the
+ * writer closes and renames its files. At the end the summary goes to
  * stdout.
  *
  * Summary format (stable; tests parse it). One "key value" pair per line,
@@ -44,6 +45,10 @@
  *   writer.files <n>
  *   writer.bytes <n>                     compressed bytes, before the frame
  *                                        end marks
+ *   writer.rotations <n>                 files closed and renamed (shown
+ *                                        with --rotate-* or after SIGHUP)
+ *   writer.disk_floor_batches <n>        batches and records dropped below
+ *   writer.disk_floor_records <n>        --min-free-disk (shown when > 0)
  *   memory.eal_mb <MiB>                  EAL memory (-m)
  *   memory.conn_tables <bytes>           bounds of the per-worker tables,
  *   memory.defrag_tables <bytes>         all workers together (touched
@@ -75,6 +80,14 @@ static void on_signal(int sig)
 		sig_eng->signalled = 1;
 		__atomic_store_n(&sig_eng->stop, 1, __ATOMIC_RELEASE);
 	}
+}
+
+/* SIGHUP: the writer closes and renames its files (writer.c) */
+static void on_hup(int sig)
+{
+	(void)sig;
+	if (sig_eng)
+		__atomic_store_n(&sig_eng->rotate, 1, __ATOMIC_RELEASE);
 }
 
 static double now_s(void)
@@ -206,6 +219,15 @@ static void print_summary(struct nc_engine *e, double elapsed)
 	fprintf(o, "%-36s %" PRIu64 "\n", "writer.batches", e->wr.batches);
 	fprintf(o, "%-36s %u\n", "writer.files", e->wr.nfiles);
 	fprintf(o, "%-36s %" PRIu64 "\n", "writer.bytes", e->wr.file_bytes);
+	if (e->wr.rotations || e->cfg->rotate_size || e->cfg->rotate_interval)
+		fprintf(o, "%-36s %" PRIu64 "\n", "writer.rotations",
+			e->wr.rotations);
+	if (e->wr.disk_floor_batches) {
+		fprintf(o, "%-36s %" PRIu64 "\n", "writer.disk_floor_batches",
+			e->wr.disk_floor_batches);
+		fprintf(o, "%-36s %" PRIu64 "\n", "writer.disk_floor_records",
+			e->wr.disk_floor_records);
+	}
 	/* the memory bounds this run was configured with */
 	fprintf(o, "%-36s %u\n", "memory.eal_mb", e->eal_mb);
 	fprintf(o, "%-36s %" PRIu64 "\n", "memory.conn_tables",
@@ -257,7 +279,7 @@ static void print_summary(struct nc_engine *e, double elapsed)
 
 int nc_control_run(struct nc_engine *e)
 {
-	struct sigaction sa, old_int, old_term;
+	struct sigaction sa, old_int, old_term, old_hup;
 	bool progress = !e->cfg->quiet && isatty(STDERR_FILENO);
 	uint64_t last_pkts = 0;
 	double last_t = 0, last_draw = 0;
@@ -269,6 +291,8 @@ int nc_control_run(struct nc_engine *e)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, &old_hup);
 
 	double t0 = now_s();
 	/* consumers first, so nothing waits on an unlaunched lcore */
@@ -299,6 +323,7 @@ int nc_control_run(struct nc_engine *e)
 
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	sig_eng = NULL;
 
 	print_summary(e, elapsed);

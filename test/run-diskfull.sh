@@ -1,5 +1,6 @@
 #!/bin/sh
-# A full disk (docs/HARDENING.md): `netcap capture` writes to a 2 MiB tmpfs
+# A full disk (docs/HARDENING.md): `netcap capture --min-free-disk 0` (no
+# floor, so the disk really fills) writes to a 2 MiB tmpfs
 # (needs root to mount; skipped with a message otherwise) a capture whose
 # records need far more. It must
 #   - exit 1, with exactly one line on stderr naming the file and
@@ -34,7 +35,7 @@ fail=0
 for opts in "--workers 1" "--workers 2" "--workers 1 --no-compress"; do
 	rm -rf "${mnt:?}"/*
 	# shellcheck disable=SC2086
-	"$NETCAP" capture -r $cap -o "$mnt/out" --quiet $opts \
+	"$NETCAP" capture -r $cap -o "$mnt/out" --quiet --min-free-disk 0 $opts \
 		>build/diskfull/log 2>build/diskfull/err
 	rc=$?
 	why=
