@@ -350,7 +350,8 @@ static void build_eal_args(struct eal_args *a, const struct nc_capture_cfg *c)
 	a->argv[a->argc++] = a->mem;
 	a->argv[a->argc++] = "--no-pci";
 	a->argv[a->argc++] = "--no-shconf";
-	a->argv[a->argc++] = "--no-telemetry";
+	if (!nc_stats_telemetry_on(c)) /* on: stats.c's /netcap/ commands */
+		a->argv[a->argc++] = "--no-telemetry";
 	a->argv[a->argc++] = "--log-level=lib.eal:error";
 	a->argv[a->argc++] = "--lcores";
 	a->argv[a->argc++] = a->lcores;
@@ -1214,6 +1215,10 @@ int nc_cmd_capture(int argc, char **argv)
 		goto out_dirs;
 	}
 
+	if (nc_stats_init(e, err, sizeof(err)) != 0) {
+		cap_err("%s", err);
+		goto out_dirs;
+	}
 	build_eal_args(ea, &cfg);
 	FILE *log = tmpfile();
 	if (log)
@@ -1261,6 +1266,7 @@ int nc_cmd_capture(int argc, char **argv)
 	rte_eal_cleanup();
 	nc_source_close(&e->src);
 	nc_fpdb_free(&e->fpdb);
+	nc_stats_free(e);
 	free(e);
 	free(ea);
 	return rc;
@@ -1275,6 +1281,7 @@ out_dirs:
 out_free:
 	nc_oui_free(&e->oui); /* safe when not loaded or freed */
 	nc_fpdb_free(&e->fpdb);
+	nc_stats_free(e);
 	free(e);
 	free(ea);
 	return rc;

@@ -4,11 +4,13 @@
  *
  * Launches writer, workers and RX on their lcores, wakes every 5 ms to
  * watch them and, when stderr is a terminal and --quiet is off, redraws a
- * progress line once a second. SIGINT/SIGTERM set the stop flag: RX stops
- * reading, workers drain their rings and flush, the writer closes every
- * file, exactly as at the end of the input. SIGHUP sets e->rotate: the
- * writer closes and renames its files. At the end the summary goes to
- * stdout.
+ * progress line once a second (-r) or the status line of stats.c (-i:
+ * rates and drops by cause). stats.c also writes --stats-file lines every
+ * --stats-interval and a final one after the lcores stopped.
+ * SIGINT/SIGTERM set the stop flag: RX stops reading, workers drain their
+ * rings and flush, the writer closes every file, exactly as at the end of
+ * the input. SIGHUP sets e->rotate: the writer closes and renames
+ * its files. At the end the summary goes to stdout.
  *
  * Summary format (stable; tests parse it). One "key value" pair per line,
  * key and value separated by spaces, keys never contain spaces:
@@ -58,7 +60,12 @@
  *   interrupted 0|1
  *
  * Wait counters count occasions (a ring found full, a pool found empty),
- * not spins.
+ * not spins. The final --stats-file line (stats.c) holds the same counters
+ * under its JSON names: packets = rx.packets, port.* = ports[0].*,
+ * rx.ring_full_drops.<w> = rx.ring_full_drops[w], worker.packets.<w> =
+ * workers[w].packets, the worker.* wait and drop sums = drops.*,
+ * writer.batches/files/bytes = writer.batches/files/file_bytes
+ * (docs/ops-stats.md).
  */
 #include <inttypes.h>
 #include <signal.h>
@@ -295,6 +302,7 @@ int nc_control_run(struct nc_engine *e)
 	sigaction(SIGHUP, &sa, &old_hup);
 
 	double t0 = now_s();
+	nc_stats_start(e, t0);
 	/* consumers first, so nothing waits on an unlaunched lcore */
 	rte_eal_remote_launch(nc_writer_main, e, e->lcore_writer);
 	for (unsigned w = 0; w < e->nworkers; w++)
@@ -309,7 +317,8 @@ int nc_control_run(struct nc_engine *e)
 		double el = now_s() - t0;
 		if (e->cfg->duration > 0 && el >= e->cfg->duration)
 			nc_store(&e->stop, 1);
-		if (progress && el - last_draw >= 1.0) {
+		nc_stats_tick(e, el, progress && e->cfg->iface);
+		if (progress && !e->cfg->iface && el - last_draw >= 1.0) {
 			draw_progress(e, el, &last_pkts, &last_t);
 			last_draw = el;
 		}
@@ -318,6 +327,7 @@ int nc_control_run(struct nc_engine *e)
 	double elapsed = now_s() - t0;
 	if (e->cfg->iface)
 		nc_port_read_stats(e);
+	nc_stats_final(e, elapsed);
 	if (progress && last_draw > 0)
 		fputs("\r\033[K", stderr);
 

@@ -9,6 +9,8 @@
  *   worker.c       worker lcores: decode, pack records into per-type batches
  *   writer.c       writer lcore: batches -> <Type>.ncap.lz4 files
  *   control.c      main lcore: launch, progress line, signals, summary
+ *   stats.c        counters while running: status line, --stats-file,
+ *                  DPDK telemetry
  *   capture.c      flags, validation, EAL arguments, setup and teardown
  *   streams.c      --streams: reassembled TCP payload into files
  *
@@ -199,6 +201,7 @@ const char *nc_source_link_name(const struct nc_source *s);
 void nc_source_close(struct nc_source *s);
 
 struct nc_engine;
+struct nc_stats;
 struct nc_filter;
 struct nc_xdp;
 
@@ -316,6 +319,7 @@ struct nc_engine {
 	struct nc_oui oui;	    /* DeviceProfile vendors */
 	struct nc_files_sink files; /* --files */
 	struct nc_fpdb fpdb;	    /* --fingerprints */
+	struct nc_stats *stats;	    /* stats.c */
 
 	/* control flags (atomic) */
 	int stop;	     /* stop reading input (signal, write error) */
@@ -345,6 +349,24 @@ int nc_writer_main(void *arg); /* struct nc_engine */
 
 /* Run the roles to completion on the main lcore; returns the exit status. */
 int nc_control_run(struct nc_engine *eng);
+
+/*
+ * Counters while running (stats.c). nc_stats_init: before rte_eal_init
+ * (opens --stats-file, registers the telemetry commands); 0, or -1 with
+ * one line in err. nc_stats_start: once every role is set up, before the
+ * launch (t0: CLOCK_MONOTONIC seconds). nc_stats_tick: from the main
+ * lcore's watch loop, writes a --stats-file line every --stats-interval
+ * and, with status, redraws the status line once a second.
+ * nc_stats_final: after rte_eal_mp_wait_lcore() and nc_port_read_stats(),
+ * before teardown: clears the status line, detaches telemetry, writes the
+ * final line. nc_stats_free: at exit, on every path.
+ */
+bool nc_stats_telemetry_on(const struct nc_capture_cfg *c);
+int nc_stats_init(struct nc_engine *e, char *err, size_t errlen);
+void nc_stats_start(struct nc_engine *e, double t0);
+void nc_stats_tick(struct nc_engine *e, double elapsed, bool status);
+void nc_stats_final(struct nc_engine *e, double elapsed);
+void nc_stats_free(struct nc_engine *e);
 
 /* Return a batch to its pool (or free a heap batch). */
 void nc_batch_put(struct nc_engine *eng, struct nc_batch *b);
