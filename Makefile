@@ -25,7 +25,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 CORE_PKGS := libprotobuf-c liblz4 jansson libcrypto zlib
-APP_PKGS := libdpdk libpcap $(CORE_PKGS)
+APP_PKGS := libdpdk libpcap libbpf $(CORE_PKGS)
 
 GEN := $(BUILD)/gen
 INC := -Idecoders -Irecords -I$(GEN)
@@ -46,7 +46,7 @@ TESTS := $(TEST_SRC:test/unit/%.c=$(BUILD)/test/%)
 
 .PHONY: all deps run test check unit integration asan bench clean format format-check
 
-all: $(BUILD)/netcap
+all: $(BUILD)/netcap $(BUILD)/xdp_filter.o
 
 $(GEN)/netcap.pb-c.c $(GEN)/netcap.pb-c.h: records/netcap.proto
 	@mkdir -p $(GEN)
@@ -92,6 +92,13 @@ $(BUILD)/libnccore.a: $(CORE_OBJ)
 $(BUILD)/netcap: $(APP_OBJ) $(BUILD)/libnccore.a
 	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(BUILD)/libnccore.a $(APP_LIBS)
 
+# --xdp-filter's XDP program, found next to the binary (docs/ops-filter.md)
+BPF_CC ?= clang
+$(BUILD)/xdp_filter.o: bpf/xdp_filter.c
+	@mkdir -p $(dir $@)
+	$(BPF_CC) -O2 -g -target bpf -Wall -Wextra -Werror \
+		-I/usr/include/$(shell $(CC) -dumpmachine) -c $< -o $@
+
 $(BUILD)/test/%: test/unit/%.c $(BUILD)/libnccore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CORE_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) -Itest/unit $< -o $@ $(LDFLAGS) $(BUILD)/libnccore.a $(TEST_LIBS)
@@ -109,7 +116,7 @@ unit: $(TESTS)
 	@$(CC) $(CORE_CFLAGS) -fsyntax-only -x c decoders/template.c.in
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 
-integration: $(BUILD)/netcap
+integration: $(BUILD)/netcap $(BUILD)/xdp_filter.o
 	@NC_SAN=$(SAN) NETCAP=$(BUILD)/netcap test/run-integration.sh
 
 check: unit integration

@@ -285,6 +285,7 @@ struct eal_args {
 	char *argv[64 + 16];
 	char mem[32];
 	char lcores[4200];
+	char vdev[PATH_MAX + 1024]; /* -i with xdp_prog= (--xdp-filter) */
 };
 
 /*
@@ -357,7 +358,7 @@ static void build_eal_args(struct eal_args *a, const struct nc_capture_cfg *c)
 	a->argv[a->argc++] = a->lcores;
 	if (c->iface) {
 		a->argv[a->argc++] = "--vdev";
-		a->argv[a->argc++] = (char *)c->iface;
+		a->argv[a->argc++] = a->vdev[0] ? a->vdev : (char *)c->iface;
 	}
 	for (int i = 0; i < c->eal_argc && i < 64; i++)
 		a->argv[a->argc++] = c->eal_argv[i];
@@ -1196,6 +1197,34 @@ int nc_cmd_capture(int argc, char **argv)
 		e->src.dlt = DLT_EN10MB;
 		e->src.link = NC_LINK_ETHERNET;
 	}
+	/* filters: checked here, before anything is made (filter.c, xdp.c) */
+	if (cfg.bpf && nc_filter_check(cfg.bpf, e->src.dlt, err, sizeof(err))) {
+		cap_err("--bpf: %s", err);
+		rc = 2;
+		goto out_dirs;
+	}
+	if (cfg.xdp_filter) {
+		char obj[PATH_MAX];
+		rc = 2;
+		if (!cfg.iface) {
+			cap_err("--xdp-filter needs an -i net_af_xdp port");
+			goto out_dirs;
+		}
+		e->xdp = nc_xdp_new(cfg.xdp_filter, err, sizeof(err));
+		if (!e->xdp ||
+		    nc_xdp_devargs(cfg.iface, "", ea->vdev, sizeof(ea->vdev),
+				   err, sizeof(err)) != 0) {
+			cap_err("--xdp-filter: %s", err);
+			goto out_dirs;
+		}
+		rc = 1;
+		if (nc_xdp_obj_path(obj, sizeof(obj), err, sizeof(err)) != 0 ||
+		    nc_xdp_devargs(cfg.iface, obj, ea->vdev, sizeof(ea->vdev),
+				   err, sizeof(err)) != 0) {
+			cap_err("--xdp-filter: %s", err);
+			goto out_dirs;
+		}
+	}
 	if (make_dirs(cfg.outdir, made, &nmade) != 0 ||
 	    probe_dir(cfg.outdir) != 0) {
 		cap_err("%s: cannot write there: %s", cfg.outdir,
@@ -1239,7 +1268,19 @@ int nc_cmd_capture(int argc, char **argv)
 
 	if (engine_setup(e) != 0)
 		goto out_eal;
+	if (cfg.bpf) {
+		e->filter =
+		    nc_filter_new(cfg.bpf, e->src.dlt, err, sizeof(err));
+		if (!e->filter) {
+			cap_err("--bpf: %s", err);
+			goto out_eal;
+		}
+	}
 	if (cfg.iface && nc_port_setup(e, err, sizeof(err)) != 0) {
+		cap_err("%s", err);
+		goto out_eal;
+	}
+	if (e->xdp && nc_xdp_install(e->xdp, cfg.iface, err, sizeof(err))) {
 		cap_err("%s", err);
 		goto out_eal;
 	}
@@ -1262,6 +1303,8 @@ int nc_cmd_capture(int argc, char **argv)
 		remove_made_dirs(made, nmade);
 	nc_port_teardown(e);
 	engine_teardown(e);
+	nc_filter_free(e->filter);
+	nc_xdp_free(e->xdp);
 	nc_oui_free(&e->oui);
 	rte_eal_cleanup();
 	nc_source_close(&e->src);
@@ -1274,11 +1317,13 @@ int nc_cmd_capture(int argc, char **argv)
 out_eal:
 	nc_port_teardown(e);
 	engine_teardown(e);
+	nc_filter_free(e->filter);
 	rte_eal_cleanup();
 out_dirs:
 	remove_made_dirs(made, nmade);
 	nc_source_close(&e->src);
 out_free:
+	nc_xdp_free(e->xdp);
 	nc_oui_free(&e->oui); /* safe when not loaded or freed */
 	nc_fpdb_free(&e->fpdb);
 	nc_stats_free(e);

@@ -56,6 +56,13 @@
  *   memory.defrag_tables <bytes>         all workers together (touched
  *   memory.stream_slots <bytes>          only as they fill)
  *   memory.stream_buffers <bytes>
+ *   rx.filtered <n>                      --bpf only: packets the filter
+ *                                        rejected (RX and rss workers),
+ *                                        never decoded
+ *   filter.jit 0|1                       --bpf only: native code
+ *   xdp.dropped.net|proto|port <n>       --xdp-filter only: dropped in
+ *   xdp.dropped <n>                      the kernel, by the first rule
+ *   xdp.passed <n>                       kind that matched; passed on
  *   input.truncated 0|1
  *   interrupted 0|1
  *
@@ -279,6 +286,16 @@ static void print_summary(struct nc_engine *e, double elapsed)
 		fprintf(o, "%-36s %" PRIu64 "\n", "files.errors",
 			e->files.errors);
 	}
+	if (e->cfg->bpf) {
+		uint64_t filtered = e->rx.filtered;
+		for (unsigned w = 0; w < e->nworkers; w++)
+			filtered += e->workers[w].filtered;
+		fprintf(o, "%-36s %" PRIu64 "\n", "rx.filtered", filtered);
+		fprintf(o, "%-36s %d\n", "filter.jit",
+			nc_filter_jit(e->filter) ? 1 : 0);
+	}
+	if (e->xdp)
+		nc_xdp_summary(e->xdp, o);
 	fprintf(o, "%-36s %d\n", "input.truncated", e->rx.truncated ? 1 : 0);
 	fprintf(o, "%-36s %d\n", "interrupted", e->signalled ? 1 : 0);
 	fflush(o);

@@ -43,6 +43,7 @@
 #include "ncfile.h"
 #include "reasm.h"
 #include "rec.h"
+#include "xdp.h"
 
 #define NC_BURST	    32		/* packets per ring burst */
 #define NC_WORKER_RING	    1024	/* packets per worker ring */
@@ -204,6 +205,22 @@ struct nc_engine;
 struct nc_stats;
 struct nc_filter;
 struct nc_xdp;
+
+/* --bpf EXPR (filter.c): libpcap syntax, compiled for link type dlt. */
+/* Syntax check before EAL; 0, or -1 with libpcap's message in err. */
+int nc_filter_check(const char *expr, int dlt, char *err, size_t errlen);
+/* After EAL; NULL with one line in err. */
+struct nc_filter *nc_filter_new(const char *expr, int dlt, char *err,
+				size_t errlen);
+/* Keep the packets that pass, in order, at the front of pkts; free the
+   rest (rte_pktmbuf_free_bulk). Returns how many are kept. Safe to call
+   from several lcores at once. */
+unsigned nc_filter_burst(struct nc_filter *f, struct rte_mbuf **pkts,
+			 unsigned n);
+bool nc_filter_jit(const struct nc_filter *f); /* runs as native code */
+void nc_filter_free(struct nc_filter *f);
+
+/* --xdp-filter RULES: xdp.h */
 
 /* MAC vendors (oui.c). */
 #define NC_OUI_PATH "/usr/share/ieee-data/oui.txt"

@@ -8,6 +8,9 @@
  * the IP address pair (nc_flow_hash, symmetric) to pick a worker, and
  * enqueues bursts of up to NC_BURST onto that worker's SPSC ring.
  *
+ * With --bpf each burst read is filtered (nc_filter_burst) before the
+ * dispatch; rejected packets are freed and counted (rx.filtered).
+ *
  * A file source is lossless: a full ring or an empty pool makes RX wait
  * (rx.ring_full_waits per worker, rx.mbuf_pool_waits count the times it
  * had to). Before waiting for mbufs RX hands its partly filled bursts to
@@ -130,6 +133,9 @@ int nc_rx_main(void *arg)
 	st->eng = e;
 
 	while (rc == NC_SRC_PKT && !nc_load(&e->stop)) {
+		struct rte_mbuf *burst[NC_BURST];
+		unsigned n = 0;
+
 		for (unsigned i = 0; i < NC_BURST; i++) {
 			const uint8_t *data;
 			uint32_t caplen, wirelen;
@@ -143,22 +149,31 @@ int nc_rx_main(void *arg)
 				caplen = NC_MAX_FRAME;
 				rx->clipped++;
 			}
-			uint32_t h = nc_flow_hash(link, data, caplen);
-			unsigned w = (unsigned)(((uint64_t)h * nw) >> 32);
-
 			struct rte_mbuf *m = rx_fill(st, data, caplen);
 			struct nc_pkt_meta *meta = RTE_MBUF_DYNFIELD(
 			    m, e->meta_off, struct nc_pkt_meta *);
 			meta->ts = ts;
 			meta->wirelen = wirelen;
 			meta->link = link;
-
-			struct rx_pending *p = &st->pend[w];
-			p->m[p->n++] = m;
-			if (p->n == NC_BURST)
-				rx_flush(st, w);
+			/* picks the worker; the RSS field is free here */
+			m->hash.rss = nc_flow_hash(link, data, caplen);
+			burst[n++] = m;
 			packets++;
 			bytes += wirelen;
+		}
+		if (e->filter && n) {
+			unsigned kept = nc_filter_burst(e->filter, burst, n);
+			rx->filtered += n - kept;
+			n = kept;
+		}
+		for (unsigned i = 0; i < n; i++) {
+			unsigned w =
+			    (unsigned)(((uint64_t)burst[i]->hash.rss * nw) >>
+				       32);
+			struct rx_pending *p = &st->pend[w];
+			p->m[p->n++] = burst[i];
+			if (p->n == NC_BURST)
+				rx_flush(st, w);
 		}
 		__atomic_store_n(&rx->packets, packets, __ATOMIC_RELAXED);
 		__atomic_store_n(&rx->bytes, bytes, __ATOMIC_RELAXED);

@@ -8,7 +8,7 @@ libdpdk-dev dpdk
 libprotobuf-c-dev protobuf-c-compiler
 liblz4-dev lz4
 libjansson-dev
-libpcap-dev
+libpcap-dev libbpf-dev clang
 libcmocka-dev
 libssl-dev zlib1g-dev ieee-data
 tshark
