@@ -1018,7 +1018,14 @@ static int load_file(struct nc_config *c)
 	json_object_foreach(c->root, k, v)
 	{
 		size_t n = strlen(k);
-		if (key_index(k) >= 0 || !is_section(k, n)) {
+		if (strchr(k, '.') || key_index(k) >= 0 || !is_section(k, n)) {
+			/* a dotted name is no shortcut into a section */
+			if (strchr(k, '.')) {
+				safe_text(safe, sizeof(safe), k);
+				allowed_keys(key, sizeof(key), NULL);
+				return file_err(
+				    c, safe, "unknown key (allowed: %s)", key);
+			}
 			if (apply_key(c, k, v))
 				return 2;
 			continue;
@@ -1386,6 +1393,8 @@ int nc_config_parse(struct nc_config *c, struct nc_capture_cfg *cfg, int argc,
 	optind = 0;
 	while ((ch = getopt_long(nargs, argv, shortopts, lopts, NULL)) != -1) {
 		const struct opt *o = opt_of_getopt(ch);
+		if (!o) /* pass 1 saw the same argv */
+			continue;
 		int i = (int)(o - opts);
 		if (o->kind == K_CONFIG || o->kind == K_HELP)
 			continue;
