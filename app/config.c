@@ -249,7 +249,7 @@ static void shown_json(char *out, size_t len, const json_t *v)
 		return;
 	}
 	if (strlen(s) > SHOWN_LEN)
-		strcpy(s + SHOWN_LEN - 3, "...");
+		memcpy(s + SHOWN_LEN - 3, "...", 4);
 	snprintf(out, len, "%s", s);
 	free(s);
 }
@@ -693,7 +693,9 @@ static bool set_text(struct nc_config *c, const struct opt *o, const char *s,
 	double d;
 	int e;
 
-	snprintf(shown, sizeof(shown), "'%s'", s ? s : "");
+	if (!s) /* a switch: no value */
+		s = "";
+	snprintf(shown, sizeof(shown), "'%s'", s);
 	switch (o->kind) {
 	case K_STR:
 		if (!*s) {
@@ -938,7 +940,7 @@ static void allowed_keys(char *out, size_t len, const char *section)
 		if (!k)
 			continue;
 		if (section) {
-			if (strncmp(k, section, sl) || k[sl] != '.')
+			if (strncmp(k, section, sl) != 0 || k[sl] != '.')
 				continue;
 			k += sl + 1;
 			n = strlen(k);
@@ -958,22 +960,22 @@ static void allowed_keys(char *out, size_t len, const char *section)
 	}
 }
 
-static int apply_key(struct nc_config *c, const char *key, json_t *v)
+/* The file's value v of name in section (NULL: the top level). */
+static int apply_key(struct nc_config *c, const char *section, const char *name,
+		     json_t *v)
 {
-	char why[WHY_LEN], safe[128], allowed[1024];
-	int i = key_index(key);
+	char why[WHY_LEN], key[256], safe[128], allowed[1024];
+	int i;
 
+	if (section)
+		snprintf(key, sizeof(key), "%s.%s", section, name);
+	else
+		snprintf(key, sizeof(key), "%s", name);
+	/* a dotted name is no shortcut into a section */
+	i = strchr(name, '.') ? -1 : key_index(key);
 	if (i < 0) {
-		const char *dot = strchr(key, '.');
-		char section[64];
 		safe_text(safe, sizeof(safe), key);
-		if (dot) {
-			snprintf(section, sizeof(section), "%.*s",
-				 (int)(dot - key), key);
-			allowed_keys(allowed, sizeof(allowed), section);
-		} else {
-			allowed_keys(allowed, sizeof(allowed), NULL);
-		}
+		allowed_keys(allowed, sizeof(allowed), section);
 		return file_err(c, safe, "unknown key (allowed: %s)", allowed);
 	}
 	if (!set_json(c, &opts[i], v, why))
@@ -986,19 +988,19 @@ static int load_file(struct nc_config *c)
 {
 	json_error_t je;
 	struct stat st;
-	const char *k;
-	json_t *v;
-	char key[256], safe[128], shown[SHOWN_LEN + 8];
+	const char *k, *k2;
+	json_t *v, *v2;
+	char safe[128], shown[SHOWN_LEN + 8];
 
 	FILE *f = fopen(c->file, "r");
 	if (!f)
 		return file_err(c, NULL, "cannot read: %s", strerror(errno));
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fileno(f), &st) == 0 &&
+	    (S_ISDIR(st.st_mode) || st.st_size == 0)) {
 		fclose(f);
-		return file_err(c, NULL, "cannot read: %s", strerror(EISDIR));
-	}
-	if (fstat(fileno(f), &st) == 0 && st.st_size == 0) {
-		fclose(f);
+		if (S_ISDIR(st.st_mode))
+			return file_err(c, NULL, "cannot read: %s",
+					strerror(EISDIR));
 		return file_err(c, NULL, "empty file (want a JSON object)");
 	}
 	c->root = json_loadf(f, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
@@ -1017,16 +1019,8 @@ static int load_file(struct nc_config *c)
 	}
 	json_object_foreach(c->root, k, v)
 	{
-		size_t n = strlen(k);
-		if (strchr(k, '.') || key_index(k) >= 0 || !is_section(k, n)) {
-			/* a dotted name is no shortcut into a section */
-			if (strchr(k, '.')) {
-				safe_text(safe, sizeof(safe), k);
-				allowed_keys(key, sizeof(key), NULL);
-				return file_err(
-				    c, safe, "unknown key (allowed: %s)", key);
-			}
-			if (apply_key(c, k, v))
+		if (strchr(k, '.') || !is_section(k, strlen(k))) {
+			if (apply_key(c, NULL, k, v))
 				return 2;
 			continue;
 		}
@@ -1035,12 +1029,9 @@ static int load_file(struct nc_config *c)
 			return file_err(c, k, "%s is not an object ({...})",
 					shown);
 		}
-		const char *k2;
-		json_t *v2;
 		json_object_foreach(v, k2, v2)
 		{
-			snprintf(key, sizeof(key), "%s.%s", k, k2);
-			if (apply_key(c, key, v2))
+			if (apply_key(c, k, k2, v2))
 				return 2;
 		}
 	}
@@ -1433,7 +1424,7 @@ void nc_config_lcores(const struct nc_capture_cfg *cfg, const char *affinity,
 {
 	unsigned nw = cfg->workers;
 	cpu_set_t set;
-	int cpu[NC_MAX_WORKERS + 1], n = 0;
+	int cpu[NC_MAX_WORKERS + 1] = {0}, n = 0;
 
 	if (!cfg->cpus || !cpus_syntax(cfg->cpus, &set)) {
 		snprintf(buf, len, "(0-%u)@(%s)", nw + 2, affinity);
