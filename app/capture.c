@@ -3,15 +3,19 @@
  * capture.c: `netcap capture`: flags, validation, EAL arguments, setup and
  * teardown of the engine (engine.h walks the roles).
  *
- * Everything a user can get wrong is checked before EAL starts: flags (exit
- * 2), the input file and the output directory (exit 1). Each failure is one
- * line on stderr, "netcap capture: <what>", and leaves no output behind (a
- * directory created for the run is removed again).
+ * Everything a user can get wrong is checked before EAL starts: flags and
+ * the --config file (exit 2), the input file and the output directory
+ * (exit 1). Each failure is one line on stderr, "netcap capture: <what>",
+ * and leaves no output behind (a directory created for the run is removed
+ * again).
+ *
+ * Flags and the --config file are parsed and checked in config.c.
  *
  * EAL runs without hugepages, PCI or shared files (--no-huge --no-pci
  * --no-shconf), so concurrent runs never collide, with memory sized from the
  * pools (-m) and the lcores main, RX, workers and writer floating over the
- * CPUs this process may use (--lcores '(0-K)@(cpus)'). Arguments after `--`
+ * CPUs this process may use (--lcores '(0-K)@(cpus)'), or with --cpus
+ * naming enough CPUs, one worker per CPU (config.h). Arguments after `--`
  * are appended for experts.
  */
 #include <errno.h>
@@ -37,6 +41,7 @@
 #include <rte_ring.h>
 
 #include "app.h"
+#include "config.h"
 #include "engine.h"
 
 #define MAX_MADE_DIRS 32
@@ -75,6 +80,10 @@ static void usage(FILE *f)
 	    "  -w, --workers N       decoding workers, 1..%d (default: CPUs\n"
 	    "                        this process may use minus 1, at least "
 	    "1)\n"
+	    "      --cpus LIST       CPUs to run on, e.g. 2-9 (default: all\n"
+	    "                        this process may use); with workers+1\n"
+	    "                        or more, each worker gets a CPU of its\n"
+	    "                        own\n"
 	    "      --include T,...   write only these record types\n"
 	    "      --exclude T,...   do not write these record types\n"
 	    "      --payload         fill Payload fields\n"
@@ -143,44 +152,6 @@ static void usage(FILE *f)
 	    NC_MAX_WORKERS, NC_DEFAULT_MAX_CONNS,
 	    (unsigned long long)(NC_REASM_DEF_POOL_BYTES >> 20),
 	    (unsigned long long)(NC_APP_DEF_MEMORY >> 20));
-}
-
-static int usage_err(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static int usage_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("netcap capture: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (try 'netcap capture --help')\n", stderr);
-	return 2;
-}
-
-static void rec_names_list(char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (unsigned t = 0; t < NC_REC_MAX && off < len; t++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s",
-					t ? ", " : "", nc_rec_name(t));
-}
-
-static int parse_types(const char *flag, const char *list,
-		       struct nc_recset *set)
-{
-	char bad[64], names[2048];
-
-	if (nc_recset_parse(set, list, bad, sizeof(bad)) == 0)
-		return 0;
-	rec_names_list(names, sizeof(names));
-	fprintf(stderr,
-		"netcap capture: %s: unknown record type '%s' (valid: %s)\n",
-		flag, bad, names);
-	return -1;
 }
 
 static unsigned allowed_cpus(cpu_set_t *set)
@@ -341,8 +312,7 @@ static void build_eal_args(struct eal_args *a, const struct nc_capture_cfg *c)
 	cpu_list(&set, cpus, sizeof(cpus));
 	snprintf(a->mem, sizeof(a->mem), "%u",
 		 eal_mem_mb(c->workers, c->iface != NULL));
-	snprintf(a->lcores, sizeof(a->lcores), "(0-%u)@(%s)", c->workers + 2,
-		 cpus);
+	nc_config_lcores(c, cpus, a->lcores, sizeof(a->lcores));
 
 	a->argc = 0;
 	a->argv[a->argc++] = "netcap";
@@ -538,569 +508,10 @@ static void engine_teardown(struct nc_engine *e)
 	rte_mempool_free(e->mbuf_pool);
 }
 
-static unsigned default_workers(void)
-{
-	cpu_set_t set;
-	unsigned n = allowed_cpus(&set);
-	n = n > 1 ? n - 1 : 1;
-	return n > NC_MAX_WORKERS ? NC_MAX_WORKERS : n;
-}
-
-static const char *const timeout_names[NC_CT_MAX] = {
-    [NC_CT_TCP_HANDSHAKE] = "tcp_handshake",
-    [NC_CT_TCP_ESTABLISHED] = "tcp_established",
-    [NC_CT_TCP_CLOSED] = "tcp_closed",
-    [NC_CT_UDP] = "udp",
-    [NC_CT_ICMP] = "icmp",
-    [NC_CT_OTHER] = "other",
-};
-
-/* "udp=30,tcp_established=600" into cfg->timeout_ns; 0 or -1 (printed). */
-static int parse_timeouts(const char *list, struct nc_conn_cfg *cfg)
-{
-	char item[64];
-
-	for (const char *p = list; *p;) {
-		size_t n = strcspn(p, ",");
-		if (n >= sizeof(item))
-			n = sizeof(item) - 1;
-		memcpy(item, p, n);
-		item[n] = '\0';
-		p += strcspn(p, ",");
-		if (*p == ',')
-			p++;
-		char *eq = strchr(item, '=');
-		int k = -1;
-		if (eq) {
-			*eq = '\0';
-			for (int i = 0; i < NC_CT_MAX; i++)
-				if (!strcmp(item, timeout_names[i]))
-					k = i;
-		}
-		char *end = NULL;
-		double sec = eq ? strtod(eq + 1, &end) : -1;
-		if (k < 0 || !end || end == eq + 1 || *end || !(sec > 0) ||
-		    sec > 1e6) {
-			usage_err("--timeout: '%s' is not STATE=SECONDS with "
-				  "STATE one of tcp_handshake, "
-				  "tcp_established, tcp_closed, udp, icmp, "
-				  "other and 0 < SECONDS <= 1000000",
-				  eq ? (*eq = '=', item) : item);
-			return -1;
-		}
-		cfg->timeout_ns[k] = (int64_t)(sec * 1e9);
-	}
-	return 0;
-}
-
-enum {
-	OPT_INCLUDE = 256,
-	OPT_EXCLUDE,
-	OPT_PAYLOAD,
-	OPT_ENTROPY,
-	OPT_NO_COMPRESS,
-	OPT_DURATION,
-	OPT_BARE,
-	OPT_MAX_CONNS,
-	OPT_TIMEOUT,
-	OPT_NO_DEFRAG,
-	OPT_STREAMS,
-	OPT_MAX_STREAMS,
-	OPT_MAX_STREAM_BUFFER,
-	OPT_MAX_APP_MEMORY,
-	OPT_FILES,
-	OPT_MAX_FILE_SIZE,
-	OPT_MAX_FILES_BYTES,
-	OPT_FINGERPRINTS,
-	OPT_RX_MODE,
-	OPT_RX_DESC,
-	OPT_MTU,
-	OPT_MBUFS,
-	OPT_LINK_WAIT,
-	OPT_RSS_FIELDS,
-	OPT_BPF,
-	OPT_XDP_FILTER,
-	OPT_ROTATE_SIZE,
-	OPT_ROTATE_INTERVAL,
-	OPT_MIN_FREE_DISK,
-	OPT_STATS_FILE,
-	OPT_STATS_INTERVAL,
-	OPT_TELEMETRY,
-	OPT_NO_TELEMETRY,
-	OPT_CONFIG,
-	OPT_PRINT_CONFIG
-};
-
-static const struct option long_opts[] = {
-    {"read", required_argument, NULL, 'r'},
-    {"interface", required_argument, NULL, 'i'},
-    {"duration", required_argument, NULL, OPT_DURATION},
-    {"bare", no_argument, NULL, OPT_BARE},
-    {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"no-defrag", no_argument, NULL, OPT_NO_DEFRAG},
-    {"streams", required_argument, NULL, OPT_STREAMS},
-    {"max-streams", required_argument, NULL, OPT_MAX_STREAMS},
-    {"max-stream-buffer", required_argument, NULL, OPT_MAX_STREAM_BUFFER},
-    {"max-app-memory", required_argument, NULL, OPT_MAX_APP_MEMORY},
-    {"files", required_argument, NULL, OPT_FILES},
-    {"fingerprints", required_argument, NULL, OPT_FINGERPRINTS},
-    {"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
-    {"max-files-bytes", required_argument, NULL, OPT_MAX_FILES_BYTES},
-    {"out", required_argument, NULL, 'o'},
-    {"workers", required_argument, NULL, 'w'},
-    {"include", required_argument, NULL, OPT_INCLUDE},
-    {"exclude", required_argument, NULL, OPT_EXCLUDE},
-    {"payload", no_argument, NULL, OPT_PAYLOAD},
-    {"entropy", no_argument, NULL, OPT_ENTROPY},
-    {"no-compress", no_argument, NULL, OPT_NO_COMPRESS},
-    {"rx-mode", required_argument, NULL, OPT_RX_MODE},
-    {"rx-desc", required_argument, NULL, OPT_RX_DESC},
-    {"mtu", required_argument, NULL, OPT_MTU},
-    {"mbufs", required_argument, NULL, OPT_MBUFS},
-    {"link-wait", required_argument, NULL, OPT_LINK_WAIT},
-    {"rss-fields", required_argument, NULL, OPT_RSS_FIELDS},
-    {"bpf", required_argument, NULL, OPT_BPF},
-    {"xdp-filter", required_argument, NULL, OPT_XDP_FILTER},
-    {"rotate-size", required_argument, NULL, OPT_ROTATE_SIZE},
-    {"rotate-interval", required_argument, NULL, OPT_ROTATE_INTERVAL},
-    {"min-free-disk", required_argument, NULL, OPT_MIN_FREE_DISK},
-    {"stats-file", required_argument, NULL, OPT_STATS_FILE},
-    {"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
-    {"telemetry", no_argument, NULL, OPT_TELEMETRY},
-    {"no-telemetry", no_argument, NULL, OPT_NO_TELEMETRY},
-    {"config", required_argument, NULL, OPT_CONFIG},
-    {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
-    {"quiet", no_argument, NULL, 'q'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-#define NC_MIN_STREAM_BUFFER (64u << 10)  /* per worker */
-#define NC_MAX_STREAM_BUFFER (1ull << 40) /* all workers */
-
-/* "64M" into *v: decimal digits and an optional K, M, G or T (powers of
- * 1024); false when it is not that or overflows. */
-static bool parse_bytes(const char *s, uint64_t *v)
-{
-	char *end;
-	unsigned shift = 0;
-
-	if (!(*s >= '0' && *s <= '9'))
-		return false;
-	errno = 0;
-	unsigned long long n = strtoull(s, &end, 10);
-	if (errno)
-		return false;
-	switch (*end) {
-	case '\0':
-		break;
-	case 'k':
-	case 'K':
-		shift = 10;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		break;
-	case 't':
-	case 'T':
-		shift = 40;
-		break;
-	default:
-		return false;
-	}
-	if (shift && end[1] != '\0')
-		return false;
-	if (n > (UINT64_MAX >> shift))
-		return false;
-	*v = (uint64_t)n << shift;
-	return true;
-}
-
-/* A whole decimal number in [lo, hi]; false otherwise. */
-static bool parse_uint(const char *s, unsigned long long lo,
-		       unsigned long long hi, unsigned long long *v)
-{
-	char *end;
-
-	if (!(*s >= '0' && *s <= '9'))
-		return false;
-	errno = 0;
-	unsigned long long n = strtoull(s, &end, 10);
-	if (errno || *end || n < lo || n > hi)
-		return false;
-	*v = n;
-	return true;
-}
-
-/* Seconds in [lo, hi] (decimals allowed); false otherwise. */
-static bool parse_seconds(const char *s, double lo, double hi, double *v)
-{
-	char *end;
-
-	errno = 0;
-	double d = strtod(s, &end);
-	if (errno || end == s || *end || !(d >= lo) || !(d <= hi))
-		return false;
-	*v = d;
-	return true;
-}
-
-/* Flags into cfg; 0, 2 on a usage error, or -1 for --help. */
-static int parse_flags(int argc, char **argv, struct nc_capture_cfg *cfg)
-{
-	const char *include = NULL, *exclude = NULL;
-	int nargs = argc, c;
-
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--")) {
-			nargs = i;
-			cfg->eal_argc = argc - i - 1;
-			cfg->eal_argv = argv + i + 1;
-			break;
-		}
-	}
-	if (cfg->eal_argc > 64)
-		return usage_err(
-		    "too many EAL arguments after -- (at most 64)");
-
-	optind = 0; /* full reset of GNU getopt */
-	opterr = 0;
-	while ((c = getopt_long(nargs, argv, ":r:i:o:w:qh", long_opts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'r':
-			cfg->input = optarg;
-			break;
-		case 'i':
-			cfg->iface = optarg;
-			break;
-		case 'o':
-			cfg->outdir = optarg;
-			break;
-		case OPT_DURATION: {
-			char *end;
-			errno = 0;
-			double d = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(d > 0))
-				return usage_err("--duration: '%s' is not a "
-						 "positive number of seconds",
-						 optarg);
-			cfg->duration = d;
-			break;
-		}
-		case OPT_BARE:
-			cfg->bare = true;
-			break;
-		case OPT_MAX_CONNS: {
-			char *end;
-			errno = 0;
-			unsigned long long n = strtoull(optarg, &end, 10);
-			if (errno || end == optarg || *end ||
-			    optarg[0] == '-' || n < 1 || n > NC_MAX_CONNS)
-				return usage_err("--max-connections: '%s' is "
-						 "not a number from 1 to %u",
-						 optarg, NC_MAX_CONNS);
-			cfg->max_connections = n;
-			break;
-		}
-		case OPT_NO_DEFRAG:
-			cfg->defrag = false;
-			break;
-		case OPT_FILES:
-			if (!optarg[0])
-				return usage_err("--files: empty directory");
-			cfg->files_dir = optarg;
-			break;
-		case OPT_FINGERPRINTS:
-			if (!optarg[0])
-				return usage_err("--fingerprints: empty file "
-						 "name");
-			cfg->fingerprints = optarg;
-			break;
-		case OPT_MAX_FILE_SIZE:
-		case OPT_MAX_FILES_BYTES: {
-			uint64_t b;
-			const char *name = c == OPT_MAX_FILE_SIZE
-					       ? "--max-file-size"
-					       : "--max-files-bytes";
-			if (!parse_bytes(optarg, &b) || b == 0 ||
-			    b > NC_MAX_STREAM_BUFFER)
-				return usage_err(
-				    "%s: '%s' is not a size from 1 to 1T "
-				    "(digits with an optional K, M, G or T "
-				    "suffix)",
-				    name, optarg);
-			if (c == OPT_MAX_FILE_SIZE)
-				cfg->max_file_size = b;
-			else
-				cfg->max_files_bytes = b;
-			break;
-		}
-		case OPT_STREAMS:
-			if (!optarg[0])
-				return usage_err("--streams: empty directory");
-			cfg->streams_dir = optarg;
-			break;
-		case OPT_MAX_STREAMS: {
-			char *end;
-			errno = 0;
-			unsigned long long n = strtoull(optarg, &end, 10);
-			if (errno || end == optarg || *end ||
-			    optarg[0] == '-' || n > NC_MAX_CONNS)
-				return usage_err("--max-streams: '%s' is not a "
-						 "number from 0 to %u",
-						 optarg, NC_MAX_CONNS);
-			cfg->max_streams = n;
-			break;
-		}
-		case OPT_MAX_STREAM_BUFFER: {
-			uint64_t b;
-			if (!parse_bytes(optarg, &b) || b == 0 ||
-			    b > NC_MAX_STREAM_BUFFER)
-				return usage_err(
-				    "--max-stream-buffer: '%s' is not a size "
-				    "from 1 to 1T (digits with an optional K, "
-				    "M, G or T suffix)",
-				    optarg);
-			cfg->max_stream_buffer = b;
-			break;
-		}
-		case OPT_MAX_APP_MEMORY: {
-			uint64_t b;
-			if (!parse_bytes(optarg, &b) || b == 0 ||
-			    b > NC_MAX_STREAM_BUFFER)
-				return usage_err(
-				    "--max-app-memory: '%s' is not a size "
-				    "from 1 to 1T (digits with an optional K, "
-				    "M, G or T suffix)",
-				    optarg);
-			cfg->max_app_memory = b;
-			break;
-		}
-		case OPT_TIMEOUT:
-			if (parse_timeouts(optarg, &cfg->conn) != 0)
-				return 2;
-			break;
-		case 'w': {
-			char *end;
-			errno = 0;
-			unsigned long n = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end ||
-			    optarg[0] == '-' || n < 1 || n > NC_MAX_WORKERS)
-				return usage_err("--workers: '%s' is not a "
-						 "number from 1 to %d",
-						 optarg, NC_MAX_WORKERS);
-			cfg->workers = (unsigned)n;
-			break;
-		}
-		case OPT_INCLUDE:
-			include = optarg;
-			break;
-		case OPT_EXCLUDE:
-			exclude = optarg;
-			break;
-		case OPT_PAYLOAD:
-			cfg->payload = true;
-			break;
-		case OPT_ENTROPY:
-			cfg->entropy = true;
-			break;
-		case OPT_NO_COMPRESS:
-			cfg->compress = false;
-			break;
-		case OPT_RX_MODE:
-			if (!strcmp(optarg, "auto"))
-				cfg->rx_mode = NC_RX_AUTO;
-			else if (!strcmp(optarg, "rss"))
-				cfg->rx_mode = NC_RX_RSS;
-			else if (!strcmp(optarg, "dispatch"))
-				cfg->rx_mode = NC_RX_DISPATCH;
-			else
-				return usage_err("--rx-mode: '%s' is not auto, "
-						 "rss or dispatch",
-						 optarg);
-			break;
-		case OPT_RX_DESC:
-		case OPT_MTU:
-		case OPT_MBUFS: {
-			static const struct {
-				const char *name;
-				unsigned long long lo, hi;
-			} lim[] = {{"--rx-desc", 64, 32768},
-				   {"--mtu", 68, 9000},
-				   {"--mbufs", 1024, 16777215}};
-			unsigned k = c == OPT_RX_DESC ? 0
-				     : c == OPT_MTU   ? 1
-						      : 2;
-			unsigned long long n;
-			if (!parse_uint(optarg, lim[k].lo, lim[k].hi, &n))
-				return usage_err("%s: '%s' is not a number "
-						 "from %llu to %llu",
-						 lim[k].name, optarg, lim[k].lo,
-						 lim[k].hi);
-			if (k == 0)
-				cfg->rx_desc = (unsigned)n;
-			else if (k == 1)
-				cfg->mtu = (unsigned)n;
-			else
-				cfg->mbufs = (unsigned)n;
-			break;
-		}
-		case OPT_LINK_WAIT:
-			if (!parse_seconds(optarg, 0, 3600, &cfg->link_wait))
-				return usage_err("--link-wait: '%s' is not a "
-						 "number of seconds from 0 to "
-						 "3600",
-						 optarg);
-			break;
-		case OPT_RSS_FIELDS:
-			if (!strcmp(optarg, "ip"))
-				cfg->rss_l4 = false;
-			else if (!strcmp(optarg, "ip,l4"))
-				cfg->rss_l4 = true;
-			else
-				return usage_err("--rss-fields: '%s' is not ip "
-						 "or ip,l4",
-						 optarg);
-			break;
-		case OPT_BPF:
-			if (!optarg[0])
-				return usage_err("--bpf: empty filter");
-			cfg->bpf = optarg;
-			break;
-		case OPT_XDP_FILTER:
-			if (!optarg[0])
-				return usage_err("--xdp-filter: empty rules");
-			cfg->xdp_filter = optarg;
-			break;
-		case OPT_ROTATE_SIZE:
-		case OPT_MIN_FREE_DISK: {
-			uint64_t b;
-			const char *name = c == OPT_ROTATE_SIZE
-					       ? "--rotate-size"
-					       : "--min-free-disk";
-			if (!parse_bytes(optarg, &b) ||
-			    b > NC_MAX_STREAM_BUFFER ||
-			    (c == OPT_ROTATE_SIZE && b && b < 4096))
-				return usage_err(
-				    "%s: '%s' is not a size from %s to 1T "
-				    "(digits with an optional K, M, G or T "
-				    "suffix)",
-				    name, optarg,
-				    c == OPT_ROTATE_SIZE ? "4K (or 0: off)"
-							 : "0");
-			if (c == OPT_ROTATE_SIZE)
-				cfg->rotate_size = b;
-			else
-				cfg->min_free_disk = b;
-			break;
-		}
-		case OPT_ROTATE_INTERVAL:
-			if (!parse_seconds(optarg, 0, 31622400,
-					   &cfg->rotate_interval) ||
-			    (cfg->rotate_interval > 0 &&
-			     cfg->rotate_interval < 1))
-				return usage_err("--rotate-interval: '%s' is "
-						 "not a number of seconds "
-						 "from 1 to 31622400 (or 0: "
-						 "off)",
-						 optarg);
-			break;
-		case OPT_STATS_FILE:
-			if (!optarg[0])
-				return usage_err("--stats-file: empty file "
-						 "name");
-			cfg->stats_file = optarg;
-			break;
-		case OPT_STATS_INTERVAL:
-			if (!parse_seconds(optarg, 0.1, 3600,
-					   &cfg->stats_interval))
-				return usage_err("--stats-interval: '%s' is "
-						 "not a number of seconds "
-						 "from 0.1 to 3600",
-						 optarg);
-			break;
-		case OPT_TELEMETRY:
-			cfg->telemetry = 1;
-			break;
-		case OPT_NO_TELEMETRY:
-			cfg->telemetry = 0;
-			break;
-		case OPT_CONFIG:
-			if (!optarg[0])
-				return usage_err("--config: empty file name");
-			cfg->config_file = optarg;
-			break;
-		case OPT_PRINT_CONFIG:
-			cfg->print_config = true;
-			break;
-		case 'q':
-			cfg->quiet = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		case ':':
-			return usage_err("option '%s' needs a value",
-					 argv[optind - 1]);
-		default:
-			if (optopt)
-				return usage_err("unknown option '-%c'",
-						 optopt);
-			return usage_err("unknown option '%s'",
-					 argv[optind - 1]);
-		}
-	}
-	if (optind < nargs)
-		return usage_err("unexpected argument '%s'", argv[optind]);
-	if (!cfg->input && !cfg->iface)
-		return usage_err("missing -r FILE or -i PORT (what to read)");
-	if (cfg->input && cfg->iface)
-		return usage_err("-r and -i exclude each other");
-	if (cfg->bare && !cfg->iface)
-		return usage_err("--bare needs -i PORT");
-	if (!cfg->outdir)
-		return usage_err("missing -o DIR (where record files go)");
-	if (cfg->max_streams == UINT64_MAX)
-		cfg->max_streams = cfg->max_connections;
-	if (cfg->streams_dir && cfg->max_streams == 0)
-		return usage_err("--streams needs stream reassembly "
-				 "(--max-streams is 0)");
-	if (cfg->max_stream_buffer &&
-	    cfg->max_stream_buffer / cfg->workers < NC_MIN_STREAM_BUFFER)
-		return usage_err("--max-stream-buffer: %llu bytes is less than "
-				 "%u KiB per worker for %u workers",
-				 (unsigned long long)cfg->max_stream_buffer,
-				 NC_MIN_STREAM_BUFFER >> 10, cfg->workers);
-
-	if (include) {
-		memset(&cfg->want, 0, sizeof(cfg->want));
-		if (parse_types("--include", include, &cfg->want))
-			return 2;
-	} else {
-		for (unsigned t = 0; t < NC_REC_MAX; t++)
-			cfg->want.on[t] = true;
-	}
-	if (exclude) {
-		struct nc_recset ex = {0};
-		if (parse_types("--exclude", exclude, &ex))
-			return 2;
-		for (unsigned t = 0; t < NC_REC_MAX; t++)
-			if (ex.on[t])
-				cfg->want.on[t] = false;
-	}
-	return 0;
-}
-
 int nc_cmd_capture(int argc, char **argv)
 {
-	struct nc_capture_cfg cfg = {.compress = true};
+	struct nc_capture_cfg cfg;
+	struct nc_config conf;
 	static char made[MAX_MADE_DIRS][PATH_MAX];
 	unsigned nmade = 0;
 	struct nc_engine *e;
@@ -1108,21 +519,14 @@ int nc_cmd_capture(int argc, char **argv)
 	char err[PCAP_ERRBUF_SIZE + PATH_MAX];
 	int rc;
 
-	cfg.workers = default_workers();
-	cfg.rx_desc = 1024;
-	cfg.link_wait = 10;
-	cfg.min_free_disk = 64ull << 20;
-	cfg.stats_interval = 1;
-	cfg.telemetry = -1;
-	cfg.max_connections = NC_DEFAULT_MAX_CONNS;
-	cfg.max_streams = UINT64_MAX; /* as --max-connections */
-	nc_reasm_cfg_default(&cfg.reasm);
-	cfg.defrag = true;
-	cfg.defrag_cfg = nc_defrag_cfg_default();
-	nc_conn_cfg_default(&cfg.conn);
-	rc = parse_flags(argc, argv, &cfg);
-	if (rc)
+	/* defaults, then --config FILE, then the flags (config.c) */
+	rc = nc_config_parse(&conf, &cfg, argc, argv);
+	if (rc) {
+		nc_config_free(&conf);
+		if (rc == NC_CONFIG_HELP)
+			usage(stdout);
 		return rc < 0 ? 0 : rc;
+	}
 	cfg.apps = nc_app_wanted(&cfg.want);
 	cfg.profiles = nc_profiles_wanted(&cfg.want);
 	cfg.track_conns = cfg.want.on[NC_REC_CONNECTION] ||
@@ -1312,6 +716,7 @@ int nc_cmd_capture(int argc, char **argv)
 	nc_stats_free(e);
 	free(e);
 	free(ea);
+	nc_config_free(&conf);
 	return rc;
 
 out_eal:
@@ -1329,5 +734,6 @@ out_free:
 	nc_stats_free(e);
 	free(e);
 	free(ea);
+	nc_config_free(&conf);
 	return rc;
 }

@@ -145,6 +145,7 @@ struct nc_capture_cfg {
 	double stats_interval;	/* --stats-interval: seconds */
 	int telemetry;		/* --telemetry/--no-telemetry, -1 default */
 
+	const char *cpus;	 /* --cpus LIST, or NULL: the affinity */
 	const char *config_file; /* --config FILE, or NULL */
 	bool print_config;	 /* --print-config */
 };
