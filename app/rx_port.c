@@ -470,7 +470,7 @@ static int port_start(struct nc_engine *e, unsigned i,
 			conf.rx_adv_conf.rss_conf.rss_key = key[i];
 			conf.rx_adv_conf.rss_conf.rss_key_len = (uint8_t)klen;
 			conf.rx_adv_conf.rss_conf.rss_hf = hf;
-		} else if (strncmp(spec, "net_af_packet", 13) != 0) {
+		} else if (e->rss && strncmp(spec, "net_af_packet", 13)) {
 			fprintf(stderr,
 				"netcap capture: warning: %s: the driver "
 				"offers no RSS; how it fills its %u queues "
@@ -611,6 +611,24 @@ static void link_wait(struct nc_engine *e)
 	}
 }
 
+/*
+ * Drivers whose RX queues exist from the device arguments on, each
+ * receiving its share whether read or not: af_packet's qpairs (one socket
+ * each in a fanout group), net_pcap's rx_pcap/rx_iface, af_xdp's
+ * queue_count. Every one of their queues is read (rss: queue q by worker
+ * q % workers), or the packets on the unread ones would be lost.
+ */
+static bool fixed_queues(const struct rte_eth_dev_info *info)
+{
+	static const char *const drv[] = {"net_af_packet", "net_pcap",
+					  "net_af_xdp"};
+
+	for (unsigned k = 0; k < RTE_DIM(drv); k++)
+		if (info->driver_name && !strcmp(info->driver_name, drv[k]))
+			return true;
+	return false;
+}
+
 int nc_port_setup(struct nc_engine *e, char *err, size_t errlen)
 {
 	const struct nc_capture_cfg *c = e->cfg;
@@ -650,7 +668,10 @@ int nc_port_setup(struct nc_engine *e, char *err, size_t errlen)
 	for (unsigned w = 0; w < nw; w++)
 		e->workers[w].rxq = (uint16_t)w;
 	for (unsigned i = 0; i < e->nports; i++) {
-		e->nrxq[i] = e->rss ? (uint16_t)nw : 1;
+		if (fixed_queues(&info[i]))
+			e->nrxq[i] = info[i].max_rx_queues;
+		else
+			e->nrxq[i] = e->rss ? (uint16_t)nw : 1;
 		if (port_start(e, i, &info[i], err, errlen) != 0)
 			return -1; /* nc_port_teardown cleans up */
 	}
@@ -751,15 +772,17 @@ unsigned nc_port_rx_worker(struct nc_worker *w, struct rte_mbuf **pkts,
 	struct nc_engine *e = w->eng;
 	const unsigned np = e->nports;
 	unsigned n = 0, start = next_port;
-	uint64_t tsc = rte_rdtsc();
-
-	/* up to NC_BURST from each port in turn, starting one further each
-	   call, so no port starves the others */
+	uint64_t tsc = rte_rdtsc(); /* up to NC_BURST from each of its queues of
+       each port in turn (queues w, w + workers, ...), starting one port further
+       each call, so no port starves the others */
 	for (unsigned k = 0; k < np && n < max; k++) {
 		unsigned i = (start + k) % np;
-		unsigned want = max - n < NC_BURST ? max - n : NC_BURST;
-		n += rte_eth_rx_burst(e->ports[i], w->rxq, pkts + n,
-				      (uint16_t)want);
+		for (unsigned q = w->rxq; q < e->nrxq[i] && n < max;
+		     q += e->nworkers) {
+			unsigned want = max - n < NC_BURST ? max - n : NC_BURST;
+			n += rte_eth_rx_burst(e->ports[i], (uint16_t)q,
+					      pkts + n, (uint16_t)want);
+		}
 	}
 	next_port = start + 1 < np ? start + 1 : 0;
 	if (n == 0)
@@ -788,7 +811,7 @@ int nc_rx_port_main(void *arg)
 	unsigned nout[NC_MAX_WORKERS];
 	uint64_t packets = 0, bytes = 0, busy = 0;
 	unsigned pi = 0;
-
+	uint16_t qi = 0;
 	if (e->rss) { /* the workers read the queues */
 		nc_store(&e->rx_done, 1);
 		return 0;
@@ -796,9 +819,12 @@ int nc_rx_port_main(void *arg)
 	while (!nc_load(&e->stop)) {
 		/* busy cycles count the receive too, but not empty polls */
 		uint64_t t = rte_rdtsc();
-		uint16_t port = e->ports[pi];
-		pi = pi + 1 < np ? pi + 1 : 0;
-		unsigned n = rte_eth_rx_burst(port, 0, pkts, NC_BURST);
+		uint16_t port = e->ports[pi], q = qi;
+		if (++qi == e->nrxq[pi]) {
+			qi = 0;
+			pi = pi + 1 < np ? pi + 1 : 0;
+		}
+		unsigned n = rte_eth_rx_burst(port, q, pkts, NC_BURST);
 		if (n == 0)
 			continue;
 		packets += n;
