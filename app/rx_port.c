@@ -507,7 +507,13 @@ static int port_start(struct nc_engine *e, unsigned i,
 			 spec, nq, rte_strerror(-rc));
 		return -1;
 	}
-	if (c->mtu && (rc = rte_eth_dev_set_mtu(port, (uint16_t)c->mtu))) {
+	rc = c->mtu ? rte_eth_dev_set_mtu(port, (uint16_t)c->mtu) : 0;
+	if (rc == -ENOTSUP) /* a vdev without an MTU of its own */
+		fprintf(stderr,
+			"netcap capture: warning: %s: the driver cannot set "
+			"the MTU; --mtu %u only sizes the packet buffers\n",
+			spec, c->mtu);
+	else if (rc != 0) {
 		snprintf(err, errlen, "%s: cannot set MTU %u: %s", spec, c->mtu,
 			 rte_strerror(-rc));
 		return -1;

@@ -24,6 +24,7 @@ run test/oracle/conn-run.sh "$NETCAP"
 run test/oracle/app-run.sh "$NETCAP"
 run test/run-files.sh "$NETCAP"
 run test/run-fpdb.sh "$NETCAP"
+run test/run-live-capture.sh "$NETCAP"
 if [ -n "${NC_SAN:-}" ]; then
 	run env FLOOD_COUNT=200000 FLOOD_MAXC=10000 test/run-flood.sh "$NETCAP"
 else
