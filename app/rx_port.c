@@ -227,16 +227,29 @@ int nc_port_parse(const char *list, struct nc_port_spec *v, unsigned max,
 	return 0;
 }
 
+/* Leading decimal digits of s into *v; false when there are none. */
+static bool parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	*v = x;
+	return true;
+}
+
 static bool read_u64(const char *path, uint64_t *v)
 {
 	FILE *f = fopen(path, "r");
-	unsigned long long x;
-	bool ok = f && fscanf(f, "%llu", &x) == 1;
+	char line[32];
+	bool ok = f && fgets(line, sizeof(line), f) && parse_u64(line, v);
 
 	if (f)
 		fclose(f);
-	if (ok)
-		*v = x;
 	return ok;
 }
 
@@ -257,7 +270,7 @@ int nc_port_check_hugepages(const struct nc_capture_cfg *c, unsigned need_mb,
 			char path[PATH_MAX];
 			uint64_t kb, nfree;
 			const char *d = strrchr(g.gl_pathv[i], '-');
-			if (!d || sscanf(d + 1, "%" SCNu64, &kb) != 1)
+			if (!d || !parse_u64(d + 1, &kb))
 				continue;
 			snprintf(path, sizeof(path), "%s/free_hugepages",
 				 g.gl_pathv[i]);
@@ -470,7 +483,7 @@ static int port_start(struct nc_engine *e, unsigned i,
 			conf.rx_adv_conf.rss_conf.rss_key = key[i];
 			conf.rx_adv_conf.rss_conf.rss_key_len = (uint8_t)klen;
 			conf.rx_adv_conf.rss_conf.rss_hf = hf;
-		} else if (e->rss && strncmp(spec, "net_af_packet", 13)) {
+		} else if (e->rss && strncmp(spec, "net_af_packet", 13) != 0) {
 			fprintf(stderr,
 				"netcap capture: warning: %s: the driver "
 				"offers no RSS; how it fills its %u queues "
@@ -531,7 +544,8 @@ static int port_start(struct nc_engine *e, unsigned i,
 			snprintf(err, errlen,
 				 "%s: --mbufs %u is too few for %u queues of "
 				 "%u descriptors (at least %u)",
-				 spec, c->mbufs, nq, nb, nq * nb + 1024);
+				 spec, c->mbufs, nq, nb,
+				 (unsigned)nq * nb + 1024);
 			return -1;
 		}
 		size = c->mbufs;
@@ -641,6 +655,8 @@ int nc_port_setup(struct nc_engine *e, char *err, size_t errlen)
 	struct rte_eth_dev_info info[NC_MAX_PORTS];
 	const unsigned nw = e->nworkers;
 	bool can_rss = !c->bare;
+
+	memset(info, 0, sizeof(info));
 
 	for (unsigned i = 0; i < c->nport_spec; i++) {
 		int rc;
