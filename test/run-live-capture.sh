@@ -172,8 +172,8 @@ address=/$NAME/$S6
 EOF
 in_srv nginx -t -c "$TMP/nginx.conf" -p "$TMP" >"$TMP/nginx-t.log" 2>&1 ||
 	die "nginx -t: $(cat "$TMP/nginx-t.log")"
-in_srv nginx -c "$TMP/nginx.conf" -p "$TMP" >>"$TMP/nginx.log" 2>&1 &
-in_srv dnsmasq --keep-in-foreground --conf-file="$TMP/dnsmasq.conf" \
+ip netns exec "$SRV" nginx -c "$TMP/nginx.conf" -p "$TMP" >>"$TMP/nginx.log" 2>&1 &
+ip netns exec "$SRV" dnsmasq --keep-in-foreground --conf-file="$TMP/dnsmasq.conf" \
 	>>"$TMP/dnsmasq.log" 2>&1 &
 for i in $(seq 1 100); do
 	in_srv ss -H -lnt "sport = :80" | grep -q . &&
