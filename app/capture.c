@@ -253,7 +253,7 @@ static int probe_dir(const char *dir)
 
 struct eal_args {
 	int argc;
-	char *argv[64 + 16];
+	char *argv[64 + 16 + 2 * NC_MAX_PORTS];
 	char mem[32];
 	char lcores[4200];
 	char vdev[PATH_MAX + 1024]; /* -i with xdp_prog= (--xdp-filter) */
@@ -264,21 +264,10 @@ struct eal_args {
  * RX burst being filled, the per-lcore caches (which can hold 1.5x their
  * size) and one frame of NC_MAX_FRAME in chained segments, with headroom.
  */
-#define NC_PORT_EXTRA_MBUFS 32768
-
-/*
- * A port (-i) also needs its RX descriptors filled, and net_pcap's
- * infinite_rx replay holds the whole replayed file in mbufs:
- * NC_PORT_EXTRA_MBUFS covers both for replay files up to about 30000
- * packets (the benchmark's). Pool sizing from the configuration and the
- * port's descriptors comes with the live-appliance work.
- */
-static unsigned mbuf_count(unsigned nw, bool port)
+static unsigned mbuf_count(unsigned nw)
 {
 	unsigned per_lcore = NC_BURST * 2 + NC_MBUF_CACHE * 3 / 2;
 	unsigned n = nw * (NC_WORKER_RING + per_lcore) + per_lcore + 4096;
-	if (port)
-		n += NC_PORT_EXTRA_MBUFS;
 	return rte_align32pow2(n) - 1;
 }
 
@@ -291,12 +280,15 @@ static unsigned batch_count(unsigned nw)
  * EAL memory (-m, MiB): the pools plus half again (mempool object headers,
  * padding and heap overhead; measured: 32 workers fail without it) plus
  * 64 MiB for EAL itself. 1 worker: about 100 MiB; 64 workers: about 650.
+ * Ports (-i) have their own packet pools instead (nc_port_pool_mb).
  */
-static unsigned eal_mem_mb(unsigned nw, bool port)
+static unsigned eal_mem_mb(const struct nc_capture_cfg *c)
 {
-	uint64_t b =
-	    (uint64_t)mbuf_count(nw, port) *
-	    (sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE + 128);
+	unsigned nw = c->workers;
+	uint64_t b = c->iface ? (uint64_t)nc_port_pool_mb(c) << 20
+			      : (uint64_t)mbuf_count(nw) *
+				    (sizeof(struct rte_mbuf) +
+				     RTE_MBUF_DEFAULT_BUF_SIZE + 128);
 	b += (uint64_t)batch_count(nw) *
 	     (sizeof(struct nc_batch) + NC_BATCH_CAP + 128);
 	b += (uint64_t)nw * (NC_WORKER_RING * 8 + sizeof(struct nc_worker));
@@ -310,25 +302,31 @@ static void build_eal_args(struct eal_args *a, const struct nc_capture_cfg *c)
 
 	allowed_cpus(&set);
 	cpu_list(&set, cpus, sizeof(cpus));
-	snprintf(a->mem, sizeof(a->mem), "%u",
-		 eal_mem_mb(c->workers, c->iface != NULL));
+	bool huge = false; /* a PCI port: hugepages, in memory only */
+	for (unsigned i = 0; i < c->nport_spec; i++)
+		huge |= c->port_spec[i].pci;
+	snprintf(a->mem, sizeof(a->mem), "%u", eal_mem_mb(c));
 	nc_config_lcores(c, cpus, a->lcores, sizeof(a->lcores));
 
 	a->argc = 0;
 	a->argv[a->argc++] = "netcap";
-	a->argv[a->argc++] = "--no-huge";
+	if (!huge)
+		a->argv[a->argc++] = "--no-huge";
 	a->argv[a->argc++] = "-m";
 	a->argv[a->argc++] = a->mem;
-	a->argv[a->argc++] = "--no-pci";
-	a->argv[a->argc++] = "--no-shconf";
+	if (!huge)
+		a->argv[a->argc++] = "--no-pci";
+	a->argv[a->argc++] = huge ? "--in-memory" : "--no-shconf";
 	if (!nc_stats_telemetry_on(c)) /* on: stats.c's /netcap/ commands */
 		a->argv[a->argc++] = "--no-telemetry";
 	a->argv[a->argc++] = "--log-level=lib.eal:error";
 	a->argv[a->argc++] = "--lcores";
 	a->argv[a->argc++] = a->lcores;
-	if (c->iface) {
-		a->argv[a->argc++] = "--vdev";
-		a->argv[a->argc++] = a->vdev[0] ? a->vdev : (char *)c->iface;
+	for (unsigned i = 0; i < c->nport_spec; i++) {
+		a->argv[a->argc++] = c->port_spec[i].pci ? "-a" : "--vdev";
+		/* --xdp-filter: the one af_xdp port with xdp_prog= added */
+		a->argv[a->argc++] =
+		    i == 0 && a->vdev[0] ? a->vdev : c->port_spec[i].arg;
 	}
 	for (int i = 0; i < c->eal_argc && i < 64; i++)
 		a->argv[a->argc++] = c->eal_argv[i];
@@ -395,9 +393,10 @@ static int engine_setup(struct nc_engine *e)
 			rte_strerror(rte_errno));
 		return -1;
 	}
-	e->mbuf_pool = rte_pktmbuf_pool_create(
-	    "nc_mbuf", mbuf_count(nw, e->cfg->iface != NULL), NC_MBUF_CACHE, 0,
-	    RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	if (!e->cfg->iface) /* ports have their own (nc_port_setup) */
+		e->mbuf_pool = rte_pktmbuf_pool_create(
+		    "nc_mbuf", mbuf_count(nw), NC_MBUF_CACHE, 0,
+		    RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	/* no per-lcore cache: a cached batch would be invisible to the
 	 * other workers and the pool sizing below would not hold */
 	e->batch_pool = rte_mempool_create(
@@ -408,7 +407,8 @@ static int engine_setup(struct nc_engine *e)
 			    SOCKET_ID_ANY, RING_F_SC_DEQ);
 	e->workers = rte_zmalloc("nc_workers", sizeof(*e->workers) * nw,
 				 RTE_CACHE_LINE_SIZE);
-	if (!e->mbuf_pool || !e->batch_pool || !e->writer_ring || !e->workers) {
+	if ((!e->mbuf_pool && !e->cfg->iface) || !e->batch_pool ||
+	    !e->writer_ring || !e->workers) {
 		cap_err("cannot allocate packet and record pools: %s",
 			rte_strerror(rte_errno));
 		return -1;
@@ -527,6 +527,22 @@ int nc_cmd_capture(int argc, char **argv)
 			usage(stdout);
 		return rc < 0 ? 0 : rc;
 	}
+	if (cfg.iface) {
+		static struct nc_port_spec ports[NC_MAX_PORTS];
+		cfg.port_spec = ports;
+		if (nc_port_parse(cfg.iface, ports, NC_MAX_PORTS,
+				  &cfg.nport_spec, err, sizeof(err)) != 0) {
+			cap_err("%s", err);
+			nc_config_free(&conf);
+			return 2;
+		}
+		if (cfg.bare && cfg.rx_mode == NC_RX_RSS) {
+			cap_err("--bare reads on the RX lcore: it needs "
+				"--rx-mode dispatch or auto");
+			nc_config_free(&conf);
+			return 2;
+		}
+	}
 	cfg.apps = nc_app_wanted(&cfg.want);
 	cfg.profiles = nc_profiles_wanted(&cfg.want);
 	cfg.track_conns = cfg.want.on[NC_REC_CONNECTION] ||
@@ -610,8 +626,9 @@ int nc_cmd_capture(int argc, char **argv)
 	if (cfg.xdp_filter) {
 		char obj[PATH_MAX];
 		rc = 2;
-		if (!cfg.iface) {
-			cap_err("--xdp-filter needs an -i net_af_xdp port");
+		if (!cfg.iface || cfg.nport_spec != 1) {
+			cap_err("--xdp-filter needs an -i net_af_xdp port (one "
+				"port)");
 			goto out_dirs;
 		}
 		e->xdp = nc_xdp_new(cfg.xdp_filter, err, sizeof(err));
@@ -652,6 +669,11 @@ int nc_cmd_capture(int argc, char **argv)
 		cap_err("%s", err);
 		goto out_dirs;
 	}
+	if (cfg.iface &&
+	    nc_port_check_hugepages(&cfg, eal_mem_mb(&cfg), err, sizeof(err))) {
+		cap_err("%s", err);
+		goto out_dirs;
+	}
 	build_eal_args(ea, &cfg);
 	FILE *log = tmpfile();
 	if (log)
@@ -689,7 +711,7 @@ int nc_cmd_capture(int argc, char **argv)
 		goto out_eal;
 	}
 	e->created = realtime_ns();
-	e->eal_mb = eal_mem_mb(cfg.workers, cfg.iface != NULL);
+	e->eal_mb = eal_mem_mb(&cfg);
 	rc = nc_control_run(e);
 	if (e->files.errors) {
 		cap_err("--files: %llu objects could not be stored in %s",

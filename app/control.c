@@ -29,8 +29,22 @@
  *   worker.packets.<w> <n>               per worker
  *   rx.ring_full_waits.<w> <n>           per worker (file: RX waited)
  *   rx.ring_full_drops.<w> <n>           per worker, -i only (dropped)
- *   port.ipackets|imissed|rx_nombuf|ierrors <n>  -i only: the port's
- *                                        own counters (rte_eth_stats)
+ *   port.ipackets|imissed|rx_nombuf|ierrors <n>  -i only: the ports'
+ *                                        own counters (rte_eth_stats),
+ *                                        summed over the ports
+ *   port.rx_ip_cksum_bad <n>             -i only: packets the NIC flagged
+ *   port.rx_l4_cksum_bad <n>             with a bad IP / TCP-UDP checksum
+ *                                        (RX checksum offload; decoded)
+ *   rx.mode rss|dispatch                 -i only: workers poll a queue of
+ *                                        every port, or one RX lcore
+ *                                        dispatches (rx_port.c)
+ *   ports <n>                            -i only, then per port i (in -i
+ *   port.<i>.rx_queues <n>               order): RX queues,
+ *   port.<i>.ipackets|imissed|rx_nombuf|ierrors <n>  its counters,
+ *   port.<i>.rxq.<q>.ipackets|errors <n> per queue where the driver
+ *                                        counts them (q < 16)
+ *   worker.rx_packets.<w> <n>            rss mode: packets worker w took
+ *                                        from its queues (before --bpf)
  *   rx.cycles_per_packet <n>             -i only: TSC cycles per packet in
  *                                        the RX loop
  *   rx.mbuf_pool_waits <n>
@@ -150,6 +164,45 @@ static void draw_progress(struct nc_engine *e, double elapsed,
 	*last_t = elapsed;
 }
 
+/* -i: the mode, then each port's and queue's counters (see the top). */
+static void print_ports(const struct nc_engine *e, FILE *o)
+{
+	char k[64];
+
+	fprintf(o, "%-36s %s\n", "rx.mode", e->rss ? "rss" : "dispatch");
+	fprintf(o, "%-36s %u\n", "ports", e->nports);
+	for (unsigned i = 0; i < e->nports; i++) {
+		const struct rte_eth_stats *s = &e->ports_stats[i];
+		const uint64_t v[] = {s->ipackets, s->imissed, s->rx_nombuf,
+				      s->ierrors};
+		const char *n[] = {"ipackets", "imissed", "rx_nombuf",
+				   "ierrors"};
+		unsigned nq = e->nrxq[i] < RTE_ETHDEV_QUEUE_STAT_CNTRS
+				  ? e->nrxq[i]
+				  : RTE_ETHDEV_QUEUE_STAT_CNTRS;
+		bool per_q = false;
+
+		snprintf(k, sizeof(k), "port.%u.rx_queues", i);
+		fprintf(o, "%-36s %u\n", k, e->nrxq[i]);
+		for (unsigned j = 0; j < 4; j++) {
+			snprintf(k, sizeof(k), "port.%u.%s", i, n[j]);
+			fprintf(o, "%-36s %" PRIu64 "\n", k, v[j]);
+		}
+		for (unsigned q = 0; q < nq; q++)
+			per_q |= s->q_ipackets[q] || s->q_errors[q];
+		for (unsigned q = 0; per_q && q < nq; q++) {
+			snprintf(k, sizeof(k), "port.%u.rxq.%u.ipackets", i, q);
+			fprintf(o, "%-36s %" PRIu64 "\n", k, s->q_ipackets[q]);
+			snprintf(k, sizeof(k), "port.%u.rxq.%u.errors", i, q);
+			fprintf(o, "%-36s %" PRIu64 "\n", k, s->q_errors[q]);
+		}
+	}
+	for (unsigned w = 0; e->rss && w < e->nworkers; w++) {
+		snprintf(k, sizeof(k), "worker.rx_packets.%u", w);
+		fprintf(o, "%-36s %" PRIu64 "\n", k, e->workers[w].rx_packets);
+	}
+}
+
 static void print_summary(struct nc_engine *e, double elapsed)
 {
 	uint64_t records[NC_REC_MAX] = {0}, events[NC_EV_MAX] = {0};
@@ -211,6 +264,11 @@ static void print_summary(struct nc_engine *e, double elapsed)
 		fprintf(o, "%-36s %" PRIu64 "\n", "port.rx_nombuf",
 			ps->rx_nombuf);
 		fprintf(o, "%-36s %" PRIu64 "\n", "port.ierrors", ps->ierrors);
+		fprintf(o, "%-36s %" PRIu64 "\n", "port.rx_ip_cksum_bad",
+			e->rx.cksum_bad_ip);
+		fprintf(o, "%-36s %" PRIu64 "\n", "port.rx_l4_cksum_bad",
+			e->rx.cksum_bad_l4);
+		print_ports(e, o);
 	}
 	if (e->cfg->iface)
 		fprintf(o, "%-36s %.0f\n", "rx.cycles_per_packet",

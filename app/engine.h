@@ -134,6 +134,9 @@ struct nc_capture_cfg {
 	bool rss_l4;		 /* --rss-fields ip,l4: hash ports too */
 	const char *bpf;	 /* --bpf EXPR: capture filter, or NULL */
 	const char *xdp_filter;	 /* --xdp-filter RULES (AF_XDP), or NULL */
+	/* -i split into ports (nc_port_parse, before EAL) */
+	struct nc_port_spec *port_spec;
+	unsigned nport_spec;
 
 	/* output for weeks: writer.c */
 	uint64_t rotate_size;	/* --rotate-size: bytes per file, 0 off */
@@ -207,6 +210,21 @@ struct nc_stats;
 struct nc_filter;
 struct nc_xdp;
 
+/* One port of -i: what EAL gets (-a for a PCI address, else --vdev). */
+struct nc_port_spec {
+	char arg[512]; /* "0000:03:00.0[,k=v...]" or "net_x0[,k=v...]" */
+	bool pci;
+};
+/* Split "-i" into ports: 0, or -1 with one line in err (rx_port.c). */
+int nc_port_parse(const char *list, struct nc_port_spec *v, unsigned max,
+		  unsigned *n, char *err, size_t errlen);
+/* 0 when EAL may start for these ports (PCI: free hugepages), else -1
+   with one line in err naming the command that fixes it. */
+int nc_port_check_hugepages(const struct nc_capture_cfg *c, unsigned need_mb,
+			    char *err, size_t errlen);
+/* MiB of EAL memory the ports' packet pools may take (an upper bound). */
+unsigned nc_port_pool_mb(const struct nc_capture_cfg *c);
+
 /* --bpf EXPR (filter.c): libpcap syntax, compiled for link type dlt. */
 /* Syntax check before EAL; 0, or -1 with libpcap's message in err. */
 int nc_filter_check(const char *expr, int dlt, char *err, size_t errlen);
@@ -263,6 +281,8 @@ struct nc_rx {
 	bool truncated;
 	bool failed;
 	char errmsg[PCAP_ERRBUF_SIZE + 64];
+	/* port: packets the NIC flagged with a bad IP / TCP-UDP checksum */
+	uint64_t cksum_bad_ip, cksum_bad_l4;
 } __rte_cache_aligned;
 
 struct nc_worker {
@@ -287,6 +307,8 @@ struct nc_worker {
 	uint16_t rxq;
 	uint64_t rx_packets; /* received from its queues (rss mode) */
 	uint64_t filtered;   /* --bpf: dropped by the filter (rss mode) */
+	uint64_t rx_bytes;   /* their wire bytes (rss mode) */
+	uint64_t cksum_bad_ip, cksum_bad_l4; /* NIC flags (rss mode) */
 } __rte_cache_aligned;
 
 struct nc_wr {
@@ -323,6 +345,14 @@ struct nc_engine {
 	bool rss;		  /* rss mode: workers poll the queues */
 	struct nc_filter *filter; /* --bpf, or NULL (filter.c) */
 	struct nc_xdp *xdp;	  /* --xdp-filter, or NULL (xdp.c) */
+	/* per port (rx_port.c): RX queues, packet pool on the port's NUMA
+	   node, counters read at the end; the ports' clock is realtime
+	   port_t0_ns at TSC port_t0_tsc */
+	uint16_t nrxq[NC_MAX_PORTS];
+	struct rte_mempool *port_pool[NC_MAX_PORTS];
+	struct rte_eth_stats ports_stats[NC_MAX_PORTS];
+	int64_t port_t0_ns;
+	uint64_t port_t0_tsc;
 
 	unsigned eal_mb; /* EAL memory (-m) */
 	unsigned nworkers;
@@ -357,11 +387,18 @@ void nc_worker_setup(struct nc_worker *w);
 int nc_rx_main(void *arg);	/* struct nc_engine */
 int nc_rx_port_main(void *arg); /* struct nc_engine */
 
-/* Configure and start the -i port (after EAL and the pools); 0 or -1. */
+/* Configure and start the -i ports (after EAL and the pools), choosing
+   rss or dispatch mode; 0 or -1. */
 int nc_port_setup(struct nc_engine *e, char *err, size_t errlen);
 void nc_port_teardown(struct nc_engine *e);
-/* Read the port's counters into e->port_stats (before teardown). */
+/* Read every port's counters into e->ports_stats and their sum into
+   e->port_stats, and in rss mode the workers' receive counts into e->rx
+   (after the lcores stopped, before teardown). */
 void nc_port_read_stats(struct nc_engine *e);
+/* rss mode: receive up to max packets from queue w->rxq of every port,
+   filtered (--bpf) and stamped; counts into w (worker lcore only). */
+unsigned nc_port_rx_worker(struct nc_worker *w, struct rte_mbuf **pkts,
+			   unsigned max);
 int nc_worker_main(void *arg); /* struct nc_worker */
 int nc_writer_main(void *arg); /* struct nc_engine */
 

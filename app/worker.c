@@ -12,10 +12,13 @@
  * travels alone in a malloc'd batch (worker.oversize_records); that needs a
  * frame of tens of KiB with --payload, never the common path.
  *
- * The worker stops when RX is done and its ring is empty, then hands every
- * non-empty batch to the writer. Records depend only on packet contents and
- * packet timestamps, so the set of records does not depend on how many
- * workers there are.
+ * Packets come from the worker's ring (file, or a port in dispatch mode)
+ * or, in rss mode, straight from RX queue w->rxq of every port
+ * (nc_port_rx_worker, rx_port.c). The worker stops when RX is done and its
+ * ring is empty (rss: when the stop flag is set, after decoding what it
+ * received), then hands every non-empty batch to the writer. Records depend
+ * only on packet contents and packet timestamps, so the set of records does
+ * not depend on how many workers there are.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -252,17 +255,28 @@ int nc_worker_main(void *arg)
 	uint64_t deadline = rte_rdtsc() + max_age;
 	struct rte_mbuf *pkts[NC_WORKER_BURST];
 	struct pf_state pf = {.d = &w->dec, .pkts = pkts, .off = off};
+	const bool rss = e->rss;
 	unsigned idle = 0;
 
 	for (;;) {
-		unsigned n = rte_ring_sc_dequeue_burst(w->ring, (void **)pkts,
-						       NC_WORKER_BURST, NULL);
+		unsigned n;
+		if (rss) {
+			/* a stop leaves the queues: what was received is
+			   decoded, the NIC keeps the rest */
+			if (nc_load(&e->stop))
+				break;
+			n = nc_port_rx_worker(w, pkts, NC_WORKER_BURST);
+		} else {
+			n = rte_ring_sc_dequeue_burst(w->ring, (void **)pkts,
+						      NC_WORKER_BURST, NULL);
+		}
 		if (unlikely(rte_rdtsc() > deadline)) {
 			flush_batches(w);
 			deadline = rte_rdtsc() + max_age;
 		}
 		if (n == 0) {
-			if (nc_load(&e->rx_done) && rte_ring_empty(w->ring))
+			if (!rss && nc_load(&e->rx_done) &&
+			    rte_ring_empty(w->ring))
 				break;
 			nc_backoff(&idle);
 			continue;
