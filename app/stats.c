@@ -116,9 +116,9 @@ bool nc_stats_telemetry_on(const struct nc_capture_cfg *c)
 
 /*
  * Read every counter. Port counters come from the driver; for the final
- * snapshot the port read into e->port_stats for the summary is used as
- * is, so the last line equals the summary also for a NIC whose imissed
- * keeps growing once nobody polls it.
+ * snapshot what nc_port_read_stats read for the summary
+ * (e->ports_stats[i]) is used as is, so the last line equals the summary
+ * also for a NIC whose imissed keeps growing once nobody polls it.
  */
 static void snap_take(struct nc_engine *e, struct stats_snap *s, double el,
 		      bool final)
@@ -146,8 +146,8 @@ static void snap_take(struct nc_engine *e, struct stats_snap *s, double el,
 			p->nq = info.nb_rx_queues < RTE_ETHDEV_QUEUE_STAT_CNTRS
 				    ? info.nb_rx_queues
 				    : RTE_ETHDEV_QUEUE_STAT_CNTRS;
-		if (final && p->id == e->port)
-			p->st = e->port_stats;
+		if (final)
+			p->st = e->ports_stats[i];
 		else if (rte_eth_stats_get(p->id, &p->st) != 0)
 			memset(&p->st, 0, sizeof(p->st));
 		s->sum.ipackets += p->st.ipackets;
