@@ -44,7 +44,7 @@ CORE_OBJ := $(GEN)/netcap.pb-c.o $(GEN)/netcap_pack.o $(CORE_SRC:%.c=$(BUILD)/ob
 APP_OBJ := $(APP_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS := $(TEST_SRC:test/unit/%.c=$(BUILD)/test/%)
 
-.PHONY: all deps run test check unit integration asan bench clean format format-check
+.PHONY: all deps run test check unit integration asan bench clean format format-check install
 
 all: $(BUILD)/netcap $(BUILD)/xdp_filter.o
 
@@ -139,6 +139,24 @@ format:
 
 format-check:
 	clang-format --dry-run -Werror $(CORE_SRC) $(APP_SRC) $(wildcard decoders/*.h records/*.h app/*.h)
+
+# PREFIX/bin/netcap, its XDP program, the set-up scripts, the settings in
+# SYSCONFDIR/netcap (kept when present) and the systemd unit
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+UNITDIR ?= /etc/systemd/system
+install: all
+	install -D -m 755 $(BUILD)/netcap $(DESTDIR)$(PREFIX)/bin/netcap
+	install -D -m 644 $(BUILD)/xdp_filter.o $(DESTDIR)$(PREFIX)/lib/netcap/xdp_filter.o
+	install -D -m 755 scripts/setup-hugepages.sh $(DESTDIR)$(PREFIX)/share/netcap/setup-hugepages.sh
+	install -D -m 755 scripts/bind-nic.sh $(DESTDIR)$(PREFIX)/share/netcap/bind-nic.sh
+	install -D -m 644 config/fingerprints.json $(DESTDIR)$(PREFIX)/share/netcap/fingerprints.json
+	install -d $(DESTDIR)$(PREFIX)/share/doc/netcap
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/netcap/
+	install -d $(DESTDIR)$(SYSCONFDIR)/netcap
+	[ -e $(DESTDIR)$(SYSCONFDIR)/netcap/netcap.json ] || \
+		install -m 644 config/netcap.json $(DESTDIR)$(SYSCONFDIR)/netcap/netcap.json
+	install -D -m 644 config/netcap.service $(DESTDIR)$(UNITDIR)/netcap.service
 
 clean:
 	rm -rf build

@@ -246,6 +246,26 @@ static void worker_expire(struct nc_worker *w)
 		nc_conn_expire(&w->dec, w->clock, NC_EXPIRE_PER_BURST);
 }
 
+/*
+ * A live port: once a second the port's clock (what its packets are
+ * stamped with) also moves this worker's clock, so a quiet link still
+ * times its connections out and writes their records, as Zeek's
+ * conn.log does; a capture file keeps pure packet time.
+ */
+static void live_tick(struct nc_worker *w)
+{
+	const struct nc_engine *e = w->eng;
+	const double ns_per_tick = 1e9 / (double)rte_get_tsc_hz();
+	int64_t now =
+	    e->port_t0_ns +
+	    (int64_t)((double)(rte_rdtsc() - e->port_t0_tsc) * ns_per_tick);
+
+	if (w->clock == INT64_MIN || now <= w->clock)
+		return;
+	w->clock = now;
+	worker_expire(w);
+}
+
 int nc_worker_main(void *arg)
 {
 	struct nc_worker *w = arg;
@@ -256,6 +276,7 @@ int nc_worker_main(void *arg)
 	struct rte_mbuf *pkts[NC_WORKER_BURST];
 	struct pf_state pf = {.d = &w->dec, .pkts = pkts, .off = off};
 	const bool rss = e->rss;
+	const bool live = e->cfg->iface != NULL;
 	unsigned idle = 0;
 
 	for (;;) {
@@ -273,6 +294,8 @@ int nc_worker_main(void *arg)
 		if (unlikely(rte_rdtsc() > deadline)) {
 			flush_batches(w);
 			deadline = rte_rdtsc() + max_age;
+			if (live)
+				live_tick(w);
 		}
 		if (n == 0) {
 			if (!rss && nc_load(&e->rx_done) &&

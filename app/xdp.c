@@ -12,7 +12,8 @@
  * by bpf/xdp_filter.c in the kernel, before they reach the AF_XDP socket.
  *
  * Before EAL: nc_xdp_new parses the rules, nc_xdp_obj_path finds
- * xdp_filter.o next to the netcap binary and nc_xdp_devargs adds
+ * xdp_filter.o next to the netcap binary (or, installed, in
+ * ../lib/netcap/ from it) and nc_xdp_devargs adds
  * xdp_prog=<path> to the port's devargs, so the PMD loads our program
  * instead of libxdp's default one. After the port started:
  * nc_xdp_install finds the program attached to the interface
@@ -254,14 +255,21 @@ int nc_xdp_obj_path(char *buf, size_t len, char *err, size_t errlen)
 		snprintf(err, errlen, "%s/%s: path too long", exe, NC_XDP_OBJ);
 		return -1;
 	}
-	if (access(buf, R_OK) != 0) {
-		snprintf(err, errlen,
-			 "%s: cannot read the XDP program (make builds it "
-			 "next to netcap): %s",
-			 buf, strerror(errno));
-		return -1;
+	if (access(buf, R_OK) == 0)
+		return 0;
+	/* installed: PREFIX/bin/netcap and PREFIX/lib/netcap/xdp_filter.o */
+	char inst[PATH_MAX];
+	if (snprintf(inst, sizeof(inst), "%s/../lib/netcap/%s",
+		     slash ? exe : ".", NC_XDP_OBJ) < (int)sizeof(inst) &&
+	    access(inst, R_OK) == 0 && strlen(inst) < len) {
+		memcpy(buf, inst, strlen(inst) + 1);
+		return 0;
 	}
-	return 0;
+	snprintf(err, errlen,
+		 "%s: cannot read the XDP program (make builds it next to "
+		 "netcap; make install puts it in PREFIX/lib/netcap): %s",
+		 buf, strerror(errno));
+	return -1;
 }
 
 int nc_xdp_devargs(const char *iface, const char *obj, char *buf, size_t len,
