@@ -134,6 +134,25 @@ check "$live" 'tcp[tcpflags] & tcp-syn != 0'
 check "$tmp/vlan.pcap" 'vlan and udp'
 INTERP=0
 
+# --- 1b. a live port: the filter runs on the RX lcore (dispatch) and in
+# the workers (rss); net_pcap replays the file once
+for m in "dispatch 2" "rss 1"; do
+	set -- $m
+	want=$(tcpdump -n -r "$live" 'tcp port 443 or udp' 2>/dev/null | wc -l)
+	total=$(tcpdump -n -r "$live" 2>/dev/null | wc -l)
+	"$NETCAP" capture -q -i "net_pcap0,rx_pcap=$live" -w "$2" \
+		--rx-mode "$1" --bpf 'tcp port 443 or udp' --duration 2 \
+		-o "$tmp/port-$1" -- --file-prefix ncf-port-$$-$1 \
+		>"$tmp/port.sum" 2>"$tmp/port.err" ||
+		bad "port $1: exit $?: $(tail -1 "$tmp/port.err")"
+	got=$(awk '$1 ~ /^worker\.packets\./ { s += $2 } END { print s + 0 }' \
+		"$tmp/port.sum")
+	filt=$(awk '$1 == "rx.filtered" { print $2 }' "$tmp/port.sum")
+	[ "$got" = "$want" ] && [ "$filt" = "$((total - want))" ] ||
+		bad "port $1: decoded $got (tcpdump $want), rx.filtered $filt"
+	echo "filter: port, $1 mode: $got of $total packets kept (tcpdump: $want)"
+done
+
 # --- 2. expressions netcap must refuse before DPDK starts
 for expr in 'tcp port' 'host 999.1.1.1' 'tcp and and udp' 'ether host'; do
 	out="$tmp/bad.out"
