@@ -31,6 +31,7 @@ run test/run-xdp.sh "$NETCAP"
 run test/run-config.sh "$NETCAP"
 run test/run-live-capture.sh "$NETCAP"
 run test/run-live-timeout.sh "$NETCAP"
+run test/run-hugepages.sh "$NETCAP"
 if [ -n "${NC_SAN:-}" ]; then
 	run env FLOOD_COUNT=200000 FLOOD_MAXC=10000 test/run-flood.sh "$NETCAP"
 else
