@@ -802,9 +802,11 @@ unsigned nc_port_rx_worker(struct nc_worker *w, struct rte_mbuf **pkts,
 	struct nc_engine *e = w->eng;
 	const unsigned np = e->nports;
 	unsigned n = 0, start = next_port;
-	uint64_t tsc = rte_rdtsc(); /* up to NC_BURST from each of its queues of
-       each port in turn (queues w, w + workers, ...), starting one port further
-       each call, so no port starves the others */
+	uint64_t tsc = rte_rdtsc();
+
+	/* up to NC_BURST from each of its queues of each port in turn (queues
+	   w, w + workers, ...), starting one port further each call, so no
+	   port starves the others */
 	for (unsigned k = 0; k < np && n < max; k++) {
 		unsigned i = (start + k) % np;
 		for (unsigned q = w->rxq; q < e->nrxq[i] && n < max;
