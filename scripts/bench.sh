@@ -130,9 +130,12 @@ for tr in real conns; do
 	if [ $tr = real ]; then f=$replay; else f=$conns; fi
 	port="net_pcap0,rx_pcap=$f,infinite_rx=1"
 	run "$tr.bare" -i "$port" --bare -w 1
-	best "$tr.conn" -i "$port" -w "$NW" --include Connection
-	best "$tr.l24" -i "$port" -w "$NW" --include "$L24"
-	best "$tr.all" -i "$port" -w "$NW"
+	# dispatch: the RX lcore receives and hashes (its cycles are the
+	# rx column), the worker only decodes; --rx-mode auto would let a
+	# single worker poll the one replay queue itself (rss mode)
+	best "$tr.conn" -i "$port" -w "$NW" --rx-mode dispatch --include Connection
+	best "$tr.l24" -i "$port" -w "$NW" --rx-mode dispatch --include "$L24"
+	best "$tr.all" -i "$port" -w "$NW" --rx-mode dispatch
 done
 
 t0=$(date +%s.%N)
