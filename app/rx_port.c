@@ -518,7 +518,7 @@ static int port_start(struct nc_engine *e, unsigned i,
 	/* netcap never sends; net_af_xdp alone wants its queues in RX/TX
 	   pairs (its configure refuses anything else) */
 	const uint16_t ntx =
-	    strstr(info->driver_name, "af_xdp") != NULL ? nq : 0;
+	    info->driver_name && strstr(info->driver_name, "af_xdp") ? nq : 0;
 	rc = rte_eth_dev_configure(port, nq, ntx, &conf);
 	if (rc != 0) {
 		snprintf(err, errlen, "%s: cannot configure %u RX queues: %s",
