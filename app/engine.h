@@ -5,13 +5,17 @@
  *   source_pcap.c  capture file reader (libpcap)
  *   rx.c           RX lcore: file -> mbufs, symmetric hash, one SPSC ring
  *                  per worker
- *   rx_port.c      RX lcore for a DPDK port (-i): rx_burst, same dispatch
+ *   rx_port.c      DPDK ports (-i): set-up, the RX lcore (dispatch mode)
+ *                  and the workers' own receive (rss mode)
  *   worker.c       worker lcores: decode, pack records into per-type batches
  *   writer.c       writer lcore: batches -> <Type>.ncap.lz4 files
  *   control.c      main lcore: launch, progress line, signals, summary
  *   stats.c        counters while running: status line, --stats-file,
  *                  DPDK telemetry
- *   capture.c      flags, validation, EAL arguments, setup and teardown
+ *   config.c       the option table: flags and --config JSON, --cpus
+ *   filter.c       --bpf: libpcap expression run as DPDK BPF per burst
+ *   xdp.c          --xdp-filter: rules into netcap's XDP program's maps
+ *   capture.c      validation, EAL arguments, setup and teardown
  *   streams.c      --streams: reassembled TCP payload into files
  *
  * Ownership: each role writes only its own struct; the main lcore reads
