@@ -1,5 +1,7 @@
 #!/bin/sh
-# Install the Debian 12 packages netcap needs to build, test and benchmark.
+# Install the Debian 12 packages netcap needs to build, test and benchmark
+# (the last lines: the servers and clients the live tests run in network
+# namespaces).
 # Idempotent: installs only what is missing. Not root: prints the command.
 set -eu
 
@@ -12,7 +14,9 @@ libpcap-dev libbpf-dev clang
 libcmocka-dev
 libssl-dev zlib1g-dev ieee-data
 tshark
-python3 python3-protobuf protobuf-compiler"
+python3 python3-protobuf protobuf-compiler
+iproute2 ethtool tcpdump iputils-ping curl bind9-dnsutils nginx dnsmasq-base
+openssh-server openssh-client openssl"
 
 missing=""
 for p in $PKGS; do
