@@ -250,6 +250,7 @@ void nc_filter_free(struct nc_filter *f);
 struct nc_oui {
 	struct oui_ent *v;
 	size_t n;
+	char *buf; /* the file; the names point into it */
 };
 int nc_oui_load(struct nc_oui *t, const char *path); /* 0 or -1 */
 const char *nc_oui_vendor(void *arg, const uint8_t mac[6]);

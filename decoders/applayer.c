@@ -51,6 +51,7 @@ struct nc_apptab {
 	bool any_udp, any_tcp;
 	uint64_t bytes, peak;
 	uint32_t nflows;
+	uint32_t top; /* highest slot handed out: nc_apptab_free stops there */
 	/* expected connections (FTP data), a ring; used ones have ts 0 */
 	struct nc_app_expect expect[NC_APP_EXPECT_MAX];
 	uint32_t nexpect, expect_next;
@@ -119,8 +120,9 @@ void nc_apptab_free(struct nc_apptab *t)
 	if (!t)
 		return;
 	/* connections are closed (nc_conn_flush) before the table goes;
-	   a state still held here is only freed */
-	for (uint32_t i = 0; i <= t->cfg.max_flows; i++)
+	   a state still held here is only freed. Slots above top were
+	   never touched (reading them would fault in their pages). */
+	for (uint32_t i = 0; i <= t->top; i++)
 		free(t->flows[i].st);
 	free(t->flows);
 	free(t);
@@ -296,6 +298,8 @@ static struct nc_app_flow *flow_of(struct nc_apptab *t, uint32_t slot)
 {
 	if (!t || slot == 0 || slot > t->cfg.max_flows)
 		return NULL;
+	if (slot > t->top)
+		t->top = slot;
 	return &t->flows[slot];
 }
 
@@ -549,6 +553,20 @@ size_t nc_app_text(char *out, size_t cap, const uint8_t *p, size_t len)
 	size_t o = 0;
 
 	for (size_t i = 0; i < len;) {
+		/* eight octets at a time while they are ASCII and not NUL
+		 * (what utf8_seq passes one by one): same output */
+		while (len - i >= 8 && o + 8 < cap) {
+			uint64_t v;
+			memcpy(&v, p + i, 8);
+			if (((v - 0x0101010101010101ull) | v) &
+			    0x8080808080808080ull)
+				break; /* a NUL or a non-ASCII octet */
+			memcpy(out + o, &v, 8);
+			o += 8;
+			i += 8;
+		}
+		if (i >= len)
+			break;
 		size_t n = utf8_seq(p + i, len - i);
 		if (n) {
 			if (o + n >= cap)
