@@ -598,8 +598,10 @@ int nc_cmd_capture(int argc, char **argv)
 		cfg.conn.stream_data = nc_streams_write;
 		cfg.conn.stream_arg = &e->sink;
 	}
-	if (cfg.want.on[NC_REC_DEVICEPROFILE] &&
-	    nc_oui_load(&e->oui, NC_OUI_PATH) == 0) {
+	if (cfg.want.on[NC_REC_DEVICEPROFILE]) {
+		/* read while EAL starts; an unreadable file leaves the table
+		   empty (DeviceManufacturer ""), it is not an error */
+		nc_oui_load_start(&e->oui, NC_OUI_PATH);
 		cfg.prof.vendor = nc_oui_vendor;
 		cfg.prof.vendor_arg = &e->oui;
 	}
@@ -692,6 +694,7 @@ int nc_cmd_capture(int argc, char **argv)
 	if (log)
 		fclose(log);
 
+	nc_oui_wait(&e->oui); /* the workers look vendors up */
 	if (engine_setup(e) != 0)
 		goto out_eal;
 	if (cfg.bpf) {

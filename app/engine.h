@@ -29,6 +29,7 @@
 
 #include <limits.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -251,8 +252,13 @@ struct nc_oui {
 	struct oui_ent *v;
 	size_t n;
 	char *buf; /* the file; the names point into it */
+	const char *path;
+	pthread_t thread; /* nc_oui_load_start's, while loading */
+	bool loading;
 };
 int nc_oui_load(struct nc_oui *t, const char *path); /* 0 or -1 */
+void nc_oui_load_start(struct nc_oui *t, const char *path);
+void nc_oui_wait(struct nc_oui *t); /* before the first lookup */
 const char *nc_oui_vendor(void *arg, const uint8_t mac[6]);
 void nc_oui_free(struct nc_oui *t);
 

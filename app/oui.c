@@ -7,6 +7,7 @@
  * The table is sorted by OUI for a binary search; a missing file leaves
  * DeviceManufacturer empty (the summary says so), it is not an error.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,7 +92,8 @@ int nc_oui_load(struct nc_oui *t, const char *path)
 {
 	size_t len = 0, cap = 0;
 
-	memset(t, 0, sizeof(*t));
+	t->v = NULL;
+	t->n = 0;
 	t->buf = read_all(path, &len);
 	if (!t->buf)
 		return -1;
@@ -132,6 +134,37 @@ int nc_oui_load(struct nc_oui *t, const char *path)
 	return 0;
 }
 
+static void *load_main(void *arg)
+{
+	struct nc_oui *t = arg;
+
+	nc_oui_load(t, t->path);
+	return NULL;
+}
+
+/*
+ * Load in a thread of its own while EAL starts (rte_eal_init sleeps 100
+ * ms to calibrate the TSC where the CPU does not tell its frequency);
+ * nc_oui_wait before the first lookup. Without a thread: load now.
+ */
+void nc_oui_load_start(struct nc_oui *t, const char *path)
+{
+	memset(t, 0, sizeof(*t));
+	t->path = path;
+	if (pthread_create(&t->thread, NULL, load_main, t) == 0)
+		t->loading = true;
+	else
+		nc_oui_load(t, path);
+}
+
+void nc_oui_wait(struct nc_oui *t)
+{
+	if (t->loading) {
+		pthread_join(t->thread, NULL);
+		t->loading = false;
+	}
+}
+
 const char *nc_oui_vendor(void *arg, const uint8_t mac[6])
 {
 	const struct nc_oui *t = arg;
@@ -152,6 +185,7 @@ const char *nc_oui_vendor(void *arg, const uint8_t mac[6])
 
 void nc_oui_free(struct nc_oui *t)
 {
+	nc_oui_wait(t);
 	free(t->v);
 	free(t->buf);
 	memset(t, 0, sizeof(*t));
