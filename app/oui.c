@@ -5,7 +5,7 @@
  * start when DeviceProfile records are selected. Lines of interest:
  *	00-22-72   (hex)		American Micro-Fuel Device Corp.
  * The table is sorted by OUI for a binary search; a missing file leaves
- * DeviceManufacturer empty (the summary says so), it is not an error.
+ * DeviceManufacturer empty, it is not an error.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -84,8 +84,8 @@ static char *read_all(const char *path, size_t *len)
 
 /*
  * One read and one pass: the names stay in the file's buffer (cut with a
- * NUL), about 4 times faster than a line-by-line read with a copy of every
- * name (the registry has some 38,000 lines of interest, read at every
+ * NUL) instead of a line-by-line read with a copy of every name (12.7 to
+ * 10 ms for the 32,530 vendors of Debian's file; it is read at every
  * start of a capture with DeviceProfile records).
  */
 int nc_oui_load(struct nc_oui *t, const char *path)
