@@ -130,7 +130,8 @@ int nc_oui_load(struct nc_oui *t, const char *path)
 	next:
 		line = next;
 	}
-	qsort(t->v, t->n, sizeof(*t->v), cmp_oui);
+	if (t->n) /* t->v is NULL for a file without a vendor line */
+		qsort(t->v, t->n, sizeof(*t->v), cmp_oui);
 	return 0;
 }
 
