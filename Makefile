@@ -28,7 +28,11 @@ CORE_PKGS := libprotobuf-c liblz4 jansson libcrypto zlib
 APP_PKGS := libdpdk libpcap libbpf $(CORE_PKGS)
 
 GEN := $(BUILD)/gen
-INC := -Idecoders -Irecords -I$(GEN)
+# decoders/ holds the decoder contract and the dispatch registries; its
+# folders hold the decoders by layer (docs/ARCHITECTURE.md section 4)
+DEC_DIRS := $(sort $(dir $(wildcard decoders/*/*.c decoders/*/*.h)))
+DEC_INC := -Idecoders $(patsubst %/,-I%,$(DEC_DIRS))
+INC := $(DEC_INC) -Irecords -I$(GEN)
 
 CORE_CFLAGS = $(CFLAGS_BASE) $(INC) $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS))
 APP_CFLAGS = $(CFLAGS_BASE) $(INC) -Iapp $(shell $(PKG_CONFIG) --cflags $(APP_PKGS))
@@ -36,7 +40,7 @@ CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS)) -lm
 APP_LIBS = $(shell $(PKG_CONFIG) --libs $(APP_PKGS)) -lm -lpthread
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka) $(CORE_LIBS)
 
-CORE_SRC := $(wildcard decoders/*.c) $(wildcard records/*.c)
+CORE_SRC := $(wildcard decoders/*.c decoders/*/*.c) $(wildcard records/*.c)
 APP_SRC := $(wildcard app/*.c)
 TEST_SRC := $(wildcard test/unit/test_*.c)
 
@@ -135,10 +139,10 @@ bench: deps
 	@scripts/bench.sh $(BUILD)/netcap
 
 format:
-	clang-format -i $(CORE_SRC) $(APP_SRC) $(wildcard decoders/*.h records/*.h app/*.h)
+	clang-format -i $(CORE_SRC) $(APP_SRC) $(wildcard decoders/*.h decoders/*/*.h records/*.h app/*.h)
 
 format-check:
-	clang-format --dry-run -Werror $(CORE_SRC) $(APP_SRC) $(wildcard decoders/*.h records/*.h app/*.h)
+	clang-format --dry-run -Werror $(CORE_SRC) $(APP_SRC) $(wildcard decoders/*.h decoders/*/*.h records/*.h app/*.h)
 
 # PREFIX/bin/netcap, its XDP program, the set-up scripts, the settings in
 # SYSCONFDIR/netcap (kept when present) and the systemd unit
@@ -177,7 +181,7 @@ FUZZ_CC ?= clang-14
 FUZZ_SECONDS ?= 10
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-FUZZ_INC := -Idecoders -Irecords -I$(FUZZ_BUILD)/gen -Itest/fuzz
+FUZZ_INC := $(DEC_INC) -Irecords -I$(FUZZ_BUILD)/gen -Itest/fuzz
 FUZZ_CFLAGS = -std=gnu11 -O1 -g -D_GNU_SOURCE -Wall -Wextra \
 	-Wno-missing-field-initializers $(FUZZ_SAN) $(FUZZ_INC) \
 	$(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) libpcap)

@@ -19,6 +19,8 @@ if [ ! -e build/gen/netcap.pb-c.h ]; then
 	exit 1
 fi
 SRC="decoders records app test/fuzz"
+# the decoders by layer live in decoders/<layer>/ (docs/ARCHITECTURE.md)
+DEC_INC=$(for d in decoders decoders/*/; do printf -- "-I%s " "${d%/}"; done)
 
 # cppcheck: system headers are not parsed; the protobuf-c version the
 # generated header checks for is given instead.
@@ -26,7 +28,7 @@ if cppcheck -q -j "$JOBS" --enable=warning,performance,portability \
 	--error-exitcode=1 --inline-suppr --suppressions-list=.cppcheck \
 	--std=c11 -D_GNU_SOURCE -DPROTOBUF_C_VERSION_NUMBER=1004001 \
 	-DPROTOBUF_C_MIN_COMPILER_VERSION=1000000 \
-	-Idecoders -Irecords -Ibuild/gen -Iapp -Itest/fuzz $SRC \
+	$DEC_INC -Irecords -Ibuild/gen -Iapp -Itest/fuzz $SRC \
 	>build/static-cppcheck.log 2>&1; then
 	echo "static: cppcheck clean"
 else
@@ -36,7 +38,7 @@ else
 fi
 
 mkdir -p build/static
-/usr/bin/python3 - "$SRC" <<'PYEOF' || exit 1
+/usr/bin/python3 - "$SRC" "$DEC_INC" <<'PYEOF' || exit 1
 import glob, json, os, subprocess, sys
 flags = subprocess.run(["pkg-config", "--cflags", "libdpdk", "libpcap",
                         "libprotobuf-c", "liblz4", "jansson"],
@@ -45,10 +47,10 @@ flags = ["-isystem" + f[2:] if f.startswith("-I/usr") else f for f in flags]
 cwd = os.getcwd()
 db = []
 for d in sys.argv[1].split():
-    for f in sorted(glob.glob(d + "/*.c")):
+    for f in sorted(glob.glob(d + "/*.c") + glob.glob(d + "/*/*.c")):
         db.append({"directory": cwd, "file": f,
                    "arguments": ["clang-14", "-std=gnu11", "-D_GNU_SOURCE",
-                                 "-Idecoders", "-Irecords", "-Ibuild/gen",
+                                 ] + sys.argv[2].split() + ["-Irecords", "-Ibuild/gen",
                                  "-Iapp", "-Itest/fuzz"] + flags +
                                 ["-c", f, "-o", "/dev/null"]})
 with open("build/static/compile_commands.json", "w") as fh:
