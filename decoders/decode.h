@@ -302,32 +302,21 @@ static inline void nc_payload_fill(const struct nc_dec *d, const struct cur *c,
 }
 
 /*
- * Layer decoders and dispatchers. Each takes the cursor positioned at the
- * first byte of its layer, bounded by the end of captured data or by the
- * enclosing length field.
+ * The dispatchers (decode.c): each takes the cursor positioned at the first
+ * byte of the next layer, bounded by the end of captured data or by the
+ * enclosing length field, and calls the decoder its registry names
+ * (ethertypes.def, ipprotos.def). The decoders themselves are declared in
+ * registry.h.
  */
 enum dec_rc nc_dispatch_ethertype(struct nc_dec *d, uint16_t type,
 				  struct cur c);
 enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto, struct cur c);
 
-enum dec_rc nc_dec_ethernet(struct nc_dec *d, struct cur c);
-enum dec_rc nc_dec_linux_sll(struct nc_dec *d, struct cur c);
-enum dec_rc nc_dec_linux_sll2(struct nc_dec *d, struct cur c);
-enum dec_rc nc_dec_null(struct nc_dec *d, struct cur c, bool net_order);
-enum dec_rc nc_dec_raw_ip(struct nc_dec *d, struct cur c);
-enum dec_rc nc_dec_dot1q(struct nc_dec *d, struct cur c);
-enum dec_rc nc_dec_arp(struct nc_dec *d, struct cur c);
-enum dec_rc nc_dec_ipv4(struct nc_dec *d, struct cur c);
-enum dec_rc nc_dec_ipv6(struct nc_dec *d, struct cur c);
 /*
  * The final destination named by an IPv6 Routing header h (the whole
  * header), or NULL: type 0 or 2 with Segments Left > 0 (ipv6.c). Shared
  * with the flow hash so both directions of such a flow meet on one worker.
  */
 const uint8_t *nc_ipv6_routing_final(struct cur h);
-enum dec_rc nc_dec_icmpv4(struct nc_dec *d, struct cur c);
-enum dec_rc nc_dec_icmpv6(struct nc_dec *d, struct cur c);
-enum dec_rc nc_dec_tcp(struct nc_dec *d, struct cur c);
-enum dec_rc nc_dec_udp(struct nc_dec *d, struct cur c);
 
 #endif /* NC_DECODE_H */

@@ -28,6 +28,7 @@
  * its addresses are payload, not the frame's network endpoints.
  */
 #include "decode.h"
+#include "registry.h"
 
 #define ARP_HTYPE_ETHERNET 1
 #define ARP_HTYPE_IEEE802  6

@@ -20,6 +20,7 @@
  * as Netcap reports it.
  */
 #include "decode.h"
+#include "registry.h"
 
 enum dec_rc nc_dec_ethernet(struct nc_dec *d, struct cur c)
 {

@@ -9,6 +9,7 @@
  * (https://www.tcpdump.org/linktypes.html).
  */
 #include "decode.h"
+#include "registry.h"
 
 /* ARPHRD_ values whose SLL protocol field is not an ethertype. */
 #define ARPHRD_IEEE80211_RADIOTAP 803
@@ -125,7 +126,7 @@ enum dec_rc nc_dec_linux_sll2(struct nc_dec *d, struct cur c)
 #define BSD_AF_INET6_FREEBSD 28
 #define BSD_AF_INET6_DARWIN  30
 
-enum dec_rc nc_dec_null(struct nc_dec *d, struct cur c, bool net_order)
+static enum dec_rc dec_null(struct nc_dec *d, struct cur c, bool net_order)
 {
 	const uint8_t *start = c.p;
 	const uint8_t *b = cur_bytes(&c, 4);
@@ -187,4 +188,14 @@ enum dec_rc nc_dec_raw_ip(struct nc_dec *d, struct cur c)
 		nc_event(d, NC_EV_RAW_BAD_VERSION, c.p);
 		return DEC_INVALID;
 	}
+}
+
+enum dec_rc nc_dec_null_host(struct nc_dec *d, struct cur c)
+{
+	return dec_null(d, c, false);
+}
+
+enum dec_rc nc_dec_loop(struct nc_dec *d, struct cur c)
+{
+	return dec_null(d, c, true);
 }

@@ -19,6 +19,7 @@
  * 802.3 length with LLC behind it, counted as in Ethernet (eth.llc_frame).
  */
 #include "decode.h"
+#include "registry.h"
 
 enum dec_rc nc_dec_dot1q(struct nc_dec *d, struct cur c)
 {

@@ -23,6 +23,7 @@
  * 8-octet header as payload, for connection tracking.
  */
 #include "decode.h"
+#include "registry.h"
 
 static bool icmpv4_has_id_seq(uint8_t type)
 {

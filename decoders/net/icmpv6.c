@@ -55,6 +55,7 @@
  *     tracking.
  */
 #include "decode.h"
+#include "registry.h"
 
 #define ICMP6_ECHO_REQUEST  128
 #define ICMP6_ECHO_REPLY    129

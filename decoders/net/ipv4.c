@@ -70,6 +70,7 @@
  * for the addresses.
  */
 #include "decode.h"
+#include "registry.h"
 #include "defrag.h"
 
 #define IPV4_HLEN_MIN 20

@@ -82,6 +82,7 @@
  *     reassembled fragmentable part.
  */
 #include "decode.h"
+#include "registry.h"
 #include "defrag.h"
 
 enum {

@@ -42,6 +42,7 @@
  *   - Nothing is dispatched above TCP yet.
  */
 #include "decode.h"
+#include "registry.h"
 
 #define TCP_HDR_MIN 20
 #define TCP_HDR_MAX 60

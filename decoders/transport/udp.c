@@ -32,6 +32,7 @@
  *     connection tracking (payload on the wire: Length - 8 when valid).
  */
 #include "decode.h"
+#include "registry.h"
 
 #define UDP_HDR_LEN 8
 

@@ -28,6 +28,7 @@
 #include "applayer.h"
 #include "conn.h"
 #include "decode.h"
+#include "registry.h"
 #include "defrag.h"
 #include "ncfile.h"
 #include "profile.h"

@@ -32,10 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nc_dec_linux_sll2(d, c);
 		break;
 	case 2:
-		nc_dec_null(d, c, false);
+		nc_dec_null_host(d, c);
 		break;
 	case 3:
-		nc_dec_null(d, c, true);
+		nc_dec_loop(d, c);
 		break;
 	default:
 		nc_dec_raw_ip(d, c);

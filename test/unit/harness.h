@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "registry.h"
 
 #define H_MAX_RECS 64
 
