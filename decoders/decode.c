@@ -104,6 +104,8 @@ const char *nc_transport_name(uint8_t proto, char buf[4])
 		return "ICMPv4";
 	case 58:
 		return "ICMPv6";
+	case 132:
+		return "SCTP";
 	default:
 		snprintf(buf, 4, "%u", proto);
 		return buf;

@@ -487,7 +487,8 @@ static uint64_t conn_hash(const struct nc_conn *e, uint64_t extra)
 static enum nc_ct_timeout conn_class(const struct nc_conn *e)
 {
 	switch (e->proto) {
-	case 6: {
+	case 6:
+	case 132: /* an SCTP association: tcp_state() over its chunks */ {
 		enum ep_state o = ST_STATE(e->st[0]), r = ST_STATE(e->st[1]);
 		if ((o == EP_CLOSED && r == EP_CLOSED) || o == EP_RESET ||
 		    r == EP_RESET)
@@ -628,7 +629,7 @@ static const char *conn_state(const struct nc_conn *e)
 			return r ? "SF" : "S0";
 		return r ? "SHR" : "OTH";
 	}
-	if (e->proto != 6)
+	if (e->proto != 6 && e->proto != 132)
 		return "OTH";
 
 	enum ep_state os = ST_STATE(e->st[0]), rs = ST_STATE(e->st[1]);
@@ -711,8 +712,11 @@ static bool first_packet_flips(const struct nc_l4 *l)
 		if (l->tcp_flags & F_SYN)
 			return (l->tcp_flags & F_ACK) != 0; /* SYN-ACK */
 		return ports_say_flip(l->sport, l->dport);
+	case 132: /* INIT and INIT ACK map to SYN and SYN-ACK (sctp.c) */
+		if (l->tcp_flags & F_SYN)
+			return (l->tcp_flags & F_ACK) != 0;
+		return ports_say_flip(l->sport, l->dport);
 	case 17:
-	case 132:
 		return ports_say_flip(l->sport, l->dport);
 	case 1: /* replies of request/reply pairs */
 		return l->sport == 0 || l->sport == 14 || l->sport == 16 ||
@@ -1047,10 +1051,17 @@ static bool tcp_reset(const struct nc_conn *e)
 }
 
 /* CloseReason of a connection that went idle past its timeout. */
+static const char *closed_reason(const struct nc_conn *e)
+{
+	if (e->proto == 132) /* SCTP: ABORT or SHUTDOWN (sctp.c) */
+		return tcp_reset(e) ? "abort" : "shutdown";
+	return tcp_reset(e) ? "rst" : "fin";
+}
+
 static const char *idle_reason(const struct nc_conn *e)
 {
 	if (conn_class(e) == NC_CT_TCP_CLOSED)
-		return tcp_reset(e) ? "rst" : "fin";
+		return closed_reason(e);
 	return "timeout";
 }
 
@@ -1479,6 +1490,9 @@ void nc_conn_packet(struct nc_dec *d)
 		tcp_packet(e, k, l);
 		if (e->sslot != NIL)
 			stream_feed(d, t, i, k);
+	} else if (e->proto == 132) {
+		/* association state: the chunks as TCP flags (sctp.c) */
+		tcp_state(e, k, l->tcp_flags, l->payload_wire);
 	} else if (e->proto == 17 && l->payload_wire) {
 		hist_add(e, k, H_D);
 		if (d->apps && l->payload_len) {
@@ -1578,7 +1592,7 @@ void nc_conn_flush(struct nc_dec *d)
 			const struct nc_conn *e = &t->e[i];
 			const char *why = "end_of_input";
 			if (c == NC_CT_TCP_CLOSED)
-				why = tcp_reset(e) ? "rst" : "fin";
+				why = closed_reason(e);
 			conn_close(d, t, i, why);
 		}
 	}

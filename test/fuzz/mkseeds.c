@@ -8,7 +8,7 @@
  *   pcap       every capture file as it is
  *   packet     link octet + up to 16 packets per seed, in the fuzz_packet.c
  *              framing (len, dt, cut)
- *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp
+ *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp, sctp
  *              the bytes of that layer from each packet (found by a small
  *              header walk here, independent of the decoders), after the
  *              flags octet of fuzz.h; at most 24 per capture and target
@@ -84,11 +84,12 @@ enum {
 	T_ICMPV6,
 	T_TCP,
 	T_UDP,
+	T_SCTP,
 	T_MAX
 };
 static const char *tname[T_MAX] = {"ethernet", "link", "vlan",	 "arp",
 				   "ipv4",     "ipv6", "icmpv4", "icmpv6",
-				   "tcp",      "udp"};
+				   "tcp",      "udp",  "sctp"};
 static unsigned tcount[T_MAX];
 
 static void layer(int t, int flags, const uint8_t *p, size_t n)
@@ -152,6 +153,9 @@ static void walk_ip(const uint8_t *p, size_t n, int cut)
 		break;
 	case 17:
 		layer(T_UDP, fl, p + off, n - off);
+		break;
+	case 132:
+		layer(T_SCTP, fl, p + off, n - off);
 		break;
 	case 1:
 		layer(T_ICMPV4, fl, p + off, n - off);

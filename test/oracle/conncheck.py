@@ -995,7 +995,8 @@ def check_conn(ck, ks, k, c, e):
           "BytesClientToServer + BytesServerToClient", who=("record", "expected"))
     ck.eq(ks, "%s NetworkProto" % uid, c.get("NetworkProto"),
           "IPv4" if src.version == 4 else "IPv6")
-    want = {6: "TCP", 17: "UDP", 1: "ICMPv4", 58: "ICMPv6"}.get(
+    want = {6: "TCP", 17: "UDP", 1: "ICMPv4", 58: "ICMPv6",
+            132: "SCTP"}.get(
         proto, str(proto))
     ck.eq(ks, "%s TransportProto" % uid, c.get("TransportProto"), want)
     ck.eq(ks, "%s Duration" % uid, jint(c.get("Duration")),

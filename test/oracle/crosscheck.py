@@ -112,6 +112,22 @@ TS_FIELDS = [
     "tcp.window_size_value", "tcp.hdr_len", "tcp.checksum",
     "tcp.urgent_pointer", "tcp.option_kind",
     "udp.srcport", "udp.dstport", "udp.length", "udp.checksum",
+    # SCTP
+    "sctp.srcport", "sctp.dstport", "sctp.verification_tag",
+    "sctp.checksum", "sctp.chunk_type", "sctp.chunk_flags",
+    "sctp.chunk_length", "sctp.data_tsn_raw", "sctp.data_sid",
+    "sctp.data_ssn", "sctp.data_payload_proto_id", "sctp.data_u_bit",
+    "sctp.data_b_bit", "sctp.data_e_bit", "sctp.data_i_bit",
+    "sctp.init_initiate_tag", "sctp.init_credit",
+    "sctp.init_nr_out_streams", "sctp.init_nr_in_streams",
+    "sctp.init_initial_tsn", "sctp.initack_initiate_tag",
+    "sctp.initack_credit", "sctp.initack_nr_out_streams",
+    "sctp.initack_nr_in_streams", "sctp.initack_initial_tsn",
+    "sctp.sack_cumulative_tsn_ack_raw", "sctp.sack_a_rwnd",
+    "sctp.sack_number_of_gap_blocks", "sctp.sack_number_of_duplicated_tsns",
+    "sctp.shutdown_cumulative_tsn_ack", "sctp.abort_t_bit",
+    "sctp.shutdown_complete_t_bit", "sctp.parameter_type",
+    "sctp.cause_code",
 ]
 
 # tshark layer name (as in frame.protocols) -> netcap record type.
@@ -128,6 +144,7 @@ LAYER_REC = {
     "icmpv6": "ICMPv6",
     "tcp": "TCP",
     "udp": "UDP",
+    "sctp": "SCTP",
 }
 # Layers netcap walks through without writing a record of their own.
 TRANSPARENT = {"frame", "ethertype", "sll", "null", "raw", "ipv6.routing",
@@ -135,7 +152,7 @@ TRANSPARENT = {"frame", "ethertype", "sll", "null", "raw", "ipv6.routing",
 # After these layers netcap decodes nothing more in the frame: transport
 # payloads are application data, ARP ends the frame, and ICMP errors quote
 # a packet that netcap does not decode.
-TERMINAL = {"arp", "icmp", "icmpv6", "tcp", "udp"}
+TERMINAL = {"arp", "icmp", "icmpv6", "tcp", "udp", "sctp"}
 # A layer that is neither in LAYER_REC nor TRANSPARENT is where netcap stops
 # (a protocol it does not decode yet: GRE, MPLS, PPPoE, LLC, ...).
 # ICMPv6 types that get a record of their own besides ICMPv6.
@@ -631,7 +648,72 @@ def check_l4(ck, frame, fno, lay, counts, rec, typ):
         F("DstPort", "udp.dstport")
         F("Length", "udp.length")
         F("Checksum", "udp.checksum")
+    elif typ == "SCTP":
+        F("SrcPort", "sctp.srcport")
+        F("DstPort", "sctp.dstport")
+        F("VerificationTag", "sctp.verification_tag")
+        F("Checksum", "sctp.checksum")
+        if n == 1:
+            check_sctp_chunks(ck, frame, fno, rec)
+        else:
+            ck.skipped += 1
     ctx_ips(ck, frame, fno, lay, counts, rec, typ)
+
+
+# SCTP chunk fields: tshark lists each field once per chunk that has it, in
+# chunk order; netcap's chunks of that type give the same list.
+SCTP_CHUNK_FIELDS = [
+    # (chunk types, netcap field, tshark field, conversion)
+    (None, "Type", "sctp.chunk_type", tint),
+    (None, "Flags", "sctp.chunk_flags", tint),
+    (None, "Length", "sctp.chunk_length", tint),
+    ({0}, "TSN", "sctp.data_tsn_raw", tint),
+    ({0}, "StreamId", "sctp.data_sid", tint),
+    ({0}, "StreamSequence", "sctp.data_ssn", tint),
+    ({0}, "PayloadProtocol", "sctp.data_payload_proto_id", tint),
+    ({0}, "Unordered", "sctp.data_u_bit", tbool),
+    ({0}, "BeginFragment", "sctp.data_b_bit", tbool),
+    ({0}, "EndFragment", "sctp.data_e_bit", tbool),
+    ({0}, "ImmediateAck", "sctp.data_i_bit", tbool),
+    ({1}, "InitiateTag", "sctp.init_initiate_tag", tint),
+    ({1}, "AdvertisedReceiverWindowCredit", "sctp.init_credit", tint),
+    ({1}, "OutboundStreams", "sctp.init_nr_out_streams", tint),
+    ({1}, "InboundStreams", "sctp.init_nr_in_streams", tint),
+    ({1}, "InitialTSN", "sctp.init_initial_tsn", tint),
+    ({2}, "InitiateTag", "sctp.initack_initiate_tag", tint),
+    ({2}, "AdvertisedReceiverWindowCredit", "sctp.initack_credit", tint),
+    ({2}, "OutboundStreams", "sctp.initack_nr_out_streams", tint),
+    ({2}, "InboundStreams", "sctp.initack_nr_in_streams", tint),
+    ({2}, "InitialTSN", "sctp.initack_initial_tsn", tint),
+    ({3}, "CumulativeTSNAck", "sctp.sack_cumulative_tsn_ack_raw", tint),
+    ({3}, "AdvertisedReceiverWindowCredit", "sctp.sack_a_rwnd", tint),
+    ({3}, "NumGapACKs", "sctp.sack_number_of_gap_blocks", tint),
+    ({3}, "NumDuplicateTSNs", "sctp.sack_number_of_duplicated_tsns", tint),
+    ({7}, "CumulativeTSNAck", "sctp.shutdown_cumulative_tsn_ack", tint),
+    ({6}, "TBit", "sctp.abort_t_bit", tbool),
+    ({14}, "TBit", "sctp.shutdown_complete_t_bit", tbool),
+]
+
+
+def check_sctp_chunks(ck, frame, fno, rec):
+    chunks = rec.get("Chunks") or []
+    for types, nf, tf, conv in SCTP_CHUNK_FIELDS:
+        mine = [c for c in chunks
+                if types is None or jint(c.get("Type", 0)) in types]
+        ours = [conv(str(jint(c.get(nf, 0)))) if conv is tint
+                else bool(c.get(nf, False)) for c in mine]
+        theirs = [conv(v) for v in frame.get(tf, [])]
+        ck.eq(fno, "SCTP.Chunks[]." + nf + " (" + tf + ")", ours, theirs)
+    # parameter types of INIT, INIT ACK and HEARTBEAT (ACK) chunks, and the
+    # cause codes of ABORT and ERROR chunks, in order
+    ptypes = [jint(t) for c in chunks if jint(c.get("Type", 0)) in (1, 2, 4, 5)
+              for t in c.get("ParameterTypes") or []]
+    ck.eq(fno, "SCTP.Chunks[].ParameterTypes (sctp.parameter_type)", ptypes,
+          [tint(v) for v in frame.get("sctp.parameter_type", [])])
+    causes = [jint(t) for c in chunks if jint(c.get("Type", 0)) in (6, 9)
+              for t in c.get("ParameterTypes") or []]
+    ck.eq(fno, "SCTP.Chunks[].ParameterTypes (sctp.cause_code)", causes,
+          [tint(v) for v in frame.get("sctp.cause_code", [])])
 
 
 def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
@@ -710,7 +792,7 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
                 rec = take(st, ts, fno, lay)
                 if rec is None:
                     continue
-                if st in ("TCP", "UDP"):
+                if st in ("TCP", "UDP", "SCTP"):
                     check_l4(ck, frame, fno, lay, counts, rec, st)
                 elif st in ICMPV6_SUBREC.values():
                     check_icmpv6_sub(ck, frame, fno, lay, counts, rec, st)

@@ -212,6 +212,108 @@ static Netcap__Connection *conn_rec(struct harness *h, unsigned nth)
 	return h_get(h, NC_REC_CONNECTION, nth);
 }
 
+/*
+ * SCTP (RFC 9260) between A:2905 and B:3868: common header, then one chunk
+ * of the given type with a 4-octet value (enough for every type used).
+ */
+static struct frame sctp(int dir, uint8_t chunk, uint8_t flags)
+{
+	struct frame f;
+	memcpy(f.b, udp_tmpl, 34); /* Ethernet + IPv4 header */
+	f.b[23] = 132;		   /* protocol SCTP */
+	uint8_t *p = f.b + 34;
+	put16(p, 2905);
+	put16(p + 2, 3868);
+	put32(p + 4, 0x11223344); /* verification tag */
+	put32(p + 8, 0);	  /* checksum */
+	p[12] = chunk;
+	p[13] = flags;
+	put16(p + 14, 8);
+	put32(p + 16, 0);
+	f.len = 34 + 20;
+	put16(f.b + 16, 20 + 20);
+	if (dir == B2A)
+		reverse4(f.b);
+	return f;
+}
+
+enum { C_DATA = 0, C_INIT = 1, C_INIT_ACK = 2, C_SACK = 3, C_ABORT = 6,
+       C_SHUTDOWN = 7, C_SHUTDOWN_ACK = 8, C_COOKIE_ECHO = 10,
+       C_COOKIE_ACK = 11, C_SHUTDOWN_COMPLETE = 14 };
+
+/* The association of RFC 9260 section 5.1 and 9.2, in order. */
+static void test_sctp_assoc_sf(void **state)
+{
+	(void)state;
+	static const struct {
+		int dir;
+		uint8_t chunk;
+	} seq[] = {
+	    {A2B, C_INIT},	   {B2A, C_INIT_ACK},	 {A2B, C_COOKIE_ECHO},
+	    {B2A, C_COOKIE_ACK},   {A2B, C_DATA},	 {B2A, C_SACK},
+	    {A2B, C_SHUTDOWN},	   {B2A, C_SHUTDOWN_ACK},
+	    {A2B, C_SHUTDOWN_COMPLETE},
+	};
+	struct harness *h = conn_h(100);
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		struct frame f = sctp(seq[i].dir, seq[i].chunk, 0);
+		feed(h, &f, T0 + (int64_t)i * MS);
+	}
+	nc_conn_flush(&h->dec);
+	Netcap__Connection *c = conn_rec(h, 0);
+	assert_non_null(c);
+	assert_string_equal(c->transportproto, "SCTP");
+	assert_bytes(c->srcip, 10, 0, 0, 1); /* the INIT's sender */
+	assert_int_equal(c->srcport, 2905);
+	assert_int_equal(c->dstport, 3868);
+	assert_int_equal(c->origpackets, 5);
+	assert_int_equal(c->resppackets, 4);
+	/* both endpoints closed by SHUTDOWN / SHUTDOWN ACK: Zeek's SF */
+	assert_string_equal(c->connstate, "SF");
+	assert_string_equal(c->closereason, "shutdown");
+	/* TCP's own counters and history stay empty */
+	assert_int_equal(c->numsynflags, 0);
+	assert_string_equal(c->history, "");
+	H_FREE(c);
+	conn_free(h);
+}
+
+/* An INIT answered by ABORT (T bit clear): rejected, like SYN then RST. */
+static void test_sctp_assoc_rej(void **state)
+{
+	(void)state;
+	struct harness *h = conn_h(100);
+	struct frame f = sctp(A2B, C_INIT, 0);
+	feed(h, &f, T0);
+	f = sctp(B2A, C_ABORT, 0);
+	feed(h, &f, T0 + MS);
+	nc_conn_flush(&h->dec);
+	Netcap__Connection *c = conn_rec(h, 0);
+	assert_non_null(c);
+	assert_string_equal(c->connstate, "REJ");
+	assert_string_equal(c->closereason, "abort");
+	H_FREE(c);
+	conn_free(h);
+}
+
+/* The INIT ACK seen first: its receiver is the originator. */
+static void test_sctp_flip_on_init_ack(void **state)
+{
+	(void)state;
+	struct harness *h = conn_h(100);
+	struct frame f = sctp(B2A, C_INIT_ACK, 0);
+	feed(h, &f, T0);
+	f = sctp(A2B, C_COOKIE_ECHO, 0);
+	feed(h, &f, T0 + MS);
+	nc_conn_flush(&h->dec);
+	Netcap__Connection *c = conn_rec(h, 0);
+	assert_non_null(c);
+	assert_bytes(c->srcip, 10, 0, 0, 1);
+	assert_int_equal(c->srcport, 2905);
+	H_FREE(c);
+	conn_free(h);
+}
+
 /* 3-way handshake, data both ways, FIN both ways. */
 static void handshake_session(struct harness *h, int64_t t)
 {
@@ -1208,6 +1310,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_tcp_sf),
+	    cmocka_unit_test(test_sctp_assoc_sf),
+	    cmocka_unit_test(test_sctp_assoc_rej),
+	    cmocka_unit_test(test_sctp_flip_on_init_ack),
 	    cmocka_unit_test(test_tcp_syn_only_s0),
 	    cmocka_unit_test(test_tcp_rej),
 	    cmocka_unit_test(test_tcp_rsto_rstr),
