@@ -125,10 +125,14 @@ integration: $(BUILD)/netcap $(BUILD)/xdp_filter.o
 
 check: unit integration
 
+# each part prints its time (CI allows 90 minutes for all of it)
 test: deps
-	@$(MAKE) --no-print-directory check
-	@$(MAKE) --no-print-directory asan
-	@$(MAKE) --no-print-directory hostile
+	@t=$$(date +%s); $(MAKE) --no-print-directory check && \
+	echo "== make check: $$(($$(date +%s) - t)) s"
+	@t=$$(date +%s); $(MAKE) --no-print-directory asan && \
+	echo "== make asan: $$(($$(date +%s) - t)) s"
+	@t=$$(date +%s); $(MAKE) --no-print-directory hostile && \
+	echo "== make hostile: $$(($$(date +%s) - t)) s"
 	@$(MAKE) --no-print-directory format-check
 
 asan:

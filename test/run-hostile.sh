@@ -2,7 +2,8 @@
 # Hostile input and hard stops (docs/HARDENING.md), the part of make test
 # after the ASan suite:
 #   1. short libFuzzer runs of every target (FUZZ_SECONDS each, fixed seed)
-#   2. mutated captures through the ASan+UBSan capture (MUTATE_N each)
+#   2. mutated captures through the ASan+UBSan capture (MUTATE_TOTAL
+#      mutants over all captures, or MUTATE_N each)
 #   3. SIGKILL at random points, every file readable up to its last block
 #   4. a full disk: one clear error, exit 1, every file valid (root only)
 #   5. cppcheck and clang-tidy
@@ -11,8 +12,6 @@
 set -u
 cd "$(dirname "$0")/.."
 : "${NETCAP:=build/netcap}" "${NETCAP_ASAN:=build/asan/netcap}"
-: "${MUTATE_N:=100}"
-export MUTATE_N
 fail=0
 step() {
 	echo "== $*"

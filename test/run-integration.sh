@@ -9,10 +9,12 @@ cd "$(dirname "$0")/.."
 fail=0
 run() {
 	echo "== $*"
+	t0=$(date +%s)
 	if ! "$@"; then
 		echo "FAIL: $*"
 		fail=1
 	fi
+	echo "== $1: $(($(date +%s) - t0)) s"
 }
 
 run test/run-smoke.sh "$NETCAP"

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Mutated captures (docs/HARDENING.md): every capture in test/data is
-# mutated MUTATE_N times (default 100) with a fixed seed, the way
+# mutated MUTATE_N times with a fixed seed (default: MUTATE_TOTAL, 6400,
+# shared evenly among the captures, at least 20 each, so the suite's time
+# stays put as captures are added; make soak runs 1000 each), the way
 # Wireshark's fuzz test uses editcap -E: random bit flips and byte
 # changes, truncations, and corrupted length fields (pcap file header
 # snaplen, record caplen/len; pcapng block lengths, EPB caplen/len). Each
@@ -21,7 +23,8 @@ exec /usr/bin/python3 - "$@" <<'PYEOF'
 import concurrent.futures as cf
 import glob, os, random, shutil, struct, subprocess, sys, tempfile, time
 
-N = int(os.environ.get("MUTATE_N", "100"))
+N = int(os.environ.get("MUTATE_N", "0"))
+TOTAL = int(os.environ.get("MUTATE_TOTAL", "6400"))
 SEED = int(os.environ.get("MUTATE_SEED", "20240601"))
 JOBS = int(os.environ.get("MUTATE_JOBS", "2"))
 NETCAP = os.environ["NETCAP"]
@@ -147,8 +150,11 @@ def run_one(job):
 
 
 def main():
+    global N
     caps = sorted(glob.glob("test/data/*.pcap") +
                   glob.glob("test/data/*.pcapng"))
+    if N <= 0:
+        N = max(20, TOTAL // max(1, len(caps)))
     jobs = []
     for cap in caps:
         with open(cap, "rb") as f:
