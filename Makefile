@@ -194,7 +194,7 @@ FUZZ_NAMES := $(patsubst test/fuzz/fuzz_%.c,%,$(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_OBJ := $(FUZZ_BUILD)/gen/netcap.pb-c.o $(FUZZ_BUILD)/gen/netcap_pack.o $(CORE_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
 
-.PHONY: fuzz fuzz-short hostile static
+.PHONY: fuzz fuzz-short hostile static soak
 
 $(FUZZ_BUILD)/gen/netcap.pb-c.c $(FUZZ_BUILD)/gen/netcap.pb-c.h: records/netcap.proto
 	@mkdir -p $(FUZZ_BUILD)/gen
@@ -245,3 +245,11 @@ hostile: fuzz
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT="-O1 -g" build/asan/netcap
 	@NETCAP=$(BUILD)/netcap NETCAP_ASAN=build/asan/netcap FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		test/run-hostile.sh $(FUZZ_NAMES)
+
+# Long campaigns, not part of make test (docs/HARDENING.md has their
+# results): every fuzz target 10 M executions or 10 minutes, and 1000
+# mutants of every capture through the ASan build.
+soak: fuzz
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT="-O1 -g" build/asan/netcap
+	@test/fuzz/long.sh $(FUZZ_NAMES)
+	@MUTATE_N=1000 test/run-mutate.sh build/asan/netcap
