@@ -178,6 +178,7 @@ build/gen-flood: scripts/gen-flood.c
 #   make fuzz        libFuzzer targets (clang-14, ASan+UBSan) in build/fuzz,
 #                    and their seed corpora from test/data
 #   make fuzz-short  every target FUZZ_SECONDS on its corpus, fixed seed
+#   make soak        long fuzz runs and 1000 mutants per capture (not a test)
 #   make hostile     fuzz-short, mutated captures, kill test, full disk,
 #                    static analysis (part of make test)
 FUZZ_BUILD := build/fuzz
