@@ -1,7 +1,8 @@
 #!/bin/sh
 # Hostile input and hard stops (docs/HARDENING.md), the part of make test
 # after the ASan suite:
-#   1. short libFuzzer runs of every target (FUZZ_SECONDS each, fixed seed)
+#   1. short libFuzzer runs of every target (300 s shared among them, or
+#      FUZZ_SECONDS each; fixed seed)
 #   2. mutated captures through the ASan+UBSan capture (MUTATE_TOTAL
 #      mutants over all captures, or MUTATE_N each)
 #   3. SIGKILL at random points, every file readable up to its last block

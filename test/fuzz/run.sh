@@ -1,14 +1,19 @@
 #!/bin/sh
 # Short libFuzzer runs: test/fuzz/run.sh TARGET...
 # Each target first replays its regression inputs (test/fuzz/regress/<target>/),
-# then fuzzes FUZZ_SECONDS (default 10) with a fixed seed on the seed corpus
+# then fuzzes FUZZ_SECONDS with a fixed seed (default: FUZZ_TOTAL, 300 s,
+# shared evenly among the targets, at least 5 s each) on the seed corpus
 # built from test/data (build/fuzz/corpus/<target>) plus those inputs. New
 # corpus units go to build/fuzz/run/<target>, crashes to build/fuzz/crash/.
 # Exit 1 when any target crashes, leaks or reports a sanitizer error.
 set -u
 cd "$(dirname "$0")/../.."
 B=build/fuzz
-S=${FUZZ_SECONDS:-10}
+S=${FUZZ_SECONDS:-}
+if [ -z "$S" ]; then
+	S=$((${FUZZ_TOTAL:-300} / $#))
+	[ "$S" -ge 5 ] || S=5
+fi
 SEED=${FUZZ_SEED:-1}
 mkdir -p "$B/crash"
 fail=0
