@@ -85,7 +85,10 @@ static bool enip_known_cmd(unsigned cmd)
 
 /*
  * A known encapsulation command (or, for UDP I/O, a CPF item count of
- * 1-4) is plausible: parsed on the ports, claimed nowhere else.
+ * 1-4) is plausible: parsed on the ports. A whole header with a known
+ * command other than NOP, Options 0 and a Length within what was sent is
+ * claimed anywhere (YES), so a connection picked up in the middle, whose
+ * first packet is the server's, is still parsed.
  */
 static enum nc_probe enip_probe(const uint8_t *p, size_t len, int dir)
 {
@@ -93,9 +96,15 @@ static enum nc_probe enip_probe(const uint8_t *p, size_t len, int dir)
 	if (len < 2)
 		return NC_PROBE_NEED;
 	unsigned v = (unsigned)p[1] << 8 | p[0];
-	if (enip_known_cmd(v) || (v >= 1 && v <= 4))
+	if (!enip_known_cmd(v))
+		return v >= 1 && v <= 4 ? NC_PROBE_NEED : NC_PROBE_NO;
+	if (v == 0 || len < ENIP_HDR_LEN)
 		return NC_PROBE_NEED;
-	return NC_PROBE_NO;
+	size_t l = (size_t)p[3] << 8 | p[2];
+	bool opt0 = (p[20] | p[21] | p[22] | p[23]) == 0;
+	if (opt0 && ENIP_HDR_LEN + l <= len)
+		return NC_PROBE_YES;
+	return NC_PROBE_NEED;
 }
 
 static size_t enip_total(const uint8_t *p)
