@@ -57,12 +57,12 @@ enum diam_type {
 };
 
 static const char *const diam_type_name[] = {
-    [DT_OCTETS] = "OctetString", [DT_UTF8] = "UTF8String",
-    [DT_IDENT] = "DiamIdent",	 [DT_URI] = "DiamURI",
-    [DT_U32] = "Unsigned32",	 [DT_U64] = "Unsigned64",
-    [DT_I32] = "Integer32",	 [DT_I64] = "Integer64",
-    [DT_ENUM] = "Enumerated",	 [DT_ADDR] = "Address",
-    [DT_TIME] = "Time",		 [DT_GROUPED] = "Grouped",
+    [DT_OCTETS] = "OctetString",  [DT_UTF8] = "UTF8String",
+    [DT_IDENT] = "DiamIdent",	  [DT_URI] = "DiamURI",
+    [DT_U32] = "Unsigned32",	  [DT_U64] = "Unsigned64",
+    [DT_I32] = "Integer32",	  [DT_I64] = "Integer64",
+    [DT_ENUM] = "Enumerated",	  [DT_ADDR] = "Address",
+    [DT_TIME] = "Time",		  [DT_GROUPED] = "Grouped",
     [DT_FILTER] = "IPFilterRule",
 };
 
@@ -204,12 +204,12 @@ struct diam_state {
 struct diam_tree {
 	Netcap__AVP node[NC_MAX_OPTIONS];
 	Netcap__AVP *ptr[NC_MAX_OPTIONS];
-	unsigned n;    /* nodes used */
-	char *text;    /* scratch for DecodedValue strings; NULL: none */
-	size_t tleft;  /* octets left at text */
-	bool full;     /* NC_MAX_OPTIONS reached */
-	bool deep;     /* DIAM_MAX_DEPTH reached */
-	bool bad;      /* a malformed AVP */
+	unsigned n;   /* nodes used */
+	char *text;   /* scratch for DecodedValue strings; NULL: none */
+	size_t tleft; /* octets left at text */
+	bool full;    /* NC_MAX_OPTIONS reached */
+	bool deep;    /* DIAM_MAX_DEPTH reached */
+	bool bad;     /* a malformed AVP */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -315,7 +315,7 @@ static char *diam_text(struct diam_tree *t, uint8_t type, const uint8_t *v,
 		w = nc_app_text(o, cap, v, n);
 		break;
 	default:
-	hex: {
+	hex : {
 		static const char hx[] = "0123456789abcdef";
 		size_t k = 0;
 		for (size_t i = 0; i < n && k + 3 <= cap; i++) {
@@ -400,9 +400,9 @@ static void diam_avps(struct diam_tree *t, const uint8_t *p, size_t len,
 				a->value.data = (uint8_t *)data;
 				a->value.len = dlen;
 			}
-			a->decodedvalue = diam_text(
-			    t, type == DT_GROUPED ? DT_OCTETS : type, data,
-			    dlen);
+			a->decodedvalue =
+			    diam_text(t, type == DT_GROUPED ? DT_OCTETS : type,
+				      data, dlen);
 		}
 	}
 	unsigned last = t->n;
@@ -438,8 +438,8 @@ static void diam_msg(struct nc_app_ctx *x, void *st, int dir, const uint8_t *p,
 	if (!t)
 		return; /* counted: app.memory_limit */
 	size_t scap = 4 * cur_left(&k) + DIAM_NUM_TEXT * NC_MAX_OPTIONS;
-	char *scratch = nc_want(d, NC_REC_DIAMETER) ? nc_app_alloc(x, scap)
-						     : NULL;
+	char *scratch =
+	    nc_want(d, NC_REC_DIAMETER) ? nc_app_alloc(x, scap) : NULL;
 	t->text = scratch;
 	t->tleft = scratch ? scap : 0;
 	diam_avps(t, k.p, cur_left(&k), 0, &r.avps, &r.n_avps);
@@ -470,8 +470,8 @@ static const struct nc_frame_ops diam_ops = {
     .msg = diam_msg,
 };
 
-static void diam_data(struct nc_app_ctx *x, void *st, int dir,
-		      const uint8_t *p, size_t len)
+static void diam_data(struct nc_app_ctx *x, void *st, int dir, const uint8_t *p,
+		      size_t len)
 {
 	struct nc_frame_dir *f = &((struct diam_state *)st)->dir[dir & 1];
 

@@ -402,8 +402,7 @@ static void enip_one(const struct enip_at *at, const uint8_t *p, size_t len,
 		return;
 	r.commandspecific = &cs;
 	r.timestamp = at->c->ts;
-	nc_app_ends(at->c, at->dir, &r.srcip, &r.dstip, &r.srcport,
-		    &r.dstport);
+	nc_app_ends(at->c, at->dir, &r.srcip, &r.dstip, &r.srcport, &r.dstport);
 	r.uid = nc_app_str(at->c->uid);
 	nc_emit(at->d, NC_REC_ENIP, &r.base);
 }
@@ -450,8 +449,8 @@ static const struct nc_frame_ops enip_ops = {
     .msg = enip_msg,
 };
 
-static void enip_data(struct nc_app_ctx *x, void *st, int dir,
-		      const uint8_t *p, size_t len)
+static void enip_data(struct nc_app_ctx *x, void *st, int dir, const uint8_t *p,
+		      size_t len)
 {
 	struct nc_frame_dir *f = &((struct enip_state *)st)->dir[dir & 1];
 

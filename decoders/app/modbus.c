@@ -25,9 +25,9 @@
 #include "applayer.h"
 #include "cursor.h"
 
-#define MB_MBAP_LEN 7
-#define MB_LENGTH_MIN  2
-#define MB_LENGTH_MAX  254
+#define MB_MBAP_LEN   7
+#define MB_LENGTH_MIN 2
+#define MB_LENGTH_MAX 254
 
 struct mb_state {
 	struct nc_frame_dir dir[2];
@@ -141,8 +141,7 @@ static void mb_data(struct nc_app_ctx *x, void *st, int dir, const uint8_t *p,
 
 	if (f->stopped)
 		return;
-	if (!nc_frame_feed(x, f, &mb_ops, st, dir & 1, p, len) &&
-	    f->bad_header)
+	if (!nc_frame_feed(x, f, &mb_ops, st, dir & 1, p, len) && f->bad_header)
 		nc_app_event(x->d, x->c, dir, NC_EV_MODBUS_BAD_HEADER);
 }
 
