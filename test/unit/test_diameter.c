@@ -103,6 +103,42 @@ static void test_ccr(void **state)
 	app_free(&r);
 }
 
+/* Address (RFC 6733 4.3.1), Time (4.3.1: NTP seconds), Integer32 */
+static void test_value_types(void **state)
+{
+	(void)state;
+	static const uint8_t m[] = {
+	    0x01, 0x00, 0x00, 0x4c, 0x00, 0x00, 0x01, 0x01, /* 76, CER 257 */
+	    0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2,
+	    /* Host-IP-Address (257), 14: family 1, 10.201.9.245, 2 pad */
+	    0x00, 0x00, 0x01, 0x01, 0x40, 0x00, 0x00, 0x0e, 0x00, 0x01, 10,
+	    201, 9, 245, 0, 0,
+	    /* Event-Timestamp (55), 12: 0xcef6999e (tshark frame 1 of
+	       diameter_tcp.pcap: Jan 12, 2010 06:47:58 UTC) */
+	    0x00, 0x00, 0x00, 0x37, 0x40, 0x00, 0x00, 0x0c, 0xce, 0xf6, 0x99,
+	    0x9e,
+	    /* Exponent (429), 12: -2 */
+	    0x00, 0x00, 0x01, 0xad, 0x40, 0x00, 0x00, 0x0c, 0xff, 0xff, 0xff,
+	    0xfe,
+	    /* Host-IP-Address with family 2 but 4 octets: hex */
+	    0x00, 0x00, 0x01, 0x01, 0x40, 0x00, 0x00, 0x0e, 0x00, 0x02, 1, 2,
+	    3, 4, 0, 0,
+	};
+	struct app_run r;
+	open_diam(&r);
+	app_data(&r, 1, m, sizeof(m), 0);
+	Netcap__Diameter *d = h_get(r.h, NC_REC_DIAMETER, 0);
+	assert_non_null(d);
+	assert_int_equal(d->n_avps, 4);
+	assert_string_equal(d->avps[0]->attributeformat, "Address");
+	assert_string_equal(d->avps[0]->decodedvalue, "10.201.9.245");
+	assert_int_equal(d->avps[0]->padding, 2);
+	assert_string_equal(d->avps[1]->decodedvalue, "2010-01-12T06:47:58Z");
+	assert_string_equal(d->avps[2]->decodedvalue, "-2");
+	assert_string_equal(d->avps[3]->decodedvalue, "000201020304");
+	app_free(&r);
+}
+
 /* an AVP length beyond the message; below the header */
 static void test_bad_avp(void **state)
 {
@@ -207,6 +243,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ccr),
+	    cmocka_unit_test(test_value_types),
 	    cmocka_unit_test(test_bad_avp),
 	    cmocka_unit_test(test_bad_header),
 	    cmocka_unit_test(test_limits),

@@ -198,6 +198,39 @@ static void test_bad_path(void **state)
 	app_free(&r);
 }
 
+/* 16-bit class, 32-bit instance, 8-bit attribute, a port segment with
+   an extended link address and a symbolic segment (CIP Vol. 1 C-1.4) */
+static void test_path_formats(void **state)
+{
+	(void)state;
+	uint8_t b[sizeof(rr_req) + 20];
+	memcpy(b, rr_req, 40);
+	static const uint8_t cip[] = {
+	    0x0e, 0x0b,			    /* Get Attribute Single, 11 words */
+	    0x12, 0x02, 0x31, 0x32,	    /* port 2, 2-octet address "12" */
+	    0x91, 0x03, 'a', 'b', 'c', 0x00, /* symbol "abc", pad */
+	    0x21, 0x00, 0x34, 0x12,	    /* class 0x1234 */
+	    0x26, 0x00, 0x78, 0x56, 0x34, 0x12, /* instance 0x12345678 */
+	    0x30, 0x07,				/* attribute 7 */
+	};
+	memcpy(b + 40, cip, sizeof(cip));
+	size_t n = 40 + sizeof(cip);
+	b[2] = (uint8_t)(n - 24); /* encapsulation length */
+	b[38] = (uint8_t)sizeof(cip); /* item length */
+	struct app_run r;
+	open_enip(&r);
+	app_data(&r, 0, b, n, 0);
+	Netcap__CIP *c = h_get(r.h, NC_REC_CIP, 0);
+	assert_non_null(c);
+	assert_int_equal(c->serviceid, 0x0e);
+	assert_int_equal(c->classid, 0x1234);
+	assert_int_equal(c->instanceid, 0x12345678);
+	assert_int_equal(c->attributeid, 7);
+	assert_int_equal(c->data.len, 0);
+	assert_int_equal(h_event(r.h, NC_EV_CIP_BAD_PATH), 0);
+	app_free(&r);
+}
+
 /* ListIdentity request over UDP 44818; I/O data on UDP 2222 */
 static void test_udp(void **state)
 {
@@ -240,6 +273,7 @@ int main(void)
 	    cmocka_unit_test(test_joined_and_truncated),
 	    cmocka_unit_test(test_bad_items),
 	    cmocka_unit_test(test_bad_path),
+	    cmocka_unit_test(test_path_formats),
 	    cmocka_unit_test(test_udp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
