@@ -192,7 +192,7 @@ static bool lldp_optional(struct lldp_state *s, unsigned t,
 			return false;
 		Netcap__LLDPOrgSpecificTLV *o = &s->org[s->norg];
 		*o = (Netcap__LLDPOrgSpecificTLV)
-			NETCAP__LLDPORG_SPECIFIC_TLV__INIT;
+		    NETCAP__LLDPORG_SPECIFIC_TLV__INIT;
 		o->oui = oui;
 		o->subtype = sub;
 		nc_bytes(&o->info, v.p, cur_left(&v));
@@ -208,7 +208,8 @@ static bool lldp_optional(struct lldp_state *s, unsigned t,
 static void lldp_emit(struct nc_dec *d, struct lldp_state *s, uint16_t ttl)
 {
 	if (nc_want(d, NC_REC_LLDP)) {
-		Netcap__LinkLayerDiscovery r = NETCAP__LINK_LAYER_DISCOVERY__INIT;
+		Netcap__LinkLayerDiscovery r =
+		    NETCAP__LINK_LAYER_DISCOVERY__INIT;
 		r.timestamp = d->ts;
 		r.chassisid = &s->chassis;
 		r.portid = &s->port;
@@ -219,14 +220,14 @@ static void lldp_emit(struct nc_dec *d, struct lldp_state *s, uint16_t ttl)
 	}
 	if (nc_want(d, NC_REC_LLDPINFO)) {
 		Netcap__LinkLayerDiscoveryInfo r =
-			NETCAP__LINK_LAYER_DISCOVERY_INFO__INIT;
+		    NETCAP__LINK_LAYER_DISCOVERY_INFO__INIT;
 		r.timestamp = d->ts;
 		r.portdescription = s->pdesc;
 		r.sysname = s->sname;
 		r.sysdescription = s->sdesc;
 		if (s->have_caps) {
 			s->caps = (Netcap__LLDPSysCapabilities)
-				NETCAP__LLDPSYS_CAPABILITIES__INIT;
+			    NETCAP__LLDPSYS_CAPABILITIES__INIT;
 			s->caps.systemcap = &s->syscap;
 			s->caps.enabledcap = &s->encap;
 			r.syscapabilities = &s->caps;
@@ -269,7 +270,8 @@ enum dec_rc nc_dec_lldp(struct nc_dec *d, struct cur c)
 		}
 		if (len > cur_left(&c)) {
 			bool cut = nc_data_cut(d, &c);
-			nc_event(d, cut ? NC_EV_LLDP_TRUNC : NC_EV_LLDP_TLV_LONG,
+			nc_event(d,
+				 cut ? NC_EV_LLDP_TRUNC : NC_EV_LLDP_TLV_LONG,
 				 at);
 			rc = cut ? DEC_TRUNC : DEC_INVALID;
 			break;
@@ -282,7 +284,7 @@ enum dec_rc nc_dec_lldp(struct nc_dec *d, struct cur c)
 		struct cur v = cur_sub(&c, len);
 		Netcap__LinkLayerDiscoveryValue *tv = &s.val[s.nval];
 		*tv = (Netcap__LinkLayerDiscoveryValue)
-			NETCAP__LINK_LAYER_DISCOVERY_VALUE__INIT;
+		    NETCAP__LINK_LAYER_DISCOVERY_VALUE__INIT;
 		tv->type = (int32_t)t;
 		tv->length = (int32_t)len;
 		nc_bytes(&tv->value, v.p, len);
