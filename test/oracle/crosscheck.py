@@ -159,11 +159,12 @@ TS_FIELDS += [
     "lldp.tlv.enable_system_cap", "lldp.mgn.address.subtype",
     "lldp.mgn.addr.ip4", "lldp.mgn.addr.ip6", "lldp.mgn.addr.hex",
     "lldp.mgn.interface.subtype", "lldp.mgn.interface.number",
-    "lldp.mgn.obj.id", "lldp.orgtlv.oui",
+    "lldp.mgn.obj.id", "lldp.orgtlv.oui", "lldp.ieee.802_1.subtype",
+    "lldp.ieee.802_3.subtype", "lldp.media.subtype",
     "loop.skipcount", "loop.function", "loop.relevant_function",
     "loop.receipt_number", "loop.forwarding_address", "data.len",
     "eapol.version", "eapol.type", "eapol.len",
-    "eap.code", "eap.id", "eap.len", "eap.type",
+    "eap.code", "eap.id", "eap.len", "eap.type", "eap.identity",
     "eapol.keydes.type", "eapol.keydes.key_len",
     "eapol.keydes.replay_counter", "eapol.keydes.key_iv",
     "eapol.keydes.key_index.type", "eapol.keydes.key_index.number",
@@ -798,6 +799,14 @@ def check_l2misc(ck, frame, fno, lay, counts, rec, typ):
         L("OrgTLVs[].OUI",
           [jint(o.get("OUI", 0)) for o in rec.get("OrgTLVs") or []],
           "lldp.orgtlv.oui")
+        # SubType of the OUIs tshark names: IEEE 802.1, 802.3, TIA (MED)
+        orgs = rec.get("OrgTLVs") or []
+        for oui, tf in ((0x0080c2, "lldp.ieee.802_1.subtype"),
+                        (0x00120f, "lldp.ieee.802_3.subtype"),
+                        (0x0012bb, "lldp.media.subtype")):
+            L("OrgTLVs[%06x].SubType" % oui,
+              [jint(o.get("SubType", 0)) for o in orgs
+               if jint(o.get("OUI", 0)) == oui], tf)
         # Unknown: the TLVs of types 9..126
         if n == 1:
             ck.eq(fno, typ + ".Unknown[].Type",
@@ -828,6 +837,10 @@ def check_l2misc(ck, frame, fno, lay, counts, rec, typ):
         F("Id", "eap.id")
         F("Length", "eap.len")
         F("Type", "eap.type", tint, False)
+        # Identity (type 1): the whole Type-Data as text
+        if jint(fr.get("Type", 0)) == 1:
+            F("TypeData", "eap.identity", t_unescape, False,
+              lambda h: bytes.fromhex(h).decode("utf-8", "replace"))
     elif typ == "EAPOLKey":
         F("KeyDescriptorType", "eapol.keydes.type")
         F("KeyLength", "eapol.keydes.key_len", tint, False)
