@@ -824,7 +824,10 @@ def check_l2misc(ck, frame, fno, lay, counts, rec, typ):
                              rec.get("ForwardAddress") or []],
           "loop.forwarding_address", s_lower)
     elif typ == "EthernetCTPReply":
-        F("Function", "loop.function", lambda s: 1, True)
+        # the Reply is the last function tshark lists
+        if n == 1 and frame.get("loop.function"):
+            ck.eq(fno, typ + ".Function", jint(fr.get("Function", 0)),
+                  tint(frame["loop.function"][-1]))
         F("ReceiptNumber", "loop.receipt_number")
         # the Data tshark dissects after the loop header
         F("Data", "data.len", tint, False, hexlen)
