@@ -170,6 +170,25 @@ static void walk_ip(const uint8_t *p, size_t n, int cut)
 	}
 }
 
+/* -- LLDP, EthernetCTP, EAPOL: the layer after the EtherType -- */
+static const struct {
+	unsigned type;
+	const char *target;
+} l2misc_targets[] = {{0x88cc, "lldp"}, {0x9000, "ectp"}, {0x888e, "eapol"}};
+static unsigned l2misc_count[3];
+
+static void l2misc_seed(unsigned type, int cut, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < 3; i++) {
+		if (type != l2misc_targets[i].type)
+			continue;
+		if (l2misc_count[i] == 0)
+			mkdir_p(l2misc_targets[i].target);
+		if (l2misc_count[i]++ < PER_CAP)
+			seed(l2misc_targets[i].target, cut, p, n);
+	}
+}
+
 static void walk_type(unsigned type, const uint8_t *p, size_t n, int cut)
 {
 	for (int k = 0; k < 8; k++) {
@@ -184,6 +203,7 @@ static void walk_type(unsigned type, const uint8_t *p, size_t n, int cut)
 		}
 		break;
 	}
+	l2misc_seed(type, cut, p, n); /* LLDP, EthernetCTP, EAPOL */
 	if (type == 0x0806 || type == 0x8035)
 		layer(T_ARP, cut, p, n);
 	else if (type == 0x0800 || type == 0x86dd)

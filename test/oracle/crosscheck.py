@@ -167,6 +167,39 @@ NEXT_ETYPE = {"vlan": {0x8100, 0x9100}, "ieee8021ad": {0x88a8},
               "ip": {0x0800}, "ipv6": {0x86dd}, "arp": {0x0806}}
 
 
+# -- LLDP, EthernetCTP (loopback), EAPOL/EAP/EAPOLKey --
+TS_FIELDS += [
+    "lldp.tlv.type", "lldp.tlv.len", "lldp.chassis.subtype",
+    "lldp.chassis.id.mac", "lldp.port.subtype", "lldp.port.id",
+    "lldp.port.id.mac", "lldp.time_to_live", "lldp.port.desc",
+    "lldp.tlv.system.name", "lldp.tlv.system.desc", "lldp.tlv.system_cap",
+    "lldp.tlv.enable_system_cap", "lldp.mgn.address.subtype",
+    "lldp.mgn.addr.ip4", "lldp.mgn.addr.ip6", "lldp.mgn.addr.hex",
+    "lldp.mgn.interface.subtype", "lldp.mgn.interface.number",
+    "lldp.mgn.obj.id", "lldp.orgtlv.oui", "lldp.ieee.802_1.subtype",
+    "lldp.ieee.802_3.subtype", "lldp.media.subtype",
+    "loop.skipcount", "loop.function", "loop.relevant_function",
+    "loop.receipt_number", "loop.forwarding_address", "data.len",
+    "eapol.version", "eapol.type", "eapol.len",
+    "eap.code", "eap.id", "eap.len", "eap.type", "eap.identity",
+    "eapol.keydes.type", "eapol.keydes.key_len",
+    "eapol.keydes.replay_counter", "eapol.keydes.key_iv",
+    "eapol.keydes.key_index.type", "eapol.keydes.key_index.number",
+    "eapol.keydes.key_signature", "eapol.keydes.key",
+    "wlan_rsna_eapol.keydes.key_info", "wlan_rsna_eapol.keydes.nonce",
+    "wlan_rsna_eapol.keydes.rsc", "wlan_rsna_eapol.keydes.id",
+    "wlan_rsna_eapol.keydes.mic", "wlan_rsna_eapol.keydes.data_len",
+    "wlan_rsna_eapol.keydes.data",
+]
+LAYER_REC.update({"lldp": "LinkLayerDiscovery", "loop": "EthernetCTP",
+                  "eapol": "EAPOL"})
+# Nothing after them is netcap's (loop: the Data after a Reply).
+TERMINAL |= {"lldp", "loop", "eapol"}
+# Records a layer writes besides its own (l2misc_subs decides which).
+L2MISC_SUBREC = {"LinkLayerDiscoveryInfo", "EthernetCTPReply", "EAP",
+                 "EAPOLKey"}
+
+
 def epoch_ns(s):
     """tshark frame.time_epoch ("S.fffffffff", maybe negative) -> int ns."""
     neg = s.startswith("-")
@@ -714,6 +747,218 @@ def check_sctp_chunks(ck, frame, fno, rec):
               for t in c.get("ParameterTypes") or []]
     ck.eq(fno, "SCTP.Chunks[].ParameterTypes (sctp.cause_code)", causes,
           [tint(v) for v in frame.get("sctp.cause_code", [])])
+# -- LLDP, EthernetCTP (loopback), EAPOL/EAP/EAPOLKey --
+
+def l2misc_subs(frame, lay, counts):
+    """The records besides its own that a LLDP, loop or EAPOL layer
+    writes: LinkLayerDiscoveryInfo always, EthernetCTPReply when the
+    function list has a Reply, EAP for an EAPOL EAP-Packet with a body,
+    EAPOLKey for an EAPOL-Key."""
+    if lay.name == "lldp":
+        return ["LinkLayerDiscoveryInfo"]
+    if lay.name == "loop":
+        return ["EthernetCTPReply"] if frame.get("loop.receipt_number") \
+            else []
+    if lay.name == "eapol":
+        t = values(frame, "eapol.type", lay, counts["eapol"], True)
+        if t is not None and t != "?ambiguous":
+            if tint(t) == 0 and frame.get("eap.code"):
+                return ["EAP"]
+            if tint(t) == 3:
+                return ["EAPOLKey"]
+    return []
+
+
+def t_unescape(s):
+    """tshark -T fields escapes \\, newline, CR and tab in strings."""
+    out, i = [], 0
+    while i < len(s):
+        if s[i] == "\\" and i + 1 < len(s):
+            out.append({"n": "\n", "r": "\r", "t": "\t"}.get(s[i + 1],
+                                                           s[i + 1]))
+            i += 2
+        else:
+            out.append(s[i])
+            i += 1
+    return "".join(out)
+
+
+def nohex(s):
+    """A MAC or hex dump as bare lower-case hex."""
+    return s.replace(":", "").lower()
+
+
+LLDP_CAPS = ["Other", "Repeater", "Bridge", "WLANAP", "Router", "Phone",
+             "DocSis", "StationOnly", "CVLAN", "SVLAN", "TMPR"]
+
+
+def lldp_caps(c):
+    return sum(1 << i for i, k in enumerate(LLDP_CAPS) if (c or {}).get(k))
+
+
+def flat(rec, prefix=""):
+    """Nested JSON objects as one dict with dotted keys."""
+    out = {}
+    for k, v in rec.items():
+        if isinstance(v, dict):
+            out.update(flat(v, prefix + k + "."))
+        else:
+            out[prefix + k] = v
+    return out
+
+
+def check_l2misc(ck, frame, fno, lay, counts, rec, typ):
+    n = counts[lay.name]
+    fr = flat(rec)
+
+    def F(nf, tf, conv=tint, always=True, ncconv=None):
+        cmp_field(ck, frame, fno, lay, n, fr, typ, nf, tf, conv, always,
+                  ncconv)
+
+    def L(nf, got, tf, conv=tint):
+        """A list field against tshark's whole list (one layer only)."""
+        if n != 1:
+            ck.skipped += 1
+            return
+        ck.eq(fno, typ + "." + nf, got, [conv(x) for x in frame.get(tf, [])])
+
+    if typ == "LinkLayerDiscovery":
+        F("ChassisID.Subtype", "lldp.chassis.subtype")
+        F("ChassisID.ID", "lldp.chassis.id.mac", nohex, False)
+        F("PortID.Subtype", "lldp.port.subtype")
+        F("PortID.ID", "lldp.port.id", t_unescape, False,
+          lambda h: bytes.fromhex(h).decode("utf-8", "replace"))
+        F("PortID.ID", "lldp.port.id.mac", nohex, False)
+        # tshark lists every TTL TLV; TTL is the mandatory (first) one
+        if frame.get("lldp.time_to_live"):
+            ck.eq(fno, typ + ".TTL", jint(fr.get("TTL", 0)),
+                  tint(frame["lldp.time_to_live"][0]))
+        vals = rec.get("Values") or []
+        L("Values[].Type", [jint(v.get("Type", 0)) for v in vals],
+          "lldp.tlv.type")
+        L("Values[].Length", [jint(v.get("Length", 0)) for v in vals],
+          "lldp.tlv.len")
+    elif typ == "LinkLayerDiscoveryInfo":
+        F("PortDescription", "lldp.port.desc", t_unescape, False)
+        F("SysName", "lldp.tlv.system.name", t_unescape, False)
+        F("SysDescription", "lldp.tlv.system.desc", t_unescape, False)
+        # the 11 capability bits netcap names (802.1AB-2016 8.5.8.1)
+        caps = rec.get("SysCapabilities") or {}
+        for nf, tf, sub in (("SysCapabilities.SystemCap",
+                             "lldp.tlv.system_cap", "SystemCap"),
+                            ("SysCapabilities.EnabledCap",
+                             "lldp.tlv.enable_system_cap", "EnabledCap")):
+            tv = values(frame, tf, lay, n, False)
+            if tv is None or tv == "?ambiguous":
+                continue
+            ck.eq(fno, typ + "." + nf, lldp_caps(caps.get(sub)),
+                  tint(tv) & 0x7ff)
+        # netcap keeps the first Management Address TLV
+        if frame.get("lldp.mgn.address.subtype") and n == 1:
+            mg = rec.get("MgmtAddress") or {}
+            for nf, tf, conv in (("Subtype", "lldp.mgn.address.subtype", tint),
+                                 ("InterfaceSubtype",
+                                  "lldp.mgn.interface.subtype", tint),
+                                 ("InterfaceNumber",
+                                  "lldp.mgn.interface.number", tint)):
+                ck.eq(fno, typ + ".MgmtAddress." + nf, jint(mg.get(nf, -1)),
+                      conv(frame[tf][0]))
+            a = mg.get("Address", "")
+            if frame.get("lldp.mgn.addr.ip4"):
+                ck.eq(fno, typ + ".MgmtAddress.Address", a,
+                      frame["lldp.mgn.addr.ip4"][0])
+            elif frame.get("lldp.mgn.addr.ip6"):
+                ck.eq(fno, typ + ".MgmtAddress.Address", a,
+                      frame["lldp.mgn.addr.ip6"][0].lower())
+            elif frame.get("lldp.mgn.addr.hex"):
+                ck.eq(fno, typ + ".MgmtAddress.Address", nohex(a),
+                      nohex(frame["lldp.mgn.addr.hex"][0]))
+            if frame.get("lldp.mgn.obj.id"):
+                ck.eq(fno, typ + ".MgmtAddress.OID", mg.get("OID", ""),
+                      frame["lldp.mgn.obj.id"][0])
+        L("OrgTLVs[].OUI",
+          [jint(o.get("OUI", 0)) for o in rec.get("OrgTLVs") or []],
+          "lldp.orgtlv.oui")
+        # SubType of the OUIs tshark names: IEEE 802.1, 802.3, TIA (MED)
+        orgs = rec.get("OrgTLVs") or []
+        for oui, tf in ((0x0080c2, "lldp.ieee.802_1.subtype"),
+                        (0x00120f, "lldp.ieee.802_3.subtype"),
+                        (0x0012bb, "lldp.media.subtype")):
+            L("OrgTLVs[%06x].SubType" % oui,
+              [jint(o.get("SubType", 0)) for o in orgs
+               if jint(o.get("OUI", 0)) == oui], tf)
+        # Unknown: the TLVs of types 9..126
+        if n == 1:
+            ck.eq(fno, typ + ".Unknown[].Type",
+                  [jint(o.get("Type", 0)) for o in rec.get("Unknown") or []],
+                  [t for t in map(tint, frame.get("lldp.tlv.type", []))
+                   if 9 <= t <= 126])
+        else:
+            ck.skipped += 1
+    elif typ == "EthernetCTP":
+        F("SkipCount", "loop.skipcount")
+        F("RelevantFunction", "loop.relevant_function", tint, False)
+        L("Functions", [jint(x) for x in rec.get("Functions") or []],
+          "loop.function")
+        L("ForwardAddress", [s.lower() for s in
+                             rec.get("ForwardAddress") or []],
+          "loop.forwarding_address", s_lower)
+    elif typ == "EthernetCTPReply":
+        # the Reply is the last function tshark lists
+        if n == 1 and frame.get("loop.function"):
+            ck.eq(fno, typ + ".Function", jint(fr.get("Function", 0)),
+                  tint(frame["loop.function"][-1]))
+        F("ReceiptNumber", "loop.receipt_number")
+        # the Data tshark dissects after the loop header
+        F("Data", "data.len", tint, False, hexlen)
+    elif typ == "EAPOL":
+        F("Version", "eapol.version")
+        F("Type", "eapol.type")
+        F("Length", "eapol.len")
+    elif typ == "EAP":
+        F("Code", "eap.code")
+        F("Id", "eap.id")
+        F("Length", "eap.len")
+        F("Type", "eap.type", tint, False)
+        # Identity (type 1): the whole Type-Data as text
+        if jint(fr.get("Type", 0)) == 1:
+            F("TypeData", "eap.identity", t_unescape, False,
+              lambda h: bytes.fromhex(h).decode("utf-8", "replace"))
+    elif typ == "EAPOLKey":
+        F("KeyDescriptorType", "eapol.keydes.type")
+        F("KeyLength", "eapol.keydes.key_len", tint, False)
+        F("ReplayCounter", "eapol.keydes.replay_counter", tint, False)
+        F("IV", "eapol.keydes.key_iv", s_lower, False)
+        # RC4 descriptor (type 1)
+        F("KeyType", "eapol.keydes.key_index.type", tbool, False,
+          lambda v: bool(jint(v)))
+        F("KeyIndex", "eapol.keydes.key_index.number", tint, False)
+        F("MIC", "eapol.keydes.key_signature", s_lower, False)
+        F("EncryptedKeyData", "eapol.keydes.key", s_lower, False)
+        # RSN / WPA descriptors (2, 254): Key Information bit by bit
+        info = values(frame, "wlan_rsna_eapol.keydes.key_info", lay, n,
+                      False)
+        if info is not None and info != "?ambiguous":
+            ki = tint(info)
+            ck.eq(fno, typ + ".KeyDescriptorVersion",
+                  jint(fr.get("KeyDescriptorVersion", -1)), ki & 7)
+            ck.eq(fno, typ + ".KeyType", jint(fr.get("KeyType", -1)),
+                  (ki >> 3) & 1)
+            ck.eq(fno, typ + ".KeyIndex", jint(fr.get("KeyIndex", -1)),
+                  (ki >> 4) & 3)
+            for i, nf in enumerate(("Install", "KeyACK", "KeyMIC", "Secure",
+                                    "MICError", "Request",
+                                    "HasEncryptedKeyData", "SMKMessage")):
+                ck.eq(fno, typ + "." + nf, bool(fr.get(nf, False)),
+                      bool(ki & (0x40 << i)))
+        F("Nonce", "wlan_rsna_eapol.keydes.nonce", s_lower, False)
+        # RSC and ID: netcap reads the 8 octets big-endian, as Netcap does
+        F("RSC", "wlan_rsna_eapol.keydes.rsc", lambda s: int(s, 16), False)
+        F("ID", "wlan_rsna_eapol.keydes.id", lambda s: int(s, 16), False)
+        F("MIC", "wlan_rsna_eapol.keydes.mic", s_lower, False)
+        F("KeyDataLength", "wlan_rsna_eapol.keydes.data_len", tint, False)
+        F("EncryptedKeyData", "wlan_rsna_eapol.keydes.data", s_lower, False)
+
 
 
 def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
@@ -737,6 +982,7 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
     # against tshark's conversations by conncheck.py, application-layer
     # records and profiles by appcheck.py.
     mine = set(LAYER_REC.values()) | set(ICMPV6_SUBREC.values())
+    mine |= L2MISC_SUBREC  # LLDP, EthernetCTP, EAPOL
     queues = {t: collections.deque(lst) for t, lst in recs.items()
               if t in mine}
     all_ts = collections.defaultdict(list)
@@ -788,6 +1034,8 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
                 t = values(frame, "icmpv6.type", lay, counts["icmpv6"], True)
                 if t is not None and tint(t) in ICMPV6_SUBREC:
                     subs.append(ICMPV6_SUBREC[tint(t)])
+            if lay.name in ("lldp", "loop", "eapol"):  # LLDP, ECTP, EAPOL
+                subs += l2misc_subs(frame, lay, counts)
             for st in subs:
                 rec = take(st, ts, fno, lay)
                 if rec is None:
@@ -796,6 +1044,9 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
                     check_l4(ck, frame, fno, lay, counts, rec, st)
                 elif st in ICMPV6_SUBREC.values():
                     check_icmpv6_sub(ck, frame, fno, lay, counts, rec, st)
+                elif st in L2MISC_SUBREC or lay.name in ("lldp", "loop",
+                                                         "eapol"):
+                    check_l2misc(ck, frame, fno, lay, counts, rec, st)
                 else:
                     check_layer(ck, frame, fno, lay, counts, rec, st)
         done_ts.add(ts)

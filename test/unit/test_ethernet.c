@@ -14,7 +14,7 @@ static void test_eth_unknown_type(void **state)
 	static const uint8_t f[] = {
 		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* dst broadcast */
 		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, /* src */
-		0x88, 0xcc,                         /* LLDP: not decoded */
+		0x88, 0xb5,                         /* local experimental */
 		0xde, 0xad,                         /* 2 payload bytes */
 	};
 	struct harness *h = h_new();
@@ -25,7 +25,7 @@ static void test_eth_unknown_type(void **state)
 	assert_int_equal(e->timestamp, 1000000002LL);
 	assert_bytes(e->dstmac, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
 	assert_bytes(e->srcmac, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55);
-	assert_int_equal(e->ethernettype, 0x88cc);
+	assert_int_equal(e->ethernettype, 0x88b5);
 	assert_int_equal(e->payloadsize, 2);
 	assert_true(e->payloadentropy == 1.0); /* two distinct bytes */
 	H_FREE(e);

@@ -115,7 +115,7 @@ static void test_vlan_max_fields(void **state)
 	static const uint8_t f[] = {
 		ETH_HDR(0x91, 0x00), /* pre-standard QinQ TPID */
 		0xff, 0xff,          /* PCP 7, DEI 1, VID 4095 */
-		0x88, 0xcc,          /* next: LLDP, not decoded */
+		0x88, 0xb5,          /* next: local experimental */
 		0x02, 0x07,          /* payload */
 	};
 	struct harness *h = h_new();
@@ -126,7 +126,7 @@ static void test_vlan_max_fields(void **state)
 	assert_int_equal(v->priority, 7);
 	assert_true(v->dropeligible);
 	assert_int_equal(v->vlanidentifier, 4095);
-	assert_int_equal(v->type, 0x88cc);
+	assert_int_equal(v->type, 0x88b5);
 	H_FREE(v);
 	assert_int_equal(h_event(h, NC_EV_ETH_UNKNOWN_TYPE), 1);
 	free(h);
