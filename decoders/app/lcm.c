@@ -26,14 +26,23 @@
 #define LCM_FRAG	0x4c433033u
 #define LCM_CHANNEL_MAX 63
 
+/*
+ * The magic claims a datagram on any port (YES). "LC" and another version
+ * (or fewer than 4 octets) is LCM-like: NEED, parsed on port 7667 only,
+ * where it counts lcm.bad_magic (lcm.truncated); anything else is NO.
+ */
 static enum nc_probe lcm_probe(const uint8_t *p, size_t len, int dir)
 {
 	(void)dir;
+	if (len >= 1 && p[0] != 'L')
+		return NC_PROBE_NO;
+	if (len >= 2 && p[1] != 'C')
+		return NC_PROBE_NO;
 	if (len < 4)
 		return NC_PROBE_NEED;
 	uint32_t m = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 		     (uint32_t)p[2] << 8 | p[3];
-	return m == LCM_SHORT || m == LCM_FRAG ? NC_PROBE_YES : NC_PROBE_NO;
+	return m == LCM_SHORT || m == LCM_FRAG ? NC_PROBE_YES : NC_PROBE_NEED;
 }
 
 static void lcm_datagram(struct nc_dec *d, const struct nc_app_conn *c, int dir,
