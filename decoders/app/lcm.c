@@ -76,7 +76,7 @@ static void lcm_datagram(struct nc_dec *d, const struct nc_app_conn *c, int dir,
 	char name[LCM_CHANNEL_MAX * 4 + 1] = "";
 	if (!r.fragmented || r.fragmentnumber == 0) {
 		size_t n = 0, left = cur_left(&k);
-		while (n < left && n <= LCM_CHANNEL_MAX && k.p[n] != 0)
+		while (n < left && n < LCM_CHANNEL_MAX && k.p[n] != 0)
 			n++;
 		bool nul = n < left && k.p[n] == 0;
 		nc_app_text(name, sizeof name, k.p, n);
