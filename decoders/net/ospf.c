@@ -56,7 +56,7 @@ union ospf_body {
 
 struct ospf_ws {
 	struct nc_dec *d;
-	int v; /* 2 or 3 */
+	int v;	   /* 2 or 3 */
 	bool full; /* ospf.list_full counted */
 	unsigned nhdr, nlsa, nreq, nid, nrv2, nr, npfx;
 	Netcap__LSAheader hdr[OSPF_MAX];
@@ -137,8 +137,8 @@ static uint32_t *id_list(struct ospf_ws *w, struct cur *c, size_t *n)
 
 /* An OSPFv3 prefix (RFC 5340 A.4.1): length, options, 16 bits (metric
  * or reserved), then ceil(length/32) words. */
-static bool v3_prefix(struct cur *c, int32_t *plen, int32_t *popt,
-		      int32_t *mid, ProtobufCBinaryData *addr)
+static bool v3_prefix(struct cur *c, int32_t *plen, int32_t *popt, int32_t *mid,
+		      ProtobufCBinaryData *addr)
 {
 	uint8_t l = cur_u8(c);
 	*popt = cur_u8(c);
@@ -279,9 +279,9 @@ static void lsa_body(struct ospf_ws *w, Netcap__LSA *l, union ospf_body *b,
 		*p = (Netcap__InterAreaPrefixLSA)
 		    NETCAP__INTER_AREA_PREFIX_LSA__INIT;
 		p->metric = cur_be32(c) & 0xffffff;
-		ok = !c->err && v3_prefix(c, &p->prefixlength,
-					  &p->prefixoptions, NULL,
-					  &p->addressprefix);
+		ok =
+		    !c->err && v3_prefix(c, &p->prefixlength, &p->prefixoptions,
+					 NULL, &p->addressprefix);
 		l->interaprefixlsa = p;
 	} else if (w->v == 3 && t == 0x2004) {
 		Netcap__InterAreaRouterLSA *r = &b->iar;
@@ -299,9 +299,9 @@ static void lsa_body(struct ospf_ws *w, Netcap__LSA *l, union ospf_body *b,
 		a->flags = fm >> 24;
 		a->metric = fm & 0xffffff;
 		int32_t ref = 0;
-		ok = !c->err && v3_prefix(c, &a->prefixlength,
-					  &a->prefixoptions, &ref,
-					  &a->addressprefix);
+		ok =
+		    !c->err && v3_prefix(c, &a->prefixlength, &a->prefixoptions,
+					 &ref, &a->addressprefix);
 		a->reflstype = ref;
 		if (ok && (a->flags & 0x02)) /* F */
 			nc_bytes(&a->forwardingaddress, cur_bytes(c, 16), 16);
@@ -434,8 +434,9 @@ enum dec_rc nc_dec_ospf(struct nc_dec *d, struct cur c)
 		c.end = c.p; /* the header only */
 		rc = DEC_INVALID;
 	} else if (!cur_limit(&c, plen - hl)) {
-		nc_event(d, nc_data_cut(d, &c) ? NC_EV_OSPF_TRUNC
-					       : NC_EV_OSPF_BAD_LENGTH,
+		nc_event(d,
+			 nc_data_cut(d, &c) ? NC_EV_OSPF_TRUNC
+					    : NC_EV_OSPF_BAD_LENGTH,
 			 start);
 		rc = DEC_TRUNC;
 	}
@@ -469,7 +470,8 @@ enum dec_rc nc_dec_ospf(struct nc_dec *d, struct cur c)
 			h2.designatedrouterid = cur_be32(&c);
 			h2.backupdesignatedrouterid = cur_be32(&c);
 			if (!c.err)
-				h2.neighborid = id_list(&w, &c, &h2.n_neighborid);
+				h2.neighborid =
+				    id_list(&w, &c, &h2.n_neighborid);
 		} else {
 			h3.interfaceid = cur_be32(&c);
 			uint32_t po = cur_be32(&c);
@@ -480,7 +482,8 @@ enum dec_rc nc_dec_ospf(struct nc_dec *d, struct cur c)
 			h3.designatedrouterid = cur_be32(&c);
 			h3.backupdesignatedrouterid = cur_be32(&c);
 			if (!c.err)
-				h3.neighborid = id_list(&w, &c, &h3.n_neighborid);
+				h3.neighborid =
+				    id_list(&w, &c, &h3.n_neighborid);
 		}
 		if (c.err)
 			nc_event(d, NC_EV_OSPF_TRUNC, body);
@@ -516,8 +519,9 @@ enum dec_rc nc_dec_ospf(struct nc_dec *d, struct cur c)
 			const uint8_t *at = c.p;
 			Netcap__LSReq *q = &w.req[w.nreq];
 			*q = (Netcap__LSReq)NETCAP__LSREQ__INIT;
-			q->lstype = version == 2 ? (int32_t)cur_be32(&c)
-						 : (cur_skip(&c, 2), cur_be16(&c));
+			q->lstype = version == 2
+					? (int32_t)cur_be32(&c)
+					: (cur_skip(&c, 2), cur_be16(&c));
 			q->lsid = cur_be32(&c);
 			q->advrouter = cur_be32(&c);
 			if (c.err) {

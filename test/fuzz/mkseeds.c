@@ -9,6 +9,7 @@
  *   packet     link octet + up to 16 packets per seed, in the fuzz_packet.c
  *              framing (len, dt, cut)
  *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp
+ *              (and ospf: IP protocol 89)
  *              the bytes of that layer from each packet (found by a small
  *              header walk here, independent of the decoders), after the
  *              flags octet of fuzz.h; at most 24 per capture and target
@@ -84,11 +85,14 @@ enum {
 	T_ICMPV6,
 	T_TCP,
 	T_UDP,
+	T_OSPF, /* -- OSPFv2, OSPFv3 -- */
 	T_MAX
 };
 static const char *tname[T_MAX] = {"ethernet", "link", "vlan",	 "arp",
 				   "ipv4",     "ipv6", "icmpv4", "icmpv6",
-				   "tcp",      "udp"};
+				   "tcp",      "udp",
+				   /* -- OSPFv2, OSPFv3 -- */
+				   [T_OSPF] = "ospf"};
 static unsigned tcount[T_MAX];
 
 static void layer(int t, int flags, const uint8_t *p, size_t n)
@@ -162,6 +166,10 @@ static void walk_ip(const uint8_t *p, size_t n, int cut)
 	case 4:
 	case 41:
 		walk_ip(p + off, n - off, cut);
+		break;
+	/* -- OSPFv2, OSPFv3 -- */
+	case 89:
+		layer(T_OSPF, fl, p + off, n - off);
 		break;
 	}
 }
