@@ -136,7 +136,7 @@ OSPF_FIELDS = [
     "ospf.lsa.network.netmask", "ospf.lsa.network.attchrtr",
     "ospf.lsa.asext.netmask", "ospf.lsa.asext.type", "ospf.metric",
     "ospf.lsa.asext.fwdaddr", "ospf.lsa.asext.extrttag",
-    "ospf.v3.router.lsa.flags", "ospf.v3.lsa.type",
+    "ospf.lsa.asbr.netmask", "ospf.v3.router.lsa.flags", "ospf.v3.lsa.type",
     "ospf.v3.lsa.interface_id", "ospf.v3.lsa.neighbor_interface_id",
     "ospf.v3.lsa.neighbor_router_id", "ospf.v3.lsa.attached_router",
     "ospf.v3.lsa.destination_router_id",
@@ -709,6 +709,7 @@ OSPF_IP4 = {"ospf.srcrouter", "ospf.area_id", "ospf.hello.network_mask",
             "ospf.lsa.router.linkid", "ospf.lsa.router.linkdata",
             "ospf.lsa.network.netmask", "ospf.lsa.network.attchrtr",
             "ospf.lsa.asext.netmask", "ospf.lsa.asext.fwdaddr",
+            "ospf.lsa.asbr.netmask",
             "ospf.v3.lsa.neighbor_router_id", "ospf.v3.lsa.attached_router",
             "ospf.v3.lsa.destination_router_id",
             "ospf.v3.lsa.referenced_link_state_id",
@@ -824,6 +825,10 @@ def ospf_expected(rec, v):
                 add(opt, g(b, "Options"))
                 for a in b.get("AttachedRouter") or []:
                     add("ospf.v3.lsa.attached_router", jint(a))
+            b = l.get("SLSAV2")
+            if b:  # packet-ospf.c: the asbr netmask field for types 3, 4
+                add("ospf.lsa.asbr.netmask", g(b, "NetworkMask"))
+                add("ospf.metric", g(b, "Metric"))
             b = l.get("ASELSAV2")
             if b:
                 add("ospf.lsa.asext.netmask", g(b, "NetworkMask"))
