@@ -34,8 +34,8 @@
 #define BFD_HDR_LEN   24
 #define BFD_ECHO_PORT 3785
 
-static void bfd_datagram(struct nc_dec *d, const struct nc_app_conn *c,
-			 int dir, const uint8_t *p, size_t len)
+static void bfd_datagram(struct nc_dec *d, const struct nc_app_conn *c, int dir,
+			 const uint8_t *p, size_t len)
 {
 	if ((c->port[0] == BFD_ECHO_PORT || c->port[1] == BFD_ECHO_PORT) &&
 	    c->port[0] != 3784 && c->port[1] != 3784 && c->port[0] != 4784 &&

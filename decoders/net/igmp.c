@@ -174,13 +174,11 @@ enum dec_rc nc_dec_igmp(struct nc_dec *d, struct cur c)
 			cur_skip(&c, (size_t)aux * 4);
 			if (r.n_grouprecords == NC_MAX_OPTIONS) {
 				if (!srcs.full)
-					nc_event(d, NC_EV_IGMP_TOO_MANY,
-						 start);
+					nc_event(d, NC_EV_IGMP_TOO_MANY, start);
 				srcs.full = true;
 				continue;
 			}
-			Netcap__IGMPv3GroupRecord *g =
-			    &recs[r.n_grouprecords];
+			Netcap__IGMPv3GroupRecord *g = &recs[r.n_grouprecords];
 			netcap__igmpv3_group_record__init(g);
 			g->type = rtype;
 			g->auxdatalen = aux;

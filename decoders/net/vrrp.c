@@ -76,7 +76,8 @@ enum dec_rc nc_dec_vrrp(struct nc_dec *d, struct cur c)
 		const uint8_t *a = cur_bytes(&c, alen);
 		if (!a) {
 			bool cut = nc_data_cut(d, &c);
-			nc_event(d, cut ? NC_EV_VRRP_TRUNC : NC_EV_VRRP_BAD_COUNT,
+			nc_event(d,
+				 cut ? NC_EV_VRRP_TRUNC : NC_EV_VRRP_BAD_COUNT,
 				 start);
 			rc = cut ? DEC_TRUNC : DEC_INVALID;
 			break;
