@@ -191,6 +191,25 @@ NEXT_ETYPE = {"vlan": {0x8100, 0x9100}, "ieee8021ad": {0x88a8},
               "ip": {0x0800}, "ipv6": {0x86dd}, "arp": {0x0806}}
 
 
+# -- IGMP, IPSecAH, IPSecESP, VRRPv2 (decoders/net/igmp.c, ipsec.c, vrrp.c) --
+TS_FIELDS += [
+    "igmp.version", "igmp.type", "igmp.max_resp", "igmp.checksum",
+    "igmp.maddr", "igmp.s", "igmp.qrv", "igmp.qqic", "igmp.num_src",
+    "igmp.saddr", "igmp.num_grp_recs", "igmp.record_type",
+    "igmp.aux_data_len",
+    "ah.next_header", "ah.length", "ah.reserved", "ah.spi", "ah.sequence",
+    "ah.icv",
+    "esp.spi", "esp.sequence",
+    "vrrp.version", "vrrp.type", "vrrp.virt_rtr_id", "vrrp.prio",
+    "vrrp.addr_count", "vrrp.auth_type", "vrrp.adver_int",
+    "vrrp.short_adver_int", "vrrp.checksum", "vrrp.ip_addr",
+    "vrrp.ipv6_addr",
+]
+LAYER_REC.update({"igmp": "IGMP", "ah": "IPSecAH", "esp": "IPSecESP",
+                  "vrrp": "VRRPv2"})
+# AH is not terminal: netcap decodes the protocol it protects.
+TERMINAL |= {"igmp", "esp", "vrrp"}
+
 def epoch_ns(s):
     """tshark frame.time_epoch ("S.fffffffff", maybe negative) -> int ns."""
     neg = s.startswith("-")
@@ -581,6 +600,105 @@ def check_layer(ck, frame, fno, lay, counts, rec, typ):
         ck.eq(fno, "ICMPv6.TypeCode", jint(rec.get("TypeCode", -1)),
               (tint(t) << 8 | tint(c)) if t and c else None)
         F("Checksum", "icmpv6.checksum")
+        ctx_ips(ck, frame, fno, lay, counts, rec, typ)
+    # -- IGMP, IPSecAH, IPSecESP, VRRPv2 --
+    elif typ in ("IGMP", "IPSecAH", "IPSecESP", "VRRPv2"):
+        check_net_ipsec(ck, frame, fno, lay, counts, rec, typ, F)
+
+
+# -- IGMP, IPSecAH, IPSecESP, VRRPv2 (decoders/net/igmp.c, ipsec.c, vrrp.c) --
+def check_net_ipsec(ck, frame, fno, lay, counts, rec, typ, F):
+    def L(key, ours, tfield, conv):
+        ck.eq(fno, key, ours, [conv(x) for x in frame.get(tfield, [])])
+
+    if typ == "IGMP":
+        # tshark's IGMP dissector hands the message to its version's
+        # dissector, also named igmp: frame.protocols ends "igmp:igmp"
+        # for one message.
+        if len(frame.get("igmp.type", [])) != 1:
+            ck.skipped += 1
+            return
+
+        def F(nf, tf, conv=tint, always=True, ncconv=None):
+            cmp_field(ck, frame, fno, lay, 1, rec, typ, nf, tf, conv,
+                      always, ncconv)
+        F("Version", "igmp.version")
+        F("Type", "igmp.type")
+        F("Checksum", "igmp.checksum")
+        # tshark shows the decoded Max Resp Time (1/10 s) where the
+        # message has one (not in v1 or v3 reports)
+        F("MaxResponseTime", "igmp.max_resp", always=False, ncconv=jint)
+        t = tint(frame["igmp.type"][0]) if frame.get("igmp.type") else -1
+        if t == 0x22:
+            F("NumberOfGroupRecords", "igmp.num_grp_recs")
+            grs = rec.get("GroupRecords") or []
+            L("IGMP.GroupRecords[].Type", [jint(g.get("Type", 0))
+                                           for g in grs],
+              "igmp.record_type", tint)
+            L("IGMP.GroupRecords[].AuxDataLen",
+              [jint(g.get("AuxDataLen", 0)) for g in grs],
+              "igmp.aux_data_len", tint)
+            L("IGMP.GroupRecords[].NumberOfSources",
+              [jint(g.get("NumberOfSources", 0)) for g in grs],
+              "igmp.num_src", tint)
+            L("IGMP.GroupRecords[].MulticastAddress",
+              [g.get("MulticastAddress", "") for g in grs], "igmp.maddr",
+              s_lower)
+            L("IGMP.GroupRecords[].SourceAddresses",
+              [a for g in grs for a in g.get("SourceAddresses") or []],
+              "igmp.saddr", s_lower)
+        else:
+            F("GroupAddress", "igmp.maddr", s_lower, False)
+            if t == 0x11 and jint(rec.get("Version", 0)) == 3:
+                F("SupressRouterProcessing", "igmp.s", tbool)
+                F("RobustnessValue", "igmp.qrv")
+                # igmp.qqic is the decoded interval, in seconds
+                F("IntervalTime", "igmp.qqic", ncconv=jint)
+                F("NumberOfSources", "igmp.num_src")
+                L("IGMP.SourceAddresses", rec.get("SourceAddresses") or [],
+                  "igmp.saddr", s_lower)
+    elif typ == "IPSecAH":
+        F("NextHeader", "ah.next_header")
+        F("PayloadLen", "ah.length")
+        F("Reserved", "ah.reserved", lambda x: int(x, 16))
+        F("SPI", "ah.spi", ncconv=jint)
+        F("Seq", "ah.sequence", ncconv=jint)
+        F("AuthenticationData", "ah.icv", s_lower, False)
+        ctx_ips(ck, frame, fno, lay, counts, rec, typ)
+    elif typ == "IPSecESP":
+        F("SPI", "esp.spi", ncconv=jint)
+        F("Seq", "esp.sequence", ncconv=jint)
+        # tshark does not show the encrypted octets without keys: they are
+        # the IPv4 payload after SPI and Seq
+        c = lay.ctx
+        if c is not None and c.name == "ip" and counts["ip"] == 1 and \
+                frame.get("ip.len") and frame.get("ip.hdr_len"):
+            ck.eq(fno, "IPSecESP.LenEncrypted",
+                  jint(rec.get("LenEncrypted", 0)),
+                  tint(frame["ip.len"][0]) - tint(frame["ip.hdr_len"][0]) -
+                  8)
+        else:
+            ck.skipped += 1
+        ctx_ips(ck, frame, fno, lay, counts, rec, typ)
+    elif typ == "VRRPv2":
+        F("Version", "vrrp.version")
+        F("Type", "vrrp.type")
+        F("VirtualRtrID", "vrrp.virt_rtr_id")
+        F("Priority", "vrrp.prio")
+        F("CountIPAddr", "vrrp.addr_count")
+        F("Checksum", "vrrp.checksum")
+        F("AuthType", "vrrp.auth_type", always=False)  # version 2
+        if jint(rec.get("Version", 0)) == 3:
+            F("AdverInt", "vrrp.short_adver_int")
+        else:
+            F("AdverInt", "vrrp.adver_int")
+        if counts["vrrp"] == 1:
+            f6 = frame.get("vrrp.ipv6_addr")
+            L("VRRPv2.IPAddress", [a.lower() for a in
+                                   rec.get("IPAddress") or []],
+              "vrrp.ipv6_addr" if f6 else "vrrp.ip_addr", s_lower)
+        else:
+            ck.skipped += 1
         ctx_ips(ck, frame, fno, lay, counts, rec, typ)
 
 
