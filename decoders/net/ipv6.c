@@ -64,7 +64,9 @@
  * (handed up with d->ip_partial set when more fragments follow), later
  * fragments end the frame (DEC_OK). An atomic fragment (offset 0, M clear,
  * RFC 6946) is walked through directly. Destination Options, Mobility,
- * HIP, Shim6 and AH are skipped. A Routing header (below) is skipped after
+ * HIP and Shim6 are skipped; AH writes its IPSecAH record
+ * (ipsec.c:nc_ipsec_ah_record; shorter than 12 octets: ah.bad_length, the
+ * frame ends) and the walk goes on. A Routing header (below) is skipped after
  * reading its final destination. No Next Header (59) ends the frame. Any
  * other value, ESP (50) included, is an upper-layer protocol for
  * nc_dispatch_ipproto(). An extension header not captured whole is
@@ -82,6 +84,7 @@
  *     reassembled fragmentable part.
  */
 #include "decode.h"
+#include "ipsec.h"
 #include "registry.h"
 #include "defrag.h"
 
@@ -305,6 +308,10 @@ static enum dec_rc ipv6_ext(struct nc_dec *d, uint8_t nh, struct cur c,
 			ipv6_hopbyhop(d, h);
 		} else if (nh == IPV6_EXT_ROUTING) {
 			ipv6_routing(d, h);
+		} else if (nh == IPV6_EXT_AH) {
+			/* the IPSecAH record; the walk goes on after it */
+			if (!nc_ipsec_ah_record(d, h))
+				return DEC_INVALID;
 		} else if (nh == IPV6_EXT_FRAGMENT) {
 			cur_skip(&h, 1);
 			uint8_t res1 = cur_u8(&h);

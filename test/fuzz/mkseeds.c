@@ -8,7 +8,8 @@
  *   pcap       every capture file as it is
  *   packet     link octet + up to 16 packets per seed, in the fuzz_packet.c
  *              framing (len, dt, cut)
- *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp, sctp
+ *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp, sctp,
+ *   igmp, ah, vrrp, ospf (IP protocol 89)
  *              the bytes of that layer from each packet (found by a small
  *              header walk here, independent of the decoders), after the
  *              flags octet of fuzz.h; at most 24 per capture and target
@@ -85,11 +86,20 @@ enum {
 	T_TCP,
 	T_UDP,
 	T_SCTP,
+	/* -- IGMP, IPSecAH, VRRPv2 -- */
+	T_IGMP,
+	T_AH,
+	T_VRRP,
+	T_OSPF, /* -- OSPFv2, OSPFv3 -- */
 	T_MAX
 };
 static const char *tname[T_MAX] = {"ethernet", "link", "vlan",	 "arp",
 				   "ipv4",     "ipv6", "icmpv4", "icmpv6",
-				   "tcp",      "udp",  "sctp"};
+				   "tcp",      "udp",  "sctp",
+				   /* -- IGMP, IPSecAH, VRRPv2 -- */
+				   "igmp", "ah", "vrrp",
+				   /* -- OSPFv2, OSPFv3 -- */
+				   "ospf"};
 static unsigned tcount[T_MAX];
 
 static void layer(int t, int flags, const uint8_t *p, size_t n)
@@ -166,6 +176,20 @@ static void walk_ip(const uint8_t *p, size_t n, int cut)
 	case 4:
 	case 41:
 		walk_ip(p + off, n - off, cut);
+		break;
+	/* -- IGMP, IPSecAH, VRRPv2 -- */
+	case 2:
+		layer(T_IGMP, fl, p + off, n - off);
+		break;
+	case 51:
+		layer(T_AH, fl, p + off, n - off);
+		break;
+	case 112:
+		layer(T_VRRP, fl, p + off, n - off);
+		break;
+	/* -- OSPFv2, OSPFv3 -- */
+	case 89:
+		layer(T_OSPF, fl, p + off, n - off);
 		break;
 	}
 }

@@ -327,6 +327,8 @@ FIELDS = [
     "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code",
     "communityid",
 ]
+# -- IPSecAH: netcap decodes what AH protects (decoders/net/ipsec.c) --
+FIELDS += ["ah.next_header"]
 
 
 def tshark_frames(cap, defrag=True):
@@ -448,6 +450,9 @@ def plan(frame):
             return ("none", name)
         if name in IPV6_EXT:
             continue
+        # -- IPSecAH: the connection is the protected protocol's --
+        if name == "ah":
+            continue
         ips = ip_of(frame, *last_ip, final_dst=ROUTING_FINAL_DST)
         if ips is None:
             return ("unknown", "no addresses", None)
@@ -475,6 +480,9 @@ def plan(frame):
             proto = int(pr) if pr is not None else None
         else:
             proto = last_ipv6_next(frame) if occ["ipv6"] == 1 else None
+        # -- IPSecAH: the protocol is AH's Next Header --
+        if occ["ah"] and frame.get("ah.next_header"):
+            proto = tint(frame["ah.next_header"][-1])
         if proto is None:
             return ("unknown", "protocol of %s" % name, ips)
         return ("conn", proto, ips[0], ips[1], 0, 0, 0)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""Oracle module: DHCPv4, DHCPv6, NTP and SIP records against tshark.
+"""Oracle module: DHCPv4, DHCPv6, NTP, SIP and BFD records against tshark.
 
 Each of these is one record per datagram (SIP: per message), so the frames
 tshark decodes as the protocol and netcap's records are paired in order by
@@ -33,6 +33,19 @@ FIELDS = [
     # SIP
     "sip.Method", "sip.Status-Code", "sip.r-uri", "sip.from.addr",
     "sip.to.addr", "sip.Call-ID", "sip.CSeq", "sip.User-Agent",
+]
+
+# -- BFD (decoders/app/bfd.c) --
+PROTOS += ["bfd"]
+TYPES += ["BFD"]
+FIELDS += [
+    "bfd.version", "bfd.diag", "bfd.sta", "bfd.flags.p", "bfd.flags.f",
+    "bfd.flags.c", "bfd.flags.a", "bfd.flags.d", "bfd.flags.m",
+    "bfd.detect_time_multiplier", "bfd.my_discriminator",
+    "bfd.your_discriminator", "bfd.desired_min_tx_interval",
+    "bfd.required_min_rx_interval", "bfd.required_min_echo_interval",
+    "bfd.auth.type", "bfd.auth.key", "bfd.auth.seq_num",
+    "bfd.auth.password",
 ]
 
 NTP_UNIX = 2208988800  # seconds from 1900 to 1970
@@ -262,8 +275,53 @@ def check_sip(ctx):
                r["UserAgent"])
 
 
+# ---------------------------------------------------------------- BFD
+
+def tnum(v):
+    return int(v, 16) if v.lower().startswith("0x") else int(v)
+
+
+def check_bfd(ctx):
+    """BFD control packets (tshark's bfd; echo packets are bfd_echo and
+    get no record)."""
+    for fr, r in pair(ctx, "bfd", "BFD"):
+        n = "BFD frame %s " % first(fr, "frame.number")
+        for f, k in (("version", "Version"), ("diag", "Diagnostic"),
+                     ("sta", "State"),
+                     ("detect_time_multiplier", "DetectMultiplier"),
+                     ("my_discriminator", "MyDiscriminator"),
+                     ("your_discriminator", "YourDiscriminator"),
+                     ("desired_min_tx_interval", "DesiredMinTxInterval"),
+                     ("required_min_rx_interval", "RequiredMinRxInterval"),
+                     ("required_min_echo_interval",
+                      "RequiredMinEchoRxInterval")):
+            ctx.eq(n + f, tnum(first(fr, "bfd." + f)), int(r[k]))
+        for f, k in (("p", "Poll"), ("f", "Final"),
+                     ("c", "ControlPlaneIndependent"), ("a", "AuthPresent"),
+                     ("d", "Demand"), ("m", "Multipoint")):
+            ctx.eq(n + "flags." + f,
+                   first(fr, "bfd.flags." + f) in ("1", "True"), r[k])
+        a = r.get("AuthHeader") or {}
+        if first(fr, "bfd.auth.type") is not None:
+            ctx.eq(n + "auth.type", tnum(first(fr, "bfd.auth.type")),
+                   a.get("AuthType"))
+            ctx.eq(n + "auth.key", tnum(first(fr, "bfd.auth.key")),
+                   a.get("KeyID"))
+            if first(fr, "bfd.auth.seq_num") is not None:
+                ctx.eq(n + "auth.seq_num",
+                       tnum(first(fr, "bfd.auth.seq_num")),
+                       int(a.get("SequenceNumber", 0)))
+            if first(fr, "bfd.auth.password") is not None:
+                ctx.eq(n + "auth.password",
+                       first(fr, "bfd.auth.password").encode().hex(),
+                       a.get("Data"))
+        else:
+            ctx.eq(n + "no auth section", {}, a)
+
+
 def check(ctx):
     check_dhcpv4(ctx)
     check_dhcpv6(ctx)
     check_ntp(ctx)
     check_sip(ctx)
+    check_bfd(ctx)

@@ -1,0 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fuzz_bfd.c: the bfd parser, one flow (fuzz_app.h). */
+#include "fuzz_app.h"
+extern const struct nc_app_parser nc_app_bfd;
+FZ_APP_TARGET(nc_app_bfd)
