@@ -22,7 +22,9 @@
  * and its ports. Consecutive AH headers are walked in a loop, at most
  * NC_MAX_IPV6_EXT (ah.too_deep). After IPv6, AH is an extension header
  * walked by ipv6.c's ipv6_ext, which calls nc_ipsec_ah_record for the
- * record; nc_dec_ipsec_ah is reached from IPv4 (and from IP-in-IP). A
+ * record and walks on even past an AH under 12 octets (ah.bad_length, as
+ * it skipped AH before); nc_dec_ipsec_ah is reached from IPv4 (and from
+ * IP-in-IP). A
  * truncated or invalid AH (ah.truncated, ah.bad_length) leaves d->l4 as a
  * port-less connection of protocol 51, as before AH was decoded.
  *

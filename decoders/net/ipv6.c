@@ -65,8 +65,8 @@
  * fragments end the frame (DEC_OK). An atomic fragment (offset 0, M clear,
  * RFC 6946) is walked through directly. Destination Options, Mobility,
  * HIP and Shim6 are skipped; AH writes its IPSecAH record
- * (ipsec.c:nc_ipsec_ah_record; shorter than 12 octets: ah.bad_length, the
- * frame ends) and the walk goes on. A Routing header (below) is skipped after
+ * (ipsec.c:nc_ipsec_ah_record; shorter than 12 octets: ah.bad_length, no
+ * record) and the walk goes on. A Routing header (below) is skipped after
  * reading its final destination. No Next Header (59) ends the frame. Any
  * other value, ESP (50) included, is an upper-layer protocol for
  * nc_dispatch_ipproto(). An extension header not captured whole is
@@ -309,9 +309,9 @@ static enum dec_rc ipv6_ext(struct nc_dec *d, uint8_t nh, struct cur c,
 		} else if (nh == IPV6_EXT_ROUTING) {
 			ipv6_routing(d, h);
 		} else if (nh == IPV6_EXT_AH) {
-			/* the IPSecAH record; the walk goes on after it */
-			if (!nc_ipsec_ah_record(d, h))
-				return DEC_INVALID;
+			/* the IPSecAH record (none, and ah.bad_length, under
+			   12 octets); the walk goes on after it as before */
+			(void)nc_ipsec_ah_record(d, h);
 		} else if (nh == IPV6_EXT_FRAGMENT) {
 			cur_skip(&h, 1);
 			uint8_t res1 = cur_u8(&h);

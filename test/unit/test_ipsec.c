@@ -165,6 +165,27 @@ static void test_ah_ipv6_udp(void **state)
 	free(h);
 }
 
+/* IPv6: an AH of 8 octets is ah.bad_length, and the walk goes on */
+static void test_ah_ipv6_short(void **state)
+{
+	(void)state;
+	static const uint8_t pl[] = {
+	    17,	  0,	0,    0,    /* next UDP, Payload Len 0: 8 octets */
+	    0x00, 0x00, 0x10, 0x01, /* SPI, no sequence number */
+	    0x04, 0xd2, 0x16, 0x2e, /* UDP 1234 -> 5678 */
+	    0x00, 0x08, 0x00, 0x00, /* length 8 */
+	};
+	uint8_t f[128];
+	struct harness *h = h_new();
+	size_t len = nf_ip6(f, 51, pl, sizeof(pl));
+	assert_int_equal(h_decode(h, NC_LINK_IPV6, f, len), DEC_OK);
+	assert_true(h_has_anomaly(h, "ah.bad_length"));
+	assert_int_equal(h_count(h, NC_REC_IPSECAH), 0);
+	assert_int_equal(h_count(h, NC_REC_UDP), 1);
+	assert_int_equal(h->dec.l4.ip_proto, 17);
+	free(h);
+}
+
 static void test_esp(void **state)
 {
 	(void)state;
@@ -211,6 +232,7 @@ int main(void)
 	    cmocka_unit_test(test_ah_bad_length),
 	    cmocka_unit_test(test_ah_chain),
 	    cmocka_unit_test(test_ah_ipv6_udp),
+	    cmocka_unit_test(test_ah_ipv6_short),
 	    cmocka_unit_test(test_esp),
 	    cmocka_unit_test(test_esp_truncated),
 	};
