@@ -2,7 +2,8 @@
 /*
  * decode.c: the frame entry point and the dispatchers, each a switch
  * generated from its registry (linktypes.def, ethertypes.def,
- * ipprotos.def). Emission and events are emit.c.
+ * ipprotos.def; udpports.def for UDP tunnels, and linktypes.def again
+ * for an MPLS pseudowire's Ethernet). Emission and events are emit.c.
  */
 #include "decode.h"
 #include "registry.h"

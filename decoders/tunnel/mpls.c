@@ -29,7 +29,11 @@
  *      is mpls.unknown_payload (INFO).
  * The guesses can be wrong: an Ethernet pseudowire without control word
  * whose destination MAC begins with nibble 4, 6, 0 or 1 is read as IP or
- * as a control word (Wireshark makes the same choice).
+ * as a control word (Wireshark makes the same choice). Wireshark 4.0 does
+ * not guess an Ethernet pseudowire without control word (it shows data):
+ * the oracle would need an EXCEPTIONS line for such a frame.
+ * decoders/flow/flowhash.c reads the payload the same way, so the frames
+ * of one inner connection go to one worker.
  */
 #include "decode.h"
 #include "registry.h"

@@ -373,7 +373,7 @@ LINK_OK = {"frame", "eth", "ethertype", "vlan", "ieee8021ad", "sll", "null",
            "raw",
            # -- MPLS: netcap decodes the payload after the label stack
            # (decoders/tunnel/mpls.c) --
-           "mpls", "pwethcw", "pwethheuristic"}
+           "mpls", "pwethcw", "pwethheuristic", "pwethnocw"}
 IP_LAYERS = {"ip": "ip", "ipv6": "ipv6"}
 IPV6_EXT = {"ipv6.hopopts", "ipv6.routing", "ipv6.dstopts", "ipv6.fraghdr"}
 TRANSPORT = {"tcp": 6, "udp": 17, "sctp": 132, "icmp": 1, "icmpv6": 58}

@@ -148,7 +148,7 @@ LAYER_REC = {
 TRANSPARENT = {"frame", "ethertype", "sll", "null", "raw", "ipv6.routing",
                "ipv6.dstopts",
                # -- MPLS: the pseudowire control word has no record --
-               "pwethcw", "pwethheuristic"}
+               "pwethcw", "pwethheuristic", "pwethnocw"}
 # After these layers netcap decodes nothing more in the frame: transport
 # payloads are application data, ARP ends the frame, and ICMP errors quote
 # a packet that netcap does not decode.
