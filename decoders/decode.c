@@ -2,7 +2,8 @@
 /*
  * decode.c: the frame entry point and the dispatchers, each a switch
  * generated from its registry (linktypes.def, ethertypes.def,
- * ipprotos.def). Emission and events are emit.c.
+ * ipprotos.def; udpports.def for UDP tunnels, and linktypes.def again
+ * for an MPLS pseudowire's Ethernet). Emission and events are emit.c.
  */
 #include "decode.h"
 #include "registry.h"
@@ -27,6 +28,7 @@ enum dec_rc nc_decode_frame(struct nc_dec *d, int link, const uint8_t *data,
 	d->ip_depth = 0;
 	d->ip_len = 0;
 	d->ip_version = 0;
+	d->mpls_depth = 0;
 	d->src_mac = NULL;
 	d->dst_mac = NULL;
 	d->link = link;
@@ -89,6 +91,35 @@ enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto, struct cur c)
 		/* a connection without ports (Community ID's port-less case) */
 		nc_l4_fill(d, proto, &c, &c);
 		nc_event(d, NC_EV_IP_UNKNOWN_PROTO, c.p);
+		return DEC_UNSUPPORTED;
+	}
+}
+
+/* -- UDP tunnel ports (udpports.def: VXLAN, Geneve) -- */
+enum dec_rc nc_dispatch_udpport(struct nc_dec *d, uint16_t port, struct cur c)
+{
+	switch (port) {
+#define U(v, fn)                                                               \
+	case v:                                                                \
+		return fn(d, c);
+#include "udpports.def"
+#undef U
+	default:
+		return DEC_OK; /* ordinary UDP */
+	}
+}
+
+/* -- MPLS payloads (mpls.c): a link layer by its LINKTYPE_ value -- */
+enum dec_rc nc_dispatch_link(struct nc_dec *d, int link, struct cur c)
+{
+	switch (link) {
+#define L(v, fn)                                                               \
+	case v:                                                                \
+		return fn(d, c);
+#include "linktypes.def"
+#undef L
+	default:
+		nc_event(d, NC_EV_LINK_UNSUPPORTED, c.p);
 		return DEC_UNSUPPORTED;
 	}
 }

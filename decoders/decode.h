@@ -57,6 +57,8 @@ enum nc_link {
 #define NC_MAX_VLAN_DEPTH 8
 #define NC_MAX_IP_DEPTH	  4
 #define NC_MAX_IPV6_EXT	  16
+/* MPLS label stack entries decoded per frame (tunnel/mpls.c) */
+#define NC_MAX_MPLS_DEPTH 8
 /* Most options kept in one record; more are counted as *.too_many_options. */
 #define NC_MAX_OPTIONS 64
 
@@ -120,6 +122,7 @@ struct nc_dec {
 	int link; /* link type of the frame (LINKTYPE_ value, enum nc_link) */
 	unsigned vlan_depth;
 	unsigned ip_depth;
+	unsigned mpls_depth; /* MPLS label stack entries so far (mpls.c) */
 	/* innermost network addresses so far: 0 (none), 4 or 16 octets */
 	uint8_t ip_len;
 	uint8_t src_ip[16];
@@ -311,6 +314,14 @@ static inline void nc_payload_fill(const struct nc_dec *d, const struct cur *c,
 enum dec_rc nc_dispatch_ethertype(struct nc_dec *d, uint16_t type,
 				  struct cur c);
 enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto, struct cur c);
+/*
+ * GRE, VXLAN, Geneve, MPLS: udp.c hands a datagram with a valid Length to
+ * the decoder udpports.def names for its destination port (DEC_OK and
+ * nothing done for any other port); mpls.c hands a pseudowire's frame to
+ * a link-layer decoder by its LINKTYPE_ value (linktypes.def).
+ */
+enum dec_rc nc_dispatch_udpport(struct nc_dec *d, uint16_t port, struct cur c);
+enum dec_rc nc_dispatch_link(struct nc_dec *d, int link, struct cur c);
 
 /*
  * The final destination named by an IPv6 Routing header h (the whole

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * registry.h: the decoders the dispatch registries name (linktypes.def,
- * ethertypes.def, ipprotos.def), declared from those lists.
+ * ethertypes.def, ipprotos.def, udpports.def), declared from those lists.
  *
  * Included by decode.c, which dispatches, and by tests and fuzz targets
  * that call a decoder directly. A decoder includes decode.h only: it
@@ -24,6 +24,10 @@
 #define P(v, fn) NC_DECL(fn)
 #include "ipprotos.def"
 #undef P
+/* -- UDP tunnel ports (udpports.def: VXLAN, Geneve) -- */
+#define U(v, fn) NC_DECL(fn)
+#include "udpports.def"
+#undef U
 #undef NC_DECL
 
 #endif /* NC_REGISTRY_H */

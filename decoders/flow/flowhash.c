@@ -84,6 +84,38 @@ static uint32_t ip_hash(struct cur c)
 	return 0;
 }
 
+/*
+ * -- MPLS (decoders/tunnel/mpls.c) --
+ * The payload after the bottom of an MPLS stack, read as mpls.c reads it:
+ * IPv4 or IPv6 by its first nibble; nibble 1 (associated channel) is not
+ * decoded; otherwise an Ethernet pseudowire (after a 4-octet control word
+ * when the nibble is 0), whose inner IP pair is hashed past its VLAN tags.
+ * MPLS again inside it hashes to 0 (every such frame on one worker).
+ */
+static uint32_t mpls_payload_hash(struct cur c)
+{
+	uint8_t v = cur_peek_u8(&c, 0) >> 4;
+
+	if (v == 4 || v == 6)
+		return ip_hash(c);
+	if (v == 1)
+		return 0;
+	if (v == 0)
+		cur_skip(&c, 4); /* control word */
+	cur_skip(&c, 12);	 /* MAC addresses */
+	uint16_t type = cur_be16(&c);
+	for (unsigned i = 0;
+	     i < NC_MAX_VLAN_DEPTH &&
+	     (type == 0x8100 || type == 0x88a8 || type == 0x9100);
+	     i++) {
+		cur_skip(&c, 2); /* TCI */
+		type = cur_be16(&c);
+	}
+	if (c.err || (type != 0x0800 && type != 0x86dd))
+		return 0;
+	return ip_hash(c);
+}
+
 /* Payload of ethertype type at c. */
 static uint32_t ethertype_hash(uint16_t type, struct cur c)
 {
@@ -108,7 +140,7 @@ static uint32_t ethertype_hash(uint16_t type, struct cur c)
 			if (c.err)
 				return 0;
 			if (label & 0x100) /* bottom of stack */
-				return ip_hash(c);
+				return mpls_payload_hash(c);
 		}
 		return 0;
 	case 0x8864: { /* PPPoE session */

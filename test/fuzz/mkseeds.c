@@ -9,7 +9,7 @@
  *   packet     link octet + up to 16 packets per seed, in the fuzz_packet.c
  *              framing (len, dt, cut)
  *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp, sctp,
- *   igmp, ah, vrrp, ospf (IP protocol 89)
+ *   igmp, ah, vrrp, ospf (IP protocol 89), gre, vxlan, geneve, mpls
  *              the bytes of that layer from each packet (found by a small
  *              header walk here, independent of the decoders), after the
  *              flags octet of fuzz.h; at most 24 per capture and target
@@ -91,6 +91,11 @@ enum {
 	T_AH,
 	T_VRRP,
 	T_OSPF, /* -- OSPFv2, OSPFv3 -- */
+	/* -- GRE, VXLAN, Geneve, MPLS (decoders/tunnel/) -- */
+	T_GRE,
+	T_VXLAN,
+	T_GENEVE,
+	T_MPLS,
 	T_MAX
 };
 static const char *tname[T_MAX] = {"ethernet", "link", "vlan",	 "arp",
@@ -99,7 +104,9 @@ static const char *tname[T_MAX] = {"ethernet", "link", "vlan",	 "arp",
 				   /* -- IGMP, IPSecAH, VRRPv2 -- */
 				   "igmp", "ah", "vrrp",
 				   /* -- OSPFv2, OSPFv3 -- */
-				   "ospf"};
+				   "ospf",
+				   /* -- GRE, VXLAN, Geneve, MPLS -- */
+				   "gre", "vxlan", "geneve", "mpls"};
 static unsigned tcount[T_MAX];
 
 static void layer(int t, int flags, const uint8_t *p, size_t n)
@@ -163,6 +170,14 @@ static void walk_ip(const uint8_t *p, size_t n, int cut)
 		break;
 	case 17:
 		layer(T_UDP, fl, p + off, n - off);
+		/* -- VXLAN, Geneve: by destination port (udpports.def) -- */
+		if (off + 8 <= n && be16(p + off + 2) == 4789)
+			layer(T_VXLAN, fl, p + off + 8, n - off - 8);
+		if (off + 8 <= n && be16(p + off + 2) == 6081)
+			layer(T_GENEVE, fl, p + off + 8, n - off - 8);
+		break;
+	case 47: /* -- GRE -- */
+		layer(T_GRE, fl, p + off, n - off);
 		break;
 	case 132:
 		layer(T_SCTP, fl, p + off, n - off);
@@ -230,6 +245,8 @@ static void walk_type(unsigned type, const uint8_t *p, size_t n, int cut)
 	l2misc_seed(type, cut, p, n); /* LLDP, EthernetCTP, EAPOL */
 	if (type == 0x0806 || type == 0x8035)
 		layer(T_ARP, cut, p, n);
+	else if (type == 0x8847 || type == 0x8848) /* -- MPLS -- */
+		layer(T_MPLS, cut, p, n);
 	else if (type == 0x0800 || type == 0x86dd)
 		walk_ip(p, n, cut);
 }

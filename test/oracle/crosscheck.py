@@ -129,6 +129,16 @@ TS_FIELDS = [
     "sctp.shutdown_cumulative_tsn_ack", "sctp.abort_t_bit",
     "sctp.shutdown_complete_t_bit", "sctp.parameter_type",
     "sctp.cause_code",
+    # -- GRE, VXLAN, Geneve, MPLS (decoders/tunnel/) --
+    "gre.flags_and_version", "gre.proto", "gre.checksum", "gre.offset",
+    "gre.key", "gre.key.payload_length", "gre.key.call_id",
+    "gre.sequence_number", "gre.ack_number", "gre.routing.address_family",
+    "gre.routing.sre_offset", "gre.routing.src_length",
+    "vxlan.flags", "vxlan.gbp", "vxlan.vni",
+    "geneve.version", "geneve.flags", "geneve.proto_type", "geneve.vni",
+    "geneve.options", "geneve.option.class", "geneve.option.type",
+    "geneve.option.flags", "geneve.option.length",
+    "mpls.label", "mpls.exp", "mpls.bottom", "mpls.ttl",
 ]
 # -- OSPFv2, OSPFv3 (check_ospf: every list below, in dissection order) --
 OSPF_FIELDS = [
@@ -185,15 +195,29 @@ LAYER_REC = {
     "sctp": "SCTP",
     # -- OSPFv2, OSPFv3: OSPFv3 when ospf.version is 3 (ospf_type) --
     "ospf": "OSPFv2",
+    # -- GRE, VXLAN, Geneve, MPLS (decoders/tunnel/) --
+    "gre": "GRE",
+    "vxlan": "VXLAN",
+    "geneve": "Geneve",
+    "mpls": "MPLS",  # one tshark layer, one netcap record per label
 }
 # Layers netcap walks through without writing a record of their own.
 TRANSPARENT = {"frame", "ethertype", "sll", "null", "raw", "ipv6.routing",
-               "ipv6.dstopts"}
+               "ipv6.dstopts",
+               # -- MPLS: the pseudowire control word has no record --
+               "pwethcw", "pwethheuristic", "pwethnocw"}
 # After these layers netcap decodes nothing more in the frame: transport
 # payloads are application data, ARP ends the frame, and ICMP errors quote
 # a packet that netcap does not decode.
 TERMINAL = {"arp", "icmp", "icmpv6", "tcp", "udp", "sctp"}
 TERMINAL |= {"ospf"}  # -- OSPFv2, OSPFv3: nothing is carried inside
+TERMINAL |= {
+            # -- GRE, VXLAN, Geneve: their payload is not decoded yet
+            # (it needs tenant-aware connections) --
+            "gre", "vxlan", "geneve"}
+# -- VXLAN, Geneve: the UDP tunnels netcap decodes after UDP
+# (decoders/udpports.def), so UDP is not the last layer before them --
+UDP_TUNNELS = {"vxlan", "geneve"}
 # A layer that is neither in LAYER_REC nor TRANSPARENT is where netcap stops
 # (a protocol it does not decode yet: GRE, MPLS, PPPoE, LLC, ...).
 # ICMPv6 types that get a record of their own besides ICMPv6.
@@ -384,7 +408,8 @@ def plan(frame):
     for i, name in enumerate(stack):
         occ = seen[name]
         seen[name] += 1
-        if prev is not None and prev in TERMINAL:
+        if prev is not None and prev in TERMINAL and not (
+                prev == "udp" and name in UDP_TUNNELS):
             stop = "%s (after %s)" % (name, prev)
             break
         if name in TRANSPARENT:
@@ -643,6 +668,24 @@ def check_layer(ck, frame, fno, lay, counts, rec, typ):
         F("Id", "icmp.ident", tint, False)
         F("Seq", "icmp.seq", tint, False)
         ctx_ips(ck, frame, fno, lay, counts, rec, typ)
+    # -- GRE, VXLAN, Geneve (MPLS: check_mpls) --
+    elif typ == "GRE":
+        check_gre(ck, frame, fno, lay, n, rec)
+        ctx_ips(ck, frame, fno, lay, counts, rec, typ)
+    elif typ == "VXLAN":
+        fv = values(frame, "vxlan.flags", lay, n, True)
+        if fv is None:
+            ck.fail(fno, "VXLAN.flags", "-", "<absent>", "no vxlan.flags")
+        else:
+            fl = tint(fv)
+            for nf, m in (("GBPExtension", 0x8000), ("ValidIDFlag", 0x0800),
+                          ("GBPDontLearn", 0x0040), ("GBPApplied", 0x0008)):
+                ck.eq(fno, "VXLAN." + nf, bool(rec.get(nf, False)),
+                      bool(fl & m))
+        F("GBPGroupPolicyID", "vxlan.gbp")
+        F("VNI", "vxlan.vni")
+    elif typ == "Geneve":
+        check_geneve(ck, frame, fno, lay, n, rec)
     elif typ == "ICMPv6":
         t = values(frame, "icmpv6.type", lay, n, True)
         c = values(frame, "icmpv6.code", lay, n, True)
@@ -749,6 +792,120 @@ def check_net_ipsec(ck, frame, fno, lay, counts, rec, typ, F):
         else:
             ck.skipped += 1
         ctx_ips(ck, frame, fno, lay, counts, rec, typ)
+
+
+# -- GRE, VXLAN, Geneve, MPLS (decoders/tunnel/) --
+
+GRE_BITS = [("ChecksumPresent", 0x8000), ("RoutingPresent", 0x4000),
+            ("KeyPresent", 0x2000), ("SeqPresent", 0x1000),
+            ("StrictSourceRoute", 0x0800), ("AckPresent", 0x0080)]
+
+
+def check_gre(ck, frame, fno, lay, n, rec):
+    """GRE: every flag from gre.flags_and_version (netcap's Flags are the
+    4 reserved bits between A and Version); optional fields when tshark
+    shows them. Version 1 (PPTP): tshark splits the Key into payload
+    length and call ID."""
+    def F(nf, tf, conv=tint, always=False):
+        cmp_field(ck, frame, fno, lay, n, rec, "GRE", nf, tf, conv, always)
+
+    fv = values(frame, "gre.flags_and_version", lay, n, True)
+    if fv is None:
+        ck.fail(fno, "GRE.flags", "-", "<absent>", "no gre.flags_and_version")
+        return
+    fl = tint(fv)
+    for nf, m in GRE_BITS:
+        ck.eq(fno, "GRE." + nf, bool(rec.get(nf, False)), bool(fl & m))
+    ck.eq(fno, "GRE.RecursionControl", jint(rec.get("RecursionControl", 0)),
+          (fl >> 8) & 7)
+    ck.eq(fno, "GRE.Flags", jint(rec.get("Flags", 0)), (fl >> 3) & 0xf)
+    ck.eq(fno, "GRE.Version", jint(rec.get("Version", 0)), fl & 7)
+    F("Protocol", "gre.proto", tint, True)
+    if fl & 0xc000:
+        F("Checksum", "gre.checksum")
+        F("Offset", "gre.offset")
+    if fl & 0x2000 and fl & 7 == 1:
+        pl = values(frame, "gre.key.payload_length", lay, n, False)
+        cid = values(frame, "gre.key.call_id", lay, n, False)
+        if pl in (None, "?ambiguous") or cid in (None, "?ambiguous"):
+            ck.skipped += 1
+        else:
+            ck.eq(fno, "GRE.Key", jint(rec.get("Key", 0)),
+                  tint(pl) << 16 | tint(cid))
+    elif fl & 0x2000:
+        F("Key", "gre.key")
+    if fl & 0x1000:
+        F("Seq", "gre.sequence_number")
+    if fl & 0x0080:
+        F("Ack", "gre.ack_number")
+    if fl & 0x4000 and n == 1:
+        # tshark lists the null SRE that ends the list; netcap does not
+        sres = rec.get("Routing") or []
+        for nf, tf in (("AddressFamily", "gre.routing.address_family"),
+                       ("SREOffset", "gre.routing.sre_offset"),
+                       ("SRELength", "gre.routing.src_length")):
+            ck.eq(fno, "GRE.Routing[]." + nf,
+                  [jint(x.get(nf, 0)) for x in sres],
+                  [tint(x) for x in frame.get(tf, [])][:-1])
+
+
+def check_geneve(ck, frame, fno, lay, n, rec):
+    """Geneve: tshark's geneve.option.length holds the header's options
+    length first (octets), then each option's length (octets, header
+    included), like netcap's OptionsLength and Options[].Length."""
+    def F(nf, tf, conv=tint, always=True):
+        cmp_field(ck, frame, fno, lay, n, rec, "Geneve", nf, tf, conv, always)
+
+    F("Version", "geneve.version")
+    fv = values(frame, "geneve.flags", lay, n, True)
+    if fv is None:
+        ck.fail(fno, "Geneve.flags", "-", "<absent>", "no geneve.flags")
+    else:
+        ck.eq(fno, "Geneve.OAMPacket", bool(rec.get("OAMPacket", False)),
+              bool(tint(fv) & 0x80))
+        ck.eq(fno, "Geneve.CriticalOption",
+              bool(rec.get("CriticalOption", False)), bool(tint(fv) & 0x40))
+    F("Protocol", "geneve.proto_type")
+    F("VNI", "geneve.vni")
+    if n != 1:
+        ck.skipped += 1
+        return
+    lens = [tint(x) for x in frame.get("geneve.option.length", [])]
+    ck.eq(fno, "Geneve.OptionsLength", jint(rec.get("OptionsLength", 0)),
+          lens[0] if lens else None)
+    opts = rec.get("Options") or []
+    ck.eq(fno, "Geneve.Options[].Length",
+          [jint(o.get("Length", 0)) for o in opts], lens[1:])
+    for nf, tf in (("Class", "geneve.option.class"),
+                   ("Type", "geneve.option.type"),
+                   ("Flags", "geneve.option.flags")):
+        ck.eq(fno, "Geneve.Options[]." + nf,
+              [jint(o.get(nf, 0)) for o in opts],
+              [tint(x) for x in frame.get(tf, [])])
+    # the option bytes, headers included, are tshark's geneve.options
+    raw = "".join("%04x%02x%02x" % (jint(o.get("Class", 0)),
+                                    jint(o.get("Type", 0)),
+                                    jint(o.get("Flags", 0)) << 5 |
+                                    (jint(o.get("Length", 4)) - 4) // 4) +
+                  (o.get("Data", "") or "") for o in opts)
+    ck.eq(fno, "Geneve.Options[].Data", raw,
+          "".join(frame.get("geneve.options", [])).replace(":", "").lower())
+
+
+def check_mpls(ck, frame, fno, rec, i):
+    """Label stack entry i of the frame's (single) tshark mpls layer."""
+    for nf, tf, conv in (("Label", "mpls.label", tint),
+                         ("TrafficClass", "mpls.exp", tint),
+                         ("StackBottom", "mpls.bottom", tbool),
+                         ("TTL", "mpls.ttl", tint)):
+        v = frame.get(tf, [])
+        if i >= len(v):
+            ck.fail(fno, "MPLS." + nf, rec.get(nf), "<absent>",
+                    "tshark has no " + tf)
+            continue
+        got = rec.get(nf)
+        ck.eq(fno, "MPLS." + nf, bool(got) if conv is tbool else jint(got),
+              conv(v[i]))
 
 
 def nd_options(ck, frame, fno, n, rec, typ):
@@ -1439,6 +1596,16 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
                     subs.append(ICMPV6_SUBREC[tint(t)])
             if lay.name in ("lldp", "loop", "eapol"):  # LLDP, ECTP, EAPOL
                 subs += l2misc_subs(frame, lay, counts)
+            # -- MPLS: one record per label stack entry --
+            if lay.name == "mpls":
+                if counts["mpls"] != 1:
+                    ck.skipped += 1
+                    continue
+                for i in range(len(frame.get("mpls.label", []))):
+                    rec = take("MPLS", ts, fno, lay)
+                    if rec is not None:
+                        check_mpls(ck, frame, fno, rec, i)
+                continue
             for st in subs:
                 rec = take(st, ts, fno, lay)
                 if rec is None:

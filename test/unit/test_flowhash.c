@@ -167,6 +167,47 @@ static void test_non_ip_mac_pair(void **state)
 	    nc_flow_hash(NC_LINK_ETHERNET, arp_ba, sizeof(arp_ba)));
 }
 
+/* -- MPLS (decoders/tunnel/mpls.c): pseudowire payloads hash by their
+   inner IP pair, like the same flow carried as MPLS/IPv4 -- */
+static void test_mpls_pseudowire(void **state)
+{
+	(void)state;
+	/* IPv4 right after the label (first nibble 4) */
+	static const uint8_t ip[] = {
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x02, /* dst MAC */
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x01, /* src MAC */
+	    0x88, 0x47,				/* MPLS */
+	    0x00, 0x06, 0x41, 0x40,		/* label 100, S, TTL 64 */
+	    0x45, 0x00, 0x00, 0x14, 0x00, 0x01, 0x00, 0x00,
+	    0x40, 0x06, 0x00, 0x00,
+	    0x0a, 0x00, 0x00, 0x02, /* src 10.0.0.2 */
+	    0x0a, 0x00, 0x00, 0x01, /* dst 10.0.0.1 */
+	};
+	/* control word, Ethernet, 802.1Q, IPv4 (RFC 4385/4448) */
+	static const uint8_t cw[] = {
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x02, /* dst MAC */
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x01, /* src MAC */
+	    0x88, 0x47,				/* MPLS */
+	    0x00, 0x06, 0x41, 0x40,		/* label 100, S, TTL 64 */
+	    0x00, 0x00, 0x00, 0x07,		/* control word */
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x04, /* inner dst MAC */
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x03, /* inner src MAC */
+	    0x81, 0x00, 0x00, 0x0a, 0x08, 0x00, /* VLAN 10, IPv4 */
+	    0x45, 0x00, 0x00, 0x14, 0x00, 0x01, 0x00, 0x00,
+	    0x40, 0x06, 0x00, 0x00,
+	    0x0a, 0x00, 0x00, 0x01, /* src 10.0.0.1 */
+	    0x0a, 0x00, 0x00, 0x02, /* dst 10.0.0.2 */
+	};
+	uint32_t ab =
+	    nc_flow_hash(NC_LINK_ETHERNET, eth_v4_ab, sizeof(eth_v4_ab));
+	assert_int_equal(nc_flow_hash(NC_LINK_ETHERNET, ip, sizeof(ip)), ab);
+	assert_int_equal(nc_flow_hash(NC_LINK_ETHERNET, cw, sizeof(cw)), ab);
+	/* cut inside the inner Ethernet header: no IP pair, so the outer
+	   MAC pair's hash (as any non-IP frame), no read past the end */
+	assert_int_equal(nc_flow_hash(NC_LINK_ETHERNET, cw, 30),
+			 nc_flow_hash(NC_LINK_ETHERNET, cw, 22));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +216,7 @@ int main(void)
 	    cmocka_unit_test(test_v6_routing_final_dst),
 	    cmocka_unit_test(test_short_frames),
 	    cmocka_unit_test(test_non_ip_mac_pair),
+	    cmocka_unit_test(test_mpls_pseudowire),
 	};
 	return cmocka_run_group_tests_name("flowhash", tests, NULL, NULL);
 }
