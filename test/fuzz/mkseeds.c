@@ -8,7 +8,8 @@
  *   pcap       every capture file as it is
  *   packet     link octet + up to 16 packets per seed, in the fuzz_packet.c
  *              framing (len, dt, cut)
- *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp
+ *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp,
+ *   llc, fddi (LLC, SNAP, ...: 802.3 data narrowed to its length, FDDI)
  *              the bytes of that layer from each packet (found by a small
  *              header walk here, independent of the decoders), after the
  *              flags octet of fuzz.h; at most 24 per capture and target
@@ -84,11 +85,16 @@ enum {
 	T_ICMPV6,
 	T_TCP,
 	T_UDP,
+	/* LLC, SNAP, ... */
+	T_LLC,
+	T_FDDI,
 	T_MAX
 };
 static const char *tname[T_MAX] = {"ethernet", "link", "vlan",	 "arp",
 				   "ipv4",     "ipv6", "icmpv4", "icmpv6",
-				   "tcp",      "udp"};
+				   "tcp",      "udp",
+				   /* LLC, SNAP, ... */
+				   "llc",      "fddi"};
 static unsigned tcount[T_MAX];
 
 static void layer(int t, int flags, const uint8_t *p, size_t n)
@@ -180,7 +186,9 @@ static void walk_type(unsigned type, const uint8_t *p, size_t n, int cut)
 		}
 		break;
 	}
-	if (type == 0x0806 || type == 0x8035)
+	if (type <= 1500) /* LLC, SNAP, ...: an 802.3 length */
+		layer(T_LLC, cut, p, n < type ? n : type);
+	else if (type == 0x0806 || type == 0x8035)
 		layer(T_ARP, cut, p, n);
 	else if (type == 0x0800 || type == 0x86dd)
 		walk_ip(p, n, cut);
@@ -203,6 +211,11 @@ static void walk(int link, const uint8_t *p, size_t n, int cut)
 		layer(T_LINK, 1 | (cut ? 8 : 0), p, n);
 		if (n >= 20)
 			walk_type(be16(p), p + 20, n - 20, cut);
+		break;
+	case 10: /* LLC, SNAP, ...: FDDI */
+		layer(T_FDDI, cut, p, n);
+		if (n >= 13)
+			layer(T_LLC, cut, p + 13, n - 13);
 		break;
 	case 0:
 	case 108:
