@@ -172,6 +172,8 @@ TS_FIELDS += [
     "cdp.cluster.commander_mac", "cdp.cluster.switch_mac",
     "cdp.cluster.management_vlan", "cdp.request_id", "cdp.management_id",
     "cdp.power_requested", "cdp.power_available", "cdp.location",
+    "cdp.location.unknown", "cdp.nrgyz.ipv6_address", "cdp.voice_vlan",
+    "cdp.system_object_identifier", "cdp.spare_poe_tlv",
 ]
 LAYER_REC.update({"llc": "LLC", "fddi": "FDDI", "cdp": "CiscoDiscovery",
                   "ndp": "NortelDiscovery"})
@@ -813,15 +815,48 @@ def check_llc(ck, frame, fno, lay, counts, rec, typ):
                                       "RemotelyManaged")):
                 ck.eq(fno, typ + ".Capabilities." + name,
                       bool(c.get(name, False)), bool(m >> i & 1))
-        # IPv4 addresses of the Addresses and Management Addresses TLVs
-        # (tshark names both cdp.nrgyz.ip_address), as multisets
-        ours = [ipv4_hex(a) for a in (rec.get("Addresses") or []) +
-                (rec.get("MgmtAddresses") or []) if ":" not in a]
-        ck.eq(fno, typ + ".Addresses+MgmtAddresses", sorted(ours),
+        # IPv4 / IPv6 addresses of the Addresses and Management Addresses
+        # TLVs (tshark names both cdp.nrgyz.ip_address / ipv6_address), as
+        # multisets
+        both = (rec.get("Addresses") or []) + (rec.get("MgmtAddresses") or [])
+        ck.eq(fno, typ + ".Addresses+MgmtAddresses(IPv4)",
+              sorted(ipv4_hex(a) for a in both if ":" not in a),
               sorted(frame.get("cdp.nrgyz.ip_address", [])))
+        ck.eq(fno, typ + ".Addresses+MgmtAddresses(IPv6)",
+              sorted(a.lower() for a in both if ":" in a),
+              sorted(a.lower() for a in
+                     frame.get("cdp.nrgyz.ipv6_address", [])))
+        # tshark has a prefix's network only (the length is in the text),
+        # and its field value has the octets reversed (packet-cdp.c passes
+        # tvb_get_ntohl() to proto_tree_add_ipv4_format_value, which wants
+        # network order; the text, "10.1.0.0/16", is right)
         ck.eq(fno, typ + ".IPPrefixes[].IP",
               [ipv4_hex(p.get("IP")) for p in rec.get("IPPrefixes") or []],
-              frame.get("cdp.ip_prefix", []))
+              [".".join(reversed(a.split(".")))
+               for a in frame.get("cdp.ip_prefix", [])])
+        # VoIP VLAN reply then query, as they come (cdp.voice_vlan)
+        vl = [jint((rec.get(k) or {}).get("VLAN", 0))
+              for k in ("VLANReply", "VLANQuery") if rec.get(k)]
+        tv = [tint(x) for x in frame.get("cdp.voice_vlan", [])]
+        ck.eq(fno, typ + ".VLANReply/VLANQuery.VLAN", sorted(vl), sorted(tv))
+        F("SysOID", "cdp.system_object_identifier",
+          lambda s: s.replace(":", "").lower(), False)
+        loc = rec.get("Location")
+        if frame.get("cdp.location"):
+            ck.eq(fno, typ + ".Location.Location", (loc or {}).get(
+                "Location", ""), ",".join(frame["cdp.location"]))
+            ck.eq(fno, typ + ".Location.Type",
+                  jint((loc or {}).get("Type", -1)),
+                  tint(frame.get("cdp.location.unknown", ["-1"])[0]))
+        else:
+            ck.eq(fno, typ + ".Location", loc, None)
+        poe = values(frame, "cdp.spare_poe_tlv", lay, n, False)
+        if poe is not None:
+            m, p = tint(poe), rec.get("SparePairPoe") or {}
+            ck.eq(fno, typ + ".SparePairPoe",
+                  [bool(p.get(k, False)) for k in
+                   ("PSEFourWire", "PDArchShared", "PDRequestOn", "PSEOn")],
+                  [bool(m & b) for b in (1, 2, 4, 8)])
         h = rec.get("CDPHello")
         if frame.get("cdp.protocol_id"):
             h = h or {}

@@ -126,6 +126,105 @@ static void test_cdp_frame(void **state)
 	free(h);
 }
 
+/*
+ * A CDP frame made for this test (no capture has these TLVs), with the
+ * values tshark 4.0 shows for it: addresses 192.0.2.1 and 2001:db8::1, IP
+ * prefixes 10.1.0.0/16 and 192.168.1.0/24, VoIP VLAN reply 110 and query
+ * 0 (data 01), power consumption 6300 mW, MTU 1500, system name
+ * sw1.example, OID 060a2b060104010903, location "Lab 1" (unknown 0x00),
+ * power request ID 7, management ID 1, 15400 and 13000 mW, spare pair PoE
+ * 0x05 (four-wire, PD request on), and TLV 0x00fe as data 0102.
+ */
+static const uint8_t cdp_tlvs[] = {
+	0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc, /* dst */
+	0x00, 0x00, 0x0c, 0x12, 0x34, 0x56, /* src */
+	0x00, 0xa4,			    /* 802.3 length 164 */
+	0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x20, 0x00, /* LLC, SNAP CDP */
+	0x02, 0xb4, 0x00, 0x00,		    /* v2, TTL 180, checksum 0 */
+	0x00, 0x02, 0x00, 0x2d,		    /* Addresses, 45 */
+	0x00, 0x00, 0x00, 0x02,		    /*   2 addresses */
+	0x01, 0x01, 0xcc, 0x00, 0x04, 0xc0, 0x00, 0x02, 0x01, /* NLPID IP */
+	0x02, 0x08, 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, 0x86, 0xdd, /* 802.2
+								       IPv6 */
+	0x00, 0x10, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, /* 2001:db8::1 */
+	0x00, 0x07, 0x00, 0x0e,		    /* IP Prefixes, 14 */
+	0x0a, 0x01, 0x00, 0x00, 0x10,	    /*   10.1.0.0/16 */
+	0xc0, 0xa8, 0x01, 0x00, 0x18,	    /*   192.168.1.0/24 */
+	0x00, 0x0e, 0x00, 0x07, 0x01, 0x00, 0x6e, /* VoIP VLAN reply 110 */
+	0x00, 0x0f, 0x00, 0x07, 0x01, 0x00, 0x00, /* VoIP VLAN query 0 */
+	0x00, 0x10, 0x00, 0x06, 0x18, 0x9c,	  /* Power 6300 mW */
+	0x00, 0x11, 0x00, 0x08, 0x00, 0x00, 0x05, 0xdc, /* MTU 1500 */
+	0x00, 0x14, 0x00, 0x0f, 's', 'w', '1', '.', 'e', 'x', 'a', 'm', 'p',
+	'l', 'e',			    /* System Name */
+	0x00, 0x15, 0x00, 0x0d, 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01,
+	0x09, 0x03,			    /* System OID */
+	0x00, 0x17, 0x00, 0x0a, 0x00, 'L', 'a', 'b', ' ', '1', /* Location */
+	0x00, 0x19, 0x00, 0x10, 0x00, 0x07, 0x00, 0x01, /* Power Request */
+	0x00, 0x00, 0x3c, 0x28, 0x00, 0x00, 0x32, 0xc8, /*   15400, 13000 */
+	0x00, 0x1f, 0x00, 0x05, 0x05,	    /* Spare Pair PoE 0x05 */
+	0x00, 0xfe, 0x00, 0x06, 0x01, 0x02, /* unknown TLV 0x00fe */
+};
+
+static void test_cdp_tlvs(void **state)
+{
+	(void)state;
+	struct harness *h = h_new();
+	assert_int_equal(
+		h_decode(h, NC_LINK_ETHERNET, cdp_tlvs, sizeof(cdp_tlvs)),
+		DEC_OK);
+	assert_int_equal(h_count(h, NC_REC_ANOMALY), 0);
+	Netcap__CiscoDiscoveryInfo *i = h_get(h, NC_REC_CISCO_DISCOVERY_INFO, 0);
+	assert_non_null(i);
+	assert_int_equal(i->n_addresses, 2);
+	assert_bytes(i->addresses[0], 192, 0, 2, 1);
+	assert_bytes(i->addresses[1], 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0,
+		     0, 0, 0, 0, 0, 1);
+	assert_int_equal(i->n_ipprefixes, 2);
+	assert_bytes(i->ipprefixes[0]->ip, 10, 1, 0, 0);
+	assert_bytes(i->ipprefixes[0]->ipmask, 255, 255, 0, 0);
+	assert_bytes(i->ipprefixes[1]->ip, 192, 168, 1, 0);
+	assert_bytes(i->ipprefixes[1]->ipmask, 255, 255, 255, 0);
+	assert_non_null(i->vlanreply);
+	assert_int_equal(i->vlanreply->id, 1);
+	assert_int_equal(i->vlanreply->vlan, 110);
+	assert_non_null(i->vlanquery);
+	assert_int_equal(i->vlanquery->vlan, 0);
+	assert_int_equal(i->powerconsumption, 6300);
+	assert_int_equal(i->mtu, 1500);
+	assert_string_equal(i->sysname, "sw1.example");
+	assert_bytes(i->sysoid, 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x09,
+		     0x03);
+	assert_non_null(i->location);
+	assert_int_equal(i->location->type, 0);
+	assert_string_equal(i->location->location, "Lab 1");
+	assert_non_null(i->powerrequest);
+	assert_int_equal(i->powerrequest->id, 7);
+	assert_int_equal(i->powerrequest->mgmtid, 1);
+	assert_int_equal(i->powerrequest->n_values, 2);
+	assert_int_equal(i->powerrequest->values[0], 15400);
+	assert_int_equal(i->powerrequest->values[1], 13000);
+	assert_non_null(i->sparepairpoe);
+	assert_true(i->sparepairpoe->psefourwire);
+	assert_false(i->sparepairpoe->pdarchshared);
+	assert_true(i->sparepairpoe->pdrequeston);
+	assert_false(i->sparepairpoe->pseon);
+	assert_int_equal(i->n_unknown, 1);
+	assert_int_equal(i->unknown[0]->type, 0xfe);
+	assert_bytes(i->unknown[0]->value, 0x01, 0x02);
+	H_FREE(i);
+
+	/* the same with 3 addresses announced: the list breaks its count */
+	uint8_t f[sizeof(cdp_tlvs)];
+	memcpy(f, cdp_tlvs, sizeof(f));
+	f[33] = 3;
+	assert_int_equal(h_decode(h, NC_LINK_ETHERNET, f, sizeof(f)),
+			 DEC_INVALID);
+	assert_true(h_has_anomaly(h, "cdp.tlv_invalid"));
+	assert_int_equal(h_count(h, NC_REC_CISCO_DISCOVERY_INFO), 1);
+	free(h);
+}
+
 /* CDP after Ethernet + LLC + SNAP: 14 + 3 + 5 octets, length set by len. */
 #define CDP_HDR(len_hi, len_lo)                                              \
 	0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc, 0x00, 0x18, 0xba, 0x98, 0x68,    \
@@ -457,6 +556,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cdp_frame),
+		cmocka_unit_test(test_cdp_tlvs),
 		cmocka_unit_test(test_cdp_bad),
 		cmocka_unit_test(test_cdp_too_many),
 		cmocka_unit_test(test_ndp),
