@@ -52,8 +52,9 @@ bool nc_render_is_addr(const ProtobufCFieldDescriptor *f)
 	       (ends_with(f->name, "IP") || ends_with(f->name, "MAC") ||
 		ends_with(f->name, "Address") || ends_with(f->name, "Addr") ||
 		ends_with(f->name, "IPs") || strcmp(f->name, "Contacts") == 0 ||
-		/* LLC, SNAP, ...: CDP addresses, masks, cluster members */
-		ends_with(f->name, "Addresses") ||
+		/* LLC, SNAP, ...: CDP addresses, masks, cluster members;
+		   NDP's SrcMac/DstMac (Netcap's spelling) */
+		ends_with(f->name, "Addresses") || ends_with(f->name, "Mac") ||
 		strcmp(f->name, "IPMask") == 0 ||
 		strncmp(f->name, "Cluster", 7) == 0);
 }

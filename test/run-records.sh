@@ -90,7 +90,7 @@ def same(name, mine, ref, where):
             (name.endswith(("IP", "MAC", "Address", "Addr", "IPs")) or
              name == "Contacts" or
              # LLC, SNAP, ...: CDP (as records/render.c nc_render_is_addr)
-             name.endswith("Addresses") or name == "IPMask" or
+             name.endswith(("Addresses", "Mac")) or name == "IPMask" or
              name.startswith("Cluster")):
         if mine == ref:
             return None  # a string field named like an address
