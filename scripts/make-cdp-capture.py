@@ -4,8 +4,9 @@
 with the TLVs no public capture in the corpus has (IPv4 and IPv6
 addresses, IP prefixes, VoIP VLAN reply and query, power consumption, MTU,
 system name and OID, location, power request, spare pair PoE, an unknown
-TLV), so the tshark cross-check covers CiscoDiscoveryInfo's fields. The
-same frame is test_cdp_tlvs in test/unit/test_llc.c.
+TLV, EnergyWise), so the tshark cross-check covers CiscoDiscoveryInfo's
+fields. test_cdp_tlvs and test_cdp_energywise in test/unit/test_llc.c
+hold the same TLVs.
 
 usage: scripts/make-cdp-capture.py [OUT.pcap]
 """
@@ -15,6 +16,18 @@ import sys
 
 def tlv(t, v):
     return struct.pack(">HH", t, len(v) + 4) + v
+
+
+def energywise():
+    """EnergyWise (Wireshark's layout): fixed part, then 4 sub-TLVs."""
+    subs = b"".join(struct.pack(">II", t, len(v) + 8) + v for t, v in (
+        (7, b"edge"), (8, b"lab"), (9, b"sw1"),
+        (0x17, struct.pack(">HH", 0, 43440) + bytes([192, 0, 2, 9]) +
+         struct.pack(">H", 0) + bytes(4))))
+    return (bytes([0x11]) * 20 + struct.pack(">II", 1, 42) +
+            b"WS-C3560".ljust(16, b"\0") + b"\0\0" + b"V01" +
+            b"FOC1234X567" + bytes(8) + struct.pack(">HH", len(subs), 4) +
+            subs)
 
 
 def frame():
@@ -36,6 +49,7 @@ def frame():
         tlv(0x0019, struct.pack(">HHII", 7, 1, 15400, 13000)),
         tlv(0x001f, bytes([0x05])),
         tlv(0x00fe, b"\x01\x02"),
+        tlv(0x001d, energywise()),
     ])
     cdp = bytes([2, 180, 0, 0]) + body  # version 2, TTL 180, checksum 0
     llc = bytes([0xaa, 0xaa, 0x03, 0, 0, 0x0c, 0x20, 0x00]) + cdp

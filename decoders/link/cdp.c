@@ -19,7 +19,8 @@
  * CiscoDiscoveryInfo: the TLVs decoded, field by field as gopacket
  * (Netcap) decodes them; a TLV type it does not know goes to Unknown.
  * A known TLV too short for its value, an address list that breaks its
- * own counts, or a TLV length below 4 or past the data is cdp.tlv_invalid
+ * own counts, an EnergyWise sub-TLV table that breaks its lengths, or a
+ * TLV length below 4 or past the data is cdp.tlv_invalid
  * (a TLV cut by the snap length: cdp.truncated); the TLVs before it are
  * kept. The checksum is not verified. The frame ends here.
  */
@@ -90,6 +91,59 @@ static char *cdp_text(struct cdp_info *x, struct cur v)
 		return (char *)protobuf_c_empty_string;
 	x->used += nc_app_text(out, cap, v.p, cur_left(&v)) + 1;
 	return out;
+}
+
+/* The same, up to the first NUL (Wireshark's stringz / stringzpad). */
+static char *cdp_textz(struct cdp_info *x, struct cur v)
+{
+	const uint8_t *nul = memchr(v.p, 0, cur_left(&v));
+
+	if (nul)
+		v.end = nul;
+	return cdp_text(x, v);
+}
+
+/*
+ * EnergyWise sub-TLVs after the fixed part: at most num of them, each a
+ * 32-bit type, a 32-bit length (its 8-octet header included) and the
+ * value: Role (7), Domain (8), Name (9), Reply To (0x17: unknown 2,
+ * port 2, IPv4 address 4, backup server port 2 and address 4). False when
+ * one breaks its length (Wireshark's cdp.nrgyz_tlv.length.invalid).
+ */
+static bool cdp_energywise_tlvs(struct cdp_info *x, struct cur v, unsigned num)
+{
+	Netcap__CDPEnergyWise *e = &x->ew;
+
+	while (num-- > 0 && cur_left(&v) >= 8) {
+		uint32_t type = cur_be32(&v);
+		uint32_t len = cur_be32(&v);
+		if (len < 8 || len - 8 > cur_left(&v))
+			return false;
+		struct cur t = cur_sub(&v, len - 8);
+		switch (type) {
+		case 7:
+			e->role = cdp_textz(x, t);
+			break;
+		case 8:
+			e->domain = cdp_textz(x, t);
+			break;
+		case 9:
+			e->name = cdp_textz(x, t);
+			break;
+		case 0x17:
+			if (cur_left(&t) < 14)
+				return false;
+			nc_bytes(&e->replyunknown1, cur_bytes(&t, 2), 2);
+			nc_bytes(&e->replyport, cur_bytes(&t, 2), 2);
+			nc_bytes(&e->replyaddress, cur_bytes(&t, 4), 4);
+			nc_bytes(&e->replyunknown2, cur_bytes(&t, 2), 2);
+			nc_bytes(&e->replyunknown3, cur_bytes(&t, 4), 4);
+			break;
+		default:
+			break;
+		}
+	}
+	return true;
 }
 
 /*
@@ -301,18 +355,23 @@ static bool cdp_tlv(struct cdp_info *x, Netcap__CiscoDiscoveryValue *tv,
 		break;
 	}
 	case CDP_ENERGYWISE: {
-		/* the fixed part; the sub-TLV table after it is not read */
+		/* the fixed part, then the sub-TLV table (Wireshark's
+		   layout: its length and number of TLVs) */
 		Netcap__CDPEnergyWise *e = &x->ew;
 		nc_bytes(&e->encrypteddata, cur_bytes(&v, 20), 20);
 		e->unknown1 = cur_be32(&v);
 		e->sequencenumber = cur_be32(&v);
-		e->modelnumber = cdp_text(x, cur_sub(&v, 16));
+		e->modelnumber = cdp_textz(x, cur_sub(&v, 16));
 		e->unknown2 = cur_be16(&v);
-		e->hardwareid = cdp_text(x, cur_sub(&v, 3));
-		e->serialnum = cdp_text(x, cur_sub(&v, 11));
+		e->hardwareid = cdp_textz(x, cur_sub(&v, 3));
+		e->serialnum = cdp_textz(x, cur_sub(&v, 11));
 		nc_bytes(&e->unknown3, cur_bytes(&v, 8), 8);
+		uint16_t tlen = cur_be16(&v);
+		uint16_t tnum = cur_be16(&v);
 		r->energywise = e;
-		break;
+		if (tlen > cur_left(&v))
+			return false;
+		return cdp_energywise_tlvs(x, cur_sub(&v, tlen), tnum);
 	}
 	default:
 		if (r->n_unknown < NC_MAX_OPTIONS) {

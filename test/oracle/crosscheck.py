@@ -174,6 +174,11 @@ TS_FIELDS += [
     "cdp.power_requested", "cdp.power_available", "cdp.location",
     "cdp.location.unknown", "cdp.nrgyz.ipv6_address", "cdp.voice_vlan",
     "cdp.system_object_identifier", "cdp.spare_poe_tlv",
+    "cdp.seen_sequence", "cdp.sequence_number", "cdp.model_number",
+    "cdp.hardware_version_id", "cdp.system_serial_number",
+    "cdp.nrgyz_reply_to.role", "cdp.nrgyz_reply_to.domain",
+    "cdp.nrgyz_reply_to.name", "cdp.nrgyz_reply_to.port",
+    "cdp.nrgyz_reply_to.ip_address",
 ]
 LAYER_REC.update({"llc": "LLC", "fddi": "FDDI", "cdp": "CiscoDiscovery",
                   "ndp": "NortelDiscovery"})
@@ -885,6 +890,32 @@ def check_llc(ck, frame, fno, lay, counts, rec, typ):
                       frame.get(tf, [""])[0].lower())
         else:
             ck.eq(fno, typ + ".CDPHello", h, None)
+        # EnergyWise: the fixed part and the sub-TLVs
+        ew = rec.get("EnergyWise")
+        if frame.get("cdp.sequence_number"):
+            ew = ew or {}
+            for nf, tf in (("Unknown1", "cdp.seen_sequence"),
+                           ("SequenceNumber", "cdp.sequence_number")):
+                ck.eq(fno, typ + ".EnergyWise." + nf, jint(ew.get(nf, -1)),
+                      tint(frame[tf][0]))
+            for nf, tf in (("ModelNumber", "cdp.model_number"),
+                           ("HardwareID", "cdp.hardware_version_id"),
+                           ("SerialNum", "cdp.system_serial_number"),
+                           ("Role", "cdp.nrgyz_reply_to.role"),
+                           ("Domain", "cdp.nrgyz_reply_to.domain"),
+                           ("Name", "cdp.nrgyz_reply_to.name")):
+                ck.eq(fno, typ + ".EnergyWise." + nf, ew.get(nf, ""),
+                      ",".join(frame.get(tf, [])))
+            port = ew.get("ReplyPort") or ""
+            ck.eq(fno, typ + ".EnergyWise.ReplyPort",
+                  int(port, 16) if port else None,
+                  tint(frame["cdp.nrgyz_reply_to.port"][0])
+                  if frame.get("cdp.nrgyz_reply_to.port") else None)
+            ck.eq(fno, typ + ".EnergyWise.ReplyAddress",
+                  ipv4_hex(ew.get("ReplyAddress")) or None,
+                  frame.get("cdp.nrgyz_reply_to.ip_address", [None])[0])
+        else:
+            ck.eq(fno, typ + ".EnergyWise", ew, None)
         # Power Requested / Available: Wireshark reads the same layout
         pr, pa = rec.get("PowerRequest"), rec.get("PowerAvailable")
         ids = [jint(p.get("ID", 0)) for p in (pr, pa) if p]

@@ -297,6 +297,71 @@ static void test_cdp_bad(void **state)
 	free(h);
 }
 
+/*
+ * An EnergyWise TLV (test/data/cdp_crafted-tlvs.pcap has the same), with
+ * what tshark 4.0 shows: sequence number 42, model number WS-C3560,
+ * hardware version ID V01, serial FOC1234X567, TLV table of 56 octets and
+ * 4 TLVs: role edge, domain lab, name sw1, reply to 192.0.2.9 port 43440.
+ */
+static void test_cdp_energywise(void **state)
+{
+	(void)state;
+	static const uint8_t f[] = {
+		CDP_HDR(0x00, 0x90),	/* 802.3 length 144 */
+		0x02, 0xb4, 0x00, 0x00, /* v2, TTL 180 */
+		0x00, 0x1d, 0x00, 0x84, /* EnergyWise, 132 */
+		0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+		0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+		/* encrypted data */
+		0x00, 0x00, 0x00, 0x01, /* seen sequence 1 */
+		0x00, 0x00, 0x00, 0x2a, /* sequence number 42 */
+		'W', 'S', '-', 'C', '3', '5', '6', '0', 0, 0, 0, 0, 0, 0, 0,
+		0,			/* model number */
+		0x00, 0x00,		/* unknown pad */
+		'V', '0', '1',		/* hardware version ID */
+		'F', 'O', 'C', '1', '2', '3', '4', 'X', '5', '6', '7', /* serial */
+		0, 0, 0, 0, 0, 0, 0, 0, /* unknown values */
+		0x00, 0x38, 0x00, 0x04, /* TLV table: 56 octets, 4 TLVs */
+		0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x0c, 'e', 'd', 'g',
+		'e', /* role */
+		0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x0b, 'l', 'a', 'b',
+		/* domain */
+		0x00, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00, 0x0b, 's', 'w', '1',
+		/* name */
+		0x00, 0x00, 0x00, 0x17, 0x00, 0x00, 0x00, 0x16, /* reply to */
+		0x00, 0x00, 0xa9, 0xb0, 0xc0, 0x00, 0x02, 0x09, /* port, IP */
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* backup port, IP */
+	};
+	struct harness *h = h_new();
+	assert_int_equal(h_decode(h, NC_LINK_ETHERNET, f, sizeof(f)), DEC_OK);
+	Netcap__CiscoDiscoveryInfo *i = h_get(h, NC_REC_CISCO_DISCOVERY_INFO, 0);
+	assert_non_null(i);
+	Netcap__CDPEnergyWise *e = i->energywise;
+	assert_non_null(e);
+	assert_int_equal(e->encrypteddata.len, 20);
+	assert_int_equal(e->unknown1, 1);
+	assert_int_equal(e->sequencenumber, 42);
+	assert_string_equal(e->modelnumber, "WS-C3560");
+	assert_string_equal(e->hardwareid, "V01");
+	assert_string_equal(e->serialnum, "FOC1234X567");
+	assert_string_equal(e->role, "edge");
+	assert_string_equal(e->domain, "lab");
+	assert_string_equal(e->name, "sw1");
+	assert_bytes(e->replyport, 0xa9, 0xb0); /* 43440 */
+	assert_bytes(e->replyaddress, 192, 0, 2, 9);
+	assert_bytes(e->replyunknown3, 0, 0, 0, 0);
+	H_FREE(i);
+
+	/* the TLV table claims 57 octets: more than the TLV holds */
+	uint8_t g[sizeof(f)];
+	memcpy(g, f, sizeof(f));
+	g[22 + 4 + 4 + 69] = 0x39;
+	assert_int_equal(h_decode(h, NC_LINK_ETHERNET, g, sizeof(g)),
+			 DEC_INVALID);
+	assert_true(h_has_anomaly(h, "cdp.tlv_invalid"));
+	free(h);
+}
+
 /* 65 empty TLVs of an unknown type: 64 kept, then cdp.too_many_tlvs. */
 static void test_cdp_too_many(void **state)
 {
@@ -558,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_cdp_frame),
 		cmocka_unit_test(test_cdp_tlvs),
 		cmocka_unit_test(test_cdp_bad),
+		cmocka_unit_test(test_cdp_energywise),
 		cmocka_unit_test(test_cdp_too_many),
 		cmocka_unit_test(test_ndp),
 		cmocka_unit_test(test_llc_stp),
