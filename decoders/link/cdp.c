@@ -435,12 +435,11 @@ enum dec_rc nc_dec_cdp(struct nc_dec *d, struct cur c)
 		}
 		uint16_t type = cur_be16(&c);
 		uint16_t len = cur_be16(&c);
-		if (c.err) {
-			nc_event(d,
-				 nc_data_cut(d, &c) ? NC_EV_CDP_TRUNC
-						    : NC_EV_CDP_TLV_BAD,
+		if (c.err) { /* 1 to 3 octets left */
+			bool cut = nc_data_cut(d, &c);
+			nc_event(d, cut ? NC_EV_CDP_TRUNC : NC_EV_CDP_TLV_BAD,
 				 t);
-			rc = DEC_INVALID;
+			rc = cut ? DEC_TRUNC : DEC_INVALID;
 			break;
 		}
 		if (len < 4) {
