@@ -225,6 +225,27 @@ static void test_cdp_tlvs(void **state)
 	free(h);
 }
 
+/* cdp_frame cut by the snap length inside the Port ID TLV: a truncation,
+   not a bad length (no eth.length_beyond_frame, cdp.truncated). */
+static void test_cdp_snaplen(void **state)
+{
+	(void)state;
+	struct harness *h = h_new();
+	h->n = 0;
+	enum dec_rc rc = nc_decode_frame(&h->dec, NC_LINK_ETHERNET, cdp_frame,
+					 60, (uint32_t)sizeof(cdp_frame),
+					 1000000002LL);
+	assert_int_equal(rc, DEC_TRUNC);
+	assert_false(h_has_anomaly(h, "eth.length_beyond_frame"));
+	assert_true(h_has_anomaly(h, "cdp.truncated"));
+	assert_false(h_has_anomaly(h, "cdp.tlv_invalid"));
+	Netcap__CiscoDiscovery *c = h_get(h, NC_REC_CISCO_DISCOVERY, 0);
+	assert_non_null(c);
+	assert_int_equal(c->n_values, 2); /* Device ID, Addresses */
+	H_FREE(c);
+	free(h);
+}
+
 /* CDP after Ethernet + LLC + SNAP: 14 + 3 + 5 octets, length set by len. */
 #define CDP_HDR(len_hi, len_lo)                                              \
 	0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc, 0x00, 0x18, 0xba, 0x98, 0x68,    \
@@ -622,6 +643,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cdp_frame),
 		cmocka_unit_test(test_cdp_tlvs),
+		cmocka_unit_test(test_cdp_snaplen),
 		cmocka_unit_test(test_cdp_bad),
 		cmocka_unit_test(test_cdp_energywise),
 		cmocka_unit_test(test_cdp_too_many),
