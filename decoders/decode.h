@@ -51,6 +51,7 @@ enum nc_link {
 	NC_LINK_IPV4 = 228,
 	NC_LINK_IPV6 = 229,
 	NC_LINK_LINUX_SLL2 = 276,
+	NC_LINK_FDDI = 10, /* LLC, SNAP, ...: FDDI (fddi.c) */
 };
 
 /* Encapsulation limits: deeper nesting is an anomaly, not recursion. */
@@ -322,6 +323,11 @@ enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto, struct cur c);
  */
 enum dec_rc nc_dispatch_udpport(struct nc_dec *d, uint16_t port, struct cur c);
 enum dec_rc nc_dispatch_link(struct nc_dec *d, int link, struct cur c);
+/* LLC, SNAP: by DSAP (I/G bit cleared; llcsaps.def), by OUI and PID
+   (snap.def) */
+enum dec_rc nc_dispatch_llcsap(struct nc_dec *d, uint8_t dsap, struct cur c);
+enum dec_rc nc_dispatch_snap(struct nc_dec *d, uint32_t oui, uint16_t pid,
+			     struct cur c);
 
 /*
  * The final destination named by an IPv6 Routing header h (the whole

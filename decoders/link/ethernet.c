@@ -14,10 +14,15 @@
  *  |   EtherType / Length        |
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
- * A type/length value <= 1500 is an IEEE 802.3 length (LLC follows);
- * netcap counts such frames (eth.llc_frame) and stops there for now.
- * PayloadSize is the captured bytes after the header (trailer included),
- * as Netcap reports it.
+ * A type/length value <= 1500 is an IEEE 802.3 length (LLC follows):
+ * counted as eth.llc_frame (INFO); the data is narrowed to that length
+ * (nc_8023_payload: the trailer padding dropped, as gopacket does) and goes
+ * to nc_dec_llc. The record has Netcap's representation: EthernetType 0
+ * (gopacket's EthernetTypeLLC) and PayloadSize the narrowed data, i.e. the
+ * 802.3 length (less, when the length points past the captured data:
+ * eth.length_beyond_frame, or the snap length cut the frame). For
+ * Ethernet II PayloadSize is the captured bytes after the header, trailer
+ * included, as Netcap reports it.
  */
 #include "decode.h"
 #include "registry.h"
@@ -37,20 +42,23 @@ enum dec_rc nc_dec_ethernet(struct nc_dec *d, struct cur c)
 	d->src_mac = src;
 	d->dst_mac = dst;
 
+	if (type <= 1500) {
+		nc_event(d, NC_EV_ETH_LLC, c.p);
+		c = nc_8023_payload(d, type, c);
+	}
+
 	if (nc_want(d, NC_REC_ETHERNET)) {
 		Netcap__Ethernet r = NETCAP__ETHERNET__INIT;
 		r.timestamp = d->ts;
 		nc_bytes(&r.srcmac, src, 6);
 		nc_bytes(&r.dstmac, dst, 6);
-		r.ethernettype = type;
+		r.ethernettype = type <= 1500 ? 0 : type;
 		nc_payload_stats(d, c.p, cur_left(&c), &r.payloadentropy,
 				 &r.payloadsize);
 		nc_emit(d, NC_REC_ETHERNET, &r.base);
 	}
 
-	if (type <= 1500) {
-		nc_event(d, NC_EV_ETH_LLC, c.p);
-		return DEC_UNSUPPORTED;
-	}
+	if (type <= 1500)
+		return nc_dec_llc(d, c);
 	return nc_dispatch_ethertype(d, type, c);
 }

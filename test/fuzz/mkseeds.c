@@ -9,7 +9,8 @@
  *   packet     link octet + up to 16 packets per seed, in the fuzz_packet.c
  *              framing (len, dt, cut)
  *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp, sctp,
- *   igmp, ah, vrrp, ospf (IP protocol 89), gre, vxlan, geneve, mpls
+ *   igmp, ah, vrrp, ospf (IP protocol 89), gre, vxlan, geneve, mpls,
+ *   llc, fddi (LLC, SNAP, ...: 802.3 data narrowed to its length, FDDI)
  *              the bytes of that layer from each packet (found by a small
  *              header walk here, independent of the decoders), after the
  *              flags octet of fuzz.h; at most 24 per capture and target
@@ -96,6 +97,9 @@ enum {
 	T_VXLAN,
 	T_GENEVE,
 	T_MPLS,
+	/* LLC, SNAP, ... */
+	T_LLC,
+	T_FDDI,
 	T_MAX
 };
 static const char *tname[T_MAX] = {"ethernet", "link", "vlan",	 "arp",
@@ -106,7 +110,9 @@ static const char *tname[T_MAX] = {"ethernet", "link", "vlan",	 "arp",
 				   /* -- OSPFv2, OSPFv3 -- */
 				   "ospf",
 				   /* -- GRE, VXLAN, Geneve, MPLS -- */
-				   "gre", "vxlan", "geneve", "mpls"};
+				   "gre", "vxlan", "geneve", "mpls",
+				   /* LLC, SNAP, ... */
+				   "llc",      "fddi"};
 static unsigned tcount[T_MAX];
 
 static void layer(int t, int flags, const uint8_t *p, size_t n)
@@ -243,7 +249,9 @@ static void walk_type(unsigned type, const uint8_t *p, size_t n, int cut)
 		break;
 	}
 	l2misc_seed(type, cut, p, n); /* LLDP, EthernetCTP, EAPOL */
-	if (type == 0x0806 || type == 0x8035)
+	if (type <= 1500) /* LLC, SNAP, ...: an 802.3 length */
+		layer(T_LLC, cut, p, n < type ? n : type);
+	else if (type == 0x0806 || type == 0x8035)
 		layer(T_ARP, cut, p, n);
 	else if (type == 0x8847 || type == 0x8848) /* -- MPLS -- */
 		layer(T_MPLS, cut, p, n);
@@ -268,6 +276,11 @@ static void walk(int link, const uint8_t *p, size_t n, int cut)
 		layer(T_LINK, 1 | (cut ? 8 : 0), p, n);
 		if (n >= 20)
 			walk_type(be16(p), p + 20, n - 20, cut);
+		break;
+	case 10: /* LLC, SNAP, ...: FDDI */
+		layer(T_FDDI, cut, p, n);
+		if (n >= 13)
+			layer(T_LLC, cut, p + 13, n - 13);
 		break;
 	case 0:
 	case 108:
