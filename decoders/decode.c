@@ -93,6 +93,45 @@ enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto, struct cur c)
 	}
 }
 
+/* LLC, SNAP */
+enum dec_rc nc_dispatch_llcsap(struct nc_dec *d, uint8_t dsap, struct cur c)
+{
+	switch (dsap) {
+#define A(v, fn)                                                               \
+	case v:                                                                \
+		return fn(d, c);
+#include "llcsaps.def"
+#undef A
+	default:
+		nc_event(d, NC_EV_LLC_UNSUPPORTED_SAP, c.p);
+		return DEC_UNSUPPORTED;
+	}
+}
+
+enum dec_rc nc_dispatch_snap(struct nc_dec *d, uint32_t oui, uint16_t pid,
+			     struct cur c)
+{
+#define O(v)                                                                   \
+	if (oui == (v))                                                        \
+		return nc_dispatch_ethertype(d, pid, c);
+#define S(o, p, fn)
+#include "snap.def"
+#undef S
+#undef O
+	switch ((uint64_t)oui << 16 | pid) {
+#define O(v)
+#define S(o, p, fn)                                                            \
+	case (uint64_t)(o) << 16 | (p):                                        \
+		return fn(d, c);
+#include "snap.def"
+#undef S
+#undef O
+	default:
+		nc_event(d, NC_EV_SNAP_UNSUPPORTED, c.p);
+		return DEC_UNSUPPORTED;
+	}
+}
+
 const char *nc_transport_name(uint8_t proto, char buf[4])
 {
 	switch (proto) {

@@ -311,6 +311,11 @@ static inline void nc_payload_fill(const struct nc_dec *d, const struct cur *c,
 enum dec_rc nc_dispatch_ethertype(struct nc_dec *d, uint16_t type,
 				  struct cur c);
 enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto, struct cur c);
+/* LLC, SNAP: by DSAP (I/G bit cleared; llcsaps.def), by OUI and PID
+   (snap.def) */
+enum dec_rc nc_dispatch_llcsap(struct nc_dec *d, uint8_t dsap, struct cur c);
+enum dec_rc nc_dispatch_snap(struct nc_dec *d, uint32_t oui, uint16_t pid,
+			     struct cur c);
 
 /*
  * The final destination named by an IPv6 Routing header h (the whole

@@ -16,7 +16,8 @@
  * per tag, outer first. Stacked tags (QinQ) come back here through the
  * ethertype dispatcher; at most NC_MAX_VLAN_DEPTH tags are decoded, a
  * deeper one is vlan.too_deep. A type/length <= 1500 after a tag is an
- * 802.3 length with LLC behind it, counted as in Ethernet (eth.llc_frame).
+ * 802.3 length with LLC behind it, counted as in Ethernet (eth.llc_frame)
+ * and decoded as there: the data narrowed to the length, then nc_dec_llc.
  */
 #include "decode.h"
 #include "registry.h"
@@ -51,7 +52,7 @@ enum dec_rc nc_dec_dot1q(struct nc_dec *d, struct cur c)
 
 	if (type <= 1500) {
 		nc_event(d, NC_EV_ETH_LLC, c.p);
-		return DEC_UNSUPPORTED;
+		return nc_dec_llc(d, nc_8023_payload(d, type, c));
 	}
 	return nc_dispatch_ethertype(d, type, c);
 }
