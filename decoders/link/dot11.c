@@ -48,20 +48,6 @@ static void mac_str(char out[18], const uint8_t *m)
 		 m[3], m[4], m[5]);
 }
 
-/* The LLC header of a data frame body. */
-static enum dec_rc dot11_llc(struct nc_dec *d, struct cur c)
-{
-	/* SNAP only until the LLC decoder lands: AA AA 03 00 00 00 type. */
-	const uint8_t *h = cur_bytes(&c, 6);
-	uint16_t type = cur_be16(&c);
-	if (c.err || h[0] != 0xaa || h[1] != 0xaa || h[2] != 0x03 ||
-	    h[3] != 0 || h[4] != 0 || h[5] != 0) {
-		nc_event(d, NC_EV_ETH_LLC, h);
-		return DEC_UNSUPPORTED;
-	}
-	return nc_dispatch_ethertype(d, type, c);
-}
-
 /* HT Control, 9.2.4.6: the HT and VHT variants. */
 struct htc_bufs {
 	Netcap__Dot11HTControl htc;
@@ -292,7 +278,7 @@ enum dec_rc nc_dot11_frame(struct nc_dec *d, struct cur c,
 		d->src_mac = a4;
 		break;
 	}
-	return dot11_llc(d, c);
+	return nc_dec_llc(d, c);
 }
 
 enum dec_rc nc_dec_ieee80211(struct nc_dec *d, struct cur c)
