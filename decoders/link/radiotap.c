@@ -168,6 +168,12 @@ enum dec_rc nc_dec_radiotap(struct nc_dec *d, struct cur c)
 		nc_event(d, NC_EV_RADIOTAP_TOO_MANY_WORDS, start);
 
 	/* The fields, namespace by namespace. */
+	/*
+	 * Values are kept from the first radiotap namespace only: later ones
+	 * (per-antenna signal and antenna, mostly) are walked for their sizes.
+	 */
+	struct nc_radiotap later = rt;
+	struct nc_radiotap *store = &rt;
 	bool vendor = false; /* the current word is a vendor-namespace one */
 	unsigned base = 0;   /* field number of bit 0 of the current word */
 	bool stop = overflow;
@@ -184,7 +190,7 @@ enum dec_rc nc_dec_radiotap(struct nc_dec *d, struct cur c)
 					stop = true;
 					break;
 				}
-				if (!rt_field(start, len, &off, idx, &rt)) {
+				if (!rt_field(start, len, &off, idx, store)) {
 					nc_event(d, NC_EV_RADIOTAP_BAD_LENGTH,
 						 start);
 					stop = true;
@@ -211,9 +217,11 @@ enum dec_rc nc_dec_radiotap(struct nc_dec *d, struct cur c)
 			off += skip;
 			vendor = true;
 			base = 0;
+			store = &later;
 		} else if (w & 1u << RT_BIT_RADIOTAP_NS) {
 			vendor = false;
 			base = 0;
+			store = &later;
 		} else if (!vendor) {
 			base += 32;
 		}
