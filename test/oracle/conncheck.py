@@ -371,6 +371,8 @@ def tint(s):
 # counts here) and IPv6 extension headers it walks.
 LINK_OK = {"frame", "eth", "ethertype", "vlan", "ieee8021ad", "sll", "null",
            "raw"}
+# -- Dot11 (802.11, radiotap): the 802.11 header and its LLC/SNAP
+LINK_OK |= {"radiotap", "wlan_radio", "wlan", "llc"}
 IP_LAYERS = {"ip": "ip", "ipv6": "ipv6"}
 IPV6_EXT = {"ipv6.hopopts", "ipv6.routing", "ipv6.dstopts", "ipv6.fraghdr"}
 TRANSPORT = {"tcp": 6, "udp": 17, "sctp": 132, "icmp": 1, "icmpv6": 58}
