@@ -20,7 +20,8 @@
  * namespace word k, bit b is field 32 * k + b. A field netcap does not
  * know has an unknown size, so the fields after it cannot be found: the
  * walk stops there (radiotap.unknown_field, INFO) with the values read so
- * far. it_len bounds everything; the 802.11 frame starts at it_len.
+ * far. A field that repeats in a later namespace keeps its first value.
+ * it_len bounds everything; the 802.11 frame starts at it_len.
  * No record of its own: the values go into the Dot11 record.
  */
 #include "decode.h"
@@ -169,11 +170,12 @@ enum dec_rc nc_dec_radiotap(struct nc_dec *d, struct cur c)
 
 	/* The fields, namespace by namespace. */
 	/*
-	 * Values are kept from the first radiotap namespace only: later ones
-	 * (per-antenna signal and antenna, mostly) are walked for their sizes.
+	 * A field may repeat in later radiotap namespaces (per-antenna signal
+	 * and antenna, mostly): the first occurrence is kept, later ones are
+	 * walked for their sizes into a scratch copy.
 	 */
 	struct nc_radiotap later = rt;
-	struct nc_radiotap *store = &rt;
+	uint32_t seen = 0; /* fields 0..27 already read */
 	bool vendor = false; /* the current word is a vendor-namespace one */
 	unsigned base = 0;   /* field number of bit 0 of the current word */
 	bool stop = overflow;
@@ -190,6 +192,9 @@ enum dec_rc nc_dec_radiotap(struct nc_dec *d, struct cur c)
 					stop = true;
 					break;
 				}
+				struct nc_radiotap *store =
+				    (seen & 1u << idx) ? &later : &rt;
+				seen |= 1u << idx;
 				if (!rt_field(start, len, &off, idx, store)) {
 					nc_event(d, NC_EV_RADIOTAP_BAD_LENGTH,
 						 start);
@@ -217,11 +222,9 @@ enum dec_rc nc_dec_radiotap(struct nc_dec *d, struct cur c)
 			off += skip;
 			vendor = true;
 			base = 0;
-			store = &later;
 		} else if (w & 1u << RT_BIT_RADIOTAP_NS) {
 			vendor = false;
 			base = 0;
-			store = &later;
 		} else if (!vendor) {
 			base += 32;
 		}
