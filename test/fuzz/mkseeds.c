@@ -8,7 +8,8 @@
  *   pcap       every capture file as it is
  *   packet     link octet + up to 16 packets per seed, in the fuzz_packet.c
  *              framing (len, dt, cut)
- *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp
+ *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp,
+ *   dot11, usb
  *              the bytes of that layer from each packet (found by a small
  *              header walk here, independent of the decoders), after the
  *              flags octet of fuzz.h; at most 24 per capture and target
@@ -84,11 +85,16 @@ enum {
 	T_ICMPV6,
 	T_TCP,
 	T_UDP,
+	/* -- Dot11 (802.11, radiotap), USB (usbmon) -- */
+	T_DOT11,
+	T_USB,
 	T_MAX
 };
 static const char *tname[T_MAX] = {"ethernet", "link", "vlan",	 "arp",
 				   "ipv4",     "ipv6", "icmpv4", "icmpv6",
-				   "tcp",      "udp"};
+				   "tcp",      "udp",
+				   /* -- Dot11, USB -- */
+				   "dot11", "usb"};
 static unsigned tcount[T_MAX];
 
 static void layer(int t, int flags, const uint8_t *p, size_t n)
@@ -215,6 +221,16 @@ static void walk(int link, const uint8_t *p, size_t n, int cut)
 	case 229:
 		layer(T_LINK, 4 | (cut ? 8 : 0), p, n);
 		walk_ip(p, n, cut);
+		break;
+	/* -- Dot11 (802.11, radiotap), USB (usbmon): the selector octets
+	   of fuzz_dot11.c and fuzz_usb.c -- */
+	case 105:
+	case 127:
+		layer(T_DOT11, (link == 127) | (cut ? 8 : 0), p, n);
+		break;
+	case 189:
+	case 220:
+		layer(T_USB, (link == 220) | (cut ? 8 : 0), p, n);
 		break;
 	}
 }
