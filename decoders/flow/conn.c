@@ -98,9 +98,16 @@ enum { H_S, H_H, H_A, H_D, H_F, H_R, H_T, H_W, H_I, H_Q };
 #define CF_RMAC	   0x40u /* rmac is set */
 #define CF_LINK(f) (((f) >> 3) & 7u)
 
-enum link_kind { LK_OTHER, LK_ETHERNET, LK_SLL, LK_SLL2, LK_NULL, LK_RAW,
+enum link_kind {
+	LK_OTHER,
+	LK_ETHERNET,
+	LK_SLL,
+	LK_SLL2,
+	LK_NULL,
+	LK_RAW,
 	/* -- Dot11 (802.11, radiotap) -- */
-	LK_DOT11 };
+	LK_DOT11
+};
 static const char *const link_names[] = {
     [LK_OTHER] = "",	     [LK_ETHERNET] = "Ethernet", [LK_SLL] = "LinuxSLL",
     [LK_SLL2] = "LinuxSLL2", [LK_NULL] = "Null",	 [LK_RAW] = "Raw",

@@ -71,8 +71,8 @@ static void htc_fill(struct htc_bufs *b, uint32_t w)
 		if (b->vht.unsolicitedmfb) {
 			b->vht.compressedmsi = (w >> 3) & 3;
 			b->vht.stbcindication = (w >> 5) & 1;
-			b->vht.gid = (int32_t)(((w >> 6) & 7) |
-					       ((w >> 24) & 7) << 3);
+			b->vht.gid =
+			    (int32_t)(((w >> 6) & 7) | ((w >> 24) & 7) << 3);
 		} else {
 			b->vht.msi = (w >> 3) & 7;
 			b->vht.mfsi = (w >> 6) & 7;
@@ -160,8 +160,8 @@ enum dec_rc nc_dot11_frame(struct nc_dec *d, struct cur c,
 		a2 = cur_bytes(&c, 6);
 		a3 = cur_bytes(&c, 6);
 		seq = cur_le16(&c);
-		if (type == T_DATA && (flags & (FC_TODS | FC_FROMDS)) ==
-					  (FC_TODS | FC_FROMDS))
+		if (type == T_DATA &&
+		    (flags & (FC_TODS | FC_FROMDS)) == (FC_TODS | FC_FROMDS))
 			a4 = cur_bytes(&c, 6);
 		qos = type == T_DATA && (subtype & 0x8);
 		if (qos)

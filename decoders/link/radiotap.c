@@ -135,8 +135,9 @@ enum dec_rc nc_dec_radiotap(struct nc_dec *d, struct cur c)
 		return DEC_INVALID;
 	}
 	if (len > (size_t)(c.end - start)) {
-		nc_event(d, nc_data_cut(d, &c) ? NC_EV_RADIOTAP_TRUNC
-					       : NC_EV_RADIOTAP_BAD_LENGTH,
+		nc_event(d,
+			 nc_data_cut(d, &c) ? NC_EV_RADIOTAP_TRUNC
+					    : NC_EV_RADIOTAP_BAD_LENGTH,
 			 start);
 		return nc_data_cut(d, &c) ? DEC_TRUNC : DEC_INVALID;
 	}
@@ -154,7 +155,8 @@ enum dec_rc nc_dec_radiotap(struct nc_dec *d, struct cur c)
 			nc_event(d, NC_EV_RADIOTAP_BAD_LENGTH, start);
 			return DEC_INVALID;
 		}
-		uint32_t w = (uint32_t)start[off] | (uint32_t)start[off + 1] << 8 |
+		uint32_t w = (uint32_t)start[off] |
+			     (uint32_t)start[off + 1] << 8 |
 			     (uint32_t)start[off + 2] << 16 |
 			     (uint32_t)start[off + 3] << 24;
 		off += 4;
@@ -175,7 +177,7 @@ enum dec_rc nc_dec_radiotap(struct nc_dec *d, struct cur c)
 	 * walked for their sizes into a scratch copy.
 	 */
 	struct nc_radiotap later = rt;
-	uint32_t seen = 0; /* fields 0..27 already read */
+	uint32_t seen = 0;   /* fields 0..27 already read */
 	bool vendor = false; /* the current word is a vendor-namespace one */
 	unsigned base = 0;   /* field number of bit 0 of the current word */
 	bool stop = overflow;
@@ -187,7 +189,8 @@ enum dec_rc nc_dec_radiotap(struct nc_dec *d, struct cur c)
 					continue;
 				unsigned idx = base + b;
 				if (idx >= RT_NFIELDS) {
-					nc_event(d, NC_EV_RADIOTAP_UNKNOWN_FIELD,
+					nc_event(d,
+						 NC_EV_RADIOTAP_UNKNOWN_FIELD,
 						 start);
 					stop = true;
 					break;
