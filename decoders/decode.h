@@ -51,6 +51,7 @@ enum nc_link {
 	NC_LINK_IPV4 = 228,
 	NC_LINK_IPV6 = 229,
 	NC_LINK_LINUX_SLL2 = 276,
+	NC_LINK_FDDI = 10, /* LLC, SNAP, ...: FDDI (fddi.c) */
 };
 
 /* Encapsulation limits: deeper nesting is an anomaly, not recursion. */

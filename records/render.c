@@ -51,7 +51,11 @@ bool nc_render_is_addr(const ProtobufCFieldDescriptor *f)
 	return f->type == PROTOBUF_C_TYPE_BYTES &&
 	       (ends_with(f->name, "IP") || ends_with(f->name, "MAC") ||
 		ends_with(f->name, "Address") || ends_with(f->name, "Addr") ||
-		ends_with(f->name, "IPs") || strcmp(f->name, "Contacts") == 0);
+		ends_with(f->name, "IPs") || strcmp(f->name, "Contacts") == 0 ||
+		/* LLC, SNAP, ...: CDP addresses, masks, cluster members */
+		ends_with(f->name, "Addresses") ||
+		strcmp(f->name, "IPMask") == 0 ||
+		strncmp(f->name, "Cluster", 7) == 0);
 }
 
 bool nc_render_is_time(const ProtobufCFieldDescriptor *f)

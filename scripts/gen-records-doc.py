@@ -67,8 +67,10 @@ def rec_types():
 def ftype(f, msgs):
     t = f[2]
     s = ("repeated " if f[3] else "") + t
-    if t == "bytes" and re.search(r"(IP|MAC|Address|Addr|IPs)$|^Contacts$",
-                                  f[1]):
+    # as records/render.c nc_render_is_addr (LLC, SNAP, ...: CDP's
+    # Addresses, IPMask, Cluster*)
+    if t == "bytes" and re.search(r"(IP|MAC|Address|Addr|IPs|Addresses)$|"
+                                  r"^(Contacts|IPMask)$|^Cluster", f[1]):
         s += " (addr)"
     if t == "int64" and f[1] in ("Timestamp", "TimestampFirst",
                                  "TimestampLast"):

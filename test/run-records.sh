@@ -88,7 +88,10 @@ def same(name, mine, ref, where):
         return None
     if isinstance(mine, str) and isinstance(ref, str) and \
             (name.endswith(("IP", "MAC", "Address", "Addr", "IPs")) or
-             name == "Contacts"):
+             name == "Contacts" or
+             # LLC, SNAP, ...: CDP (as records/render.c nc_render_is_addr)
+             name.endswith("Addresses") or name == "IPMask" or
+             name.startswith("Cluster")):
         if mine == ref:
             return None  # a string field named like an address
         try:

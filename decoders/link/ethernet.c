@@ -15,12 +15,14 @@
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
  * A type/length value <= 1500 is an IEEE 802.3 length (LLC follows):
- * counted as eth.llc_frame (INFO), the record gets EthernetType 0 (Netcap's
- * value: gopacket's EthernetTypeLLC) and the length in Length8023, and the
- * data, narrowed to that length (nc_8023_payload: the trailer padding
- * dropped, as gopacket does), goes to nc_dec_llc. PayloadSize is the
- * captured bytes after the header: for Ethernet II the trailer included,
- * for 802.3 the narrowed data, as Netcap reports them.
+ * counted as eth.llc_frame (INFO); the data is narrowed to that length
+ * (nc_8023_payload: the trailer padding dropped, as gopacket does) and goes
+ * to nc_dec_llc. The record has Netcap's representation: EthernetType 0
+ * (gopacket's EthernetTypeLLC) and PayloadSize the narrowed data, i.e. the
+ * 802.3 length (less, when the length points past the captured data:
+ * eth.length_beyond_frame, or the snap length cut the frame). For
+ * Ethernet II PayloadSize is the captured bytes after the header, trailer
+ * included, as Netcap reports it.
  */
 #include "decode.h"
 #include "registry.h"
@@ -40,11 +42,9 @@ enum dec_rc nc_dec_ethernet(struct nc_dec *d, struct cur c)
 	d->src_mac = src;
 	d->dst_mac = dst;
 
-	uint16_t len8023 = 0;
 	if (type <= 1500) {
 		nc_event(d, NC_EV_ETH_LLC, c.p);
-		len8023 = type;
-		c = nc_8023_payload(d, len8023, c);
+		c = nc_8023_payload(d, type, c);
 	}
 
 	if (nc_want(d, NC_REC_ETHERNET)) {
@@ -52,8 +52,7 @@ enum dec_rc nc_dec_ethernet(struct nc_dec *d, struct cur c)
 		r.timestamp = d->ts;
 		nc_bytes(&r.srcmac, src, 6);
 		nc_bytes(&r.dstmac, dst, 6);
-		r.ethernettype = len8023 ? 0 : type;
-		r.length8023 = len8023;
+		r.ethernettype = type <= 1500 ? 0 : type;
 		nc_payload_stats(d, c.p, cur_left(&c), &r.payloadentropy,
 				 &r.payloadsize);
 		nc_emit(d, NC_REC_ETHERNET, &r.base);

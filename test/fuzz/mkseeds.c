@@ -9,7 +9,8 @@
  *   packet     link octet + up to 16 packets per seed, in the fuzz_packet.c
  *              framing (len, dt, cut)
  *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp,
- *   dot11, usb
+ *   dot11, usb,
+ *   llc, fddi (LLC, SNAP, ...: 802.3 data narrowed to its length, FDDI)
  *              the bytes of that layer from each packet (found by a small
  *              header walk here, independent of the decoders), after the
  *              flags octet of fuzz.h; at most 24 per capture and target
@@ -88,13 +89,18 @@ enum {
 	/* -- Dot11 (802.11, radiotap), USB (usbmon) -- */
 	T_DOT11,
 	T_USB,
+	/* LLC, SNAP, ... */
+	T_LLC,
+	T_FDDI,
 	T_MAX
 };
 static const char *tname[T_MAX] = {"ethernet", "link", "vlan",	 "arp",
 				   "ipv4",     "ipv6", "icmpv4", "icmpv6",
 				   "tcp",      "udp",
 				   /* -- Dot11, USB -- */
-				   "dot11", "usb"};
+				   "dot11", "usb",
+				   /* LLC, SNAP, ... */
+				   "llc",      "fddi"};
 static unsigned tcount[T_MAX];
 
 static void layer(int t, int flags, const uint8_t *p, size_t n)
@@ -186,7 +192,9 @@ static void walk_type(unsigned type, const uint8_t *p, size_t n, int cut)
 		}
 		break;
 	}
-	if (type == 0x0806 || type == 0x8035)
+	if (type <= 1500) /* LLC, SNAP, ...: an 802.3 length */
+		layer(T_LLC, cut, p, n < type ? n : type);
+	else if (type == 0x0806 || type == 0x8035)
 		layer(T_ARP, cut, p, n);
 	else if (type == 0x0800 || type == 0x86dd)
 		walk_ip(p, n, cut);
@@ -209,6 +217,11 @@ static void walk(int link, const uint8_t *p, size_t n, int cut)
 		layer(T_LINK, 1 | (cut ? 8 : 0), p, n);
 		if (n >= 20)
 			walk_type(be16(p), p + 20, n - 20, cut);
+		break;
+	case 10: /* LLC, SNAP, ...: FDDI */
+		layer(T_FDDI, cut, p, n);
+		if (n >= 13)
+			layer(T_LLC, cut, p + 13, n - 13);
 		break;
 	case 0:
 	case 108:

@@ -27,9 +27,9 @@ take the final destination too, ROUTING_FINAL_DST below.)
 
 Which frames are netcap's: netcap tracks the layer that follows the
 innermost IP header it decodes (links Ethernet, 802.1Q/ad, Linux SLL/SLL2,
-BSD null/loop, raw IP; IP-in-IP; IPv6 extension headers). A frame with a
-layer netcap does not decode before its first IP header (PPPoE, MPLS, a PPP
-link, 802.11, LLC) has no connection in netcap; in a tunnel behind the
+BSD null/loop, raw IP, FDDI, LLC/SNAP; IP-in-IP; IPv6 extension headers).
+A frame with a layer netcap does not decode before its first IP header
+(PPPoE, MPLS, a PPP link, 802.11) has no connection in netcap; in a tunnel behind the
 transport (GRE, GTP, VXLAN) only the outer flow is netcap's, and tshark's
 conversations of the inner flows are reported as "excluded", with -v the
 layer that hides each. tshark does not count the packet an ICMP error
@@ -371,8 +371,10 @@ def tint(s):
 # counts here) and IPv6 extension headers it walks.
 LINK_OK = {"frame", "eth", "ethertype", "vlan", "ieee8021ad", "sll", "null",
            "raw"}
-# -- Dot11 (802.11, radiotap): the 802.11 header and its LLC/SNAP
-LINK_OK |= {"radiotap", "wlan_radio", "wlan", "llc"}
+# -- Dot11 (802.11, radiotap): the 802.11 header (LLC/SNAP below)
+LINK_OK |= {"radiotap", "wlan_radio", "wlan"}
+# LLC, SNAP, ...: 802.3/LLC/SNAP (tshark's llc layer) and FDDI carry IP too
+LINK_OK |= {"llc", "fddi"}
 IP_LAYERS = {"ip": "ip", "ipv6": "ipv6"}
 IPV6_EXT = {"ipv6.hopopts", "ipv6.routing", "ipv6.dstopts", "ipv6.fraghdr"}
 TRANSPORT = {"tcp": 6, "udp": 17, "sctp": 132, "icmp": 1, "icmpv6": 58}

@@ -152,8 +152,7 @@ NEXT_ETYPE = {"vlan": {0x8100, 0x9100}, "ieee8021ad": {0x88a8},
 # --- Dot11 (802.11, radiotap), USB, USBRequestBlockSetup (usbmon) ---
 # decoders/link/dot11.c, radiotap.c, usb.c. The radiotap header and
 # Wireshark's derived wlan_radio layer have no record: their values are in
-# the Dot11 record. tshark's "llc" covers LLC and SNAP; until the LLC block
-# maps it, netcap's LLC record stands for it.
+# the Dot11 record. The LLC/SNAP body is the LLC block's (below).
 TS_FIELDS += [
     "wlan.fc.version", "wlan.fc.type", "wlan.fc.subtype", "wlan.flags",
     "wlan.duration", "wlan.ra", "wlan.ta", "wlan.da", "wlan.sa",
@@ -177,10 +176,38 @@ TS_FIELDS += [
     "usb.setup.wInterface", "usb.setup.wLength", "usbhub.setup.wLength",
 ]
 LAYER_REC.update({"wlan": "Dot11", "usb": "USB"})
-LAYER_REC.setdefault("llc", "LLC")
 TRANSPARENT |= {"radiotap", "wlan_radio"}
 # A usb layer with a setup packet also has a USBRequestBlockSetup record.
 USB_SETUP_REC = "USBRequestBlockSetup"
+
+# --- LLC, SNAP, FDDI, CiscoDiscovery, CiscoDiscoveryInfo, NortelDiscovery ---
+# tshark shows SNAP inside its llc layer (llc.oui, llc.pid / llc.type):
+# an llc layer with an OUI is netcap's LLC and SNAP records (LLC_SUBREC).
+# cdp is CiscoDiscovery and CiscoDiscoveryInfo. CDP and NDP end the frame.
+TS_FIELDS += [
+    "frame.cap_len",
+    "llc.dsap", "llc.dsap.ig", "llc.ssap", "llc.ssap.cr", "llc.control",
+    "llc.oui", "llc.pid", "llc.cisco_pid", "llc.nortel_pid", "llc.type",
+    "fddi.fc", "fddi.fc.prio", "fddi.src", "fddi.dst",
+    "ndp.ipaddress", "ndp.segmentident", "ndp.chassis", "ndp.backplane",
+    "ndp.state", "ndp.numberoflinks",
+    "cdp.version", "cdp.ttl", "cdp.checksum", "cdp.tlv.type", "cdp.tlv.len",
+    "cdp.deviceid", "cdp.portid", "cdp.platform", "cdp.software_version",
+    "cdp.capabilities", "cdp.native_vlan", "cdp.duplex",
+    "cdp.vtp_management_domain", "cdp.trust_bitmap",
+    "cdp.untrusted_port_cos", "cdp.power_consumption", "cdp.mtu",
+    "cdp.system_name", "cdp.nrgyz.ip_address", "cdp.ip_prefix",
+    "cdp.oui", "cdp.protocol_id", "cdp.cluster.master_ip", "cdp.cluster.ip",
+    "cdp.cluster.version", "cdp.cluster.sub_version",
+    "cdp.cluster.status", "cdp.cluster.unknown",
+    "cdp.cluster.commander_mac", "cdp.cluster.switch_mac",
+    "cdp.cluster.management_vlan", "cdp.request_id", "cdp.management_id",
+    "cdp.power_requested", "cdp.power_available", "cdp.location",
+]
+LAYER_REC.update({"llc": "LLC", "fddi": "FDDI", "cdp": "CiscoDiscovery",
+                  "ndp": "NortelDiscovery"})
+LLC_SUBREC = {"llc": "SNAP", "cdp": "CiscoDiscoveryInfo"}
+TERMINAL |= {"cdp", "ndp"}
 
 
 def epoch_ns(s):
@@ -462,13 +489,23 @@ def check_layer(ck, frame, fno, lay, counts, rec, typ):
     if typ == "Ethernet":
         F("SrcMAC", "eth.src", s_lower)
         F("DstMAC", "eth.dst", s_lower)
-        # eth.type for Ethernet II, eth.len for an 802.3 length; netcap
-        # keeps whichever value the type/length field holds.
+        # eth.type for Ethernet II, eth.len for an 802.3 length. LLC,
+        # SNAP, ...: for an 802.3 frame netcap's record has Netcap's
+        # representation, EthernetType 0 (gopacket's EthernetTypeLLC) and
+        # PayloadSize the 802.3 length (the data after the header up to
+        # it: less when the frame ends before).
         if values(frame, "eth.type", lay, n, False) not in (None,
                                                             "?ambiguous"):
             F("EthernetType", "eth.type", always=False)
         else:
-            F("EthernetType", "eth.len", always=False)
+            ck.eq(fno, "Ethernet.EthernetType",
+                  jint(rec.get("EthernetType", -1)), 0)
+            if lay.pos == 0 and frame.get("frame.cap_len"):
+                F("PayloadSize", "eth.len", lambda s: min(
+                    tint(s), tint(frame["frame.cap_len"][0]) - 14),
+                  always=False)
+            else:
+                ck.skipped += 1
     elif typ == "Dot1Q" and lay.name == "vlan":
         F("Priority", "vlan.priority")
         # Wireshark calls the bit DEI or CFI depending on a preference.
@@ -578,6 +615,8 @@ def check_layer(ck, frame, fno, lay, counts, rec, typ):
               (tint(t) << 8 | tint(c)) if t and c else None)
         F("Checksum", "icmpv6.checksum")
         ctx_ips(ck, frame, fno, lay, counts, rec, typ)
+    elif typ in LLC_TYPES:  # LLC, SNAP, FDDI, CDP, NDP
+        check_llc(ck, frame, fno, lay, counts, rec, typ)
 
 
 def nd_options(ck, frame, fno, n, rec, typ):
@@ -697,7 +736,7 @@ def cmp_first(ck, frame, fno, rec, key, nfield, tfield, conv=tint,
               ncconv=jint):
     """Compare rec[nfield] with the first value of tfield, if tshark has
     one (radiotap fields may repeat in later namespaces; netcap keeps the
-    first namespace's)."""
+    first occurrence)."""
     tv = first(frame, tfield)
     if tv is None:
         ck.skipped += 1
@@ -832,6 +871,197 @@ def check_usb_setup(ck, frame, fno, rec):
         ck.eq(fno, USB_SETUP_REC + "." + nf, jint(rec.get(nf, -1)), tv)
 
 
+# --- LLC, SNAP, FDDI, CiscoDiscovery, CiscoDiscoveryInfo, NortelDiscovery ---
+LLC_TYPES = {"LLC", "SNAP", "FDDI", "CiscoDiscovery", "CiscoDiscoveryInfo",
+             "NortelDiscovery"}
+
+
+def llc_control(s):
+    """tshark reads a 2-octet LLC control field (I and S format) little
+    endian; netcap, as gopacket, puts the first octet high."""
+    v = tint(s)
+    if (v & 1) == 0 or (v & 3) == 1:
+        return (v & 0xff) << 8 | v >> 8
+    return v
+
+
+def bitrev_mac(s):
+    """Wireshark bit-reverses each octet of an FDDI address (LINKTYPE_FDDI
+    as "bit-swapped"); netcap keeps the octets as captured."""
+    return ":".join("%02x" % int("{:08b}".format(int(o, 16))[::-1], 2)
+                    for o in s.lower().split(":"))
+
+
+def hexmac(h):
+    """netcap's JSON prints some MACs as plain hex: aa:bb:..."""
+    h = (h or "").replace(":", "").lower()
+    return ":".join(h[i:i + 2] for i in range(0, len(h), 2))
+
+
+def ipv4_hex(h):
+    """An IPv4 address as netcap's JSON prints it (dotted, or 8 hex
+    digits for a field the renderer does not know as an address)."""
+    h = h or ""
+    if len(h) != 8 or "." in h:
+        return h
+    return ".".join(str(int(h[i:i + 2], 16)) for i in range(0, 8, 2))
+
+
+def check_llc(ck, frame, fno, lay, counts, rec, typ):
+    n = counts[lay.name]
+
+    def F(nf, tf, conv=tint, always=True, ncconv=None):
+        cmp_field(ck, frame, fno, lay, n, rec, typ, nf, tf, conv, always,
+                  ncconv)
+
+    def text(nf, tf):
+        """A string TLV: tshark splits it at newlines, and the aggregator
+        splits it again at commas; netcap keeps it whole. Compared when
+        the frame has one CDP message."""
+        if n != 1:
+            ck.skipped += 1
+            return
+        tv = frame.get(tf, [])
+        if not tv:
+            ck.eq(fno, typ + "." + nf, rec.get(nf, ""), "")
+            return
+        ck.eq(fno, typ + "." + nf, (rec.get(nf, "") or "").replace(
+            "\n", ",").replace("\r", ""), ",".join(tv))
+
+    if typ == "LLC":
+        F("DSAP", "llc.dsap", lambda s: tint(s) & 0xfe)
+        F("IG", "llc.dsap.ig", tbool)
+        F("SSAP", "llc.ssap", lambda s: tint(s) & 0xfe)
+        F("CR", "llc.ssap.cr", tbool)
+        F("Control", "llc.control", llc_control)
+    elif typ == "SNAP":
+        F("OrganizationalCode", "llc.oui", lambda s: "%06x" % tint(s),
+          ncconv=lambda v: (v or "").replace(":", "").lower())
+        # the PID is llc.type under OUI 000000 / 0000f8, a per-OUI field
+        # for registered OUIs (Cisco, Nortel), llc.pid otherwise
+        for tf in ("llc.pid", "llc.cisco_pid", "llc.nortel_pid", "llc.type"):
+            if values(frame, tf, lay, n, False) not in (None, "?ambiguous"):
+                F("Type", tf, always=False)
+                break
+        else:
+            ck.fail(fno, "SNAP.Type", rec.get("Type"), "<absent>",
+                    "tshark has no PID field")
+    elif typ == "FDDI":
+        F("FrameControl", "fddi.fc", lambda s: tint(s) & 0xf8)
+        F("Priority", "fddi.fc", lambda s: tint(s) & 7)
+        # tshark lists fddi.src / fddi.dst twice per header (the field and
+        # a hidden copy): the first value is the header's
+        for nf, tf in (("SrcMAC", "fddi.src"), ("DstMAC", "fddi.dst")):
+            if n != 1 or not frame.get(tf):
+                ck.skipped += 1
+                continue
+            ck.eq(fno, typ + "." + nf, hexmac(rec.get(nf)),
+                  bitrev_mac(frame[tf][0]))
+    elif typ == "NortelDiscovery":
+        F("IPAddress", "ndp.ipaddress", s_lower, ncconv=ipv4_hex)
+        F("SegmentID", "ndp.segmentident", lambda s: "%06x" % tint(s))
+        F("Chassis", "ndp.chassis")
+        F("Backplane", "ndp.backplane")
+        F("State", "ndp.state")
+        F("NumLinks", "ndp.numberoflinks")
+        if counts["eth"] == 1 and frame.get("eth.src"):
+            ck.eq(fno, typ + ".SrcMac", hexmac(rec.get("SrcMac")),
+                  frame["eth.src"][0].lower())
+            ck.eq(fno, typ + ".DstMac", hexmac(rec.get("DstMac")),
+                  frame["eth.dst"][0].lower())
+    elif typ == "CiscoDiscovery":
+        F("Version", "cdp.version")
+        F("TTL", "cdp.ttl")
+        F("Checksum", "cdp.checksum")
+        if n != 1:
+            ck.skipped += 1
+            return
+        vals = rec.get("Values") or []
+        ck.eq(fno, typ + ".Values[].Type", [jint(v.get("Type", 0))
+                                             for v in vals],
+              [tint(x) for x in frame.get("cdp.tlv.type", [])])
+        ck.eq(fno, typ + ".Values[].Length", [jint(v.get("Length", 0))
+                                               for v in vals],
+              [tint(x) for x in frame.get("cdp.tlv.len", [])])
+    elif typ == "CiscoDiscoveryInfo":
+        if n != 1:
+            ck.skipped += 1
+            return
+        text("DeviceID", "cdp.deviceid")
+        text("PortID", "cdp.portid")
+        text("Platform", "cdp.platform")
+        text("Version", "cdp.software_version")
+        text("VTPDomain", "cdp.vtp_management_domain")
+        text("SysName", "cdp.system_name")
+        F("NativeVLAN", "cdp.native_vlan", tint, False)
+        F("FullDuplex", "cdp.duplex", tbool, False)
+        F("ExtendedTrust", "cdp.trust_bitmap", tint, False)
+        F("UntrustedCOS", "cdp.untrusted_port_cos", tint, False)
+        F("PowerConsumption", "cdp.power_consumption", tint, False)
+        F("MTU", "cdp.mtu", tint, False)
+        caps = values(frame, "cdp.capabilities", lay, n, False)
+        if caps is not None:
+            m = tint(caps)
+            c = rec.get("Capabilities") or {}
+            for i, name in enumerate(("L3Router", "TBBridge", "SPBridge",
+                                      "L2Switch", "IsHost", "IGMPFilter",
+                                      "L1Repeater", "IsPhone",
+                                      "RemotelyManaged")):
+                ck.eq(fno, typ + ".Capabilities." + name,
+                      bool(c.get(name, False)), bool(m >> i & 1))
+        # IPv4 addresses of the Addresses and Management Addresses TLVs
+        # (tshark names both cdp.nrgyz.ip_address), as multisets
+        ours = [ipv4_hex(a) for a in (rec.get("Addresses") or []) +
+                (rec.get("MgmtAddresses") or []) if ":" not in a]
+        ck.eq(fno, typ + ".Addresses+MgmtAddresses", sorted(ours),
+              sorted(frame.get("cdp.nrgyz.ip_address", [])))
+        ck.eq(fno, typ + ".IPPrefixes[].IP",
+              [ipv4_hex(p.get("IP")) for p in rec.get("IPPrefixes") or []],
+              frame.get("cdp.ip_prefix", []))
+        h = rec.get("CDPHello")
+        if frame.get("cdp.protocol_id"):
+            h = h or {}
+            ck.eq(fno, typ + ".CDPHello.OUI", (h.get("OUI") or ""),
+                  "%06x" % tint(frame["cdp.oui"][0]))
+            ck.eq(fno, typ + ".CDPHello.ProtocolID",
+                  jint(h.get("ProtocolID", 0)),
+                  tint(frame["cdp.protocol_id"][0]))
+            for nf, tf in (("ClusterMaster", "cdp.cluster.master_ip"),
+                           ("Unknown1", "cdp.cluster.ip")):
+                ck.eq(fno, typ + ".CDPHello." + nf, ipv4_hex(h.get(nf)),
+                      frame.get(tf, [""])[0])
+            for nf, tf in (("Version", "cdp.cluster.version"),
+                           ("SubVersion", "cdp.cluster.sub_version"),
+                           ("Status", "cdp.cluster.status"),
+                           ("ManagementVLAN",
+                            "cdp.cluster.management_vlan")):
+                ck.eq(fno, typ + ".CDPHello." + nf, jint(h.get(nf, 0)),
+                      tint(frame.get(tf, ["-1"])[0]))
+            ck.eq(fno, typ + ".CDPHello.Unknown2/3",
+                  [jint(h.get("Unknown2", 0)), jint(h.get("Unknown3", 0))],
+                  [tint(x) for x in frame.get("cdp.cluster.unknown", [])])
+            for nf, tf in (("ClusterCommander", "cdp.cluster.commander_mac"),
+                           ("SwitchMAC", "cdp.cluster.switch_mac")):
+                ck.eq(fno, typ + ".CDPHello." + nf, hexmac(h.get(nf)),
+                      frame.get(tf, [""])[0].lower())
+        else:
+            ck.eq(fno, typ + ".CDPHello", h, None)
+        # Power Requested / Available: Wireshark reads the same layout
+        pr, pa = rec.get("PowerRequest"), rec.get("PowerAvailable")
+        ids = [jint(p.get("ID", 0)) for p in (pr, pa) if p]
+        mids = [jint(p.get("MgmtID", 0)) for p in (pr, pa) if p]
+        ck.eq(fno, typ + ".Power*.ID", ids,
+              [tint(x) for x in frame.get("cdp.request_id", [])])
+        ck.eq(fno, typ + ".Power*.MgmtID", mids,
+              [tint(x) for x in frame.get("cdp.management_id", [])])
+        ck.eq(fno, typ + ".PowerRequest.Values",
+              [jint(x) for x in (pr or {}).get("Values") or []],
+              [tint(x) for x in frame.get("cdp.power_requested", [])])
+        ck.eq(fno, typ + ".PowerAvailable.Values",
+              [jint(x) for x in (pa or {}).get("Values") or []],
+              [tint(x) for x in frame.get("cdp.power_available", [])])
+
+
 def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
     ck = Checker(cap, exceptions, verbose)
     capable = netcap_has_defrag(netcap)
@@ -852,7 +1082,8 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
     # records have no tshark counterpart, Connection and Flow are checked
     # against tshark's conversations by conncheck.py, application-layer
     # records and profiles by appcheck.py.
-    mine = set(LAYER_REC.values()) | set(ICMPV6_SUBREC.values())
+    mine = set(LAYER_REC.values()) | set(ICMPV6_SUBREC.values()) | \
+        set(LLC_SUBREC.values())
     mine.add(USB_SETUP_REC)
     queues = {t: collections.deque(lst) for t, lst in recs.items()
               if t in mine}
@@ -908,6 +1139,11 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
             if lay.name == "usb" and first(frame, "usb.setup_flag") and \
                     tchar(first(frame, "usb.setup_flag")) == 0:
                 subs.append(USB_SETUP_REC)
+            # LLC, SNAP, ...: SNAP in an llc layer with an OUI; CDP's Info
+            if lay.name == "cdp" or (lay.name == "llc" and values(
+                    frame, "llc.oui", lay, counts["llc"], False) not in (
+                        None, "?ambiguous")):
+                subs.append(LLC_SUBREC[lay.name])
             for st in subs:
                 rec = take(st, ts, fno, lay)
                 if rec is None:
