@@ -255,6 +255,11 @@ static int link_index(int link)
 	for (unsigned i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (links[i] == link)
 			return (int)i;
+	/* -- Dot11 (802.11, radiotap), USB (usbmon): after 147 -- */
+	static const int links_dot11_usb[] = {105, 127, 189, 220};
+	for (unsigned i = 0; i < 4; i++)
+		if (links_dot11_usb[i] == link)
+			return 11 + (int)i;
 	return 10;
 }
 
