@@ -413,6 +413,37 @@ static void test_dot11_truncated(void **state)
 	free(h);
 }
 
+/* Crafted: radiotap Flags 0x20 (data pad): 2 octets align the body of a
+   26-octet QoS data header to 28; tshark: llc, ip 1.2.3.4, udp 53. */
+static void test_radiotap_datapad(void **state)
+{
+	(void)state;
+	static const uint8_t f[] = {
+		0x00, 0x00, 0x09, 0x00, /* it_len 9 */
+		0x02, 0x00, 0x00, 0x00, /* Flags */
+		0x20,			/* data pad */
+		0x88, 0x01, 0x30, 0x00, /* QoS data, ToDS */
+		0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00,
+		0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x03, 0x10, 0x00,
+		0x00, 0x00, /* QoS */
+		0x00, 0x00, /* pad */
+		0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, 0x08, 0x00, /* SNAP */
+		0x45, 0x00, 0x00, 0x1c, 0x00, 0x00, 0x00, 0x00, 0x40, 0x11,
+		0x00, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
+		0x00, 0x35, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, /* UDP */
+	};
+	struct harness *h = h_new();
+	assert_int_equal(h_decode(h, NC_LINK_IEEE802_11_RADIO, f, sizeof(f)),
+			 DEC_OK);
+	assert_int_equal(h_count(h, NC_REC_UDP), 1);
+	Netcap__Dot11 *r = h_get(h, NC_REC_DOT11, 0);
+	assert_non_null(r);
+	assert_int_equal(r->radiotapflags, 0x20);
+	assert_int_equal(r->payloadsize, 36); /* after the pad */
+	H_FREE(r);
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +454,7 @@ int main(void)
 	    cmocka_unit_test(test_dot11_htc_ht),
 	    cmocka_unit_test(test_dot11_protected),
 	    cmocka_unit_test(test_radiotap_vendor_ns),
+	    cmocka_unit_test(test_radiotap_datapad),
 	    cmocka_unit_test(test_radiotap_too_many_words),
 	    cmocka_unit_test(test_radiotap_bad),
 	    cmocka_unit_test(test_dot11_truncated),
