@@ -98,10 +98,20 @@ enum { H_S, H_H, H_A, H_D, H_F, H_R, H_T, H_W, H_I, H_Q };
 #define CF_RMAC	   0x40u /* rmac is set */
 #define CF_LINK(f) (((f) >> 3) & 7u)
 
-enum link_kind { LK_OTHER, LK_ETHERNET, LK_SLL, LK_SLL2, LK_NULL, LK_RAW };
+enum link_kind {
+	LK_OTHER,
+	LK_ETHERNET,
+	LK_SLL,
+	LK_SLL2,
+	LK_NULL,
+	LK_RAW,
+	/* -- Dot11 (802.11, radiotap) -- */
+	LK_DOT11
+};
 static const char *const link_names[] = {
     [LK_OTHER] = "",	     [LK_ETHERNET] = "Ethernet", [LK_SLL] = "LinuxSLL",
     [LK_SLL2] = "LinuxSLL2", [LK_NULL] = "Null",	 [LK_RAW] = "Raw",
+    [LK_DOT11] = "Dot11", /* link types 105 and 127 */
 };
 
 /* Flag counters, in Connection field order */
@@ -1345,6 +1355,9 @@ static enum link_kind link_kind(int link)
 	case NC_LINK_IPV4:
 	case NC_LINK_IPV6:
 		return LK_RAW;
+	case 105: /* IEEE 802.11 */
+	case 127: /* radiotap + IEEE 802.11 */
+		return LK_DOT11;
 	default:
 		return LK_OTHER;
 	}

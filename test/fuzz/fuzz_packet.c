@@ -35,6 +35,11 @@ static const int fz_links[] = {
     12,
     14,
     147 /* unsupported */,
+    /* -- Dot11 (802.11, radiotap), USB (usbmon) -- */
+    105,
+    127,
+    189,
+    220,
 };
 #define FZ_NLINKS (sizeof(fz_links) / sizeof(fz_links[0]))
 

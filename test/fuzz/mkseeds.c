@@ -10,6 +10,7 @@
  *              framing (len, dt, cut)
  *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp, sctp,
  *   igmp, ah, vrrp, ospf (IP protocol 89), gre, vxlan, geneve, mpls,
+ *   dot11, usb,
  *   llc, fddi (LLC, SNAP, ...: 802.3 data narrowed to its length, FDDI)
  *              the bytes of that layer from each packet (found by a small
  *              header walk here, independent of the decoders), after the
@@ -97,6 +98,9 @@ enum {
 	T_VXLAN,
 	T_GENEVE,
 	T_MPLS,
+	/* -- Dot11 (802.11, radiotap), USB (usbmon) -- */
+	T_DOT11,
+	T_USB,
 	/* LLC, SNAP, ... */
 	T_LLC,
 	T_FDDI,
@@ -111,6 +115,8 @@ static const char *tname[T_MAX] = {"ethernet", "link", "vlan",	 "arp",
 				   "ospf",
 				   /* -- GRE, VXLAN, Geneve, MPLS -- */
 				   "gre", "vxlan", "geneve", "mpls",
+				   /* -- Dot11, USB -- */
+				   "dot11", "usb",
 				   /* LLC, SNAP, ... */
 				   "llc",      "fddi"};
 static unsigned tcount[T_MAX];
@@ -294,6 +300,16 @@ static void walk(int link, const uint8_t *p, size_t n, int cut)
 		layer(T_LINK, 4 | (cut ? 8 : 0), p, n);
 		walk_ip(p, n, cut);
 		break;
+	/* -- Dot11 (802.11, radiotap), USB (usbmon): the selector octets
+	   of fuzz_dot11.c and fuzz_usb.c -- */
+	case 105:
+	case 127:
+		layer(T_DOT11, (link == 127) | (cut ? 8 : 0), p, n);
+		break;
+	case 189:
+	case 220:
+		layer(T_USB, (link == 220) | (cut ? 8 : 0), p, n);
+		break;
 	}
 }
 
@@ -304,6 +320,11 @@ static int link_index(int link)
 	for (unsigned i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (links[i] == link)
 			return (int)i;
+	/* -- Dot11 (802.11, radiotap), USB (usbmon): after 147 -- */
+	static const int links_dot11_usb[] = {105, 127, 189, 220};
+	for (unsigned i = 0; i < 4; i++)
+		if (links_dot11_usb[i] == link)
+			return 11 + (int)i;
 	return 10;
 }
 

@@ -376,6 +376,8 @@ LINK_OK = {"frame", "eth", "ethertype", "vlan", "ieee8021ad", "sll", "null",
            # -- MPLS: netcap decodes the payload after the label stack
            # (decoders/tunnel/mpls.c) --
            "mpls", "pwethcw", "pwethheuristic", "pwethnocw"}
+# -- Dot11 (802.11, radiotap): the 802.11 header (LLC/SNAP below)
+LINK_OK |= {"radiotap", "wlan_radio", "wlan"}
 # LLC, SNAP, ...: 802.3/LLC/SNAP (tshark's llc layer) and FDDI carry IP too
 LINK_OK |= {"llc", "fddi"}
 IP_LAYERS = {"ip": "ip", "ipv6": "ipv6"}

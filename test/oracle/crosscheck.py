@@ -231,6 +231,37 @@ ICMPV6_SUBREC = {128: "ICMPv6Echo", 129: "ICMPv6Echo",
 NEXT_ETYPE = {"vlan": {0x8100, 0x9100}, "ieee8021ad": {0x88a8},
               "ip": {0x0800}, "ipv6": {0x86dd}, "arp": {0x0806}}
 
+# --- Dot11 (802.11, radiotap), USB, USBRequestBlockSetup (usbmon) ---
+# decoders/link/dot11.c, radiotap.c, usb.c. The radiotap header and
+# Wireshark's derived wlan_radio layer have no record: their values are in
+# the Dot11 record. The LLC/SNAP body is the LLC block's (below).
+TS_FIELDS += [
+    "wlan.fc.version", "wlan.fc.type", "wlan.fc.subtype", "wlan.flags",
+    "wlan.duration", "wlan.ra", "wlan.ta", "wlan.da", "wlan.sa",
+    "wlan.bssid", "wlan.seq", "wlan.frag", "wlan.fcs", "wlan.qos.tid",
+    "wlan.qos.eosp", "wlan.qos.ack", "wlan.htc",
+    "radiotap.length", "radiotap.present.word", "radiotap.flags",
+    "radiotap.mactime", "radiotap.datarate", "radiotap.channel.freq",
+    "radiotap.channel.flags", "radiotap.dbm_antsignal",
+    "radiotap.dbm_antnoise", "radiotap.antenna",
+    "usb.urb_id", "usb.urb_type", "usb.transfer_type",
+    "usb.endpoint_address.direction", "usb.endpoint_address.number",
+    "usb.device_address", "usb.bus_id", "usb.setup_flag", "usb.data_flag",
+    "usb.urb_ts_sec", "usb.urb_ts_usec", "usb.urb_status", "usb.urb_len",
+    "usb.data_len", "usb.interval", "usb.start_frame",
+    "usb.copy_of_transfer_flags", "usb.iso.numdesc",
+    "usb.bmRequestType", "usb.setup.bRequest", "usbhub.setup.bRequest",
+    "usb.setup.wValue", "usbhub.setup.wValue", "usb.bDescriptorType",
+    "usb.DescriptorIndex", "usb.bConfigurationValue",
+    "usb.bAlternateSetting", "usb.setup.wFeatureSelector",
+    "usb.setup.wIndex", "usbhub.setup.wIndex", "usb.LanguageId",
+    "usb.setup.wInterface", "usb.setup.wLength", "usbhub.setup.wLength",
+]
+LAYER_REC.update({"wlan": "Dot11", "usb": "USB"})
+TRANSPARENT |= {"radiotap", "wlan_radio"}
+# A usb layer with a setup packet also has a USBRequestBlockSetup record.
+USB_SETUP_REC = "USBRequestBlockSetup"
+
 # --- LLC, SNAP, FDDI, CiscoDiscovery, CiscoDiscoveryInfo, NortelDiscovery ---
 # tshark shows SNAP inside its llc layer (llc.oui, llc.pid / llc.type):
 # an llc layer with an OUI is netcap's LLC and SNAP records (LLC_SUBREC).
@@ -732,6 +763,10 @@ def check_layer(ck, frame, fno, lay, counts, rec, typ):
         F("VNI", "vxlan.vni")
     elif typ == "Geneve":
         check_geneve(ck, frame, fno, lay, n, rec)
+    elif typ == "Dot11":
+        check_dot11(ck, frame, fno, lay, counts, rec)
+    elif typ == "USB":
+        check_usb(ck, frame, fno, lay, counts, rec)
     elif typ == "ICMPv6":
         t = values(frame, "icmpv6.type", lay, n, True)
         c = values(frame, "icmpv6.code", lay, n, True)
@@ -1566,6 +1601,167 @@ def check_ospf(ck, frame, fno, lay, counts, rec, typ):
     ctx_ips(ck, frame, fno, lay, counts, rec, typ)
 
 
+# --- Dot11 (802.11, radiotap), USB, USBRequestBlockSetup (usbmon) ---
+
+def tchar(s):
+    """tshark FT_CHAR: 'S', '<', '\\0', '\\xNN' -> its code."""
+    s = s.strip()
+    if len(s) >= 2 and s[0] == "'" and s[-1] == "'":
+        s = s[1:-1]
+    if s.startswith("\\"):
+        if s[1:2] == "x":
+            return int(s[2:], 16)
+        if s[1:].isdigit():
+            return int(s[1:], 8)
+        return {"n": 10, "t": 9, "r": 13, "\\": 92, "'": 39}.get(s[1:], -1)
+    return ord(s) if len(s) == 1 else -1
+
+
+def first(frame, field):
+    """The first value tshark has for field in the frame, or None."""
+    v = frame.get(field, [])
+    return v[0] if v else None
+
+
+def cmp_first(ck, frame, fno, rec, key, nfield, tfield, conv=tint,
+              ncconv=jint):
+    """Compare rec[nfield] with the first value of tfield, if tshark has
+    one (radiotap fields may repeat in later namespaces; netcap keeps the
+    first occurrence)."""
+    tv = first(frame, tfield)
+    if tv is None:
+        ck.skipped += 1
+        return
+    got = rec.get(nfield) if rec else None
+    ck.eq(fno, key, ncconv(got) if got is not None else None, conv(tv))
+
+
+def check_dot11(ck, frame, fno, lay, counts, rec):
+    n = counts[lay.name]
+
+    def F(nf, tf, conv=tint, always=False, ncconv=None):
+        cmp_field(ck, frame, fno, lay, n, rec, "Dot11", nf, tf, conv, always,
+                  ncconv)
+
+    t = values(frame, "wlan.fc.type", lay, n, True)
+    st = values(frame, "wlan.fc.subtype", lay, n, True)
+    if t is None or st is None or "?ambiguous" in (t, st):
+        ck.skipped += 1
+    else:
+        # netcap's Type is Netcap's (gopacket's): subtype << 2 | type
+        ck.eq(fno, "Dot11.Type", jint(rec.get("Type", -1)),
+              tint(st) << 2 | tint(t))
+    F("Proto", "wlan.fc.version", always=True)
+    F("Flags", "wlan.flags", always=True)
+    F("DurationID", "wlan.duration")
+    F("Address1", "wlan.ra", s_lower)
+    F("Address2", "wlan.ta", s_lower)
+    # Address 3 and 4 are BSSID, SA or DA by frame type and ToDS/FromDS
+    # (802.11-2020 Table 9-26); tshark names them by role.
+    fl = values(frame, "wlan.flags", lay, n, True)
+    ds = tint(fl) & 3 if fl not in (None, "?ambiguous") else None
+    ty = tint(t) if t not in (None, "?ambiguous") else None
+    if ty == 0:
+        F("Address3", "wlan.bssid", s_lower)
+    elif ty == 2 and ds is not None:
+        F("Address3", ("wlan.bssid", "wlan.da", "wlan.sa", "wlan.da")[ds],
+          s_lower)
+        if ds == 3:
+            F("Address4", "wlan.sa", s_lower)
+    F("SequenceNumber", "wlan.seq")
+    F("FragmentNumber", "wlan.frag")
+    F("Checksum", "wlan.fcs")
+    q = rec.get("QOS") or {}
+    for nf, tf, conv in (("TID", "wlan.qos.tid", tint),
+                         ("EOSP", "wlan.qos.eosp", tbool),
+                         ("AckPolicy", "wlan.qos.ack", tint)):
+        cmp_field(ck, frame, fno, lay, n, q, "Dot11.QOS", nf, tf, conv,
+                  False)
+    if "radiotap" in counts:
+        for nf, tf, conv in (
+                ("RadioTapLength", "radiotap.length", tint),
+                ("RadioTapPresent", "radiotap.present.word", tint),
+                ("RadioTapFlags", "radiotap.flags", tint),
+                ("TSFT", "radiotap.mactime", tint),
+                ("ChannelFrequency", "radiotap.channel.freq", tint),
+                ("ChannelFlags", "radiotap.channel.flags", tint),
+                ("DBMAntennaSignal", "radiotap.dbm_antsignal", tint),
+                ("DBMAntennaNoise", "radiotap.dbm_antnoise", tint),
+                ("Antenna", "radiotap.antenna", tint)):
+            cmp_first(ck, frame, fno, rec, "Dot11." + nf, nf, tf, conv)
+        # radiotap.datarate is in Mb/s, netcap's Rate in 500 kb/s units.
+        # tshark also derives it from the MCS field; netcap's Rate is the
+        # Rate field (bit 2) only.
+        pw = first(frame, "radiotap.present.word")
+        if pw is not None and tint(pw) & 0x4:
+            cmp_first(ck, frame, fno, rec, "Dot11.Rate", "Rate",
+                      "radiotap.datarate", float, lambda v: jint(v) / 2)
+        else:
+            ck.skipped += 1
+
+
+def check_usb(ck, frame, fno, lay, counts, rec):
+    n = counts[lay.name]
+
+    def F(nf, tf, conv=tint, always=True, ncconv=None):
+        cmp_field(ck, frame, fno, lay, n, rec, "USB", nf, tf, conv, always,
+                  ncconv)
+
+    F("ID", "usb.urb_id", ncconv=jint)
+    F("EventType", "usb.urb_type", tchar)
+    F("TransferType", "usb.transfer_type")
+    F("Direction", "usb.endpoint_address.direction")
+    F("EndpointNumber", "usb.endpoint_address.number")
+    F("DeviceAddress", "usb.device_address")
+    F("BusID", "usb.bus_id")
+    # a flag is 0 when the setup packet / data is there
+    F("Setup", "usb.setup_flag", lambda s: tchar(s) == 0)
+    F("Data", "usb.data_flag", lambda s: tchar(s) == 0)
+    F("TimestampSec", "usb.urb_ts_sec", ncconv=jint)
+    F("TimestampUsec", "usb.urb_ts_usec")
+    F("Status", "usb.urb_status")
+    F("UrbLength", "usb.urb_len")
+    F("UrbDataLength", "usb.data_len")
+    F("UrbInterval", "usb.interval", always=False)
+    F("UrbStartFrame", "usb.start_frame", always=False)
+    F("UrbCopyOfTransferFlags", "usb.copy_of_transfer_flags", always=False)
+    F("IsoNumDesc", "usb.iso.numdesc", always=False)
+
+
+def usb_setup_fields(frame):
+    """(nfield, value) pairs tshark shows for the setup packet: it splits
+    wValue and wIndex into request-specific fields (descriptor type and
+    index, configuration value, ...) or a hub-class dissector's."""
+    def one(*alts):
+        for a in alts:
+            v = first(frame, a)
+            if v is not None:
+                return tint(v)
+        return None
+    out = {"RequestType": one("usb.bmRequestType"),
+           "Request": one("usb.setup.bRequest", "usbhub.setup.bRequest"),
+           "Length": one("usb.setup.wLength", "usbhub.setup.wLength")}
+    v = one("usb.setup.wValue", "usbhub.setup.wValue")
+    if v is None and first(frame, "usb.bDescriptorType") is not None and \
+            first(frame, "usb.DescriptorIndex") is not None:
+        v = one("usb.bDescriptorType") << 8 | one("usb.DescriptorIndex")
+    if v is None:
+        v = one("usb.bConfigurationValue", "usb.bAlternateSetting",
+                "usb.setup.wFeatureSelector")
+    out["Value"] = v
+    out["Index"] = one("usb.setup.wIndex", "usbhub.setup.wIndex",
+                       "usb.LanguageId", "usb.setup.wInterface")
+    return out
+
+
+def check_usb_setup(ck, frame, fno, rec):
+    for nf, tv in usb_setup_fields(frame).items():
+        if tv is None:
+            ck.skipped += 1
+            continue
+        ck.eq(fno, USB_SETUP_REC + "." + nf, jint(rec.get(nf, -1)), tv)
+
+
 # --- LLC, SNAP, FDDI, CiscoDiscovery, CiscoDiscoveryInfo, NortelDiscovery ---
 LLC_TYPES = {"LLC", "SNAP", "FDDI", "CiscoDiscovery", "CiscoDiscoveryInfo",
              "NortelDiscovery"}
@@ -1840,6 +2036,7 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
     mine |= L2MISC_SUBREC  # LLDP, EthernetCTP, EAPOL
     mine |= {"OSPFv3"}  # -- OSPFv2, OSPFv3 --
     mine |= set(LLC_SUBREC.values())  # LLC, SNAP, CDP
+    mine.add(USB_SETUP_REC)
     queues = {t: collections.deque(lst) for t, lst in recs.items()
               if t in mine}
     all_ts = collections.defaultdict(list)
@@ -1905,6 +2102,9 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
                     if rec is not None:
                         check_mpls(ck, frame, fno, rec, i)
                 continue
+            if lay.name == "usb" and first(frame, "usb.setup_flag") and \
+                    tchar(first(frame, "usb.setup_flag")) == 0:
+                subs.append(USB_SETUP_REC)
             # LLC, SNAP, ...: SNAP in an llc layer with an OUI; CDP's Info
             if lay.name == "cdp" or (lay.name == "llc" and values(
                     frame, "llc.oui", lay, counts["llc"], False) not in (
@@ -1916,6 +2116,8 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
                     continue
                 if st in ("TCP", "UDP", "SCTP"):
                     check_l4(ck, frame, fno, lay, counts, rec, st)
+                elif st == USB_SETUP_REC:
+                    check_usb_setup(ck, frame, fno, rec)
                 elif st in ICMPV6_SUBREC.values():
                     check_icmpv6_sub(ck, frame, fno, lay, counts, rec, st)
                 elif st in L2MISC_SUBREC or lay.name in ("lldp", "loop",

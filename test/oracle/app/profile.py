@@ -13,6 +13,9 @@ DeviceProfile: DeviceManufacturer against tshark's eth.src.oui_resolved
 PROTOS = ["ip", "ipv6"]
 TYPES = ["IPProfile", "DeviceProfile"]
 FIELDS = ["eth.src", "eth.src.oui_resolved"]
+# 802.11 data frames: netcap's source MAC is the SA (decoders/link/dot11.c);
+# tshark's wlan.sa_resolved is not the registry name, so no vendor check.
+FIELDS += ["wlan.sa"]
 
 
 def endpoints(ctx):
@@ -41,6 +44,7 @@ def check(ctx):
     vendors, seen = {}, set()
     for fr in ctx.frames:
         seen.update(fr["eth.src"])
+        seen.update(fr["wlan.sa"])
         if len(fr["eth.src"]) == 1:
             v = fr["eth.src.oui_resolved"]
             vendors.setdefault(fr["eth.src"][0], v[0] if v else "")
