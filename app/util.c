@@ -49,8 +49,9 @@ int nc_cmd_util(int argc, char **argv)
 			return verbs[i].fn(argc - 2, argv + 2);
 	}
 	if (noun_ok)
-		fprintf(stderr, "netcap util: %s: %s verb '%s' (try 'netcap util "
-				"--help')\n",
+		fprintf(stderr,
+			"netcap util: %s: %s verb '%s' (try 'netcap util "
+			"--help')\n",
 			argv[1], argc >= 3 ? "unknown" : "missing",
 			argc >= 3 ? argv[2] : "");
 	else

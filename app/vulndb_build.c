@@ -159,7 +159,8 @@ static const char *english(json_t *arr)
 
 	json_array_foreach(arr, i, d)
 	{
-		const char *lang = json_string_value(json_object_get(d, "lang"));
+		const char *lang =
+		    json_string_value(json_object_get(d, "lang"));
 		const char *v = json_string_value(json_object_get(d, "value"));
 		if (lang && v && strcmp(lang, "en") == 0)
 			return v;
@@ -240,8 +241,9 @@ static int nvd_metrics(struct build *b, const char *file, size_t i,
 	if (!metrics)
 		return 0;
 	if (!json_is_object(metrics))
-		return fail(b, "%s: vulnerabilities[%zu] (%s): metrics: not an "
-			       "object",
+		return fail(b,
+			    "%s: vulnerabilities[%zu] (%s): metrics: not an "
+			    "object",
 			    file, i, id);
 	bool chosen = false;
 	for (unsigned k = 0; k < 3; k++) {
@@ -249,9 +251,11 @@ static int nvd_metrics(struct build *b, const char *file, size_t i,
 		if (!arr)
 			continue;
 		if (!json_is_array(arr))
-			return fail(b, "%s: vulnerabilities[%zu] (%s): metrics.%s: "
-				       "not an array",
-				    file, i, id, m[k].key);
+			return fail(
+			    b,
+			    "%s: vulnerabilities[%zu] (%s): metrics.%s: "
+			    "not an array",
+			    file, i, id, m[k].key);
 		size_t j, pick = SIZE_MAX;
 		bool pick_primary = false;
 		json_t *e;
@@ -280,7 +284,8 @@ static int nvd_metrics(struct build *b, const char *file, size_t i,
 			continue;
 		json_t *e0 = json_array_get(arr, pick);
 		json_t *cd = json_object_get(e0, "cvssData");
-		double score = json_number_value(json_object_get(cd, "baseScore"));
+		double score =
+		    json_number_value(json_object_get(cd, "baseScore"));
 		if (k == 2)
 			c->v2score = score;
 		if (chosen)
@@ -309,19 +314,22 @@ static int nvd_cpematch(struct build *b, const char *file, size_t i,
 	const char *si, *se, *ei, *ee;
 
 	if (!json_is_object(m) || !json_is_boolean(vul))
-		return fail(b, "%s: vulnerabilities[%zu] (%s): %s: needs "
-			       "vulnerable (true/false)",
+		return fail(b,
+			    "%s: vulnerabilities[%zu] (%s): %s: needs "
+			    "vulnerable (true/false)",
 			    file, i, id, where);
 	if (!crit || !cpe_split(crit, buf, sizeof(buf), part))
-		return fail(b, "%s: vulnerabilities[%zu] (%s): %s.criteria: "
-			       "not a cpe:2.3 string",
+		return fail(b,
+			    "%s: vulnerabilities[%zu] (%s): %s.criteria: "
+			    "not a cpe:2.3 string",
 			    file, i, id, where);
 	if (!opt_str(m, "versionStartIncluding", &si) ||
 	    !opt_str(m, "versionStartExcluding", &se) ||
 	    !opt_str(m, "versionEndIncluding", &ei) ||
 	    !opt_str(m, "versionEndExcluding", &ee))
-		return fail(b, "%s: vulnerabilities[%zu] (%s): %s: a "
-			       "version bound is not a string",
+		return fail(b,
+			    "%s: vulnerabilities[%zu] (%s): %s: a "
+			    "version bound is not a string",
 			    file, i, id, where);
 	if (!json_is_true(vul)) /* a platform condition, not the product */
 		return 0;
@@ -332,9 +340,9 @@ static int nvd_cpematch(struct build *b, const char *file, size_t i,
 	if (!b->cpe)
 		return fail(b, "out of memory");
 	b->cpe[b->ncpe++] = (struct cpe){
-	    xstrdup(prod),   xstrdup(vend),   xstrdup(part[2]), unesc(part[5]),
-	    unesc(part[6]),  unesc(si),	      unesc(se),	unesc(ei),
-	    unesc(ee),	     xstrdup(id)};
+	    xstrdup(prod),  xstrdup(vend), xstrdup(part[2]), unesc(part[5]),
+	    unesc(part[6]), unesc(si),	   unesc(se),	     unesc(ei),
+	    unesc(ee),	    xstrdup(id)};
 	return 0;
 }
 
@@ -345,21 +353,25 @@ static int nvd_entry(struct build *b, const char *file, size_t i, json_t *v,
 	const char *id = json_string_value(json_object_get(c, "id"));
 
 	if (!json_is_object(c))
-		return fail(b, "%s: vulnerabilities[%zu]: no cve object", file, i);
+		return fail(b, "%s: vulnerabilities[%zu]: no cve object", file,
+			    i);
 	if (!id || strncmp(id, "CVE-", 4) != 0 || strlen(id) > 32 ||
 	    strspn(id + 4, "0123456789-") != strlen(id + 4))
-		return fail(b, "%s: vulnerabilities[%zu]: cve.id missing or "
-			       "not a CVE ID",
+		return fail(b,
+			    "%s: vulnerabilities[%zu]: cve.id missing or "
+			    "not a CVE ID",
 			    file, i);
 	json_t *desc = json_object_get(c, "descriptions");
 	if (desc && !json_is_array(desc))
-		return fail(b, "%s: vulnerabilities[%zu] (%s): descriptions: "
-			       "not an array",
+		return fail(b,
+			    "%s: vulnerabilities[%zu] (%s): descriptions: "
+			    "not an array",
 			    file, i, id);
 	const char *pub;
 	if (!opt_str(c, "published", &pub))
-		return fail(b, "%s: vulnerabilities[%zu] (%s): published: not "
-			       "a string",
+		return fail(b,
+			    "%s: vulnerabilities[%zu] (%s): published: not "
+			    "a string",
 			    file, i, id);
 
 	b->cve = grow(b->cve, &b->capcve, b->ncve, sizeof(*b->cve));
@@ -378,8 +390,9 @@ static int nvd_entry(struct build *b, const char *file, size_t i, json_t *v,
 	if (!cfgs)
 		return 0;
 	if (!json_is_array(cfgs))
-		return fail(b, "%s: vulnerabilities[%zu] (%s): configurations: "
-			       "not an array",
+		return fail(b,
+			    "%s: vulnerabilities[%zu] (%s): configurations: "
+			    "not an array",
 			    file, i, id);
 	size_t ci, ni, mi;
 	json_t *cfg, *node, *m;
@@ -387,8 +400,9 @@ static int nvd_entry(struct build *b, const char *file, size_t i, json_t *v,
 	{
 		json_t *nodes = json_object_get(cfg, "nodes");
 		if (!json_is_array(nodes))
-			return fail(b, "%s: vulnerabilities[%zu] (%s): "
-				       "configurations[%zu].nodes: not an array",
+			return fail(b,
+				    "%s: vulnerabilities[%zu] (%s): "
+				    "configurations[%zu].nodes: not an array",
 				    file, i, id, ci);
 		json_array_foreach(nodes, ni, node)
 		{
@@ -429,8 +443,9 @@ static int read_nvd(struct build *b, const char *path, unsigned *order)
 	json_t *vs = json_object_get(root, "vulnerabilities");
 	if (!json_is_array(vs)) {
 		json_decref(root);
-		return fail(b, "%s: not an NVD CVE JSON 2.0 feed (no "
-			       "vulnerabilities array)",
+		return fail(b,
+			    "%s: not an NVD CVE JSON 2.0 feed (no "
+			    "vulnerabilities array)",
 			    path);
 	}
 	const char *ts = json_string_value(json_object_get(root, "timestamp"));
@@ -499,7 +514,18 @@ static int csv_record(char **p, char **f, unsigned max, unsigned *nf,
 	return 0;
 }
 
-enum { C_ID, C_FILE, C_DESC, C_DATE, C_AUTHOR, C_TYPE, C_PLAT, C_PORT, C_CODES, NCOL };
+enum {
+	C_ID,
+	C_FILE,
+	C_DESC,
+	C_DATE,
+	C_AUTHOR,
+	C_TYPE,
+	C_PLAT,
+	C_PORT,
+	C_CODES,
+	NCOL
+};
 
 static int read_exploitdb(struct build *b, const char *path)
 {
@@ -531,8 +557,8 @@ static int read_exploitdb(struct build *b, const char *path)
 				col[k] = (int)j;
 		if (col[k] < 0) {
 			XFAIL("%s: header has no '%s' column (not "
-				       "Exploit-DB's files_exploits.csv)",
-				    path, names[k]);
+			      "Exploit-DB's files_exploits.csv)",
+			      path, names[k]);
 		}
 	}
 	while (*p) {
@@ -544,8 +570,8 @@ static int read_exploitdb(struct build *b, const char *path)
 		const char *idv = rc == 0 && f[0][0] ? f[col[C_ID]] : "?";
 		if (rc == -1) {
 			XFAIL("%s: row %u (line %u): unterminated "
-				       "quoted field",
-				    path, row, at);
+			      "quoted field",
+			      path, row, at);
 		}
 		if (rc == -2 || nf != nhead) {
 			XFAIL("%s: row %u (line %u, id %s): %u fields, "
@@ -556,10 +582,11 @@ static int read_exploitdb(struct build *b, const char *path)
 		unsigned long idn = strtoul(idv, &end, 10);
 		if (end == idv || *end) {
 			XFAIL("%s: row %u (line %u): id '%s' is not a "
-				       "number",
-				    path, row, at, idv);
+			      "number",
+			      path, row, at, idv);
 		}
-		/* one entry per CVE it names (codes: "CVE-2018-15473;OSVDB-...") */
+		/* one entry per CVE it names (codes:
+		 * "CVE-2018-15473;OSVDB-...") */
 		char *codes = f[col[C_CODES]], *save = NULL;
 		for (char *t = strtok_r(codes, ";", &save); t;
 		     t = strtok_r(NULL, ";", &save)) {
@@ -571,17 +598,16 @@ static int read_exploitdb(struct build *b, const char *path)
 			if (!b->xp) {
 				XFAIL("out of memory");
 			}
-			b->xp[b->nxp++] = (struct xp){
-			    xstrdup(t),
-			    xstrdup(idv),
-			    xstrdup(f[col[C_FILE]]),
-			    xstrdup(f[col[C_DATE]]),
-			    xstrdup(f[col[C_AUTHOR]]),
-			    xstrdup(f[col[C_TYPE]]),
-			    xstrdup(f[col[C_PLAT]]),
-			    xstrdup(f[col[C_PORT]]),
-			    xstrdup(f[col[C_DESC]]),
-			    idn};
+			b->xp[b->nxp++] = (struct xp){xstrdup(t),
+						      xstrdup(idv),
+						      xstrdup(f[col[C_FILE]]),
+						      xstrdup(f[col[C_DATE]]),
+						      xstrdup(f[col[C_AUTHOR]]),
+						      xstrdup(f[col[C_TYPE]]),
+						      xstrdup(f[col[C_PLAT]]),
+						      xstrdup(f[col[C_PORT]]),
+						      xstrdup(f[col[C_DESC]]),
+						      idn};
 		}
 	}
 	free(data);
@@ -603,10 +629,10 @@ static int cmp_cpe(const void *a, const void *b)
 {
 	const struct cpe *x = a, *y = b;
 	const char *const fx[] = {x->product, x->vendor, x->cve, x->part,
-				  x->version, x->update, x->si, x->se,
+				  x->version, x->update, x->si,	 x->se,
 				  x->ei,      x->ee};
 	const char *const fy[] = {y->product, y->vendor, y->cve, y->part,
-				  y->version, y->update, y->si, y->se,
+				  y->version, y->update, y->si,	 y->se,
 				  y->ei,      y->ee};
 	for (unsigned i = 0; i < 10; i++) {
 		int c = strcmp(fx[i], fy[i]);
@@ -795,7 +821,8 @@ static int write_db(struct build *b, const char *out)
 		int e = errno;
 		unlink(tmp);
 		free(tmp);
-		return fail(b, "%s: %s", out, o.bad ? "write failed" : strerror(e));
+		return fail(b, "%s: %s", out,
+			    o.bad ? "write failed" : strerror(e));
 	}
 	free(tmp);
 	return 0;
@@ -824,7 +851,7 @@ static void build_free(struct build *b)
 	free(b->cpe);
 	for (size_t i = 0; i < b->nxp; i++) {
 		struct xp *e = &b->xp[i];
-		char *v[] = {e->cve,  e->id,   e->file,	    e->date, e->author,
+		char *v[] = {e->cve,  e->id,	   e->file, e->date, e->author,
 			     e->type, e->platform, e->port, e->desc};
 		for (unsigned k = 0; k < 9; k++)
 			free(v[k]);
@@ -928,7 +955,8 @@ int nc_util_db_build(int argc, char **argv)
 
 int nc_util_db_check(int argc, char **argv)
 {
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+	if (argc == 2 &&
+	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		printf("usage: netcap util db check FILE\n\n"
 		       "Validates a database written by 'netcap util db build' "
 		       "and prints its sources.\n");
@@ -952,9 +980,10 @@ int nc_util_db_check(int argc, char **argv)
 	       db.ncpe, db.nxp);
 	for (uint32_t i = 0; i < db.nsrc; i++) {
 		const struct nc_vulndb_source *s = &db.src[i];
-		printf("source   %-9s %s  %s bytes  sha256 %s  modified %s%s%s\n",
-		       s->kind, s->name, s->size, s->sha256, s->mtime,
-		       s->feed_ts[0] ? "  feed timestamp " : "", s->feed_ts);
+		printf(
+		    "source   %-9s %s  %s bytes  sha256 %s  modified %s%s%s\n",
+		    s->kind, s->name, s->size, s->sha256, s->mtime,
+		    s->feed_ts[0] ? "  feed timestamp " : "", s->feed_ts);
 	}
 	nc_vulndb_free(&db);
 	return 0;

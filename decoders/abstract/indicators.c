@@ -182,8 +182,8 @@ static int load_line(struct nc_indicators *ind, const char *file,
 	static const struct {
 		const char *name;
 		enum kind k;
-	} kinds[] = {{"ip", K_NET},    {"cidr", K_NET}, {"domain", K_DOMAIN},
-		     {"ja3", K_JA3},   {"ja4", K_JA4},	{"hassh", K_HASSH}};
+	} kinds[] = {{"ip", K_NET},  {"cidr", K_NET}, {"domain", K_DOMAIN},
+		     {"ja3", K_JA3}, {"ja4", K_JA4},  {"hassh", K_HASSH}};
 	const char *p = line, *t, *v;
 	size_t tn, vn;
 	char kw[16], val[256];
@@ -289,8 +289,8 @@ static int load_line(struct nc_indicators *ind, const char *file,
 	e.rep = rep ? dupn(rep, rl) : strdup(k == K_NET ? "listed" : "");
 	e.listed = strdup(listed);
 	e.src = strdup(src);
-	if (!e.value || !e.name || !e.desc || !e.mitre || !e.rep ||
-	    !e.listed || !e.src) {
+	if (!e.value || !e.name || !e.desc || !e.mitre || !e.rep || !e.listed ||
+	    !e.src) {
 		ind_free(&e);
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -348,7 +348,8 @@ struct nc_indicators *nc_indicators_load(const char *files, char *err,
 				fclose(fp);
 				goto fail;
 			}
-			while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			while (n &&
+			       (line[n - 1] == '\n' || line[n - 1] == '\r'))
 				line[--n] = '\0';
 			if (load_line(ind, f, lineno, line, err, errlen)) {
 				fclose(fp);
@@ -373,7 +374,8 @@ fail:
 /* matching */
 
 /* The first entry of v[0..n) equal to key (cmp), or n. */
-static uint32_t first_net(const struct ind *v, uint32_t n, const struct ind *key)
+static uint32_t first_net(const struct ind *v, uint32_t n,
+			  const struct ind *key)
 {
 	uint32_t lo = 0, hi = n;
 	while (lo < hi) {
@@ -512,7 +514,8 @@ static void check_name(const struct nc_indicators *ind, const struct ctx *c,
 			snprintf(notes, sizeof(notes), "Question %s%s%s", low,
 				 s == low ? "" : " (under ", s == low ? "" : s);
 			if (s != low)
-				strncat(notes, ")", sizeof(notes) - strlen(notes) - 1);
+				strncat(notes, ")",
+					sizeof(notes) - strlen(notes) - 1);
 			alert(c, &v[i], low, notes);
 		}
 		const char *dot = strchr(s, '.');

@@ -793,8 +793,8 @@ struct nc_profiles *nc_profiles_new(const struct nc_profile_cfg *cfg,
 	if (!p->cfg.max_set)
 		p->cfg.max_set = 64;
 	for (int t = 0; t < T_MAX; t++) {
-		p->on[t] = want->on[tab_rec[t]] ||
-			   (t == T_SW && cfg->software_done);
+		p->on[t] =
+		    want->on[tab_rec[t]] || (t == T_SW && cfg->software_done);
 		if (!map_init(&p->m[t], max[t], (enum tab)t)) {
 			nc_profiles_free(p);
 			errno = ENOMEM;

@@ -217,7 +217,10 @@ static void unescape(char *s)
 	for (; *s; s++) {
 		if (*s == '\\' && s[1]) {
 			s++;
-			*o++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s == 'r' ? '\r' : *s;
+			*o++ = *s == 't'   ? '\t'
+			       : *s == 'n' ? '\n'
+			       : *s == 'r' ? '\r'
+					   : *s;
 		} else {
 			*o++ = *s;
 		}
@@ -285,7 +288,8 @@ static int cve_find(const struct nc_vulndb *db, const char *id)
 	return -1;
 }
 
-static int cpe_key_cmp(const struct nc_cpe_range *a, const struct nc_cpe_range *b)
+static int cpe_key_cmp(const struct nc_cpe_range *a,
+		       const struct nc_cpe_range *b)
 {
 	int c = strcmp(a->product, b->product);
 	return c ? c : strcmp(a->vendor, b->vendor);
@@ -394,7 +398,8 @@ int nc_vulndb_load(struct nc_vulndb *db, const char *path, char *err,
 		}
 		if (strcmp(tag, "source") == 0 && s == S_SRC) {
 			WANT(7);
-			void *v = realloc(db->src, (db->nsrc + 1) * sizeof(*db->src));
+			void *v =
+			    realloc(db->src, (db->nsrc + 1) * sizeof(*db->src));
 			if (!v) {
 				nc_vulndb_free(db);
 				return lerr(err, errlen, line, "out of memory");
@@ -462,8 +467,9 @@ int nc_vulndb_load(struct nc_vulndb *db, const char *path, char *err,
 					    "more cpe lines than counted");
 			}
 			struct nc_vulndb_cpe *c = &db->cpe[db->ncpe];
-			c->r = (struct nc_cpe_range){fl[1], fl[2], fl[4], fl[5],
-						     fl[6], fl[7], fl[8], fl[9]};
+			c->r =
+			    (struct nc_cpe_range){fl[1], fl[2], fl[4], fl[5],
+						  fl[6], fl[7], fl[8], fl[9]};
 			c->part = fl[3];
 			int k = cve_find(db, fl[10]);
 			if (k < 0) {
@@ -627,9 +633,9 @@ static unsigned port_of(const char *s)
 	return end != s && !*end && v <= 65535 ? (unsigned)v : 0;
 }
 
-#define MAX_HITS 4096
+#define MAX_HITS	 4096
 #define MAX_RANGES_SHOWN 16
-#define MAX_EXPLOITS 1024
+#define MAX_EXPLOITS	 1024
 
 unsigned nc_vulndb_software(void *arg, struct nc_dec *d,
 			    const Netcap__Software *sw)

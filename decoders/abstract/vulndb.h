@@ -20,7 +20,7 @@
 #include "decode.h"
 #include "netcap.pb-c.h"
 
-#define NC_VULNDB_MAGIC "netcap-vulndb"
+#define NC_VULNDB_MAGIC	 "netcap-vulndb"
 #define NC_VULNDB_FORMAT 1
 
 /*
