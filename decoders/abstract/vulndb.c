@@ -309,6 +309,13 @@ static bool sha256_hex(const void *p, size_t n, char out[65])
 
 enum sect { S_HEAD, S_SRC, S_CVE, S_CPE, S_XP, S_END };
 
+/* Free db after the message (which may point into it) is made. */
+static int bail(struct nc_vulndb *db, int rc)
+{
+	nc_vulndb_free(db);
+	return rc;
+}
+
 int nc_vulndb_load(struct nc_vulndb *db, const char *path, char *err,
 		   size_t errlen)
 {
@@ -326,21 +333,20 @@ int nc_vulndb_load(struct nc_vulndb *db, const char *path, char *err,
 	db->buf = malloc(db->len + 1);
 	if (!db->buf || fread(db->buf, 1, db->len, f) != db->len) {
 		fclose(f);
-		nc_vulndb_free(db);
-		return lerr(err, errlen, 0, "cannot read it");
+		return bail(db, lerr(err, errlen, 0, "cannot read it"));
 	}
 	fclose(f);
 	db->buf[db->len] = '\0';
 	if (memchr(db->buf, '\0', db->len)) {
-		nc_vulndb_free(db);
-		return lerr(err, errlen, 0, "a NUL byte: not a database file");
+		return bail(db, lerr(err, errlen, 0,
+				     "a NUL byte: not a database file"));
 	}
 
 	/* the end line and the checksum of everything before it */
 	char *endl = NULL;
 	if (db->len < 2 || db->buf[db->len - 1] != '\n') {
-		nc_vulndb_free(db);
-		return lerr(err, errlen, 0, "truncated (no final newline)");
+		return bail(
+		    db, lerr(err, errlen, 0, "truncated (no final newline)"));
 	}
 	for (size_t i = db->len - 1; i > 0; i--)
 		if (db->buf[i - 1] == '\n') {
@@ -348,14 +354,14 @@ int nc_vulndb_load(struct nc_vulndb *db, const char *path, char *err,
 			break;
 		}
 	if (!endl || strncmp(endl, "end\t", 4) != 0) {
-		nc_vulndb_free(db);
-		return lerr(err, errlen, 0, "truncated (no end line)");
+		return bail(db,
+			    lerr(err, errlen, 0, "truncated (no end line)"));
 	}
 	if (!sha256_hex(db->buf, (size_t)(endl - db->buf), db->sha256) ||
 	    strncmp(endl + 4, db->sha256, 64) != 0 || endl[68] != '\n') {
-		nc_vulndb_free(db);
-		return lerr(err, errlen, 0,
-			    "checksum mismatch: the file was changed or cut");
+		return bail(
+		    db, lerr(err, errlen, 0,
+			     "checksum mismatch: the file was changed or cut"));
 	}
 
 	enum sect s = S_HEAD;
@@ -373,25 +379,24 @@ int nc_vulndb_load(struct nc_vulndb *db, const char *path, char *err,
 #define WANT(k)                                                                \
 	do {                                                                   \
 		if (n != (k)) {                                                \
-			nc_vulndb_free(db);                                    \
-			return lerr(err, errlen, line,                         \
-				    "%s line: %u fields, want %u", tag, n,     \
-				    (unsigned)(k));                            \
+			return bail(db, lerr(err, errlen, line,                \
+					     "%s line: %u fields, want %u",    \
+					     tag, n, (unsigned)(k)));          \
 		}                                                              \
 	} while (0)
 		if (s == S_HEAD) {
 			if (strcmp(tag, NC_VULNDB_MAGIC) != 0) {
-				nc_vulndb_free(db);
-				return lerr(err, errlen, line,
-					    "not a netcap vulnerability "
-					    "database");
+				return bail(db,
+					    lerr(err, errlen, line,
+						 "not a netcap vulnerability "
+						 "database"));
 			}
 			WANT(2);
 			if (strcmp(fl[1], "1") != 0) {
-				nc_vulndb_free(db);
-				return lerr(err, errlen, line,
-					    "format %s, this netcap reads 1",
-					    fl[1]);
+				return bail(
+				    db, lerr(err, errlen, line,
+					     "format %s, this netcap reads 1",
+					     fl[1]));
 			}
 			s = S_SRC;
 			continue;
@@ -401,8 +406,8 @@ int nc_vulndb_load(struct nc_vulndb *db, const char *path, char *err,
 			void *v =
 			    realloc(db->src, (db->nsrc + 1) * sizeof(*db->src));
 			if (!v) {
-				nc_vulndb_free(db);
-				return lerr(err, errlen, line, "out of memory");
+				return bail(db, lerr(err, errlen, line,
+						     "out of memory"));
 			}
 			db->src = v;
 			db->src[db->nsrc++] = (struct nc_vulndb_source){
@@ -415,15 +420,15 @@ int nc_vulndb_load(struct nc_vulndb *db, const char *path, char *err,
 			if (!parse_count(fl[2], &cap_cve) ||
 			    !parse_count(fl[3], &cap_cpe) ||
 			    !parse_count(fl[4], &cap_xp)) {
-				nc_vulndb_free(db);
-				return lerr(err, errlen, line, "bad counts");
+				return bail(
+				    db, lerr(err, errlen, line, "bad counts"));
 			}
 			db->cve = calloc(cap_cve + 1, sizeof(*db->cve));
 			db->cpe = calloc(cap_cpe + 1, sizeof(*db->cpe));
 			db->xp = calloc(cap_xp + 1, sizeof(*db->xp));
 			if (!db->cve || !db->cpe || !db->xp) {
-				nc_vulndb_free(db);
-				return lerr(err, errlen, line, "out of memory");
+				return bail(db, lerr(err, errlen, line,
+						     "out of memory"));
 			}
 			s = S_CVE;
 			continue;
@@ -431,9 +436,9 @@ int nc_vulndb_load(struct nc_vulndb *db, const char *path, char *err,
 		if (strcmp(tag, "cve") == 0 && s == S_CVE) {
 			WANT(9);
 			if (db->ncve == cap_cve) {
-				nc_vulndb_free(db);
-				return lerr(err, errlen, line,
-					    "more cve lines than counted");
+				return bail(
+				    db, lerr(err, errlen, line,
+					     "more cve lines than counted"));
 			}
 			struct nc_vulndb_cve *c = &db->cve[db->ncve];
 			c->id = fl[1];
@@ -444,16 +449,15 @@ int nc_vulndb_load(struct nc_vulndb *db, const char *path, char *err,
 			c->desc = fl[8];
 			if (!parse_score(fl[4], &c->score) ||
 			    !parse_score(fl[7], &c->v2score)) {
-				nc_vulndb_free(db);
-				return lerr(err, errlen, line, "%s: bad score",
-					    c->id);
+				return bail(db, lerr(err, errlen, line,
+						     "%s: bad score", c->id));
 			}
 			if (db->ncve &&
 			    strcmp(db->cve[db->ncve - 1].id, c->id) >= 0) {
-				nc_vulndb_free(db);
-				return lerr(err, errlen, line,
-					    "%s: cve lines not sorted by ID",
-					    c->id);
+				return bail(
+				    db, lerr(err, errlen, line,
+					     "%s: cve lines not sorted by ID",
+					     c->id));
 			}
 			db->ncve++;
 			continue;
@@ -462,9 +466,9 @@ int nc_vulndb_load(struct nc_vulndb *db, const char *path, char *err,
 			s = S_CPE;
 			WANT(11);
 			if (db->ncpe == cap_cpe) {
-				nc_vulndb_free(db);
-				return lerr(err, errlen, line,
-					    "more cpe lines than counted");
+				return bail(
+				    db, lerr(err, errlen, line,
+					     "more cpe lines than counted"));
 			}
 			struct nc_vulndb_cpe *c = &db->cpe[db->ncpe];
 			c->r =
@@ -473,19 +477,19 @@ int nc_vulndb_load(struct nc_vulndb *db, const char *path, char *err,
 			c->part = fl[3];
 			int k = cve_find(db, fl[10]);
 			if (k < 0) {
-				nc_vulndb_free(db);
-				return lerr(err, errlen, line,
-					    "cpe line names %s, which has no "
-					    "cve line",
-					    fl[10]);
+				return bail(
+				    db, lerr(err, errlen, line,
+					     "cpe line names %s, which has no "
+					     "cve line",
+					     fl[10]));
 			}
 			c->cve = (uint32_t)k;
 			if (db->ncpe &&
 			    cpe_key_cmp(&db->cpe[db->ncpe - 1].r, &c->r) > 0) {
-				nc_vulndb_free(db);
-				return lerr(err, errlen, line,
-					    "cpe lines not sorted by product, "
-					    "vendor");
+				return bail(
+				    db, lerr(err, errlen, line,
+					     "cpe lines not sorted by product, "
+					     "vendor"));
 			}
 			db->ncpe++;
 			continue;
@@ -494,18 +498,20 @@ int nc_vulndb_load(struct nc_vulndb *db, const char *path, char *err,
 			s = S_XP;
 			WANT(10);
 			if (db->nxp == cap_xp) {
-				nc_vulndb_free(db);
-				return lerr(err, errlen, line,
-					    "more exploit lines than counted");
+				return bail(
+				    db,
+				    lerr(err, errlen, line,
+					 "more exploit lines than counted"));
 			}
 			db->xp[db->nxp] = (struct nc_vulndb_exploit){
 			    fl[1], fl[2], fl[3], fl[4], fl[5],
 			    fl[6], fl[7], fl[8], fl[9]};
 			if (db->nxp &&
 			    strcmp(db->xp[db->nxp - 1].cve, fl[1]) > 0) {
-				nc_vulndb_free(db);
-				return lerr(err, errlen, line,
-					    "exploit lines not sorted by CVE");
+				return bail(
+				    db,
+				    lerr(err, errlen, line,
+					 "exploit lines not sorted by CVE"));
 			}
 			db->nxp++;
 			continue;
@@ -515,19 +521,16 @@ int nc_vulndb_load(struct nc_vulndb *db, const char *path, char *err,
 			s = S_END;
 			break;
 		}
-		nc_vulndb_free(db);
-		return lerr(err, errlen, line, "unexpected %s line",
-			    tag[0] ? tag : "empty");
+		return bail(db, lerr(err, errlen, line, "unexpected %s line",
+				     tag[0] ? tag : "empty"));
 #undef WANT
 	}
 	if (s != S_END || !db->built) {
-		nc_vulndb_free(db);
-		return lerr(err, errlen, line, "incomplete database");
+		return bail(db, lerr(err, errlen, line, "incomplete database"));
 	}
 	if (db->ncve != cap_cve || db->ncpe != cap_cpe || db->nxp != cap_xp) {
-		nc_vulndb_free(db);
-		return lerr(err, errlen, line,
-			    "counts differ from the built line");
+		return bail(db, lerr(err, errlen, line,
+				     "counts differ from the built line"));
 	}
 	return 0;
 }
