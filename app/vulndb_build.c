@@ -651,6 +651,47 @@ static int cmp_xp(const void *a, const void *b)
 	return x->idn < y->idn ? -1 : x->idn > y->idn;
 }
 
+static void cve_free(struct cve *e)
+{
+	free(e->id);
+	free(e->published);
+	free(e->cvss_version);
+	free(e->severity);
+	free(e->vector);
+	free(e->desc);
+}
+
+static void cpe_free(struct cpe *e)
+{
+	char *v[] = {e->product, e->vendor, e->part, e->version, e->update,
+		     e->si,	 e->se,	    e->ei,   e->ee,	 e->cve};
+	for (unsigned k = 0; k < 10; k++)
+		free(v[k]);
+}
+
+static void xp_free(struct xp *e)
+{
+	char *v[] = {e->cve,  e->id,	   e->file, e->date, e->author,
+		     e->type, e->platform, e->port, e->desc};
+	for (unsigned k = 0; k < 9; k++)
+		free(v[k]);
+}
+
+static void build_free(struct build *b)
+{
+	for (size_t i = 0; i < b->ncve; i++)
+		cve_free(&b->cve[i]);
+	free(b->cve);
+	for (size_t i = 0; i < b->ncpe; i++)
+		cpe_free(&b->cpe[i]);
+	free(b->cpe);
+	for (size_t i = 0; i < b->nxp; i++)
+		xp_free(&b->xp[i]);
+	free(b->xp);
+	for (unsigned i = 0; i < b->nsrc; i++)
+		free(b->src[i].feed_ts);
+}
+
 struct out {
 	FILE *f;
 	EVP_MD_CTX *md;
@@ -713,17 +754,23 @@ static int write_db(struct build *b, const char *out)
 		qsort(b->cve, b->ncve, sizeof(*b->cve), cmp_cve);
 	size_t n = 0;
 	for (size_t i = 0; i < b->ncve; i++) {
-		if (i + 1 < b->ncve && !strcmp(b->cve[i].id, b->cve[i + 1].id))
+		if (i + 1 < b->ncve &&
+		    !strcmp(b->cve[i].id, b->cve[i + 1].id)) {
+			cve_free(&b->cve[i]);
 			continue;
+		}
 		b->cve[n++] = b->cve[i];
 	}
 	b->ncve = n;
 	if (b->ncpe)
 		qsort(b->cpe, b->ncpe, sizeof(*b->cpe), cmp_cpe);
 	n = 0;
-	for (size_t i = 0; i < b->ncpe; i++)
-		if (!n || cmp_cpe(&b->cpe[n - 1], &b->cpe[i]))
+	for (size_t i = 0; i < b->ncpe; i++) {
+		if (n && !cmp_cpe(&b->cpe[n - 1], &b->cpe[i]))
+			cpe_free(&b->cpe[i]);
+		else
 			b->cpe[n++] = b->cpe[i];
+	}
 	b->ncpe = n;
 	if (b->nxp)
 		qsort(b->xp, b->nxp, sizeof(*b->xp), cmp_xp);
@@ -731,10 +778,13 @@ static int write_db(struct build *b, const char *out)
 	for (size_t i = 0; i < b->nxp; i++) {
 		if (!cve_known(b, b->xp[i].cve)) {
 			b->xp_unknown++;
+			xp_free(&b->xp[i]);
 			continue;
 		}
-		if (n && !cmp_xp(&b->xp[n - 1], &b->xp[i]))
+		if (n && !cmp_xp(&b->xp[n - 1], &b->xp[i])) {
+			xp_free(&b->xp[i]);
 			continue;
+		}
 		b->xp[n++] = b->xp[i];
 	}
 	b->nxp = n;
@@ -826,39 +876,6 @@ static int write_db(struct build *b, const char *out)
 	}
 	free(tmp);
 	return 0;
-}
-
-static void build_free(struct build *b)
-{
-	for (size_t i = 0; i < b->ncve; i++) {
-		struct cve *e = &b->cve[i];
-		free(e->id);
-		free(e->published);
-		free(e->cvss_version);
-		free(e->severity);
-		free(e->vector);
-		free(e->desc);
-	}
-	free(b->cve);
-	for (size_t i = 0; i < b->ncpe; i++) {
-		struct cpe *e = &b->cpe[i];
-		char *v[] = {e->product, e->vendor, e->part, e->version,
-			     e->update,	 e->si,	    e->se,   e->ei,
-			     e->ee,	 e->cve};
-		for (unsigned k = 0; k < 10; k++)
-			free(v[k]);
-	}
-	free(b->cpe);
-	for (size_t i = 0; i < b->nxp; i++) {
-		struct xp *e = &b->xp[i];
-		char *v[] = {e->cve,  e->id,	   e->file, e->date, e->author,
-			     e->type, e->platform, e->port, e->desc};
-		for (unsigned k = 0; k < 9; k++)
-			free(v[k]);
-	}
-	free(b->xp);
-	for (unsigned i = 0; i < b->nsrc; i++)
-		free(b->src[i].feed_ts);
 }
 
 static void build_usage(FILE *f)
