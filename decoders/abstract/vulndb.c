@@ -654,14 +654,23 @@ unsigned nc_vulndb_software(void *arg, struct nc_dec *d,
 		nc_cpe_norm(vend, sizeof(vend), sw->vendor);
 		want_vendor = vend;
 	}
+	bool aliased = false;
 	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
 		if (strcmp(prod, aliases[i].name) == 0) {
+			aliased = true;
 			snprintf(prod, sizeof(prod), "%s", aliases[i].product);
 			snprintf(vend, sizeof(vend), "%s", aliases[i].vendor);
 			want_vendor = vend;
 			break;
 		}
 	}
+
+	/* how it was matched, for Notes */
+	char notes[320];
+	snprintf(notes, sizeof(notes), "matched as %s%s%s%s", prod,
+		 want_vendor ? " of vendor " : " of any vendor",
+		 want_vendor ? vend : "",
+		 aliased ? " (the name's NVD product)" : "");
 
 	/* the first CPE line of the product */
 	uint32_t lo = 0, hi = db->ncpe;
@@ -725,7 +734,7 @@ unsigned nc_vulndb_software(void *arg, struct nc_dec *d,
 			r.accessvector = (char *)access_vector(cv->vector);
 			r.n_versions = nr;
 			r.versions = rv;
-			r.notes = (char *)"";
+			r.notes = notes;
 			r.software = (Netcap__Software *)sw;
 			r.score = cv->score;
 			r.cvssversion = (char *)cv->cvss_version;

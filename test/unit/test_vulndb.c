@@ -269,6 +269,7 @@ static void test_software(void **state)
 	assert_string_equal(v->accessvector, "NETWORK");
 	assert_int_equal(v->n_versions, 1);
 	assert_string_equal(v->versions[0], "openbsd:openssh <= 7.7");
+	assert_string_equal(v->notes, "matched as openssh of any vendor");
 	assert_int_equal(v->timestamp, 42);
 	assert_string_equal(v->software->version, "7.4p1");
 	assert_int_equal(v->n_sourceuids, 1);
@@ -301,7 +302,12 @@ static void test_software(void **state)
 	sw.vendor = (char *)"";
 	sw.product = (char *)"Apache";
 	sw.version = (char *)"2.4.49";
+	h->n = 0;
 	assert_int_equal(nc_vulndb_software(&db, &h->dec, &sw), 1);
+	v = h_get(h, NC_REC_VULNERABILITY, 0);
+	assert_string_equal(v->notes, "matched as http_server of vendor apache "
+				      "(the name's NVD product)");
+	protobuf_c_message_free_unpacked(&v->base, NULL);
 	sw.version = (char *)"2.4.51";
 	assert_int_equal(nc_vulndb_software(&db, &h->dec, &sw), 0);
 	/* no version: nothing */
