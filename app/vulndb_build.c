@@ -430,8 +430,8 @@ static int nvd_entry(struct build *b, const char *file, size_t i, json_t *v,
 
 static int read_nvd(struct build *b, const char *path, unsigned *order)
 {
-	char *data;
-	size_t len;
+	char *data = NULL;
+	size_t len = 0;
 	json_error_t je;
 
 	if (read_file(b, "nvd", path, &data, &len))
@@ -532,8 +532,8 @@ static int read_exploitdb(struct build *b, const char *path)
 	static const char *const names[NCOL] = {
 	    "id",   "file",	"description", "date_published", "author",
 	    "type", "platform", "port",	       "codes"};
-	char *data, *p, *f[64];
-	size_t len;
+	char *data = NULL, *p, *f[64];
+	size_t len = 0;
 	unsigned nf, line = 1, nhead, row = 0;
 	int col[NCOL];
 

@@ -455,6 +455,7 @@ static void check_ip(const struct nc_indicators *ind, const struct ctx *c,
 		if (!pl[plen])
 			continue;
 		struct ind key;
+		memset(&key, 0, sizeof(key));
 		key.alen = (uint8_t)ip->len;
 		key.plen = (uint8_t)plen;
 		memcpy(key.addr, ip->data, ip->len);

@@ -277,6 +277,8 @@ static int cve_find(const struct nc_vulndb *db, const char *id)
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
+		/* every entry below ncve has its id (a field of its line) */
+		// NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
 		int c = strcmp(db->cve[mid].id, id);
 		if (c == 0)
 			return (int)mid;
@@ -718,7 +720,8 @@ unsigned nc_vulndb_software(void *arg, struct nc_dec *d,
 			if (nr < MAX_RANGES_SHOWN) {
 				range_text(rtext[nr], sizeof(rtext[nr]),
 					   &db->cpe[hits[j].cpe]);
-				if (nr == 0 || strcmp(rtext[nr], rtext[nr - 1]))
+				if (nr == 0 ||
+				    strcmp(rtext[nr], rtext[nr - 1]) != 0)
 					rv[nr] = rtext[nr], nr++;
 			}
 		}

@@ -46,10 +46,12 @@ static void fuzz_db(struct nc_dec *d, const uint8_t *p, size_t n)
 	if (!buf || EVP_Digest(p, n, md, &mdl, EVP_sha256(), NULL) != 1)
 		abort();
 	memcpy(buf, p, n);
-	memcpy(tail, "end\t", 4);
+	int k = snprintf(tail, sizeof(tail), "end\t");
 	for (unsigned i = 0; i < 32; i++)
-		snprintf(tail + 4 + 2 * i, 3, "%02x", md[i]);
-	tail[68] = '\n';
+		k += snprintf(tail + k, sizeof(tail) - (size_t)k, "%02x", md[i]);
+	k += snprintf(tail + k, sizeof(tail) - (size_t)k, "\n");
+	if (k != 69)
+		abort();
 	memcpy(buf + n, tail, 69);
 	int fd = to_memfd(buf, n + 69, path, sizeof(path));
 	free(buf);
