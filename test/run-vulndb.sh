@@ -43,7 +43,7 @@ db=$tmp/vuln.db
 # --- 1. build and check
 "$NETCAP" util db build --nvd "$nvd" --exploitdb "$xdb" -o "$db" >"$tmp/so" 2>"$tmp/se" ||
 	bad "db build: exit $?: $(cat "$tmp/se")"
-grep -q '3 CVEs, 20 CPE ranges, 3 exploits' "$tmp/so" ||
+grep -q '5 CVEs, 34 CPE ranges, 3 exploits' "$tmp/so" ||
 	bad "db build summary: $(cat "$tmp/so")"
 "$NETCAP" util db check "$db" >"$tmp/check" 2>"$tmp/se" ||
 	bad "db check: exit $?: $(cat "$tmp/se")"
@@ -53,10 +53,14 @@ for f in "$nvd" "$xdb"; do
 	grep -q "$(basename "$f")  $size bytes  sha256 $sum" "$tmp/check" ||
 		bad "db check does not show $f ($size bytes, $sum): $(cat "$tmp/check")"
 done
-grep -q 'entries  3 CVEs, 20 CPE ranges, 3 exploits' "$tmp/check" ||
+grep -q 'entries  5 CVEs, 34 CPE ranges, 3 exploits' "$tmp/check" ||
 	bad "db check counts: $(cat "$tmp/check")"
 grep -q 'feed timestamp 2024-11-21T00:00:00.000' "$tmp/check" ||
 	bad "db check: no feed timestamp"
+# CVE-2022-41741 lists f5sirt's Secondary v3.1 metric (7.0) before NVD's
+# Primary one (7.8): the Primary one is kept
+grep -q "$(printf '^cve\tCVE-2022-41741\t2022-10-19T22:15:12.647\t3.1\t7.8\tHIGH\t')" "$db" ||
+	bad "CVE-2022-41741: not the Primary metric"
 
 # --- 2. malformed inputs: name | options | text the one error line holds
 cut_json="$tmp/cut.json"
@@ -94,7 +98,7 @@ grep -q 'checksum mismatch' "$tmp/se" || bad "changed db: $(cat "$tmp/se")"
 "$NETCAP" capture -r test/data/ssh.pcap -o "$tmp/o.ssh" --vuln-db "$db" >/dev/null 2>&1 ||
 	bad "capture ssh.pcap --vuln-db failed"
 "$NETCAP" capture -r test/data/live_netns_http-tls-dns-ssh.pcap -o "$tmp/o.live" \
-	--vuln-db "$db" --include SSH,Software,Vulnerability,Exploit >/dev/null 2>&1 ||
+	--vuln-db "$db" >/dev/null 2>&1 ||
 	bad "capture live --vuln-db failed"
 for o in ssh live; do
 	for t in Software Vulnerability Exploit; do
@@ -117,6 +121,11 @@ tmp = sys.argv[1]
 #  CVE-2023-38408  * < 9.3; 9.3:-; 9.3:p1         7.4p1, 7.8, 9.2p1 yes
 #  CVE-2024-6387   * < 4.4; 8.6 <= * < 9.8; 4.4:-; 8.5:p1; 9.8:-
 #                                                 7.4p1 no; 7.8 no; 9.2p1 yes
+# and for cpe:2.3:a:haxx:curl (curl 7.88.1 in the live capture's User-Agent):
+#  CVE-2023-27533  7.0.0 <= * <= 7.881 (NVD's bound as published, meant as
+#                  7.88.1; as numbers 7.88.1 < 7.881 too)   7.88.1 yes
+# The live capture's nginx Software has no version (Server: nginx): none of
+# CVE-2022-41741's f5:nginx ranges may match it.
 CVE = {
     "CVE-2018-15473": dict(sev="MEDIUM", score=5.3, v2=5.0, ver="3.1",
                            ranges={"7.4p1": ["openbsd:openssh <= 7.7"]}),
@@ -125,10 +134,13 @@ CVE = {
                                    for v in ("7.4p1", "7.8", "9.2p1")}),
     "CVE-2024-6387": dict(sev="HIGH", score=8.1, v2=0.0, ver="3.1",
                           ranges={"9.2p1": ["openbsd:openssh >= 8.6, < 9.8"]}),
+    "CVE-2023-27533": dict(sev="HIGH", score=8.8, v2=0.0, ver="3.1",
+                           ranges={"7.88.1": ["haxx:curl >= 7.0.0, <= 7.881"]}),
 }
 EXPECT = {"ssh": {("7.4p1", "CVE-2018-15473"), ("7.4p1", "CVE-2023-38408"),
                   ("7.8", "CVE-2023-38408")},
-          "live": {("9.2p1", "CVE-2023-38408"), ("9.2p1", "CVE-2024-6387")}}
+          "live": {("9.2p1", "CVE-2023-38408"), ("9.2p1", "CVE-2024-6387"),
+                   ("7.88.1", "CVE-2023-27533")}}
 # Exploit-DB sample: 45210, 45233, 45939 name CVE-2018-15473; 40963 names
 # CVE-2016-10009 and 47984 CVE-2020-7247 (not in the sample feed)
 XP = {"45210": ("2018-08-16", "Matthew Daley", 0),
