@@ -9,6 +9,11 @@
 
 int nc_cmd_capture(int argc, char **argv);
 int nc_cmd_dump(int argc, char **argv);
+int nc_cmd_util(int argc, char **argv);
+
+/* util's verbs (vulndb_build.c): argv[0] is the verb */
+int nc_util_db_build(int argc, char **argv);
+int nc_util_db_check(int argc, char **argv);
 
 /* Print "netcap: " + message + newline on stderr. */
 void nc_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

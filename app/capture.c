@@ -113,6 +113,13 @@ static void usage(FILE *f)
 	    "      --fingerprints FILE  known JA3/JA3S/JA4/HASSH values\n"
 	    "                        (JSON, e.g. config/fingerprints.json):\n"
 	    "                        a match adds a Software record\n"
+	    "      --vuln-db FILE    vulnerability database (netcap util db\n"
+	    "                        build): Vulnerability and Exploit\n"
+	    "                        records for matching Software\n"
+	    "      --indicators FILE[,FILE]  indicator lists (ip, cidr,\n"
+	    "                        domain, ja3, ja4, hassh lines): an Alert\n"
+	    "                        record per matching Connection, DNS,\n"
+	    "                        TLSClientHello or SSH record\n"
 	    "      --max-file-size BYTES  larger objects are not stored\n"
 	    "                        (default 64M)\n"
 	    "      --max-files-bytes BYTES  stop storing new objects after\n"
@@ -462,7 +469,8 @@ static int engine_setup(struct nc_engine *e)
 			nc_reasm_pool_set_dec(k->dec.reasm, &k->dec);
 		}
 		if (e->cfg->profiles) {
-			k->prof = nc_profiles_new(&e->cfg->prof, &e->cfg->want);
+			k->prof =
+			    nc_profiles_new(&e->cfg->prof, &e->cfg->app_want);
 			if (!k->prof) {
 				cap_err("cannot allocate the profile tables "
 					"of worker %u: %s",
@@ -473,7 +481,7 @@ static int engine_setup(struct nc_engine *e)
 		}
 		if (e->cfg->apps) {
 			k->dec.apps =
-			    nc_apptab_new(&e->cfg->app, &e->cfg->want);
+			    nc_apptab_new(&e->cfg->app, &e->cfg->app_want);
 			if (!k->dec.apps) {
 				cap_err("cannot allocate the application "
 					"parser table of worker %u: %s",
@@ -543,8 +551,15 @@ int nc_cmd_capture(int argc, char **argv)
 			return 2;
 		}
 	}
-	cfg.apps = nc_app_wanted(&cfg.want);
-	cfg.profiles = nc_profiles_wanted(&cfg.want);
+	/* Vulnerability and Exploit records come from Software records: the
+	   parsers that find software run even when Software is not selected */
+	bool vuln = cfg.vuln_db && (cfg.want.on[NC_REC_VULNERABILITY] ||
+				    cfg.want.on[NC_REC_EXPLOIT]);
+	cfg.app_want = cfg.want;
+	if (vuln)
+		cfg.app_want.on[NC_REC_SOFTWARE] = true;
+	cfg.apps = nc_app_wanted(&cfg.app_want);
+	cfg.profiles = nc_profiles_wanted(&cfg.app_want);
 	cfg.track_conns = cfg.want.on[NC_REC_CONNECTION] ||
 			  cfg.want.on[NC_REC_FLOW] || cfg.streams_dir ||
 			  cfg.apps || cfg.profiles;
@@ -585,6 +600,24 @@ int nc_cmd_capture(int argc, char **argv)
 		}
 		cfg.prof.fingerprint = nc_fpdb_lookup;
 		cfg.prof.fingerprint_arg = &e->fpdb;
+	}
+	if (vuln) {
+		if (nc_vulndb_load(&e->vulndb, cfg.vuln_db, err, sizeof(err)) !=
+		    0) {
+			cap_err("--vuln-db: %s: %s", cfg.vuln_db, err);
+			rc = 2;
+			goto out_free;
+		}
+		cfg.prof.software_done = nc_vulndb_software;
+		cfg.prof.software_arg = &e->vulndb;
+	}
+	if (cfg.indicators && cfg.want.on[NC_REC_ALERT]) {
+		e->ind = nc_indicators_load(cfg.indicators, err, sizeof(err));
+		if (!e->ind) {
+			cap_err("--indicators: %s", err);
+			rc = 2;
+			goto out_free;
+		}
 	}
 	if (cfg.files_dir) {
 		nc_files_sink_init(
@@ -738,6 +771,8 @@ int nc_cmd_capture(int argc, char **argv)
 	rte_eal_cleanup();
 	nc_source_close(&e->src);
 	nc_fpdb_free(&e->fpdb);
+	nc_vulndb_free(&e->vulndb);
+	nc_indicators_free(e->ind);
 	nc_stats_free(e);
 	free(e);
 	free(ea);
@@ -756,6 +791,8 @@ out_free:
 	nc_xdp_free(e->xdp);
 	nc_oui_free(&e->oui); /* safe when not loaded or freed */
 	nc_fpdb_free(&e->fpdb);
+	nc_vulndb_free(&e->vulndb);
+	nc_indicators_free(e->ind);
 	nc_stats_free(e);
 	free(e);
 	free(ea);

@@ -119,6 +119,8 @@ static const struct opt opts[] = {
     OBOOL("payload", 0, "records.payload", payload, 1),
     OBOOL("entropy", 0, "records.entropy", entropy, 1),
     OSTR("fingerprints", 0, "records.fingerprints", fingerprints, "file name"),
+    OSTR("vuln-db", 0, "records.vuln_db", vuln_db, "file name"),
+    OSTR("indicators", 0, "records.indicators", indicators, "file list"),
     OSTR("out", 'o', "output.dir", outdir, "directory"),
     OBOOL("no-compress", 0, "output.compress", compress, 0),
     ONUM("rotate-size", 0, "output.rotate_size", K_SIZE, rotate_size, 4096, TB,

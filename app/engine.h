@@ -43,7 +43,9 @@
 #include "conn.h"
 #include "defrag.h"
 #include "files.h"
+#include "indicators.h"
 #include "profile.h"
+#include "vulndb.h"
 #include "decode.h"
 #include "ncfile.h"
 #include "reasm.h"
@@ -101,6 +103,9 @@ struct nc_capture_cfg {
 	bool bare;	 /* --bare: RX receives and frees (benchmark) */
 	unsigned workers;
 	struct nc_recset want;
+	/* what the application parsers run for: want, plus Software when
+	   --vuln-db makes Vulnerability/Exploit records from it */
+	struct nc_recset app_want;
 	bool payload;
 	bool entropy;
 	bool compress;
@@ -119,6 +124,8 @@ struct nc_capture_cfg {
 	bool apps;			 /* an application record type is on */
 	const char *files_dir;		 /* --files DIR, or NULL */
 	const char *fingerprints;	 /* --fingerprints FILE, or NULL */
+	const char *vuln_db;		 /* --vuln-db FILE, or NULL */
+	const char *indicators;		 /* --indicators FILE[,FILE], or NULL */
 	uint64_t max_file_size;		 /* --max-file-size */
 	uint64_t max_files_bytes;	 /* --max-files-bytes */
 	uint64_t max_app_memory;	 /* all workers, bytes; 0: default */
@@ -378,6 +385,8 @@ struct nc_engine {
 	struct nc_oui oui;	    /* DeviceProfile vendors */
 	struct nc_files_sink files; /* --files */
 	struct nc_fpdb fpdb;	    /* --fingerprints */
+	struct nc_vulndb vulndb;    /* --vuln-db (vulndb.h) */
+	struct nc_indicators *ind;  /* --indicators, or NULL */
 	struct nc_stats *stats;	    /* stats.c */
 
 	/* control flags (atomic) */

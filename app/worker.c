@@ -138,9 +138,22 @@ static void worker_emit(void *arg, enum nc_rec t, const ProtobufCMessage *msg)
 	b->len = (uint32_t)n;
 }
 
+/* nc_emit_fn with --indicators: the record, then an Alert per match
+   (an Alert comes back here and goes straight to worker_emit) */
+static void worker_emit_ind(void *arg, enum nc_rec t,
+			    const ProtobufCMessage *msg)
+{
+	struct nc_worker *w = arg;
+
+	worker_emit(arg, t, msg);
+	if (t != NC_REC_ALERT)
+		nc_indicators_check(w->eng->ind, &w->dec, t, msg);
+}
+
 void nc_worker_setup(struct nc_worker *w)
 {
-	nc_dec_init(&w->dec, &w->eng->dec_cfg, worker_emit, w);
+	nc_dec_init(&w->dec, &w->eng->dec_cfg,
+		    w->eng->ind ? worker_emit_ind : worker_emit, w);
 	w->clock = INT64_MIN; /* packet times may be before 1970 */
 }
 

@@ -26,6 +26,8 @@ run test/oracle/conn-run.sh "$NETCAP"
 run test/oracle/app-run.sh "$NETCAP"
 run test/run-files.sh "$NETCAP"
 run test/run-fpdb.sh "$NETCAP"
+# Vulnerability, Exploit, Alert (util db build, --vuln-db, --indicators)
+run test/run-vulndb.sh "$NETCAP"
 run test/run-rotate.sh "$NETCAP"
 run test/run-stats.sh "$NETCAP"
 run test/run-filter.sh "$NETCAP"

@@ -793,7 +793,8 @@ struct nc_profiles *nc_profiles_new(const struct nc_profile_cfg *cfg,
 	if (!p->cfg.max_set)
 		p->cfg.max_set = 64;
 	for (int t = 0; t < T_MAX; t++) {
-		p->on[t] = want->on[tab_rec[t]];
+		p->on[t] =
+		    want->on[tab_rec[t]] || (t == T_SW && cfg->software_done);
 		if (!map_init(&p->m[t], max[t], (enum tab)t)) {
 			nc_profiles_free(p);
 			errno = ENOMEM;
@@ -1070,7 +1071,8 @@ static void emit_dev(struct nc_dec *d, const struct nc_profiles *p,
 	nc_emit(d, NC_REC_DEVICEPROFILE, &r.base);
 }
 
-static void emit_sw(struct nc_dec *d, struct software *x)
+static void emit_sw(struct nc_dec *d, const struct nc_profile_cfg *cfg,
+		    struct software *x)
 {
 	Netcap__Software r = NETCAP__SOFTWARE__INIT;
 
@@ -1089,7 +1091,10 @@ static void emit_sw(struct nc_dec *d, struct software *x)
 	r.flows = x->flows.v;
 	r.n_deviceprofiles = x->macs.n;
 	r.deviceprofiles = x->macs.v;
-	nc_emit(d, NC_REC_SOFTWARE, &r.base);
+	if (nc_want(d, NC_REC_SOFTWARE))
+		nc_emit(d, NC_REC_SOFTWARE, &r.base);
+	if (cfg->software_done)
+		cfg->software_done(cfg->software_arg, d, &r);
 }
 
 static void emit_svc(struct nc_dec *d, const struct ent *e, struct service *x)
@@ -1157,7 +1162,7 @@ void nc_profiles_emit(struct nc_dec *d, struct nc_profiles *const *pv,
 				emit_dev(d, p0, e, e->val);
 				break;
 			case T_SW:
-				emit_sw(d, e->val);
+				emit_sw(d, &p0->cfg, e->val);
 				break;
 			case T_SVC:
 				emit_svc(d, e, e->val);

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "applayer.h"
+#include "netcap.pb-c.h"
 #include "observe.h"
 
 /* What a fingerprint database knows about one JA3/JA3S/JA4/HASSH value
@@ -44,6 +45,12 @@ struct nc_profile_cfg {
 	const struct nc_fp_entry *(*fingerprint)(void *arg, const char *kind,
 						 const char *value);
 	void *fingerprint_arg;
+	/* called with every Software record made when the input ends, even
+	   when Software is not selected (vulndb.h: Vulnerability and Exploit
+	   records); with it the Software table is kept; may be NULL */
+	unsigned (*software_done)(void *arg, struct nc_dec *d,
+				  const Netcap__Software *sw);
+	void *software_arg;
 };
 
 void nc_profile_cfg_default(struct nc_profile_cfg *cfg);
