@@ -109,18 +109,22 @@ def to_dict(msg):
             including_default_value_fields=True)
 
 
-def main(argv):
-    args = [a for a in argv[1:] if a != "--header"]
-    if len(args) != 1:
-        sys.stderr.write(__doc__)
-        return 2
-    pool, message_class = load_schema()
+class ReadError(Exception):
+    """A record file that does not read completely; .records has what did."""
+
+    def __init__(self, msg, records, header):
+        super().__init__(msg)
+        self.records, self.header = records, header
+
+
+def read_records(path, pool, message_class):
+    """(header dict, [record dicts]) of a record file, or ReadError."""
     Header = message_class("netcap.Header")
     type_enum = pool.FindEnumTypeByName("netcap.Type")
-    data, lz4_failed = read_stream(args[0])
-    out = sys.stdout
+    data, lz4_failed = read_stream(path)
     record_class = None
-    n = 0
+    hdr_dict = None
+    recs = []
     try:
         for off, raw in messages(data):
             if record_class is None:
@@ -128,25 +132,41 @@ def main(argv):
                 hdr.ParseFromString(raw)
                 name = type_enum.values_by_number[hdr.Type].name
                 record_class = message_class("netcap." + name[3:])
-                if "--header" in argv:
-                    out.write(json.dumps(to_dict(hdr)) + "\n")
+                hdr_dict = to_dict(hdr)
                 continue
             rec = record_class()
             rec.ParseFromString(raw)
-            out.write(json.dumps(to_dict(rec)) + "\n")
-            n += 1
-    except (ValueError, DecodeError, KeyError) as e:  # keep what was printed
-        sys.stderr.write("read_records.py: %s: after %d records: %s\n"
-                         % (args[0], n, e))
-        return 1
+            recs.append(to_dict(rec))
+    except (ValueError, DecodeError, KeyError) as e:  # keep what was read
+        raise ReadError("%s: after %d records: %s" % (path, len(recs), e),
+                        recs, hdr_dict)
     if record_class is None:
-        sys.stderr.write("read_records.py: %s: no header\n" % args[0])
-        return 1
+        raise ReadError("%s: no header" % path, recs, hdr_dict)
     if lz4_failed:
-        sys.stderr.write("read_records.py: %s: lz4 -dc failed after %d "
-                         "records\n" % (args[0], n))
-        return 1
-    return 0
+        raise ReadError("%s: lz4 -dc failed after %d records"
+                        % (path, len(recs)), recs, hdr_dict)
+    return hdr_dict, recs
+
+
+def main(argv):
+    args = [a for a in argv[1:] if a != "--header"]
+    if len(args) != 1:
+        sys.stderr.write(__doc__)
+        return 2
+    pool, message_class = load_schema()
+    out = sys.stdout
+    try:
+        hdr, recs = read_records(args[0], pool, message_class)
+        rc = 0
+    except ReadError as e:
+        hdr, recs = e.header, e.records
+        sys.stderr.write("read_records.py: %s\n" % e)
+        rc = 1
+    if "--header" in argv and hdr is not None:
+        out.write(json.dumps(hdr) + "\n")
+    for r in recs:
+        out.write(json.dumps(r) + "\n")
+    return rc
 
 
 if __name__ == "__main__":
