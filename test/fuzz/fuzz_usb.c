@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_usb.c: libFuzzer target for Linux usbmon (usb.c).
- * Input: one selector octet (bit 0: 0 LINKTYPE_USB_LINUX (189), 1 LINKTYPE_USB_LINUX_MMAPPED (220);
- * bit 3 the snap-length cut of fuzz.h), then the frame.
+ * Input: one selector octet (low 3 bits: 0 LINKTYPE_USB_LINUX (189), 1 or
+ * more LINKTYPE_USB_LINUX_MMAPPED (220); bit 3 the snap-length cut of fuzz.h),
+ * then the frame (fuzz.h fz_run_link).
  */
 #include "fuzz.h"
 
@@ -10,23 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1)
-		return 0;
-	struct nc_dec *d = fz_init();
-	uint8_t sel = data[0];
-	size_t len = size - 1;
-	uint8_t *p = malloc(len ? len : 1);
-	if (!p)
-		return 0;
-	memcpy(p, data + 1, len);
-	fz_frame(d, (sel & 0x08) ? FZ_CUT : 0, p, len);
-	d->ip_len = 0;
-	d->ip_version = 0;
-	struct cur c = cur_make(p, len);
-	if (sel & 1)
-		nc_dec_usb_linux_mmapped(d, c);
-	else
-		nc_dec_usb_linux(d, c);
-	free(p);
-	return 0;
+	static const fz_layer_fn fns[] = {nc_dec_usb_linux,
+					  nc_dec_usb_linux_mmapped};
+	return fz_run_link(data, size, fns, sizeof(fns) / sizeof(fns[0]));
 }
