@@ -511,7 +511,8 @@ static void check_name(const struct nc_indicators *ind, const struct ctx *c,
 		size_t sl = strlen(s);
 		for (uint32_t i = first_str(v, nv, s, sl);
 		     i < nv && str_eq(v[i].value, s, sl); i++) {
-			char notes[300];
+			/* "Question " low " (under " s ")": both fit whole */
+			char notes[2 * sizeof(low) + 32];
 			snprintf(notes, sizeof(notes), "Question %s%s%s", low,
 				 s == low ? "" : " (under ", s == low ? "" : s);
 			if (s != low)
