@@ -14,6 +14,29 @@
 
 #include "app_harness.h"
 
+/*
+ * Records unpacked by got(): freed after each test (the cmocka teardown
+ * free_got), so the ASan run sees no leak.
+ */
+static void *got_recs[64];
+static unsigned n_got;
+
+static void *got(struct harness *h, enum nc_rec t, unsigned nth)
+{
+	void *m = h_get(h, t, nth);
+	if (m && n_got < 64)
+		got_recs[n_got++] = m;
+	return m;
+}
+
+static int free_got(void **state)
+{
+	(void)state;
+	while (n_got)
+		H_FREE(got_recs[--n_got]);
+	return 0;
+}
+
 extern const struct nc_app_parser nc_app_diameter;
 
 static const uint8_t ip_c[4] = {10, 201, 9, 245};
@@ -34,26 +57,120 @@ static void open_diam(struct app_run *r)
 
 /* 20 + 20 + 12 + 16 + 40 = 108 octets */
 static const uint8_t ccr[] = {
-    0x01, 0x00, 0x00, 0x6c, /* version 1, length 108 */
-    0x80, 0x00, 0x01, 0x10, /* flags R, command 272 (Credit-Control) */
-    0x00, 0x00, 0x00, 0x04, /* application 4 (credit control) */
-    0x02, 0xea, 0x49, 0x30, /* hop-by-hop 0x02ea4930 */
-    0x26, 0xf0, 0x00, 0x03, /* end-to-end 0x26f00003 */
+    0x01,
+    0x00,
+    0x00,
+    0x6c, /* version 1, length 108 */
+    0x80,
+    0x00,
+    0x01,
+    0x10, /* flags R, command 272 (Credit-Control) */
+    0x00,
+    0x00,
+    0x00,
+    0x04, /* application 4 (credit control) */
+    0x02,
+    0xea,
+    0x49,
+    0x30, /* hop-by-hop 0x02ea4930 */
+    0x26,
+    0xf0,
+    0x00,
+    0x03, /* end-to-end 0x26f00003 */
     /* Session-Id (263), M, length 19: "nxl;api;123" + 1 padding */
-    0x00, 0x00, 0x01, 0x07, 0x40, 0x00, 0x00, 0x13, 'n', 'x', 'l', ';',
-    'a', 'p', 'i', ';', '1', '2', '3', 0x00,
+    0x00,
+    0x00,
+    0x01,
+    0x07,
+    0x40,
+    0x00,
+    0x00,
+    0x13,
+    'n',
+    'x',
+    'l',
+    ';',
+    'a',
+    'p',
+    'i',
+    ';',
+    '1',
+    '2',
+    '3',
+    0x00,
     /* CC-Request-Number (415), M, 12: 0 */
-    0x00, 0x00, 0x01, 0x9f, 0x40, 0x00, 0x00, 0x0c, 0, 0, 0, 0,
+    0x00,
+    0x00,
+    0x01,
+    0x9f,
+    0x40,
+    0x00,
+    0x00,
+    0x0c,
+    0,
+    0,
+    0,
+    0,
     /* vendor AVP 1 of vendor 10415 (3GPP), V M, 16: 0x2a */
-    0x00, 0x00, 0x00, 0x01, 0xc0, 0x00, 0x00, 0x10, 0x00, 0x00, 0x28, 0xaf,
-    0x00, 0x00, 0x00, 0x2a,
+    0x00,
+    0x00,
+    0x00,
+    0x01,
+    0xc0,
+    0x00,
+    0x00,
+    0x10,
+    0x00,
+    0x00,
+    0x28,
+    0xaf,
+    0x00,
+    0x00,
+    0x00,
+    0x2a,
     /* Subscription-Id (443), grouped, 40: */
-    0x00, 0x00, 0x01, 0xbb, 0x40, 0x00, 0x00, 0x28,
+    0x00,
+    0x00,
+    0x01,
+    0xbb,
+    0x40,
+    0x00,
+    0x00,
+    0x28,
     /*   Subscription-Id-Type (450), 12: 0 (END_USER_E164) */
-    0x00, 0x00, 0x01, 0xc2, 0x40, 0x00, 0x00, 0x0c, 0, 0, 0, 0,
+    0x00,
+    0x00,
+    0x01,
+    0xc2,
+    0x40,
+    0x00,
+    0x00,
+    0x0c,
+    0,
+    0,
+    0,
+    0,
     /*   Subscription-Id-Data (444), 20: "919080000016" */
-    0x00, 0x00, 0x01, 0xbc, 0x40, 0x00, 0x00, 0x14, '9', '1', '9', '0',
-    '8', '0', '0', '0', '0', '0', '1', '6',
+    0x00,
+    0x00,
+    0x01,
+    0xbc,
+    0x40,
+    0x00,
+    0x00,
+    0x14,
+    '9',
+    '1',
+    '9',
+    '0',
+    '8',
+    '0',
+    '0',
+    '0',
+    '0',
+    '0',
+    '1',
+    '6',
 };
 
 static void test_ccr(void **state)
@@ -62,7 +179,7 @@ static void test_ccr(void **state)
 	struct app_run r;
 	open_diam(&r);
 	app_data(&r, 0, ccr, sizeof(ccr), 7);
-	Netcap__Diameter *m = h_get(r.h, NC_REC_DIAMETER, 0);
+	Netcap__Diameter *m = got(r.h, NC_REC_DIAMETER, 0);
 	assert_non_null(m);
 	assert_int_equal(m->version, 1);
 	assert_int_equal(m->messagelen, 108);
@@ -108,26 +225,92 @@ static void test_value_types(void **state)
 {
 	(void)state;
 	static const uint8_t m[] = {
-	    0x01, 0x00, 0x00, 0x4c, 0x00, 0x00, 0x01, 0x01, /* 76, CER 257 */
-	    0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2,
+	    0x01,
+	    0x00,
+	    0x00,
+	    0x4c,
+	    0x00,
+	    0x00,
+	    0x01,
+	    0x01, /* 76, CER 257 */
+	    0,
+	    0,
+	    0,
+	    0,
+	    0,
+	    0,
+	    0,
+	    1,
+	    0,
+	    0,
+	    0,
+	    2,
 	    /* Host-IP-Address (257), 14: family 1, 10.201.9.245, 2 pad */
-	    0x00, 0x00, 0x01, 0x01, 0x40, 0x00, 0x00, 0x0e, 0x00, 0x01, 10,
-	    201, 9, 245, 0, 0,
+	    0x00,
+	    0x00,
+	    0x01,
+	    0x01,
+	    0x40,
+	    0x00,
+	    0x00,
+	    0x0e,
+	    0x00,
+	    0x01,
+	    10,
+	    201,
+	    9,
+	    245,
+	    0,
+	    0,
 	    /* Event-Timestamp (55), 12: 0xcef6999e (tshark frame 1 of
 	       diameter_tcp.pcap: Jan 12, 2010 06:47:58 UTC) */
-	    0x00, 0x00, 0x00, 0x37, 0x40, 0x00, 0x00, 0x0c, 0xce, 0xf6, 0x99,
+	    0x00,
+	    0x00,
+	    0x00,
+	    0x37,
+	    0x40,
+	    0x00,
+	    0x00,
+	    0x0c,
+	    0xce,
+	    0xf6,
+	    0x99,
 	    0x9e,
 	    /* Exponent (429), 12: -2 */
-	    0x00, 0x00, 0x01, 0xad, 0x40, 0x00, 0x00, 0x0c, 0xff, 0xff, 0xff,
+	    0x00,
+	    0x00,
+	    0x01,
+	    0xad,
+	    0x40,
+	    0x00,
+	    0x00,
+	    0x0c,
+	    0xff,
+	    0xff,
+	    0xff,
 	    0xfe,
 	    /* Host-IP-Address with family 2 but 4 octets: hex */
-	    0x00, 0x00, 0x01, 0x01, 0x40, 0x00, 0x00, 0x0e, 0x00, 0x02, 1, 2,
-	    3, 4, 0, 0,
+	    0x00,
+	    0x00,
+	    0x01,
+	    0x01,
+	    0x40,
+	    0x00,
+	    0x00,
+	    0x0e,
+	    0x00,
+	    0x02,
+	    1,
+	    2,
+	    3,
+	    4,
+	    0,
+	    0,
 	};
 	struct app_run r;
 	open_diam(&r);
 	app_data(&r, 1, m, sizeof(m), 0);
-	Netcap__Diameter *d = h_get(r.h, NC_REC_DIAMETER, 0);
+	Netcap__Diameter *d = got(r.h, NC_REC_DIAMETER, 0);
 	assert_non_null(d);
 	assert_int_equal(d->n_avps, 4);
 	assert_string_equal(d->avps[0]->attributeformat, "Address");
@@ -150,7 +333,7 @@ static void test_bad_avp(void **state)
 		b[47] = k ? 0x07 : 0xf0; /* CC-Request-Number length */
 		open_diam(&r);
 		app_data(&r, 0, b, sizeof(b), 0);
-		Netcap__Diameter *m = h_get(r.h, NC_REC_DIAMETER, 0);
+		Netcap__Diameter *m = got(r.h, NC_REC_DIAMETER, 0);
 		assert_non_null(m);
 		assert_int_equal(m->n_avps, 1);
 		assert_int_equal(h_event(r.h, NC_EV_DIAMETER_BAD_AVP), 1);
@@ -194,7 +377,7 @@ static void test_limits(void **state)
 	struct app_run r;
 	open_diam(&r);
 	app_data(&r, 0, b, n, 0);
-	Netcap__Diameter *m = h_get(r.h, NC_REC_DIAMETER, 0);
+	Netcap__Diameter *m = got(r.h, NC_REC_DIAMETER, 0);
 	assert_int_equal(m->n_avps, NC_MAX_OPTIONS);
 	assert_int_equal(h_event(r.h, NC_EV_DIAMETER_TOO_MANY_AVPS), 1);
 	app_free(&r);
@@ -212,7 +395,7 @@ static void test_limits(void **state)
 	g[1] = 0, g[2] = 0, g[3] = (uint8_t)n;
 	open_diam(&r);
 	app_data(&r, 0, g, n, 0);
-	m = h_get(r.h, NC_REC_DIAMETER, 0);
+	m = got(r.h, NC_REC_DIAMETER, 0);
 	Netcap__AVP *a = m->avps[0];
 	int depth = 1;
 	while (a->n_grouped) {
@@ -242,12 +425,12 @@ static void test_gap_truncated(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_ccr),
-	    cmocka_unit_test(test_value_types),
-	    cmocka_unit_test(test_bad_avp),
-	    cmocka_unit_test(test_bad_header),
-	    cmocka_unit_test(test_limits),
-	    cmocka_unit_test(test_gap_truncated),
+	    cmocka_unit_test_teardown(test_ccr, free_got),
+	    cmocka_unit_test_teardown(test_value_types, free_got),
+	    cmocka_unit_test_teardown(test_bad_avp, free_got),
+	    cmocka_unit_test_teardown(test_bad_header, free_got),
+	    cmocka_unit_test_teardown(test_limits, free_got),
+	    cmocka_unit_test_teardown(test_gap_truncated, free_got),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
