@@ -719,12 +719,9 @@ static bool first_packet_flips(const struct nc_l4 *l)
 {
 	switch (l->ip_proto) {
 	case 6:
+	case 132: /* SCTP: INIT and INIT ACK map to SYN and SYN-ACK (sctp.c) */
 		if (l->tcp_flags & F_SYN)
 			return (l->tcp_flags & F_ACK) != 0; /* SYN-ACK */
-		return ports_say_flip(l->sport, l->dport);
-	case 132: /* INIT and INIT ACK map to SYN and SYN-ACK (sctp.c) */
-		if (l->tcp_flags & F_SYN)
-			return (l->tcp_flags & F_ACK) != 0;
 		return ports_say_flip(l->sport, l->dport);
 	case 17:
 		return ports_say_flip(l->sport, l->dport);

@@ -231,8 +231,9 @@ enum dec_rc nc_dot11_frame(struct nc_dec *d, struct cur c,
 			r.rate = rt->rate;
 			r.channelfrequency = rt->chan_freq;
 			r.channelflags = rt->chan_flags;
-			r.dbmantennasignal = rt->dbm_signal;
-			r.dbmantennanoise = rt->dbm_noise;
+			/* dBm: signed on the wire (radiotap), signed here */
+			r.dbmantennasignal = (int32_t)rt->dbm_signal;
+			r.dbmantennanoise = (int32_t)rt->dbm_noise;
 			r.antenna = rt->antenna;
 		}
 		r.payloadsize = (uint32_t)cur_left(&c);
