@@ -1169,9 +1169,11 @@ static void ep_set(struct nc_conn *e, unsigned k, enum ep_state s)
 
 /*
  * Zeek's endpoint state machine for the segment endpoint k sent
- * (len: payload octets on the wire).
+ * (len: payload octets on the wire). Inlined at both call sites, TCP and
+ * SCTP: a call here costed every TCP packet about 10 instructions.
  */
-static void tcp_state(struct nc_conn *e, unsigned k, uint8_t fl, uint32_t len)
+static inline __attribute__((always_inline)) void
+tcp_state(struct nc_conn *e, unsigned k, uint8_t fl, uint32_t len)
 {
 	unsigned p = !k;
 	bool is_orig = k == 0;
