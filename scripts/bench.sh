@@ -30,6 +30,9 @@
 # cycles per packet (worker.cycles_per_packet: TSC cycles of non-empty
 # bursts over packets, ring dequeue and mbuf free included).
 #
+# With BENCH_BASE=OLD_NETCAP it also compares the decoders' instructions per
+# packet of the two builds on untunnelled traffic (scripts/bench-icount.sh).
+#
 #   BENCH_SECONDS (default 2) per replay run, BENCH_RUNS (3),
 #   BENCH_WORKERS (1), BENCH_PACKETS (300000, bench.pcap), BENCH_CONNS
 #   (100000), BENCH_CONN_PACKETS (300000)
@@ -237,3 +240,11 @@ END {
 	row("tshark -n -T fields (25 fields of L2-L4)", tsh)
 	printf "netcap fixed cost (start-up and exit, one-packet capture): %.2f s\n", e2e_one
 }' "$out/rows"
+
+# Against an older build, in instructions (repeatable on a busy machine):
+# BENCH_BASE=path/to/old/netcap make bench (scripts/bench-icount.sh)
+if [ -n "${BENCH_BASE:-}" ]; then
+	echo
+	echo "decoder instructions per packet, untunnelled mix, $BENCH_BASE vs $NETCAP:"
+	scripts/bench-icount.sh "$BENCH_BASE" "$NETCAP"
+fi
