@@ -231,4 +231,35 @@ static inline void app_every_cut(app_open_fn *open, const void *arg,
 	}
 }
 
+/*
+ * got(): h_get() whose records are freed after the test by the cmocka
+ * teardown free_got (cmocka_unit_test_teardown(test, free_got)), so the
+ * ASan run sees no leak. At most 64 records per test are kept.
+ */
+static inline void *got_keep(void *m, bool free_all)
+{
+	static void *recs[64];
+	static unsigned n;
+
+	if (free_all) {
+		while (n)
+			H_FREE(recs[--n]);
+	} else if (m && n < 64) {
+		recs[n++] = m;
+	}
+	return m;
+}
+
+static inline void *got(struct harness *h, enum nc_rec t, unsigned nth)
+{
+	return got_keep(h_get(h, t, nth), false);
+}
+
+static inline int free_got(void **state)
+{
+	(void)state;
+	got_keep(NULL, true);
+	return 0;
+}
+
 #endif /* NC_TEST_APP_HARNESS_H */

@@ -13,29 +13,6 @@
 
 #include "app_harness.h"
 
-/*
- * Records unpacked by got(): freed after each test (the cmocka teardown
- * free_got), so the ASan run sees no leak.
- */
-static void *got_recs[64];
-static unsigned n_got;
-
-static void *got(struct harness *h, enum nc_rec t, unsigned nth)
-{
-	void *m = h_get(h, t, nth);
-	if (m && n_got < 64)
-		got_recs[n_got++] = m;
-	return m;
-}
-
-static int free_got(void **state)
-{
-	(void)state;
-	while (n_got)
-		H_FREE(got_recs[--n_got]);
-	return 0;
-}
-
 extern const struct nc_app_parser nc_app_modbus;
 
 static const uint8_t ip_c[4] = {10, 0, 0, 57};
