@@ -94,6 +94,10 @@ static void usage(FILE *f)
 	    "                        least recently active closes early\n"
 	    "      --no-defrag       do not reassemble IP fragments (decode\n"
 	    "                        only a first fragment's upper layer)\n"
+	    "      --tunnels LIST    tunnels whose inner traffic is decoded:\n"
+	    "                        all (default), or of GRE, ERSPAN, VXLAN,\n"
+	    "                        Geneve, MPLS, IPinIP, GTP-U, Teredo\n"
+	    "      --no-tunnels      outer records only (--tunnels none)\n"
 	    "      --timeout S=SEC,...  idle timeouts in seconds of packet\n"
 	    "                        time; S is tcp_handshake (30),\n"
 	    "                        tcp_established (3600), tcp_closed (10),\n"
@@ -641,6 +645,12 @@ int nc_cmd_capture(int argc, char **argv)
 	e->dec_cfg.want = cfg.want;
 	e->dec_cfg.payload = cfg.payload;
 	e->dec_cfg.entropy = cfg.entropy;
+	if (nc_tunnels_parse(cfg.decode_tunnels ? cfg.tunnels : "none",
+			     &e->dec_cfg.tunnels, err, sizeof(err)) != 0) {
+		cap_err("--tunnels: %s", err);
+		rc = 2;
+		goto out_free;
+	}
 
 	rc = 1;
 	if (cfg.input) {

@@ -144,6 +144,8 @@ static const struct opt opts[] = {
     ONUM("max-app-memory", 0, "limits.max_app_memory", K_SIZE, max_app_memory,
 	 1, TB, O_NULL),
     OBOOL("no-defrag", 0, "limits.defrag", defrag, 0),
+    OSTR("tunnels", 0, "records.tunnels", tunnels, "tunnel list"),
+    OBOOL("no-tunnels", 0, "records.decode_tunnels", decode_tunnels, 0),
     OTIMEOUT("timeouts.tcp_handshake", NC_CT_TCP_HANDSHAKE),
     OTIMEOUT("timeouts.tcp_established", NC_CT_TCP_ESTABLISHED),
     OTIMEOUT("timeouts.tcp_closed", NC_CT_TCP_CLOSED),
@@ -1198,6 +1200,7 @@ static void defaults(struct nc_capture_cfg *cfg)
 	cfg->max_files_bytes = 1ull << 30;
 	nc_reasm_cfg_default(&cfg->reasm);
 	cfg->defrag = true;
+	cfg->decode_tunnels = true;
 	cfg->defrag_cfg = nc_defrag_cfg_default();
 	nc_conn_cfg_default(&cfg->conn);
 }

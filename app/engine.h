@@ -133,6 +133,8 @@ struct nc_capture_cfg {
 	bool profiles;			 /* Software/Service/profiles on */
 	struct nc_profile_cfg prof;	 /* per worker */
 	bool defrag;			 /* IP defragmentation (default on) */
+	const char *tunnels;		 /* --tunnels LIST, or NULL: all */
+	bool decode_tunnels;		 /* false: --no-tunnels */
 	struct nc_defrag_cfg defrag_cfg; /* per worker */
 	int eal_argc;			 /* user EAL args (after --) */
 	char **eal_argv;

@@ -35,6 +35,9 @@ enum dec_rc nc_decode_frame(struct nc_dec *d, int link, const uint8_t *data,
 	memset(&d->l4, 0, sizeof(d->l4));
 	d->have_ports = false;
 	d->ip_partial = false;
+	d->tun.depth = 0;
+	d->tun.tenant = 0;
+	d->tun_msg_ok = false;
 
 	enum dec_rc rc;
 	switch (link) {
@@ -52,6 +55,86 @@ enum dec_rc nc_decode_frame(struct nc_dec *d, int link, const uint8_t *data,
 	if (d->conns && d->l4.valid && d->ip_len)
 		nc_conn_packet(d);
 	return rc;
+}
+
+/* A 64-bit mix of the tenant so far and one tunnel's key words. */
+static uint64_t tenant_mix(uint64_t h, uint64_t w)
+{
+	h ^= w + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
+	return h;
+}
+
+static uint64_t load_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The outer address pair, smaller first, into the tenant hash. */
+static uint64_t tenant_pair(uint64_t h, const struct nc_dec *d)
+{
+	const uint8_t *a = d->src_ip, *b = d->dst_ip;
+	unsigned n = d->ip_len;
+
+	if (memcmp(a, b, n) > 0) {
+		a = d->dst_ip;
+		b = d->src_ip;
+	}
+	h = tenant_mix(h, n);
+	for (unsigned i = 0; i < n; i += 8) {
+		uint8_t wa[8] = {0}, wb[8] = {0};
+		memcpy(wa, a + i, n - i < 8 ? n - i : 8);
+		memcpy(wb, b + i, n - i < 8 ? n - i : 8);
+		h = tenant_mix(h, load_le64(wa));
+		h = tenant_mix(h, load_le64(wb));
+	}
+	return h;
+}
+
+bool nc_tunnel_enter(struct nc_dec *d, enum nc_tun type, bool has_id,
+		     uint32_t id, enum nc_tun_key kk, const uint8_t *at)
+{
+	if (!(d->cfg->tunnels & (1u << type)))
+		return false;
+	if (d->tun.depth >= NC_MAX_TUNNEL_DEPTH) {
+		nc_event(d, NC_EV_TUNNEL_TOO_DEEP, at);
+		return false;
+	}
+	/*
+	 * The outer transport (VXLAN's UDP, GRE) is not a connection of its
+	 * own: the dispatch hash spreads a tunnel's inner flows over the
+	 * workers, so no worker sees all of its packets. Its records carry
+	 * it (the Tunnel field) instead.
+	 */
+	struct nc_tun_ctx *t = &d->tun;
+	uint64_t h = tenant_mix(t->depth ? t->tenant : 0x243f6a8885a308d3ULL,
+				(uint64_t)type << 8 | kk);
+	if (has_id && (kk == NC_TK_ID || kk == NC_TK_ID_OUTER))
+		h = tenant_mix(h, (uint64_t)id | 1ULL << 32);
+	if (kk == NC_TK_OUTER || kk == NC_TK_ID_OUTER)
+		h = tenant_pair(h, d);
+	t->tenant = h ? h : 1;
+	t->type = (uint8_t)type;
+	t->depth++;
+	t->has_id = has_id;
+	t->id = has_id ? id : 0;
+	t->nlabels = 0;
+	t->outer_len = d->ip_len;
+	memcpy(t->outer_src, d->src_ip, d->ip_len);
+	memcpy(t->outer_dst, d->dst_ip, d->ip_len);
+	d->tun_msg_ok = false;
+
+	/* the inner frame starts afresh */
+	memset(&d->l4, 0, sizeof(d->l4));
+	d->have_ports = false;
+	d->ip_len = 0;
+	d->ip_version = 0;
+	return true;
 }
 
 bool nc_dec_prefetch_key(const struct nc_dec *d, int link, const uint8_t *data,
@@ -79,6 +162,18 @@ enum dec_rc nc_dispatch_ethertype(struct nc_dec *d, uint16_t type, struct cur c)
 	}
 }
 
+bool nc_ethertype_known(uint16_t type)
+{
+	switch (type) {
+#define T(v, fn) case v:
+#include "ethertypes.def"
+#undef T
+		return true;
+	default:
+		return false;
+	}
+}
+
 enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto, struct cur c)
 {
 	switch (proto) {
@@ -95,18 +190,31 @@ enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto, struct cur c)
 	}
 }
 
-/* -- UDP tunnel ports (udpports.def: VXLAN, Geneve) -- */
-enum dec_rc nc_dispatch_udpport(struct nc_dec *d, uint16_t port, struct cur c)
+/* -- UDP tunnel ports (udpports.def) -- */
+enum dec_rc nc_dispatch_udpport(struct nc_dec *d, uint16_t sport,
+				uint16_t dport, struct cur c)
 {
-	switch (port) {
-#define U(v, fn)                                                               \
+	switch (dport) {
+#define U(v, fn, either)                                                       \
 	case v:                                                                \
 		return fn(d, c);
 #include "udpports.def"
 #undef U
 	default:
-		return DEC_OK; /* ordinary UDP */
+		break;
 	}
+	switch (sport) {
+#define U(v, fn, either)                                                       \
+	case v:                                                                \
+		if (either)                                                    \
+			return fn(d, c);                                       \
+		break;
+#include "udpports.def"
+#undef U
+	default:
+		break;
+	}
+	return DEC_OK; /* ordinary UDP */
 }
 
 /* -- MPLS payloads (mpls.c): a link layer by its LINKTYPE_ value -- */

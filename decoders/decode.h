@@ -62,6 +62,60 @@ enum nc_link {
 #define NC_MAX_MPLS_DEPTH 8
 /* Most options kept in one record; more are counted as *.too_many_options. */
 #define NC_MAX_OPTIONS 64
+/* Tunnels decoded inside each other per frame (tunnel.too_deep past it). */
+#define NC_MAX_TUNNEL_DEPTH 4
+
+/*
+ * Tunnels whose payload is decoded like an outer frame (nc_tunnel_enter;
+ * --tunnels LIST takes the names, docs/RECORDS.md "Tunnels").
+ */
+enum nc_tun {
+	NC_TUN_NONE = 0,
+	NC_TUN_GRE,    /* GRE v0 and v1 (PPTP) payloads, TEB */
+	NC_TUN_ERSPAN, /* ERSPAN II and III (GRE 0x88be, 0x22eb) */
+	NC_TUN_VXLAN,
+	NC_TUN_GENEVE,
+	NC_TUN_MPLS,
+	NC_TUN_IPIP, /* IPv4/IPv6 in IPv4/IPv6: 4in4, 6in4, 4in6, 6in6 */
+	NC_TUN_GTPU,
+	NC_TUN_TEREDO,
+	NC_TUN_MAX
+};
+#define NC_TUN_ALL (((1u << NC_TUN_MAX) - 1) & ~1u)
+
+/* "GRE", "ERSPAN", ... (the Tunnel record's Type); NULL out of range. */
+const char *nc_tun_name(enum nc_tun t);
+/* enum nc_tun of a --tunnels name (case-insensitive), NC_TUN_NONE if none */
+enum nc_tun nc_tun_parse(const char *name, size_t len);
+/*
+ * --tunnels LIST into *mask (1 << enum nc_tun): "all" or NULL (every
+ * tunnel), "none", or names separated by commas. -1 and a message naming
+ * the unknown name in err.
+ */
+int nc_tunnels_parse(const char *list, uint32_t *mask, char *err,
+		     size_t errlen);
+
+/*
+ * The innermost tunnel of the frame being decoded (d->tun, valid while
+ * d->tun.depth > 0): what records of inner traffic carry as their Tunnel.
+ */
+struct nc_tun_ctx {
+	uint8_t type;	   /* enum nc_tun */
+	uint8_t depth;	   /* 1: the outermost tunnel of the frame */
+	uint8_t outer_len; /* 0 (MPLS on the link), 4 or 16 */
+	uint8_t nlabels;   /* MPLS: entries in labels[] */
+	bool has_id;
+	uint32_t id; /* VNI, GRE key, ERSPAN session, TEID; 0 without */
+	uint8_t outer_src[16];
+	uint8_t outer_dst[16];
+	uint32_t labels[NC_MAX_MPLS_DEPTH];
+	/*
+	 * Tenant: the connection key's tunnel part, a hash over this and
+	 * every enclosing tunnel of what enum nc_tun_key names
+	 * (nc_tunnel_enter). 0: not tunnelled.
+	 */
+	uint64_t tenant;
+};
 
 struct nc_conntab;    /* conn.h: per-worker connection table */
 struct nc_defrag;     /* defrag.h: per-worker IP fragment reassembly */
@@ -96,6 +150,8 @@ struct nc_dec_cfg {
 	struct nc_recset want; /* record types to write */
 	bool payload;	       /* fill Payload fields (--payload) */
 	bool entropy;	       /* compute PayloadEntropy (--entropy) */
+	uint32_t tunnels;      /* 1 << enum nc_tun: payloads decoded
+				  (--tunnels; 0 with --no-tunnels) */
 };
 
 /*
@@ -152,6 +208,14 @@ struct nc_dec {
 	bool have_ports;
 	uint16_t src_port;
 	uint16_t dst_port;
+	/* the innermost tunnel entered so far (depth 0: none) */
+	struct nc_tun_ctx tun;
+	/* its Tunnel message, built on first use per tunnel (emit.c) */
+	bool tun_msg_ok;
+	Netcap__Tunnel tun_msg;
+	char tun_tenant[17];
+	/* offset of each record type's Tunnel field, 0: none (emit.c) */
+	uint16_t tun_off[NC_REC_MAX];
 };
 
 void nc_dec_init(struct nc_dec *d, const struct nc_dec_cfg *cfg,
@@ -194,8 +258,44 @@ static inline bool nc_want(const struct nc_dec *d, enum nc_rec t)
 	return d->cfg->want.on[t];
 }
 
-/* Hand a filled record to the sink (counts it). */
+/*
+ * Hand a filled record to the sink (counts it). Inside a tunnel (d->tun
+ * depth > 0) the record's Tunnel field is set to the tunnel's message
+ * first: msg must be writable (every decoder's record is on its stack).
+ */
 void nc_emit(struct nc_dec *d, enum nc_rec t, const ProtobufCMessage *msg);
+
+/* What keys a tunnel's tenant (struct nc_tun_ctx tenant), besides its type. */
+enum nc_tun_key {
+	/* the outer address pair in either order: the id, if any, differs
+	   by direction (GTP-U TEIDs, PPTP call IDs) or there is none */
+	NC_TK_OUTER,
+	/* the id and the outer address pair (GRE v0 key: one per tunnel) */
+	NC_TK_ID_OUTER,
+	/* the id alone (VXLAN, Geneve VNI: the tenant network, whichever
+	   VTEPs carry it) */
+	NC_TK_ID,
+	/* nothing (MPLS: labels are per direction, no outer addresses) */
+	NC_TK_NONE,
+};
+
+/* Fill m from tc; tenant (17 octets) holds the hex text m points to. */
+void nc_tun_msg_fill(Netcap__Tunnel *m, const struct nc_tun_ctx *tc,
+		     char tenant[17]);
+
+/*
+ * A tunnel header of kind type was read and its payload starts at at: may
+ * the payload be decoded? False when --tunnels leaves type out (the
+ * caller counts its *.inner_not_decoded event) or NC_MAX_TUNNEL_DEPTH
+ * tunnels were entered already (tunnel.too_deep, an anomaly). On true the
+ * outer layers are finished: the transport summary and network context
+ * are cleared (the outer transport is not a connection: its packets are
+ * spread over the workers by their inner flows, docs/RECORDS.md), and
+ * d->tun describes the new tunnel: id (has_id), its outer addresses (the
+ * network context so far), depth, tenant (keyed as kk says).
+ */
+bool nc_tunnel_enter(struct nc_dec *d, enum nc_tun type, bool has_id,
+		     uint32_t id, enum nc_tun_key kk, const uint8_t *at);
 
 /*
  * Count ev for the current frame; for ANOM events also write an Anomaly
@@ -315,13 +415,16 @@ static inline void nc_payload_fill(const struct nc_dec *d, const struct cur *c,
 enum dec_rc nc_dispatch_ethertype(struct nc_dec *d, uint16_t type,
 				  struct cur c);
 enum dec_rc nc_dispatch_ipproto(struct nc_dec *d, uint8_t proto, struct cur c);
+/* Does ethertypes.def name type? */
+bool nc_ethertype_known(uint16_t type);
 /*
- * GRE, VXLAN, Geneve, MPLS: udp.c hands a datagram with a valid Length to
- * the decoder udpports.def names for its destination port (DEC_OK and
- * nothing done for any other port); mpls.c hands a pseudowire's frame to
+ * GRE, VXLAN, Geneve, GTP-U, Teredo, MPLS: udp.c hands a datagram with a
+ * valid Length to the decoder udpports.def names for its ports (DEC_OK
+ * and nothing done for any other port); mpls.c hands a pseudowire's frame to
  * a link-layer decoder by its LINKTYPE_ value (linktypes.def).
  */
-enum dec_rc nc_dispatch_udpport(struct nc_dec *d, uint16_t port, struct cur c);
+enum dec_rc nc_dispatch_udpport(struct nc_dec *d, uint16_t sport,
+				uint16_t dport, struct cur c);
 enum dec_rc nc_dispatch_link(struct nc_dec *d, int link, struct cur c);
 /* LLC, SNAP: by DSAP (I/G bit cleared; llcsaps.def), by OUI and PID
    (snap.def) */

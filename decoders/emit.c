@@ -7,7 +7,9 @@
 #include "decode.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const event_names[NC_EV_MAX] = {
 #define E(id, name, kind) [NC_EV_##id] = name,
@@ -32,6 +34,8 @@ bool nc_event_is_anomaly(enum nc_event ev)
 	return ev < NC_EV_MAX && event_anom[ev];
 }
 
+static void tun_offsets(uint16_t *tun_off);
+
 void nc_dec_init(struct nc_dec *d, const struct nc_dec_cfg *cfg,
 		 nc_emit_fn emit, void *emit_arg)
 {
@@ -39,11 +43,113 @@ void nc_dec_init(struct nc_dec *d, const struct nc_dec_cfg *cfg,
 	d->cfg = cfg;
 	d->emit = emit;
 	d->emit_arg = emit_arg;
+	tun_offsets(d->tun_off);
+}
+
+/*
+ * Offset of the Tunnel field (number NC_TUNNEL_FIELD) in each record
+ * type's message, from its descriptor; 0 for a type without one.
+ */
+#define NC_TUNNEL_FIELD 1000
+static void tun_offsets(uint16_t *tun_off)
+{
+	for (int t = 0; t < NC_REC_MAX; t++) {
+		const ProtobufCMessageDescriptor *md = nc_rec_desc(t);
+		const ProtobufCFieldDescriptor *f =
+		    md ? protobuf_c_message_descriptor_get_field(
+			     md, NC_TUNNEL_FIELD)
+		       : NULL;
+		if (f && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+		    f->descriptor == &netcap__tunnel__descriptor)
+			tun_off[t] = (uint16_t)f->offset;
+	}
+}
+
+static const char *const tun_names[NC_TUN_MAX] = {
+    [NC_TUN_GRE] = "GRE",	[NC_TUN_ERSPAN] = "ERSPAN",
+    [NC_TUN_VXLAN] = "VXLAN",	[NC_TUN_GENEVE] = "Geneve",
+    [NC_TUN_MPLS] = "MPLS",	[NC_TUN_IPIP] = "IPinIP",
+    [NC_TUN_GTPU] = "GTP-U",	[NC_TUN_TEREDO] = "Teredo",
+};
+
+const char *nc_tun_name(enum nc_tun t)
+{
+	return t > NC_TUN_NONE && t < NC_TUN_MAX ? tun_names[t] : NULL;
+}
+
+enum nc_tun nc_tun_parse(const char *name, size_t len)
+{
+	for (int t = NC_TUN_NONE + 1; t < NC_TUN_MAX; t++)
+		if (strlen(tun_names[t]) == len &&
+		    strncasecmp(tun_names[t], name, len) == 0)
+			return (enum nc_tun)t;
+	return NC_TUN_NONE;
+}
+
+int nc_tunnels_parse(const char *list, uint32_t *mask, char *err,
+		     size_t errlen)
+{
+	*mask = NC_TUN_ALL;
+	if (!list || strcasecmp(list, "all") == 0)
+		return 0;
+	*mask = 0;
+	if (strcasecmp(list, "none") == 0)
+		return 0;
+	for (const char *p = list;;) {
+		size_t n = strcspn(p, ",");
+		enum nc_tun t = nc_tun_parse(p, n);
+		if (t == NC_TUN_NONE) {
+			snprintf(err, errlen,
+				 "unknown tunnel \"%.*s\" (GRE, ERSPAN, VXLAN, "
+				 "Geneve, MPLS, IPinIP, GTP-U, Teredo, all, "
+				 "none)",
+				 (int)(n > 40 ? 40 : n), p);
+			return -1;
+		}
+		*mask |= 1u << t;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
+void nc_tun_msg_fill(Netcap__Tunnel *m, const struct nc_tun_ctx *tc,
+		     char tenant[17])
+{
+	static const char hexd[] = "0123456789abcdef";
+
+	netcap__tunnel__init(m);
+	m->type = (char *)nc_tun_name((enum nc_tun)tc->type);
+	m->id = tc->id;
+	m->hasid = tc->has_id;
+	nc_bytes(&m->outersrcip, tc->outer_len ? tc->outer_src : NULL,
+		 tc->outer_len);
+	nc_bytes(&m->outerdstip, tc->outer_len ? tc->outer_dst : NULL,
+		 tc->outer_len);
+	m->n_labels = tc->nlabels;
+	m->labels = (uint32_t *)tc->labels;
+	m->depth = tc->depth;
+	for (int i = 0; i < 16; i++)
+		tenant[i] = hexd[(tc->tenant >> (60 - 4 * i)) & 15];
+	tenant[16] = '\0';
+	m->tenant = tenant;
 }
 
 void nc_emit(struct nc_dec *d, enum nc_rec t, const ProtobufCMessage *msg)
 {
 	d->records[t]++;
+	if (d->tun.depth) {
+		if (d->tun_off[t]) {
+			if (!d->tun_msg_ok) {
+				nc_tun_msg_fill(&d->tun_msg, &d->tun,
+						d->tun_tenant);
+				d->tun_msg_ok = true;
+			}
+			/* the decoder's own record, on its stack */
+			*(Netcap__Tunnel **)((uint8_t *)(uintptr_t)msg +
+					     d->tun_off[t]) = &d->tun_msg;
+		}
+	}
 	d->emit(d->emit_arg, t, msg);
 }
 

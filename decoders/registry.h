@@ -25,8 +25,8 @@
 #define P(v, fn) NC_DECL(fn)
 #include "ipprotos.def"
 #undef P
-/* -- UDP tunnel ports (udpports.def: VXLAN, Geneve) -- */
-#define U(v, fn) NC_DECL(fn)
+/* -- UDP tunnel ports (udpports.def: VXLAN, Geneve, GTP-U, Teredo) -- */
+#define U(v, fn, either) NC_DECL(fn)
 #include "udpports.def"
 #undef U
 /* LLC, SNAP: LLC SAPs and SNAP OUI/PID */
@@ -55,5 +55,13 @@ enum dec_rc nc_dec_llc(struct nc_dec *d, struct cur c);
  * counted as eth.length_beyond_frame unless the snap length cut it.
  */
 struct cur nc_8023_payload(struct nc_dec *d, uint16_t len, struct cur c);
+
+/*
+ * ERSPAN (erspan.c): the payload of a GRE packet of Protocol Type pt
+ * (0x88be type I or II, 0x22eb type III), c at the first octet after the
+ * GRE header; seq: the GRE S bit (type I has none and no ERSPAN header).
+ */
+enum dec_rc nc_dec_erspan(struct nc_dec *d, struct cur c, uint16_t pt,
+			  bool seq);
 
 #endif /* NC_REGISTRY_H */

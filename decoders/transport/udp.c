@@ -28,8 +28,8 @@
  *     invalid.
  *   - PayloadSize is the captured payload octets; Payload only with
  *     --payload. A datagram with a valid Length goes on to the tunnel
- *     decoder udpports.def names for its destination port (VXLAN,
- *     Geneve; nc_dispatch_udpport); application parsers run later, from
+ *     decoder udpports.def names for its ports (VXLAN, Geneve, GTP-U,
+ *     Teredo; nc_dispatch_udpport); application parsers run later, from
  *     the connection.
  *   - Once the header is read, d->l4 summarizes the datagram for
  *     connection tracking (payload on the wire: Length - 8 when valid).
@@ -89,6 +89,6 @@ enum dec_rc nc_dec_udp(struct nc_dec *d, struct cur c)
 		nc_event(d, NC_EV_UDP_LEN_BAD, start);
 		return DEC_INVALID;
 	}
-	/* -- VXLAN, Geneve: tunnels by destination port (udpports.def) -- */
-	return nc_dispatch_udpport(d, dport, c);
+	/* -- VXLAN, Geneve, GTP-U, Teredo: tunnels by port (udpports.def) -- */
+	return nc_dispatch_udpport(d, sport, dport, c);
 }

@@ -31,8 +31,11 @@
  *   - An option whose Length runs past the options is geneve.bad_option:
  *     the record keeps the options before it. More than NC_MAX_OPTIONS
  *     options: geneve.too_many_options (INFO), the rest are not kept.
- *   - The payload is NOT dispatched (geneve.inner_not_decoded, INFO): its
- *     connections need the VNI as a tenant in the connection key first.
+ *   - The payload is decoded like an outer frame (nc_tunnel_enter, the
+ *     VNI as tenant and Tunnel ID): Protocol Type 0x6558 an Ethernet
+ *     frame, any other an EtherType (nc_dispatch_ethertype: 0x0800
+ *     IPv4, 0x86dd IPv6, ...). With Geneve left out of --tunnels it is
+ *     geneve.inner_not_decoded (INFO).
  */
 #include "decode.h"
 #include "registry.h"
@@ -110,6 +113,11 @@ enum dec_rc nc_dec_geneve(struct nc_dec *d, struct cur c)
 	}
 	if (bad)
 		return DEC_INVALID;
-	nc_event(d, NC_EV_GENEVE_INNER, c.p);
-	return DEC_OK;
+	if (!nc_tunnel_enter(d, NC_TUN_GENEVE, true, vni, NC_TK_ID, c.p)) {
+		nc_event(d, NC_EV_GENEVE_INNER, c.p);
+		return DEC_OK;
+	}
+	if (proto == 0x6558) /* Transparent Ethernet Bridging */
+		return nc_dispatch_link(d, NC_LINK_ETHERNET, c);
+	return nc_dispatch_ethertype(d, proto, c);
 }

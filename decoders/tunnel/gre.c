@@ -37,9 +37,21 @@
  *     A routing list that ends before its null SRE is written with the
  *     SREs read, then is gre.truncated when the capture was cut there
  *     (nc_data_cut), else gre.bad_routing.
- *   - The payload is NOT dispatched: the traffic inside a tunnel needs a
- *     tenant (key) in the connection key first, so gre.inner_not_decoded
- *     counts it (INFO).
+ *   - The payload is decoded as a tunnel's (nc_tunnel_enter, type GRE;
+ *     the tenant is the outer address pair and, in version 0, the Key;
+ *     Tunnel ID the Key, or in version 1 the Call ID) by Protocol Type:
+ *     0x6558 (Transparent Ethernet Bridging) an Ethernet frame; 0x88be
+ *     and 0x22eb ERSPAN (erspan.c, which enters the tunnel itself);
+ *     0x880b PPP (PPTP: Address/Control and the Protocol field, possibly
+ *     compressed; IPv4 0x21 and IPv6 0x57 go on, other PPP protocols
+ *     are gre.ppp_not_ip, INFO); any EtherType ethertypes.def names
+ *     through nc_dispatch_ethertype; anything else, and an empty
+ *     payload (a keepalive's end), is gre.unknown_protocol (INFO) and
+ *     left undecoded. With GRE left out of --tunnels the payload is
+ *     gre.inner_not_decoded (INFO).
+ *   - A GRE packet whose payload is decoded is not a connection (the
+ *     inner packets are): only those left undecoded make the port-less
+ *     IP protocol 47 connection.
  */
 #include "decode.h"
 #include "registry.h"
@@ -54,6 +66,59 @@ static void gre_emit(struct nc_dec *d, Netcap__GRE *r, Netcap__GRERouting **sp,
 	r->routing = sp;
 	nc_ctx_ips(d, &r->srcip, &r->dstip);
 	nc_emit(d, NC_REC_GRE, &r->base);
+}
+
+/* PPP in PPTP's GRE: Address and Control (0xff 0x03, may be omitted),
+   then Protocol, one octet when compressed (odd first octet). */
+static enum dec_rc gre_ppp(struct nc_dec *d, struct cur c)
+{
+	const uint8_t *at = c.p;
+	if (cur_peek_u8(&c, 0) == 0xff && cur_peek_u8(&c, 1) == 0x03 &&
+	    cur_left(&c) >= 2)
+		cur_skip(&c, 2);
+	uint16_t proto = cur_u8(&c);
+	if (!(proto & 1))
+		proto = (uint16_t)(proto << 8 | cur_u8(&c));
+	if (c.err) {
+		nc_event(d, NC_EV_GRE_TRUNC, at);
+		return DEC_TRUNC;
+	}
+	switch (proto) {
+	case 0x0021:
+		return nc_dispatch_ethertype(d, 0x0800, c);
+	case 0x0057:
+		return nc_dispatch_ethertype(d, 0x86dd, c);
+	default:
+		nc_event(d, NC_EV_GRE_PPP_NOT_IP, at);
+		return DEC_OK;
+	}
+}
+
+static enum dec_rc gre_payload(struct nc_dec *d, const Netcap__GRE *r,
+			       struct cur c)
+{
+	uint16_t pt = (uint16_t)r->protocol;
+
+	if (cur_left(&c) == 0 ||
+	    !(pt == 0x6558 || pt == 0x88be || pt == 0x22eb || pt == 0x880b ||
+	      nc_ethertype_known(pt))) {
+		nc_event(d, NC_EV_GRE_UNKNOWN_PROTO, c.p);
+		return DEC_OK;
+	}
+	if (pt == 0x88be || pt == 0x22eb) /* ERSPAN enters the tunnel */
+		return nc_dec_erspan(d, c, pt, r->seqpresent);
+	bool v1 = r->version == 1;
+	if (!nc_tunnel_enter(d, NC_TUN_GRE, r->keypresent,
+			     v1 ? (r->key & 0xffff) : r->key,
+			     v1 ? NC_TK_OUTER : NC_TK_ID_OUTER, c.p)) {
+		nc_event(d, NC_EV_GRE_INNER, c.p);
+		return DEC_OK;
+	}
+	if (pt == 0x6558)
+		return nc_dispatch_link(d, NC_LINK_ETHERNET, c);
+	if (pt == 0x880b)
+		return gre_ppp(d, c);
+	return nc_dispatch_ethertype(d, pt, c);
 }
 
 enum dec_rc nc_dec_gre(struct nc_dec *d, struct cur c)
@@ -144,6 +209,5 @@ enum dec_rc nc_dec_gre(struct nc_dec *d, struct cur c)
 		nc_event(d, NC_EV_GRE_BAD_ROUTING, start);
 		return DEC_INVALID;
 	}
-	nc_event(d, NC_EV_GRE_INNER, c.p);
-	return DEC_OK;
+	return gre_payload(d, &r, c);
 }

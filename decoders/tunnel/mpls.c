@@ -38,21 +38,30 @@
 #include "decode.h"
 #include "registry.h"
 
-/* An EtherType that ethertypes.def names. */
-static bool mpls_known_ethertype(uint16_t t)
+/*
+ * The payload after the bottom of stack is decoded as a tunnel's
+ * (nc_tunnel_enter: type MPLS, tenant by type only, since labels are
+ * per direction; the Tunnel's Labels are this frame's stack, outermost
+ * first); with MPLS left out of --tunnels it is mpls.inner_not_decoded.
+ */
+static bool mpls_enter(struct nc_dec *d, const uint32_t *labels, unsigned n,
+		       const uint8_t *at)
 {
-	switch (t) {
-#define T(v, fn) case v:
-#include "ethertypes.def"
-#undef T
-		return true;
-	default:
+	if (!nc_tunnel_enter(d, NC_TUN_MPLS, false, 0, NC_TK_NONE, at)) {
+		nc_event(d, NC_EV_MPLS_INNER, at);
 		return false;
 	}
+	for (unsigned i = 0; i < n; i++)
+		d->tun.labels[i] = labels[i];
+	d->tun.nlabels = (uint8_t)n;
+	return true;
 }
 
 enum dec_rc nc_dec_mpls(struct nc_dec *d, struct cur c)
 {
+	uint32_t labels[NC_MAX_MPLS_DEPTH];
+	unsigned n = 0;
+
 	for (;;) {
 		const uint8_t *at = c.p;
 		if (d->mpls_depth >= NC_MAX_MPLS_DEPTH) {
@@ -65,6 +74,7 @@ enum dec_rc nc_dec_mpls(struct nc_dec *d, struct cur c)
 			return DEC_TRUNC;
 		}
 		d->mpls_depth++;
+		labels[n++] = e >> 12;
 		bool bottom = (e >> 8) & 1;
 		if (nc_want(d, NC_REC_MPLS)) {
 			Netcap__MPLS r = NETCAP__MPLS__INIT;
@@ -86,8 +96,12 @@ enum dec_rc nc_dec_mpls(struct nc_dec *d, struct cur c)
 	}
 	switch (first >> 4) {
 	case 4:
+		if (!mpls_enter(d, labels, n, c.p))
+			return DEC_OK;
 		return nc_dispatch_ethertype(d, 0x0800, c);
 	case 6:
+		if (!mpls_enter(d, labels, n, c.p))
+			return DEC_OK;
 		return nc_dispatch_ethertype(d, 0x86dd, c);
 	case 0: {
 		const uint8_t *cw = c.p;
@@ -96,6 +110,8 @@ enum dec_rc nc_dec_mpls(struct nc_dec *d, struct cur c)
 			nc_event(d, NC_EV_MPLS_TRUNC, cw);
 			return DEC_TRUNC;
 		}
+		if (!mpls_enter(d, labels, n, cw))
+			return DEC_OK;
 		return nc_dispatch_link(d, NC_LINK_ETHERNET, c);
 	}
 	case 1:
@@ -103,9 +119,12 @@ enum dec_rc nc_dec_mpls(struct nc_dec *d, struct cur c)
 		return DEC_UNSUPPORTED;
 	default:
 		if (cur_left(&c) >= 14 &&
-		    mpls_known_ethertype((uint16_t)(cur_peek_u8(&c, 12) << 8 |
-						    cur_peek_u8(&c, 13))))
+		    nc_ethertype_known((uint16_t)(cur_peek_u8(&c, 12) << 8 |
+						  cur_peek_u8(&c, 13)))) {
+			if (!mpls_enter(d, labels, n, c.p))
+				return DEC_OK;
 			return nc_dispatch_link(d, NC_LINK_ETHERNET, c);
+		}
 		nc_event(d, NC_EV_MPLS_UNKNOWN_PAYLOAD, c.p);
 		return DEC_UNSUPPORTED;
 	}

@@ -16,9 +16,10 @@
  * calls those 16 bits reserved).
  *
  * Contract: 8 octets or vxlan.truncated (no record). The inner Ethernet
- * frame is NOT dispatched (vxlan.inner_not_decoded, INFO): its connections
- * need the VNI as a tenant in the connection key first. The UDP record and
- * the UDP connection are udp.c's, written before this decoder runs.
+ * frame is decoded like an outer one (nc_tunnel_enter: tenant the VNI,
+ * Tunnel ID the VNI, HasID the I flag); with VXLAN left out of --tunnels
+ * it is vxlan.inner_not_decoded (INFO). The UDP record is udp.c's,
+ * written before this decoder runs.
  */
 #include "decode.h"
 #include "registry.h"
@@ -47,6 +48,10 @@ enum dec_rc nc_dec_vxlan(struct nc_dec *d, struct cur c)
 		r.gbpgrouppolicyid = gpid;
 		nc_emit(d, NC_REC_VXLAN, &r.base);
 	}
-	nc_event(d, NC_EV_VXLAN_INNER, c.p);
-	return DEC_OK;
+	if (!nc_tunnel_enter(d, NC_TUN_VXLAN, (f0 & 0x08) != 0, vni, NC_TK_ID,
+			     c.p)) {
+		nc_event(d, NC_EV_VXLAN_INNER, c.p);
+		return DEC_OK;
+	}
+	return nc_dispatch_link(d, NC_LINK_ETHERNET, c);
 }

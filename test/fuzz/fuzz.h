@@ -95,6 +95,7 @@ static inline struct nc_dec *fz_init(void)
 			fz_cfg.want.on[i] = true;
 		fz_cfg.payload = true;
 		fz_cfg.entropy = true;
+		fz_cfg.tunnels = NC_TUN_ALL;
 		nc_dec_init(&fz_dec, &fz_cfg, fz_sink, NULL);
 		done = 1;
 	}

@@ -46,6 +46,7 @@ static int fz_app_run(const struct nc_app_parser *ps, const uint8_t *data,
 	for (int t = 0; t < NC_REC_MAX; t++)
 		cfg.want.on[t] = true;
 	cfg.payload = true;
+	cfg.tunnels = NC_TUN_ALL;
 	nc_dec_init(&d, &cfg, fz_sink, NULL);
 
 	struct nc_app_cfg acfg;

@@ -394,6 +394,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < NC_REC_MAX; i++)
 		cfg.want.on[i] = true;
 	cfg.payload = true;
+	cfg.tunnels = NC_TUN_ALL;
 
 	for (int a = 2; a < argc; a++) {
 		char errbuf[PCAP_ERRBUF_SIZE];

@@ -56,6 +56,7 @@ static inline struct harness *h_new(void)
 		h->cfg.want.on[i] = true;
 	h->cfg.payload = true;
 	h->cfg.entropy = true;
+	h->cfg.tunnels = NC_TUN_ALL;
 	nc_dec_init(&h->dec, &h->cfg, h_sink, h);
 	return h;
 }
