@@ -54,6 +54,9 @@ enum dec_rc nc_decode_frame(struct nc_dec *d, int link, const uint8_t *data,
 	/* connection tracking sees every frame with a transport summary */
 	if (d->conns && d->l4.valid && d->ip_len)
 		nc_conn_packet(d);
+	/* records written between frames (expiry, profiles) are no
+	   tunnel's, unless a connection sets its own (conn.c) */
+	d->tun.depth = 0;
 	return rc;
 }
 

@@ -171,6 +171,8 @@ struct nc_conn {
 	uint16_t hcase;		/* history: bit n set: symbol n lower case */
 	uint8_t rmac[6];  /* source MAC of the first packet of the endpoint
 			     that did not send the first (CF_RMAC) */
+	uint32_t tun;	  /* tunnel of the first packet: tuns[] slot + 1,
+			     NIL when not tunnelled */
 	uint64_t hist;	  /* history symbols, nibble n symbol n */
 	uint64_t win_sum; /* TCP window fields, summed */
 	struct nc_dir dir[2];
@@ -191,6 +193,23 @@ struct nc_lru {
 	uint32_t head, tail; /* newest, oldest */
 };
 
+/*
+ * The tunnel of a connection's first packet (struct nc_tun_ctx: type,
+ * IDs, outer addresses as that packet had them, tenant), shared by the
+ * connections that began with the same one and counted by them: a slot
+ * is freed when its last connection closes, so the table never holds
+ * more than the live tunnelled connections: max_conns slots, chained
+ * from tun_bucket[] like the entries (a slot never moves, so its index
+ * is the connection's reference). The connection key compares by
+ * tenant only, read through the slot.
+ */
+struct nc_tun_slot {
+	struct nc_tun_ctx ctx;
+	uint64_t key;  /* hash of ctx (tun_key) */
+	uint32_t refs; /* connections holding it; 0: free */
+	uint32_t next; /* hash chain, or free list */
+};
+
 struct nc_conntab {
 	struct nc_conn_cfg cfg;
 	struct nc_conn *e;
@@ -207,6 +226,13 @@ struct nc_conntab {
 	uint32_t nstreams;
 	uint32_t nsfree;
 	uint32_t sfresh; /* next never-used slot, 1..nstreams */
+	/* tunnels of tunnelled connections (struct nc_tun_slot), index 0
+	   unused like the entries' */
+	struct nc_tun_slot *tuns;
+	uint32_t *tun_bucket; /* mask + 1 chain heads */
+	size_t tuns_bytes, tun_bucket_bytes;
+	uint32_t tun_free;  /* freed slots */
+	uint32_t tun_fresh; /* next never-used slot, 1..max_conns */
 	/* the stream call in progress, for the sink callback */
 	struct nc_dec *cb_d;
 	uint32_t cb_conn;
@@ -314,6 +340,11 @@ struct nc_conntab *nc_conntab_new(const struct nc_conn_cfg *cfg)
 	t->e =
 	    big_zalloc((size_t)cfg->max_conns + 1, sizeof(*t->e), &t->e_bytes);
 	t->bucket = big_zalloc(nb, sizeof(*t->bucket), &t->bucket_bytes);
+	/* pages of tunnel slots are touched only by tunnelled traffic */
+	t->tuns = big_zalloc((size_t)cfg->max_conns + 1, sizeof(*t->tuns),
+			     &t->tuns_bytes);
+	t->tun_bucket =
+	    big_zalloc(nb, sizeof(*t->tun_bucket), &t->tun_bucket_bytes);
 	t->nstreams = cfg->max_streams < cfg->max_conns ? cfg->max_streams
 							: cfg->max_conns;
 	if (t->nstreams) {
@@ -322,7 +353,7 @@ struct nc_conntab *nc_conntab_new(const struct nc_conn_cfg *cfg)
 				   &t->sp_bytes);
 		t->sfree = malloc((size_t)t->nstreams * sizeof(*t->sfree));
 	}
-	if (!t->e || !t->bucket || (t->nstreams && (!t->sp || !t->sfree))) {
+	if (!t->e || !t->bucket || !t->tuns || !t->tun_bucket || (t->nstreams && (!t->sp || !t->sfree))) {
 		nc_conntab_free(t);
 		errno = ENOMEM;
 		return NULL;
@@ -330,6 +361,7 @@ struct nc_conntab *nc_conntab_new(const struct nc_conn_cfg *cfg)
 	/* calloc made every bucket, chain, list and free stack empty (NIL) */
 	t->fresh = 1;
 	t->sfresh = 1;
+	t->tun_fresh = 1;
 	return t;
 }
 
@@ -339,6 +371,8 @@ void nc_conntab_free(struct nc_conntab *t)
 		return;
 	big_free(t->e, t->e_bytes);
 	big_free(t->bucket, t->bucket_bytes);
+	big_free(t->tuns, t->tuns_bytes);
+	big_free(t->tun_bucket, t->tun_bucket_bytes);
 	big_free(t->sp, t->sp_bytes);
 	free(t->sfree);
 	free(t);
@@ -479,16 +513,112 @@ static inline uint32_t *bucket_of(const struct nc_conntab *t, uint64_t h)
 	return &t->bucket[h & t->mask];
 }
 
-static inline uint64_t conn_tab_hash(const struct nc_conn *e)
+/* The tenant of e's key (struct nc_tun_ctx), 0 when not tunnelled. */
+static inline uint64_t conn_tenant(const struct nc_conntab *t,
+				   const struct nc_conn *e)
 {
-	return tab_hash(e->addr[0], e->port[0], e->addr[1], e->port[1],
-			conn_alen(e), e->proto);
+	return e->tun == NIL ? 0 : t->tuns[e->tun].ctx.tenant;
 }
 
-static uint64_t conn_hash(const struct nc_conn *e, uint64_t extra)
+/* A tunnel's tenant folded into a table hash (none: unchanged). */
+static inline uint64_t tab_tenant(uint64_t h, uint64_t tenant)
+{
+	return tenant ? tab_mix(h ^ tenant * 0x9e3779b97f4a7c15ULL) : h;
+}
+
+static inline uint64_t conn_tab_hash(const struct nc_conntab *t,
+				     const struct nc_conn *e)
+{
+	return tab_tenant(tab_hash(e->addr[0], e->port[0], e->addr[1],
+				   e->port[1], conn_alen(e), e->proto),
+			  conn_tenant(t, e));
+}
+
+/* The UID's hash: an untunnelled connection's is what it always was. */
+static uint64_t conn_hash(const struct nc_conntab *t, const struct nc_conn *e,
+			  uint64_t extra)
 {
 	return key_hash(e->addr[0], e->port[0], e->addr[1], e->port[1],
-			conn_alen(e), e->proto, extra);
+			conn_alen(e), e->proto, extra ^ conn_tenant(t, e));
+}
+
+/* ---------------------------------------------------------------------- */
+/* tunnel slots */
+
+static inline uint32_t load_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Hash of everything tun_same compares (only the octets in use). */
+static uint64_t tun_key(const struct nc_tun_ctx *c)
+{
+	uint64_t h = fmix64(c->tenant ^ ((uint64_t)c->id << 24 |
+					 (uint64_t)c->type << 16 |
+					 (uint64_t)c->depth << 8 | c->nlabels));
+	for (unsigned i = 0; i < c->outer_len; i += 4)
+		h = fmix64(h ^ ((uint64_t)load_be32(c->outer_src + i) << 32 |
+				load_be32(c->outer_dst + i)));
+	for (unsigned i = 0; i < c->nlabels; i++)
+		h = fmix64(h ^ c->labels[i]);
+	return h ? h : 1;
+}
+
+static bool tun_same(const struct nc_tun_ctx *a, const struct nc_tun_ctx *b)
+{
+	if (a->tenant != b->tenant || a->type != b->type ||
+	    a->depth != b->depth || a->has_id != b->has_id || a->id != b->id ||
+	    a->outer_len != b->outer_len || a->nlabels != b->nlabels)
+		return false;
+	for (unsigned i = 0; i < a->nlabels; i++)
+		if (a->labels[i] != b->labels[i])
+			return false;
+	return memcmp(a->outer_src, b->outer_src, a->outer_len) == 0 &&
+	       memcmp(a->outer_dst, b->outer_dst, a->outer_len) == 0;
+}
+
+/* The slot of tunnel c, taken (or shared) by one more connection. */
+static uint32_t tun_get(struct nc_conntab *t, const struct nc_tun_ctx *c)
+{
+	uint64_t key = tun_key(c);
+	uint32_t *b = &t->tun_bucket[key & t->mask];
+
+	for (uint32_t s = *b; s != NIL; s = t->tuns[s].next) {
+		struct nc_tun_slot *ts = &t->tuns[s];
+		if (ts->key == key && tun_same(&ts->ctx, c)) {
+			ts->refs++;
+			return s;
+		}
+	}
+	/* a live connection holds each used slot: one is free */
+	uint32_t s = t->tun_free;
+	if (s != NIL)
+		t->tun_free = t->tuns[s].next;
+	else
+		s = t->tun_fresh++;
+	struct nc_tun_slot *ts = &t->tuns[s];
+	ts->ctx = *c;
+	ts->key = key;
+	ts->refs = 1;
+	ts->next = *b;
+	*b = s;
+	return s;
+}
+
+/* Drop one connection's hold on slot s; free it on the last. */
+static void tun_put(struct nc_conntab *t, uint32_t s)
+{
+	struct nc_tun_slot *ts = &t->tuns[s];
+
+	if (--ts->refs)
+		return;
+	uint32_t *pp = &t->tun_bucket[ts->key & t->mask];
+	while (*pp != s)
+		pp = &t->tuns[*pp].next; /* s is on this chain */
+	*pp = ts->next;
+	ts->next = t->tun_free;
+	t->tun_free = s;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -738,11 +868,12 @@ static bool first_packet_flips(const struct nc_l4 *l)
 /* ---------------------------------------------------------------------- */
 /* records */
 
-static void conn_uid(const struct nc_conn *e, char out[13])
+static void conn_uid(const struct nc_conntab *t, const struct nc_conn *e,
+		     char out[13])
 {
 	static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				  "abcdefghijklmnopqrstuvwxyz";
-	uint64_t h = conn_hash(e, (uint64_t)conn_first(e));
+	uint64_t h = conn_hash(t, e, (uint64_t)conn_first(e));
 
 	out[0] = 'C';
 	for (int i = 11; i >= 1; i--) {
@@ -775,7 +906,7 @@ static void conn_emit(struct nc_dec *d, const struct nc_conn *e,
 
 	unsigned alen = conn_alen(e);
 	char uid[13], tbuf[4];
-	conn_uid(e, uid);
+	conn_uid(d->conns, e, uid);
 	const char *link = link_names[CF_LINK(e->cflags)];
 	const char *net = alen == 16 ? "IPv6" : "IPv4";
 	const char *tr = nc_transport_name(e->proto, tbuf);
@@ -903,7 +1034,7 @@ static void app_conn(const struct nc_conn *e, const char *uid, int64_t ts,
 static const char *cb_uid(struct nc_conntab *t)
 {
 	if (!t->cb_uid_ok) {
-		conn_uid(&t->e[t->cb_conn], t->cb_uid);
+		conn_uid(t, &t->e[t->cb_conn], t->cb_uid);
 		t->cb_uid_ok = true;
 	}
 	return t->cb_uid;
@@ -1081,12 +1212,27 @@ static void conn_close(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 			      ? nc_app_tcp_name(d->apps, e->sslot)
 			      : NULL;
 
+	/*
+	 * What this connection writes now (Connection, Flow, the last
+	 * application records) carries its own tunnel, not the tunnel of
+	 * the frame being decoded, which may belong to another connection.
+	 */
+	bool swap = e->tun != NIL || d->tun.depth;
+	struct nc_tun_ctx frame_tun;
+	if (swap) {
+		frame_tun = d->tun;
+		if (e->tun != NIL)
+			d->tun = t->tuns[e->tun].ctx;
+		else
+			d->tun.depth = 0;
+		d->tun_msg_ok = false;
+	}
 	conn_emit(d, e, reason, stream_close(d, t, i), app);
 	if (d->obs) {
 		char uid[13];
 		struct nc_app_conn c;
 		struct nc_obs_conn oc = {.c = &c, .app = app};
-		conn_uid(e, uid);
+		conn_uid(t, e, uid);
 		app_conn(e, uid, conn_last(e), &c);
 		for (unsigned k = 0; k < 2; k++) {
 			oc.pkts[k] = e->dir[k].pkts;
@@ -1097,13 +1243,19 @@ static void conn_close(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 		oc.last = conn_last(e);
 		nc_obs_conn(d, &oc);
 	}
+	if (swap) {
+		d->tun = frame_tun;
+		d->tun_msg_ok = false;
+	}
 	if (strcmp(reason, "timeout") == 0)
 		nc_event(d, NC_EV_CONN_TIMEOUT, NULL);
 
-	uint32_t *pp = bucket_of(t, conn_tab_hash(e));
+	uint32_t *pp = bucket_of(t, conn_tab_hash(t, e));
 	while (*pp != i)
 		pp = &t->e[*pp].hnext; /* i is on this chain */
 	*pp = e->hnext;
+	if (e->tun != NIL)
+		tun_put(t, e->tun);
 	lru_unlink(t, &t->lru[conn_class(e)], i);
 	e->hnext = t->free_head;
 	t->free_head = i;
@@ -1389,13 +1541,15 @@ static void packet_ports(const struct nc_l4 *l, uint16_t *sp, uint16_t *dp)
 static uint32_t conn_find(const struct nc_conntab *t, uint64_t h,
 			  const uint8_t *src, uint16_t sp, const uint8_t *dst,
 			  uint16_t dp, unsigned alen, uint8_t proto,
-			  unsigned *k)
+			  uint64_t tenant, unsigned *k)
 {
 	uint8_t v6 = alen == 16 ? CF_V6 : 0;
 
 	for (uint32_t i = *bucket_of(t, h); i != NIL; i = t->e[i].hnext) {
 		const struct nc_conn *e = &t->e[i];
 		if (e->proto != proto || (e->cflags & CF_V6) != v6)
+			continue;
+		if ((tenant || e->tun != NIL) && conn_tenant(t, e) != tenant)
 			continue;
 		if (e->port[0] == sp && e->port[1] == dp &&
 		    memcmp(e->addr[0], src, alen) == 0 &&
@@ -1423,6 +1577,8 @@ static unsigned conn_init(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 	unsigned k = flip ? 1 : 0; /* the sender */
 
 	memset(e, 0, sizeof(*e));
+	if (d->tun.depth)
+		e->tun = tun_get(t, &d->tun);
 	e->proto = d->l4.ip_proto;
 	e->cflags =
 	    (uint8_t)((alen == 16 ? CF_V6 : 0) | (link_kind(d->link) << 3));
@@ -1461,9 +1617,11 @@ void nc_conn_packet(struct nc_dec *d)
 	if (!t || !l->valid || (alen != 4 && alen != 16))
 		return;
 	packet_ports(l, &sp, &dp);
-	uint64_t h = tab_hash(d->src_ip, sp, d->dst_ip, dp, alen, l->ip_proto);
+	uint64_t tenant = d->tun.depth ? d->tun.tenant : 0;
+	uint64_t h = tab_tenant(
+	    tab_hash(d->src_ip, sp, d->dst_ip, dp, alen, l->ip_proto), tenant);
 	uint32_t i = conn_find(t, h, d->src_ip, sp, d->dst_ip, dp, alen,
-			       l->ip_proto, &k);
+			       l->ip_proto, tenant, &k);
 
 	if (i != NIL) {
 		struct nc_conn *e = &t->e[i];
@@ -1510,7 +1668,7 @@ void nc_conn_packet(struct nc_dec *d)
 		if (d->apps && l->payload_len) {
 			char uid[13];
 			struct nc_app_conn c;
-			conn_uid(e, uid);
+			conn_uid(t, e, uid);
 			app_conn(e, uid, d->ts, &c);
 			nc_app_udp(d, &c, (int)k);
 		}
