@@ -47,6 +47,10 @@ def parse_proto():
         if cur:
             m = re.match(r"(repeated )?(\w+) (\w+) = (\d+);\s*(//\s*(.*))?",
                          s)
+            # Tunnel (1000), in every record message, is described once
+            # in the "Tunnels" section, not in each table
+            if m and m.group(2) == "Tunnel" and m.group(4) == "1000":
+                continue
             if m:
                 msgs[cur]["fields"].append(
                     (int(m.group(4)), m.group(3), m.group(2),
