@@ -135,20 +135,29 @@ void nc_tun_msg_fill(Netcap__Tunnel *m, const struct nc_tun_ctx *tc,
 	m->tenant = tenant;
 }
 
+/* nc_emit inside a tunnel: set the record's Tunnel field, then emit. */
+static __attribute__((noinline, cold)) void
+emit_tunnelled(struct nc_dec *d, enum nc_rec t, const ProtobufCMessage *msg)
+{
+	if (d->tun_off[t]) {
+		if (!d->tun_msg_ok) {
+			nc_tun_msg_fill(&d->tun_msg, &d->tun, d->tun_tenant);
+			d->tun_msg_ok = true;
+		}
+		/* the decoder's own record, on its stack */
+		*(Netcap__Tunnel **)((uint8_t *)(uintptr_t)msg + d->tun_off[t]) =
+		    &d->tun_msg;
+	}
+	d->emit(d->emit_arg, t, msg);
+}
+
 void nc_emit(struct nc_dec *d, enum nc_rec t, const ProtobufCMessage *msg)
 {
 	d->records[t]++;
-	if (d->tun.depth) {
-		if (d->tun_off[t]) {
-			if (!d->tun_msg_ok) {
-				nc_tun_msg_fill(&d->tun_msg, &d->tun,
-						d->tun_tenant);
-				d->tun_msg_ok = true;
-			}
-			/* the decoder's own record, on its stack */
-			*(Netcap__Tunnel **)((uint8_t *)(uintptr_t)msg +
-					     d->tun_off[t]) = &d->tun_msg;
-		}
+	/* both calls are tail calls: no frame on the common path */
+	if (__builtin_expect(d->tun.depth != 0, 0)) {
+		emit_tunnelled(d, t, msg);
+		return;
 	}
 	d->emit(d->emit_arg, t, msg);
 }

@@ -8,8 +8,8 @@
 #
 # The traffic is scripts/mkbench.py's mix of the Ethernet captures given
 # (default: every test/data capture without a protocol the parity work
-# added a decoder for, i.e. the untunnelled traffic both binaries decode
-# alike), BENCH_PACKETS (50000) packets, and one pass of the same mix. For
+# added a decoder for and without a tunnel, i.e. the untunnelled traffic
+# both binaries decode alike), BENCH_PACKETS (50000) packets, and one pass of the same mix. For
 # each record set (all types, L2-L4, Connection only) the cost per packet is
 #   (Ir of nc_decode_frame, inclusive, on the mix - on one pass) / packets
 # so start-up and first-time work cancel out. nc_decode_frame includes
@@ -31,7 +31,9 @@ else
 		gre_* | vxlan* | vlan_mpls* | lldp* | vrrp* | igmp* | sctp* | \
 			bigendian_pptp* | modbus* | ah_* | esp_* | bfd_* | diameter* | \
 			enip* | geneve* | lcm* | ospf* | eapol* | ethernet-ctp* | \
-			nortel* | cdp_* | fddi* | usb-* | wlan-* | radiotap*) ;;
+			nortel* | cdp_* | fddi* | usb-* | wlan-* | radiotap* | \
+			ipip_* | 6in4* | 4in6* | 6in6* | teredo* | gtp* | \
+			erspan* | ppp_mpls*) ;;
 		*) cp "$f" "$dir/mix/test/data/" ;;
 		esac
 	done

@@ -284,6 +284,45 @@ def gen_rep_put(f, v):
     return "".join(o)
 
 
+# Singular sub-message fields numbered from COLD_FIELD on (the Tunnel field,
+# 1000, of every record) are set on few records: their code is moved out of
+# line, behind pk_unlikely, so the packers of the common records stay as
+# short as before the field existed.
+COLD_FIELD = 1000
+
+
+def is_cold(f):
+    return f.kind == "message" and not f.repeated and f.number >= COLD_FIELD
+
+
+def cold_name(what, f):
+    return "cold%s_%s_%d" % (what, f.type, f.number)
+
+
+def gen_cold(messages, prefix):
+    """The out-of-line size, bound and write of each cold field."""
+    seen, o = set(), []
+    for m in messages:
+        for f in m.fields:
+            if not is_cold(f) or (f.type, f.number) in seen:
+                continue
+            seen.add((f.type, f.number))
+            tb = tag_of(f, LENGTH)
+            t = "const %s%s *v" % (prefix, f.type)
+            o.append("static __attribute__((noinline, cold)) size_t\n"
+                     "%s(%s)\n{\n\tsize_t l = nc_size_%s(v);\n\n"
+                     "\treturn %d + pk_vlen(l) + l;\n}\n\n" %
+                     (cold_name("size", f), t, f.type, len(tb)))
+            o.append("static __attribute__((noinline, cold)) size_t\n"
+                     "%s(%s)\n{\n\treturn %d + bound_%s(v);\n}\n\n" %
+                     (cold_name("bound", f), t, len(tb) + 10, f.type))
+            o.append("static __attribute__((noinline, cold)) uint8_t *\n"
+                     "%s(uint8_t *p, %s)\n{\n%s"
+                     "\treturn pk_sub(p, put_%s(v, p + 1));\n}\n\n" %
+                     (cold_name("put", f), t, put_tag(tb, "\t"), f.type))
+    return "".join(o)
+
+
 def gen_size(m, prefix):
     o = []
     o.append("size_t nc_size_%s(const %s%s *m)\n{\n\tsize_t n = 0;\n\n" %
@@ -296,6 +335,9 @@ def gen_size(m, prefix):
                 o.append("\tfor (size_t i = 0; i < m->n_%s; i++) {\n" % f.c)
                 o.append("\t\tsize_t l = nc_size_%s(%s[i]);\n" % (f.type, v))
                 o.append("\t\tn += %d + pk_vlen(l) + l;\n\t}\n" % tl)
+            elif is_cold(f):
+                o.append("\tif (pk_unlikely(%s))\n\t\tn += %s(%s);\n" %
+                         (v, cold_name("size", f), v))
             else:
                 o.append("\tif (%s) {\n" % v)
                 o.append("\t\tsize_t l = nc_size_%s(%s);\n" % (f.type, v))
@@ -343,6 +385,9 @@ def gen_bound(m, prefix):
                 dyn.append("\tfor (size_t i = 0; i < m->n_%s; i++)\n"
                            "\t\tn += %d + bound_%s(%s[i]);\n" %
                            (f.c, tl + 10, f.type, v))
+            elif is_cold(f):
+                dyn.append("\tif (pk_unlikely(%s))\n\t\tn += %s(%s);\n" %
+                           (v, cold_name("bound", f), v))
             else:
                 dyn.append("\tif (%s)\n\t\tn += %d + bound_%s(%s);\n" %
                            (v, tl + 10, f.type, v))
@@ -395,6 +440,9 @@ def gen_put(m, prefix):
                 o.append(put_tag(tb, "\t\t"))
                 o.append("\t\tp = pk_sub(p, put_%s(%s[i], p + 1));\n\t}\n" %
                          (f.type, v))
+            elif is_cold(f):
+                o.append("\tif (pk_unlikely(%s))\n\t\tp = %s(p, %s);\n" %
+                         (v, cold_name("put", f), v))
             else:
                 o.append("\tif (%s) {\n" % v)
                 o.append(put_tag(tb, "\t\t"))
@@ -580,6 +628,12 @@ int nc_pack_rec_type(const ProtobufCMessage *m);
         c.append("static size_t bound_%s(const %s%s *m);\n" %
                  (m.name, prefix, m.name))
     c.append("\n")
+    cold = gen_cold(messages, prefix)
+    if cold:
+        for m in messages:
+            c.append("size_t nc_size_%s(const %s%s *m);\n" %
+                     (m.name, prefix, m.name))
+        c.append("\n" + cold)
     for m in messages:
         c.append(gen_size(m, prefix))
         c.append(gen_bound(m, prefix))

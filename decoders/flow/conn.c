@@ -1537,6 +1537,23 @@ static void packet_ports(const struct nc_l4 *l, uint16_t *sp, uint16_t *dp)
 	}
 }
 
+/* Equal addresses of alen (4 or 16) octets: fixed-size loads, no call. */
+static inline bool addr_eq(const uint8_t *a, const uint8_t *b, unsigned alen)
+{
+	if (alen == 4) {
+		uint32_t x, y;
+		memcpy(&x, a, 4);
+		memcpy(&y, b, 4);
+		return x == y;
+	}
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, a, 8);
+	memcpy(&a1, a + 8, 8);
+	memcpy(&b0, b, 8);
+	memcpy(&b1, b + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
 /* Find the entry of the key; *k gets the sender's endpoint (0 orig). */
 static uint32_t conn_find(const struct nc_conntab *t, uint64_t h,
 			  const uint8_t *src, uint16_t sp, const uint8_t *dst,
@@ -1552,14 +1569,14 @@ static uint32_t conn_find(const struct nc_conntab *t, uint64_t h,
 		if ((tenant || e->tun != NIL) && conn_tenant(t, e) != tenant)
 			continue;
 		if (e->port[0] == sp && e->port[1] == dp &&
-		    memcmp(e->addr[0], src, alen) == 0 &&
-		    memcmp(e->addr[1], dst, alen) == 0) {
+		    addr_eq(e->addr[0], src, alen) &&
+		    addr_eq(e->addr[1], dst, alen)) {
 			*k = 0;
 			return i;
 		}
 		if (e->port[0] == dp && e->port[1] == sp &&
-		    memcmp(e->addr[0], dst, alen) == 0 &&
-		    memcmp(e->addr[1], src, alen) == 0) {
+		    addr_eq(e->addr[0], dst, alen) &&
+		    addr_eq(e->addr[1], src, alen)) {
 			*k = 1;
 			return i;
 		}
