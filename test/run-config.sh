@@ -161,6 +161,8 @@ reject syntax 'syntax.json:3:' \
 reject trailing-comma 'trailing-comma.json:1:' \
 	'{"cpus": {"workers": 2,}}'
 reject empty 'empty.json: empty file' ''
+reject tunnels-unknown '--tunnels: unknown tunnel "vxlanx"' \
+	'{"records": {"tunnels": "gre,vxlanx"}}'
 reject not-object 'not-object.json: the top level is [1,2], not an object' \
 	'[1,2]'
 reject_file no-such-file "$tmp/nonexistent.json: cannot read: No such file" \
