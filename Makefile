@@ -174,6 +174,20 @@ build/gen-flood: scripts/gen-flood.c
 	@mkdir -p build
 	$(CC) $(CFLAGS_BASE) -o $@ $<
 
+# the RX lcore's flow hash in a loop (scripts/bench-flowhash.sh), and the
+# same loop over the flowhash.c of commit FLOWHASH_BASE (its older
+# three-argument API) for instruction counts
+build/flowhash-bench: scripts/flowhash-bench.c $(BUILD)/libnccore.a
+	$(CC) $(CORE_CFLAGS) -o $@ $< $(BUILD)/libnccore.a $(CORE_LIBS) -lpcap
+
+FLOWHASH_BASE ?= 1b5027b
+build/flowhash-bench-old: scripts/flowhash-bench.c $(BUILD)/libnccore.a FORCE
+	@mkdir -p build/flowhash-old
+	git show $(FLOWHASH_BASE):decoders/flow/flowhash.c >build/flowhash-old/flowhash.c
+	git show $(FLOWHASH_BASE):decoders/flow/flowhash.h >build/flowhash-old/flowhash.h
+	$(CC) -Ibuild/flowhash-old $(CORE_CFLAGS) -DNC_OLD_API -o $@ $< \
+		build/flowhash-old/flowhash.c $(BUILD)/libnccore.a $(CORE_LIBS) -lpcap
+
 # ---- hostile input (docs/HARDENING.md) ----------------------------------
 #   make fuzz        libFuzzer targets (clang-14, ASan+UBSan) in build/fuzz,
 #                    and their seed corpora from test/data

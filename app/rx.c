@@ -5,8 +5,10 @@
  * Reads packets with libpcap, copies each into mbufs from the one packet
  * pool (frames longer than a segment's room are chained), stores the
  * timestamp, link type and wire length in the nc_pkt_meta dynfield, hashes
- * the IP address pair (nc_flow_hash, symmetric) to pick a worker, and
- * enqueues bursts of up to NC_BURST onto that worker's SPSC ring.
+ * the innermost IP address pair (nc_flow_hash_steer: symmetric, into the
+ * tunnels --tunnels decodes, a tunnelled datagram's fragments kept with
+ * its first) to pick a worker, and enqueues bursts of up to NC_BURST onto that
+ * worker's SPSC ring.
  *
  * With --bpf each burst read is filtered (nc_filter_burst) before the
  * dispatch; rejected packets are freed and counted (rx.filtered).
@@ -35,6 +37,7 @@ struct rx_state {
 	unsigned nstash;
 	struct rte_mbuf *stash[NC_BURST];
 	struct rx_pending pend[NC_MAX_WORKERS];
+	struct nc_frag_steer steer; /* fragments' workers (flowhash.h) */
 };
 
 static void rx_flush(struct rx_state *st, unsigned w)
@@ -120,6 +123,7 @@ int nc_rx_main(void *arg)
 	struct rx_state *st;
 	const int link = e->src.link;
 	const uint64_t nw = e->nworkers;
+	const uint32_t tunnels = e->dec_cfg.tunnels;
 	uint64_t packets = 0, bytes = 0, bursts = 0;
 	int rc = NC_SRC_PKT;
 
@@ -131,6 +135,7 @@ int nc_rx_main(void *arg)
 		return -1;
 	}
 	st->eng = e;
+	nc_frag_steer_init(&st->steer, e->cfg->defrag_cfg.timeout_ns);
 
 	while (rc == NC_SRC_PKT && !nc_load(&e->stop)) {
 		struct rte_mbuf *burst[NC_BURST];
@@ -156,7 +161,8 @@ int nc_rx_main(void *arg)
 			meta->wirelen = wirelen;
 			meta->link = link;
 			/* picks the worker; the RSS field is free here */
-			m->hash.rss = nc_flow_hash(link, data, caplen);
+			m->hash.rss = nc_flow_hash_steer(&st->steer, link, data,
+							 caplen, tunnels, ts);
 			burst[n++] = m;
 			packets++;
 			bytes += wirelen;

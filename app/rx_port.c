@@ -21,7 +21,9 @@
  * with the kernel's symmetric flow hash (with fragment reassembly first).
  *
  * dispatch mode: one RX queue per port, read by the RX lcore, which hashes
- * the address pair (nc_flow_hash, symmetric) into one SPSC ring per worker.
+ * the innermost address pair (nc_flow_hash_steer: symmetric, into the
+ * tunnels --tunnels decodes, fragments kept with their first) into one
+ * SPSC ring per worker.
  * A port is a live source, so RX never waits: a full worker ring drops the
  * rest of that burst, counted per worker (rx.ring_full_drops.<w>); when
  * a whole burst was dropped RX yields its CPU once (sched_yield), so a
@@ -848,6 +850,15 @@ int nc_rx_port_main(void *arg)
 		nc_store(&e->rx_done, 1);
 		return 0;
 	}
+	const uint32_t tunnels = e->dec_cfg.tunnels;
+	struct nc_frag_steer *steer = malloc(sizeof(*steer));
+	if (!steer) {
+		rx->failed = true;
+		snprintf(rx->errmsg, sizeof(rx->errmsg), "out of memory");
+		nc_store(&e->rx_done, 1);
+		return -1;
+	}
+	nc_frag_steer_init(steer, e->cfg->defrag_cfg.timeout_ns);
 	while (!nc_load(&e->stop)) {
 		/* busy cycles count the receive too, but not empty polls */
 		uint64_t t = rte_rdtsc();
@@ -877,9 +888,13 @@ int nc_rx_port_main(void *arg)
 		memset(nout, 0, sizeof(nout[0]) * nw);
 		for (unsigned i = 0; i < n; i++) {
 			struct rte_mbuf *m = pkts[i];
-			uint32_t h = nc_flow_hash(
-			    NC_LINK_ETHERNET, rte_pktmbuf_mtod(m, uint8_t *),
-			    rte_pktmbuf_data_len(m));
+			uint32_t h = nc_flow_hash_steer(
+			    steer, NC_LINK_ETHERNET,
+			    rte_pktmbuf_mtod(m, uint8_t *),
+			    rte_pktmbuf_data_len(m), tunnels,
+			    RTE_MBUF_DYNFIELD(m, e->meta_off,
+					      struct nc_pkt_meta *)
+				->ts);
 			unsigned w = (unsigned)(((uint64_t)h * nw) >> 32);
 			out[w][nout[w]++] = m;
 		}
@@ -905,6 +920,7 @@ int nc_rx_port_main(void *arg)
 		__atomic_store_n(&rx->bytes, bytes, __ATOMIC_RELAXED);
 	}
 	rx->busy_cycles = busy;
+	free(steer);
 	nc_store(&e->rx_done, 1);
 	return 0;
 }

@@ -248,3 +248,9 @@ if [ -n "${BENCH_BASE:-}" ]; then
 	echo "decoder instructions per packet, untunnelled mix, $BENCH_BASE vs $NETCAP:"
 	scripts/bench-icount.sh "$BENCH_BASE" "$NETCAP"
 fi
+
+# The RX lcore's flow hash: tunnels decoded against the outer pair
+# (scripts/bench-flowhash.sh; FLOWHASH_BASE=COMMIT compares instructions
+# with that commit's flowhash.c)
+echo
+scripts/bench-flowhash.sh

@@ -31,6 +31,7 @@ run test/run-vulndb.sh "$NETCAP"
 run test/run-rotate.sh "$NETCAP"
 run test/run-stats.sh "$NETCAP"
 run test/run-filter.sh "$NETCAP"
+run test/run-flowhash.sh
 run test/run-xdp.sh "$NETCAP"
 run test/run-config.sh "$NETCAP"
 run test/run-live.sh "$NETCAP"
