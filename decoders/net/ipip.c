@@ -18,10 +18,8 @@ static enum dec_rc ip_deeper(struct nc_dec *d, struct cur c, bool *go)
 		nc_event(d, NC_EV_IP_TOO_DEEP, c.p);
 		return DEC_INVALID;
 	}
-	if (!nc_tunnel_enter(d, NC_TUN_IPIP, false, 0, NC_TK_OUTER, c.p)) {
-		nc_event(d, NC_EV_IPIP_INNER, c.p);
+	if (!nc_tunnel_enter(d, NC_TUN_IPIP, false, 0, NC_TK_OUTER, c.p))
 		return DEC_OK;
-	}
 	*go = true;
 	return DEC_OK;
 }

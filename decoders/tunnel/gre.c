@@ -110,10 +110,8 @@ static enum dec_rc gre_payload(struct nc_dec *d, const Netcap__GRE *r,
 	bool v1 = r->version == 1;
 	if (!nc_tunnel_enter(d, NC_TUN_GRE, r->keypresent,
 			     v1 ? (r->key & 0xffff) : r->key,
-			     v1 ? NC_TK_OUTER : NC_TK_ID_OUTER, c.p)) {
-		nc_event(d, NC_EV_GRE_INNER, c.p);
+			     v1 ? NC_TK_OUTER : NC_TK_ID_OUTER, c.p))
 		return DEC_OK;
-	}
 	if (pt == 0x6558)
 		return nc_dispatch_link(d, NC_LINK_ETHERNET, c);
 	if (pt == 0x880b)

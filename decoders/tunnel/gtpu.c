@@ -96,9 +96,7 @@ enum dec_rc nc_dec_gtpu(struct nc_dec *d, struct cur c)
 		nc_event(d, NC_EV_GTPU_UNKNOWN_PAYLOAD, c.p);
 		return DEC_OK;
 	}
-	if (!nc_tunnel_enter(d, NC_TUN_GTPU, true, teid, NC_TK_OUTER, c.p)) {
-		nc_event(d, NC_EV_GTPU_INNER, c.p);
+	if (!nc_tunnel_enter(d, NC_TUN_GTPU, true, teid, NC_TK_OUTER, c.p))
 		return DEC_OK;
-	}
 	return nc_dispatch_ethertype(d, v == 6 ? 0x86dd : 0x0800, c);
 }
