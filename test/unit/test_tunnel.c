@@ -1082,12 +1082,31 @@ static void test_gtpu_optional(void **state)
 			 DEC_INVALID);
 	assert_true(h_has_anomaly(h, "gtpu.bad_extension"));
 
-	/* an extension header that runs past the message */
-	static const uint8_t cut[] = {
+	/* an extension header of 2 units where Length leaves 4 octets: it
+	   runs past the message, all of which was captured */
+	static const uint8_t past[] = {
 		GTP_OUTER(16), 0x34, 0xff, 0x00, 8, 0x00, 0x00, 0x00, 0x0b,
 		0x00, 0x00, 0x00, 0x85, 0x02, 0x00, 0x00, 0x00,
 	};
-	assert_int_equal(h_decode(h, NC_LINK_ETHERNET, cut, sizeof(cut)),
+	assert_int_equal(h_decode(h, NC_LINK_ETHERNET, past, sizeof(past)),
+			 DEC_INVALID);
+	assert_true(h_has_anomaly(h, "gtpu.bad_length"));
+	/* E set, Length 0: the optional fields run past the message */
+	static const uint8_t len0[] = {
+		GTP_OUTER(12), 0x34, 0xff, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b,
+		0x00, 0x00, 0x00, 0x00,
+	};
+	assert_int_equal(h_decode(h, NC_LINK_ETHERNET, len0, sizeof(len0)),
+			 DEC_INVALID);
+	assert_true(h_has_anomaly(h, "gtpu.bad_length"));
+	/* the same extension header with Length 12, the capture cut after
+	   its first 4 octets: truncated */
+	static const uint8_t cut[] = {
+		GTP_OUTER(16), 0x34, 0xff, 0x00, 12, 0x00, 0x00, 0x00, 0x0b,
+		0x00, 0x00, 0x00, 0x85, 0x02, 0x00, 0x00, 0x00,
+	};
+	assert_int_equal(h_decode_cut(h, NC_LINK_ETHERNET, cut, sizeof(cut),
+				      sizeof(cut) + 4),
 			 DEC_TRUNC);
 	assert_true(h_has_anomaly(h, "gtpu.truncated"));
 	free(h);
