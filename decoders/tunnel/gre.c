@@ -45,8 +45,9 @@
  *     0x880b PPP (PPTP: Address/Control and the Protocol field, possibly
  *     compressed; IPv4 0x21 and IPv6 0x57 go on, other PPP protocols
  *     are gre.ppp_not_ip, INFO, and a PPP header not captured is
- *     gre.truncated: both left undecoded, the tunnel not entered); any EtherType ethertypes.def names
- *     through nc_dispatch_ethertype; anything else, and an empty
+ *     gre.truncated: both left undecoded, the tunnel not entered); any
+ *     EtherType ethertypes.def names through nc_dispatch_ethertype;
+ *     anything else, and an empty
  *     payload (a keepalive's end), is gre.unknown_protocol (INFO) and
  *     left undecoded. With GRE left out of --tunnels the payload is
  *     gre.inner_not_decoded (INFO).
