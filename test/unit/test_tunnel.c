@@ -410,6 +410,18 @@ static void test_geneve_capture(void **state)
 	assert_int_equal(g->options[0]->length, 8);
 	assert_bytes(g->options[0]->data, 0x00, 0x00, 0x00, 0x0c);
 	H_FREE(g);
+	assert_false(h->dec.l4.valid); /* the outer UDP is no connection */
+
+	/* Geneve off: the Geneve record, nothing inside, the UDP datagram
+	   the connection */
+	h->cfg.tunnels = NC_TUN_ALL & ~(1u << NC_TUN_GENEVE);
+	assert_int_equal(h_decode(h, NC_LINK_ETHERNET, f, sizeof(f)), DEC_OK);
+	assert_int_equal(h_event(h, NC_EV_GENEVE_INNER), 1);
+	assert_int_equal(h_count(h, NC_REC_GENEVE), 1);
+	assert_int_equal(h_count(h, NC_REC_ETHERNET), 1);
+	assert_false(h_has_anomaly(h, "eth.truncated"));
+	assert_int_equal(h->dec.l4.ip_proto, 17);
+	assert_int_equal(h->dec.l4.dport, 6081);
 	free(h);
 }
 
