@@ -102,8 +102,21 @@ static uint64_t tenant_pair(uint64_t h, const struct nc_dec *d)
 bool nc_tunnel_enter(struct nc_dec *d, enum nc_tun type, bool has_id,
 		     uint32_t id, enum nc_tun_key kk, const uint8_t *at)
 {
-	if (!(d->cfg->tunnels & (1u << type)))
+	static const enum nc_event off_ev[NC_TUN_MAX] = {
+	    [NC_TUN_GRE] = NC_EV_GRE_INNER,
+	    [NC_TUN_ERSPAN] = NC_EV_ERSPAN_INNER,
+	    [NC_TUN_VXLAN] = NC_EV_VXLAN_INNER,
+	    [NC_TUN_GENEVE] = NC_EV_GENEVE_INNER,
+	    [NC_TUN_MPLS] = NC_EV_MPLS_INNER,
+	    [NC_TUN_IPIP] = NC_EV_IPIP_INNER,
+	    [NC_TUN_GTPU] = NC_EV_GTPU_INNER,
+	    [NC_TUN_TEREDO] = NC_EV_TEREDO_INNER,
+	};
+
+	if (!(d->cfg->tunnels & (1u << type))) {
+		nc_event(d, off_ev[type], at);
 		return false;
+	}
 	if (d->tun.depth >= NC_MAX_TUNNEL_DEPTH) {
 		nc_event(d, NC_EV_TUNNEL_TOO_DEEP, at);
 		return false;

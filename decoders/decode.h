@@ -285,9 +285,11 @@ void nc_tun_msg_fill(Netcap__Tunnel *m, const struct nc_tun_ctx *tc,
 
 /*
  * A tunnel header of kind type was read and its payload starts at at: may
- * the payload be decoded? False when --tunnels leaves type out (the
- * caller counts its *.inner_not_decoded event) or NC_MAX_TUNNEL_DEPTH
- * tunnels were entered already (tunnel.too_deep, an anomaly). On true the
+ * the payload be decoded? False when --tunnels leaves type out (counted
+ * here as the type's *.inner_not_decoded, INFO) or NC_MAX_TUNNEL_DEPTH
+ * tunnels were entered already (tunnel.too_deep, an anomaly, and not
+ * *.inner_not_decoded); the caller then leaves the payload undecoded
+ * (DEC_OK) and the outer transport is a connection as before. On true the
  * outer layers are finished: the transport summary and network context
  * are cleared (the outer transport is not a connection: its packets are
  * spread over the workers by their inner flows, docs/RECORDS.md), and

@@ -81,10 +81,8 @@ enum dec_rc nc_dec_erspan(struct nc_dec *d, struct cur c, uint16_t pt,
 	}
 
 	if (!nc_tunnel_enter(d, NC_TUN_ERSPAN, has_id, session, NC_TK_ID_OUTER,
-			     c.p)) {
-		nc_event(d, NC_EV_ERSPAN_INNER, c.p);
+			     c.p))
 		return DEC_OK;
-	}
 	if (ip)
 		return nc_dispatch_ethertype(
 		    d, cur_peek_u8(&c, 0) >> 4 == 6 ? 0x86dd : 0x0800, c);

@@ -113,10 +113,8 @@ enum dec_rc nc_dec_geneve(struct nc_dec *d, struct cur c)
 	}
 	if (bad)
 		return DEC_INVALID;
-	if (!nc_tunnel_enter(d, NC_TUN_GENEVE, true, vni, NC_TK_ID, c.p)) {
-		nc_event(d, NC_EV_GENEVE_INNER, c.p);
+	if (!nc_tunnel_enter(d, NC_TUN_GENEVE, true, vni, NC_TK_ID, c.p))
 		return DEC_OK;
-	}
 	if (proto == 0x6558) /* Transparent Ethernet Bridging */
 		return nc_dispatch_link(d, NC_LINK_ETHERNET, c);
 	return nc_dispatch_ethertype(d, proto, c);

@@ -44,8 +44,10 @@
  *     and 0x22eb ERSPAN (erspan.c, which enters the tunnel itself);
  *     0x880b PPP (PPTP: Address/Control and the Protocol field, possibly
  *     compressed; IPv4 0x21 and IPv6 0x57 go on, other PPP protocols
- *     are gre.ppp_not_ip, INFO); any EtherType ethertypes.def names
- *     through nc_dispatch_ethertype; anything else, and an empty
+ *     are gre.ppp_not_ip, INFO, and a PPP header not captured is
+ *     gre.truncated: both left undecoded, the tunnel not entered); any
+ *     EtherType ethertypes.def names through nc_dispatch_ethertype;
+ *     anything else, and an empty
  *     payload (a keepalive's end), is gre.unknown_protocol (INFO) and
  *     left undecoded. With GRE left out of --tunnels the payload is
  *     gre.inner_not_decoded (INFO).
@@ -68,29 +70,37 @@ static void gre_emit(struct nc_dec *d, Netcap__GRE *r, Netcap__GRERouting **sp,
 	nc_emit(d, NC_REC_GRE, &r->base);
 }
 
-/* PPP in PPTP's GRE: Address and Control (0xff 0x03, may be omitted),
-   then Protocol, one octet when compressed (odd first octet). */
-static enum dec_rc gre_ppp(struct nc_dec *d, struct cur c)
+/*
+ * PPP in PPTP's GRE: Address and Control (0xff 0x03, may be omitted),
+ * then Protocol, one octet when compressed (odd first octet). Moves c to
+ * the PPP payload and returns its EtherType (IPv4 0x21, IPv6 0x57); 0
+ * after counting gre.truncated (*rc DEC_TRUNC) or gre.ppp_not_ip (DEC_OK),
+ * before the tunnel is entered, so such a packet stays the outer GRE
+ * connection as an undecoded payload does.
+ */
+static uint16_t gre_ppp(struct nc_dec *d, struct cur *c, enum dec_rc *rc)
 {
-	const uint8_t *at = c.p;
-	if (cur_peek_u8(&c, 0) == 0xff && cur_peek_u8(&c, 1) == 0x03 &&
-	    cur_left(&c) >= 2)
-		cur_skip(&c, 2);
-	uint16_t proto = cur_u8(&c);
+	const uint8_t *at = c->p;
+	if (cur_left(c) >= 2 && cur_peek_u8(c, 0) == 0xff &&
+	    cur_peek_u8(c, 1) == 0x03)
+		cur_skip(c, 2);
+	uint16_t proto = cur_u8(c);
 	if (!(proto & 1))
-		proto = (uint16_t)(proto << 8 | cur_u8(&c));
-	if (c.err) {
+		proto = (uint16_t)(proto << 8 | cur_u8(c));
+	if (c->err) {
 		nc_event(d, NC_EV_GRE_TRUNC, at);
-		return DEC_TRUNC;
+		*rc = DEC_TRUNC;
+		return 0;
 	}
+	*rc = DEC_OK;
 	switch (proto) {
 	case 0x0021:
-		return nc_dispatch_ethertype(d, 0x0800, c);
+		return 0x0800;
 	case 0x0057:
-		return nc_dispatch_ethertype(d, 0x86dd, c);
+		return 0x86dd;
 	default:
 		nc_event(d, NC_EV_GRE_PPP_NOT_IP, at);
-		return DEC_OK;
+		return 0;
 	}
 }
 
@@ -107,18 +117,21 @@ static enum dec_rc gre_payload(struct nc_dec *d, const Netcap__GRE *r,
 	}
 	if (pt == 0x88be || pt == 0x22eb) /* ERSPAN enters the tunnel */
 		return nc_dec_erspan(d, c, pt, r->seqpresent);
+	uint16_t inner = pt;
+	if (pt == 0x880b) {
+		enum dec_rc rc;
+		inner = gre_ppp(d, &c, &rc);
+		if (!inner)
+			return rc;
+	}
 	bool v1 = r->version == 1;
 	if (!nc_tunnel_enter(d, NC_TUN_GRE, r->keypresent,
 			     v1 ? (r->key & 0xffff) : r->key,
-			     v1 ? NC_TK_OUTER : NC_TK_ID_OUTER, c.p)) {
-		nc_event(d, NC_EV_GRE_INNER, c.p);
+			     v1 ? NC_TK_OUTER : NC_TK_ID_OUTER, c.p))
 		return DEC_OK;
-	}
 	if (pt == 0x6558)
 		return nc_dispatch_link(d, NC_LINK_ETHERNET, c);
-	if (pt == 0x880b)
-		return gre_ppp(d, c);
-	return nc_dispatch_ethertype(d, pt, c);
+	return nc_dispatch_ethertype(d, inner, c);
 }
 
 enum dec_rc nc_dec_gre(struct nc_dec *d, struct cur c)

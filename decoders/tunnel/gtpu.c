@@ -23,8 +23,9 @@
  *   - Fewer than 8 octets, or optional fields and extension headers not
  *     captured: gtpu.truncated. Version other than 1, or PT 0 (GTP'):
  *     gtpu.bad_version. Length beyond the datagram (not a capture cut),
- *     an extension header of length 0, or more than 16 of them:
- *     gtpu.bad_length / gtpu.bad_extension (anomalies).
+ *     or optional fields and extension headers that run past Length:
+ *     gtpu.bad_length; an extension header of length 0, or more than 16
+ *     of them: gtpu.bad_extension (anomalies).
  *   - Only a G-PDU (Message Type 255) carries user data: other messages
  *     (Echo, Error Indication, End Marker, ...) are gtpu.signalling
  *     (INFO). The T-PDU is IPv4 or IPv6 by its version nibble, decoded as
@@ -56,13 +57,12 @@ enum dec_rc nc_dec_gtpu(struct nc_dec *d, struct cur c)
 		nc_event(d, NC_EV_GTPU_BAD_VERSION, start);
 		return DEC_INVALID;
 	}
-	if (len > cur_left(&c)) {
-		if (!nc_data_cut(d, &c)) {
-			nc_event(d, NC_EV_GTPU_BAD_LENGTH, start);
-			return DEC_INVALID;
-		}
-	} else {
+	bool limited = len <= cur_left(&c);
+	if (limited) {
 		cur_limit(&c, len);
+	} else if (!nc_data_cut(d, &c)) {
+		nc_event(d, NC_EV_GTPU_BAD_LENGTH, start);
+		return DEC_INVALID;
 	}
 
 	if (flags & 0x07) {
@@ -81,6 +81,10 @@ enum dec_rc nc_dec_gtpu(struct nc_dec *d, struct cur c)
 			cur_skip(&c, elen - 2);
 			next = cur_u8(&c);
 		}
+		if (c.err && limited) { /* past Length, not past the capture */
+			nc_event(d, NC_EV_GTPU_BAD_LENGTH, start);
+			return DEC_INVALID;
+		}
 		if (c.err) {
 			nc_event(d, NC_EV_GTPU_TRUNC, start);
 			return DEC_TRUNC;
@@ -96,9 +100,7 @@ enum dec_rc nc_dec_gtpu(struct nc_dec *d, struct cur c)
 		nc_event(d, NC_EV_GTPU_UNKNOWN_PAYLOAD, c.p);
 		return DEC_OK;
 	}
-	if (!nc_tunnel_enter(d, NC_TUN_GTPU, true, teid, NC_TK_OUTER, c.p)) {
-		nc_event(d, NC_EV_GTPU_INNER, c.p);
+	if (!nc_tunnel_enter(d, NC_TUN_GTPU, true, teid, NC_TK_OUTER, c.p))
 		return DEC_OK;
-	}
 	return nc_dispatch_ethertype(d, v == 6 ? 0x86dd : 0x0800, c);
 }

@@ -47,10 +47,8 @@
 static bool mpls_enter(struct nc_dec *d, const uint32_t *labels, unsigned n,
 		       const uint8_t *at)
 {
-	if (!nc_tunnel_enter(d, NC_TUN_MPLS, false, 0, NC_TK_NONE, at)) {
-		nc_event(d, NC_EV_MPLS_INNER, at);
+	if (!nc_tunnel_enter(d, NC_TUN_MPLS, false, 0, NC_TK_NONE, at))
 		return false;
-	}
 	for (unsigned i = 0; i < n; i++)
 		d->tun.labels[i] = labels[i];
 	d->tun.nlabels = (uint8_t)n;

@@ -46,9 +46,7 @@ enum dec_rc nc_dec_teredo(struct nc_dec *d, struct cur c)
 	}
 	if (cur_left(&c) < 40 || cur_peek_u8(&c, 0) >> 4 != 6)
 		return DEC_OK; /* not Teredo: ordinary UDP */
-	if (!nc_tunnel_enter(d, NC_TUN_TEREDO, false, 0, NC_TK_OUTER, c.p)) {
-		nc_event(d, NC_EV_TEREDO_INNER, c.p);
+	if (!nc_tunnel_enter(d, NC_TUN_TEREDO, false, 0, NC_TK_OUTER, c.p))
 		return DEC_OK;
-	}
 	return nc_dispatch_ethertype(d, 0x86dd, c);
 }

@@ -49,9 +49,7 @@ enum dec_rc nc_dec_vxlan(struct nc_dec *d, struct cur c)
 		nc_emit(d, NC_REC_VXLAN, &r.base);
 	}
 	if (!nc_tunnel_enter(d, NC_TUN_VXLAN, (f0 & 0x08) != 0, vni, NC_TK_ID,
-			     c.p)) {
-		nc_event(d, NC_EV_VXLAN_INNER, c.p);
+			     c.p))
 		return DEC_OK;
-	}
 	return nc_dispatch_link(d, NC_LINK_ETHERNET, c);
 }

@@ -134,6 +134,10 @@ static inline void fz_frame(struct nc_dec *d, uint8_t flags, const uint8_t *p,
 	d->link = NC_LINK_RAW;
 	d->vlan_depth = 0;
 	d->ip_depth = 0;
+	d->mpls_depth = 0;
+	d->tun.depth = 0;
+	d->tun.tenant = 0;
+	d->tun_msg_ok = false;
 	d->src_mac = NULL;
 	d->dst_mac = NULL;
 	memset(&d->l4, 0, sizeof(d->l4));

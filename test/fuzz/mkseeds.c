@@ -10,6 +10,7 @@
  *              framing (len, dt, cut)
  *   ethernet, link, vlan, arp, ipv4, ipv6, icmpv4, icmpv6, tcp, udp, sctp,
  *   igmp, ah, vrrp, ospf (IP protocol 89), gre, vxlan, geneve, mpls,
+ *   gtpu, teredo, erspan (flags bits 4-5: the type, fuzz_erspan.c),
  *   dot11, usb,
  *   llc, fddi (LLC, SNAP, ...: 802.3 data narrowed to its length, FDDI)
  *              the bytes of that layer from each packet (found by a small
@@ -98,6 +99,10 @@ enum {
 	T_VXLAN,
 	T_GENEVE,
 	T_MPLS,
+	/* -- GTP-U, Teredo (UDP ports), ERSPAN (in GRE) -- */
+	T_GTPU,
+	T_TEREDO,
+	T_ERSPAN,
 	/* -- Dot11 (802.11, radiotap), USB (usbmon) -- */
 	T_DOT11,
 	T_USB,
@@ -115,6 +120,8 @@ static const char *tname[T_MAX] = {"ethernet", "link", "vlan",	 "arp",
 				   "ospf",
 				   /* -- GRE, VXLAN, Geneve, MPLS -- */
 				   "gre", "vxlan", "geneve", "mpls",
+				   /* -- GTP-U, Teredo, ERSPAN -- */
+				   "gtpu", "teredo", "erspan",
 				   /* -- Dot11, USB -- */
 				   "dot11", "usb",
 				   /* LLC, SNAP, ... */
@@ -130,6 +137,79 @@ static void layer(int t, int flags, const uint8_t *p, size_t n)
 static unsigned be16(const uint8_t *p)
 {
 	return (unsigned)p[0] << 8 | p[1];
+}
+
+static void walk_ip(const uint8_t *p, size_t n, int cut);
+static void walk(int link, const uint8_t *p, size_t n, int cut);
+
+/*
+ * GTP-U (TS 29.281) at p: the G-PDU's inner IP packet, walked in turn.
+ * The header is 8 octets, 12 with E, S or N, then extension headers
+ * (length in 4-octet units, the next type in their last octet).
+ */
+static void walk_gtpu(const uint8_t *p, size_t n, int cut)
+{
+	if (n < 8 || p[0] >> 5 != 1 || p[1] != 255)
+		return;
+	size_t off = 8;
+	if (p[0] & 0x07) {
+		if (n < 12)
+			return;
+		unsigned next = p[11];
+		off = 12;
+		for (int k = 0; next && k < 16; k++) {
+			if (off >= n || p[off] == 0)
+				return;
+			off += (size_t)p[off] * 4;
+			if (off > n)
+				return;
+			next = p[off - 1];
+		}
+		if (next)
+			return;
+	}
+	if (off < n)
+		walk_ip(p + off, n - off, cut);
+}
+
+/*
+ * Teredo (RFC 4380) at p: the IPv6 packet after the optional
+ * authentication (0x0001) and origin (0x0000) indicators, walked in turn.
+ */
+static void walk_teredo(const uint8_t *p, size_t n, int cut)
+{
+	size_t off = 0;
+	if (n >= 4 && p[0] == 0 && p[1] == 1)
+		off = 4 + (size_t)p[2] + p[3] + 9;
+	if (off + 2 <= n && p[off] == 0 && p[off + 1] == 0)
+		off += 8;
+	if (off < n && p[off] >> 4 == 6)
+		walk_ip(p + off, n - off, cut);
+}
+
+/*
+ * GRE at p (RFC 2784, 2890; PPTP's version 1): ERSPAN seeds for Protocol
+ * Types 0x88be and 0x22eb, and the inner Ethernet frame (0x6558) or IP
+ * packet walked in turn. GRE with routing (RFC 1701) is left alone.
+ */
+static void walk_gre(const uint8_t *p, size_t n, int fl, int cut)
+{
+	if (n < 4 || (p[0] & 0x40))
+		return;
+	unsigned pt = be16(p + 2);
+	size_t off = 4 + ((p[0] & 0x80) ? 4 : 0) + ((p[0] & 0x20) ? 4 : 0) +
+		     ((p[0] & 0x10) ? 4 : 0) +
+		     ((p[1] & 7) == 1 && (p[1] & 0x80) ? 4 : 0);
+	if (off > n)
+		return;
+	if (pt == 0x88be || pt == 0x22eb) {
+		int type = pt == 0x22eb ? 2 : (p[0] & 0x10) ? 1 : 0;
+		layer(T_ERSPAN, fl | type << 4, p + off, n - off);
+	} else if (pt == 0x6558) {
+		walk(1, p + off, n - off, cut);
+	} else if (pt == 0x0800 || pt == 0x86dd) {
+		walk_ip(p + off, n - off, cut);
+	}
 }
 
 /* IP and above, starting at p (n octets); cut: the snap length cut it. */
@@ -187,9 +267,21 @@ static void walk_ip(const uint8_t *p, size_t n, int cut)
 			layer(T_VXLAN, fl, p + off + 8, n - off - 8);
 		if (off + 8 <= n && be16(p + off + 2) == 6081)
 			layer(T_GENEVE, fl, p + off + 8, n - off - 8);
+		/* -- GTP-U, Teredo: either port (udpports.def) -- */
+		if (off + 8 <= n && (be16(p + off) == 2152 ||
+				     be16(p + off + 2) == 2152)) {
+			layer(T_GTPU, fl, p + off + 8, n - off - 8);
+			walk_gtpu(p + off + 8, n - off - 8, cut);
+		}
+		if (off + 8 <= n && (be16(p + off) == 3544 ||
+				     be16(p + off + 2) == 3544)) {
+			layer(T_TEREDO, fl, p + off + 8, n - off - 8);
+			walk_teredo(p + off + 8, n - off - 8, cut);
+		}
 		break;
 	case 47: /* -- GRE -- */
 		layer(T_GRE, fl, p + off, n - off);
+		walk_gre(p + off, n - off, fl, cut);
 		break;
 	case 132:
 		layer(T_SCTP, fl, p + off, n - off);
