@@ -66,10 +66,10 @@ static void tun_offsets(uint16_t *tun_off)
 }
 
 static const char *const tun_names[NC_TUN_MAX] = {
-    [NC_TUN_GRE] = "GRE",	[NC_TUN_ERSPAN] = "ERSPAN",
-    [NC_TUN_VXLAN] = "VXLAN",	[NC_TUN_GENEVE] = "Geneve",
-    [NC_TUN_MPLS] = "MPLS",	[NC_TUN_IPIP] = "IPinIP",
-    [NC_TUN_GTPU] = "GTP-U",	[NC_TUN_TEREDO] = "Teredo",
+    [NC_TUN_GRE] = "GRE",     [NC_TUN_ERSPAN] = "ERSPAN",
+    [NC_TUN_VXLAN] = "VXLAN", [NC_TUN_GENEVE] = "Geneve",
+    [NC_TUN_MPLS] = "MPLS",   [NC_TUN_IPIP] = "IPinIP",
+    [NC_TUN_GTPU] = "GTP-U",  [NC_TUN_TEREDO] = "Teredo",
 };
 
 const char *nc_tun_name(enum nc_tun t)
@@ -86,8 +86,7 @@ enum nc_tun nc_tun_parse(const char *name, size_t len)
 	return NC_TUN_NONE;
 }
 
-int nc_tunnels_parse(const char *list, uint32_t *mask, char *err,
-		     size_t errlen)
+int nc_tunnels_parse(const char *list, uint32_t *mask, char *err, size_t errlen)
 {
 	*mask = NC_TUN_ALL;
 	if (!list || strcasecmp(list, "all") == 0)
@@ -145,8 +144,8 @@ emit_tunnelled(struct nc_dec *d, enum nc_rec t, const ProtobufCMessage *msg)
 			d->tun_msg_ok = true;
 		}
 		/* the decoder's own record, on its stack */
-		*(Netcap__Tunnel **)((uint8_t *)(uintptr_t)msg + d->tun_off[t]) =
-		    &d->tun_msg;
+		*(Netcap__Tunnel **)((uint8_t *)(uintptr_t)msg +
+				     d->tun_off[t]) = &d->tun_msg;
 	}
 	d->emit(d->emit_arg, t, msg);
 }

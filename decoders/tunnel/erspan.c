@@ -33,8 +33,7 @@
 #include "decode.h"
 #include "registry.h"
 
-enum dec_rc nc_dec_erspan(struct nc_dec *d, struct cur c, uint16_t pt,
-			  bool seq)
+enum dec_rc nc_dec_erspan(struct nc_dec *d, struct cur c, uint16_t pt, bool seq)
 {
 	const uint8_t *start = c.p;
 	bool has_id = false, ip = false;
