@@ -1494,9 +1494,9 @@ void nc_conn_packet(struct nc_dec *d)
 		}
 	}
 	dr->last = d->ts;
-	dr->pkts++;
+	dr->pkts++; /* a datagram's other fragments: after TCP, below */
 	dr->ip_bytes += l->ip_len;
-	dr->wire_bytes += d->wirelen;
+	dr->wire_bytes += d->frag_frames ? d->frag_wire : d->wirelen;
 	dr->payload += l->payload_wire;
 	if (e->proto == 6) {
 		tcp_packet(e, k, l);
@@ -1515,6 +1515,10 @@ void nc_conn_packet(struct nc_dec *d)
 			nc_app_udp(d, &c, (int)k);
 		}
 	}
+	/* a reassembled datagram counts the frames of all its fragments
+	   (pkts is 1 on an endpoint's first segment for tcp_packet) */
+	if (d->frag_frames > 1)
+		dr->pkts += d->frag_frames - 1;
 
 	/* most recently active: head of the list of its (new) class */
 	lru_unlink(t, &t->lru[before], i);
