@@ -1494,9 +1494,9 @@ void nc_conn_packet(struct nc_dec *d)
 		}
 	}
 	dr->last = d->ts;
-	dr->pkts++; /* a datagram's other fragments: after TCP, below */
+	dr->pkts++;
 	dr->ip_bytes += l->ip_len;
-	dr->wire_bytes += d->frag_frames ? d->frag_wire : d->wirelen;
+	dr->wire_bytes += d->wirelen;
 	dr->payload += l->payload_wire;
 	if (e->proto == 6) {
 		tcp_packet(e, k, l);
@@ -1515,10 +1515,13 @@ void nc_conn_packet(struct nc_dec *d)
 			nc_app_udp(d, &c, (int)k);
 		}
 	}
-	/* a reassembled datagram counts the frames of all its fragments
-	   (pkts is 1 on an endpoint's first segment for tcp_packet) */
-	if (d->frag_frames > 1)
+	/* a reassembled datagram: the frames of all its fragments (defrag.h),
+	   added after tcp_packet, which takes pkts == 1 for an endpoint's
+	   first segment; one test on every other frame */
+	if (__builtin_expect(d->frag_frames != 0, 0)) {
 		dr->pkts += d->frag_frames - 1;
+		dr->wire_bytes += d->frag_wire - d->wirelen;
+	}
 
 	/* most recently active: head of the list of its (new) class */
 	lru_unlink(t, &t->lru[before], i);

@@ -54,7 +54,7 @@ IP fragments (FRAG_MODE below): with defragmentation on (netcap's default)
 a reassembled datagram counts at the time of the frame that completes it,
 with every fragment's frame: its packets are the frames tshark lists as the
 datagram's fragments (ip.fragment / ipv6.fragment, and *.fragment.error for
-the overlapping ones), its bytes their frame.len (tshark's own tables count
+those overlapping with other data), its bytes their frame.len (tshark's own tables count
 the completing frame only; the self-check rebuilds them as they count);
 with --no-defrag (passed on to capture) every first fragment counts on its
 own, taken from a second tshark pass with defragmentation off.
@@ -116,7 +116,8 @@ FRAG_MODE = "datagram"
 # keep the header's destination.)
 ROUTING_FINAL_DST = True
 # tshark fields of the completing frame that list a reassembled datagram's
-# fragments by frame number (overlapping ones are listed as errors)
+# fragments by frame number (those overlapping with other data, or with a
+# second last fragment or a length past the end, are listed as errors)
 FRAG_LISTS = ("ip.fragment", "ip.fragment.error", "ipv6.fragment",
               "ipv6.fragment.error")
 # extra `netcap capture` options (--no-defrag)
