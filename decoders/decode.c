@@ -24,6 +24,7 @@ enum dec_rc nc_decode_frame(struct nc_dec *d, int link, const uint8_t *data,
 	d->frame = data;
 	d->caplen = caplen;
 	d->wirelen = wirelen;
+	d->frag_frames = 0;
 	d->vlan_depth = 0;
 	d->ip_depth = 0;
 	d->ip_len = 0;

@@ -176,6 +176,17 @@ struct nc_dec {
 	const uint8_t *frame; /* first captured byte */
 	uint32_t caplen;
 	uint32_t wirelen;
+	/*
+	 * Set by the IP decoder whose fragment completes a datagram
+	 * (ipv4.c, ipv6.c): the frames that carried the datagram's fragments
+	 * (every fragment the reassembly kept, this frame's included) and the
+	 * sum of their wirelen; l4.ip_len is then the sum of their IP
+	 * lengths. 0 (reset per frame): the frame carries its packet alone.
+	 * Connection tracking counts these instead of 1 and wirelen
+	 * (docs/CONNECTIONS.md, "Fragmented datagrams").
+	 */
+	uint64_t frag_wire;
+	uint32_t frag_frames;
 	int link; /* link type of the frame (LINKTYPE_ value, enum nc_link) */
 	unsigned vlan_depth;
 	unsigned ip_depth;

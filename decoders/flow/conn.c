@@ -1690,6 +1690,13 @@ void nc_conn_packet(struct nc_dec *d)
 			nc_app_udp(d, &c, (int)k);
 		}
 	}
+	/* a reassembled datagram: the frames of all its fragments (defrag.h),
+	   added after tcp_packet, which takes pkts == 1 for an endpoint's
+	   first segment; one test on every other frame */
+	if (__builtin_expect(d->frag_frames != 0, 0)) {
+		dr->pkts += d->frag_frames - 1;
+		dr->wire_bytes += d->frag_wire - d->wirelen;
+	}
 
 	/* most recently active: head of the list of its (new) class */
 	lru_unlink(t, &t->lru[before], i);

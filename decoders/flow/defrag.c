@@ -11,7 +11,9 @@
  * ranges received so far, merged, at most max_fragments_per_datagram long.
  * When the ranges are one [0, end) and the last fragment (MF/M clear) has
  * set end, the pages are copied into one output buffer, the context and
- * its pages are freed, and the caller decodes the buffer.
+ * its pages are freed, and the caller decodes the buffer. A context also
+ * sums the frame wire lengths and IP lengths of the fragments it kept
+ * (nc_defrag_out), for connection tracking to count every fragment.
  *
  * Policy, in the order applied to each fragment:
  *   - a datagram whose first fragment arrived timeout_ns or more before is
@@ -71,6 +73,8 @@ struct dg {
 	uint32_t end;	  /* datagram data length, once have_last */
 	uint32_t max_end; /* largest fragment end received */
 	uint16_t nfrags, nranges;
+	uint32_t ip_bytes;	 /* the kept fragments' ip_len, summed */
+	uint64_t wire;		 /* the kept fragments' frame wirelen, summed */
 	struct dg_range *ranges; /* max_fragments_per_datagram slots */
 	uint32_t page[DG_PAGES]; /* arena page per 1 KiB, or NIL */
 };
@@ -571,6 +575,8 @@ enum nc_defrag_rc nc_defrag_offer(struct nc_dec *d, const struct nc_frag *f,
 		add_range(g, s, e);
 	}
 	g->nfrags++;
+	g->ip_bytes += f->ip_len; /* <= 4096 * 65535: no overflow */
+	g->wire += d->wirelen;
 	if (e > g->max_end)
 		g->max_end = e;
 	if (!f->more) {
@@ -602,6 +608,8 @@ enum nc_defrag_rc nc_defrag_offer(struct nc_dec *d, const struct nc_frag *f,
 	out->len = g->end;
 	out->proto = g->first_proto;
 	out->fragments = g->nfrags;
+	out->ip_bytes = g->ip_bytes;
+	out->wire = g->wire;
 	drop(df, i);
 	count(d, NC_EV_DEFRAG_REASSEMBLED, NULL);
 	return NC_DEFRAG_DONE;

@@ -13,12 +13,12 @@
  *   fragment data   max_bytes rounded up to NC_DEFRAG_PAGE (1 KiB) pages,
  *                   one shared arena; a datagram holds the pages that its
  *                   received octets touch, so the budget is counted in pages
- *   contexts        max_datagrams * (sizeof context (344 octets on x86-64)
+ *   contexts        max_datagrams * (sizeof context (360 octets on x86-64)
  *                                    + 8 * max_fragments_per_datagram)
  *   hash buckets    4 octets * (power of two >= 2 * max_datagrams)
  *   page free list  4 octets per page
  *   output buffer   65535 octets (the reassembled payload), in the table
- * Defaults (1024 datagrams, 4 MiB, 64 fragments): 5161064 octets (4.9 MiB)
+ * Defaults (1024 datagrams, 4 MiB, 64 fragments): 5177448 octets (4.9 MiB)
  * per worker, all allocated by nc_defrag_new() (the arena also written).
  *
  * Time is packet time (ns): a datagram is dropped (defrag.timeout) once
@@ -76,6 +76,8 @@ struct nc_frag {
 	uint32_t offset;   /* octets */
 	bool more;	   /* MF / M flag */
 	bool cut;	   /* the capture holds less than the fragment */
+	uint32_t ip_len;   /* IPv4 Total Length, IPv6 40 + Payload Length:
+			      the IP octets this fragment took */
 	struct cur data;   /* exactly the fragment's data octets */
 	const uint8_t *at; /* header start, for events */
 };
@@ -89,12 +91,20 @@ enum nc_defrag_rc {
 				without defragmentation */
 };
 
-/* A reassembled datagram: valid until the next nc_defrag_offer/flush. */
+/*
+ * A reassembled datagram: valid until the next nc_defrag_offer/flush.
+ * fragments, ip_bytes and wire count every fragment the datagram kept,
+ * duplicates and overlapping ones included (each was a frame on the wire),
+ * the completing one included; one fragment is offered per frame, so
+ * fragments is also the number of frames that carried the datagram.
+ */
 struct nc_defrag_out {
 	const uint8_t *data; /* the upper-layer payload, complete */
 	uint32_t len;
 	uint8_t proto; /* IPv4 Protocol, IPv6 Next Header of offset 0 */
 	uint16_t fragments;
+	uint32_t ip_bytes; /* sum of the fragments' nc_frag.ip_len */
+	uint64_t wire;	   /* sum of d->wirelen of the frames offering them */
 };
 
 /*

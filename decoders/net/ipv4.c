@@ -64,10 +64,12 @@
  * clear is no fragment at all and is decoded directly.
  *
  * Before the upper layer is dispatched, d->l4.ip_len gets the IP length of
- * the packet for connection tracking (Zeek's *_ip_bytes): the Total Length,
- * or for a reassembled datagram its header plus the reassembled payload.
- * An inner IP header (IP in IP) overwrites it: the innermost counts, as
- * for the addresses.
+ * the packet for connection tracking (*_ip_bytes): the Total Length, or
+ * for a reassembled datagram the sum of its fragments' Total Lengths, with
+ * d->frag_frames and d->frag_wire set to its fragments' frames and wire
+ * octets (docs/CONNECTIONS.md, "Fragmented datagrams"). An inner IP header
+ * (IP in IP, a tunnel) overwrites ip_len: the innermost counts, as for the
+ * addresses; the frames stay those that carried the outer datagram.
  */
 #include "decode.h"
 #include "registry.h"
@@ -239,13 +241,17 @@ enum dec_rc nc_dec_ipv4(struct nc_dec *d, struct cur c)
 			    .offset = offset * 8u,
 			    .more = flags & IPV4_FLAG_MF,
 			    .cut = cur_left(&payload) < (size_t)(tlen - hlen),
+			    .ip_len = tlen,
 			    .data = payload,
 			    .at = start,
 			};
 			struct nc_defrag_out o;
 			switch (nc_defrag_offer(d, &f, &o)) {
 			case NC_DEFRAG_DONE:
-				d->l4.ip_len = hlen + o.len;
+				/* every fragment's IP octets and frames */
+				d->l4.ip_len = o.ip_bytes;
+				d->frag_frames = o.fragments;
+				d->frag_wire = o.wire;
 				return nc_defrag_decode(d, &o,
 							nc_dispatch_ipproto);
 			case NC_DEFRAG_NOT_TAKEN:

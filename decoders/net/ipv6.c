@@ -78,10 +78,11 @@
  *     connection and tshark's conversation tables take it, and as the
  *     transport checksum's pseudo-header does (RFC 8200 section 8.1). The
  *     IPv6 record keeps the DstIP of the header on the wire.
- *   - d->l4.ip_len is 40 + Payload Length (Zeek's *_ip_bytes); for a
- *     jumbogram 40 + the octets after the fixed header; for a reassembled
- *     datagram 40 + the extension headers before the Fragment header + the
- *     reassembled fragmentable part.
+ *   - d->l4.ip_len is 40 + Payload Length (*_ip_bytes); for a jumbogram
+ *     40 + the octets after the fixed header; for a reassembled datagram
+ *     the sum of its fragments' 40 + Payload Length, with d->frag_frames
+ *     and d->frag_wire set to its fragments' frames and wire octets
+ *     (docs/CONNECTIONS.md, "Fragmented datagrams").
  */
 #include "decode.h"
 #include "ipsec.h"
@@ -226,12 +227,11 @@ static enum dec_rc ipv6_reassembled(struct nc_dec *d, uint8_t nh, struct cur c)
 /*
  * Offer a fragment (c: the octets after its Fragment header) to the
  * defragmentation table. Returns true when the frame is finished (*rc
- * set), false to go on as without defragmentation. unfrag: octets of the
- * extension headers before the Fragment header.
+ * set), false to go on as without defragmentation.
  */
 static bool ipv6_defrag(struct nc_dec *d, const uint8_t *at, uint8_t next,
 			uint16_t off, uint32_t ident, struct cur c, bool cut,
-			size_t unfrag, enum dec_rc *rc)
+			enum dec_rc *rc)
 {
 	struct nc_frag f = {
 	    .family = 6,
@@ -242,6 +242,7 @@ static bool ipv6_defrag(struct nc_dec *d, const uint8_t *at, uint8_t next,
 	    .offset = (uint32_t)(off >> 3) * 8u,
 	    .more = off & 0x1,
 	    .cut = cut,
+	    .ip_len = d->l4.ip_len, /* 40 + Payload Length (nc_dec_ipv6) */
 	    .data = c,
 	    .at = at,
 	};
@@ -249,7 +250,10 @@ static bool ipv6_defrag(struct nc_dec *d, const uint8_t *at, uint8_t next,
 
 	switch (nc_defrag_offer(d, &f, &o)) {
 	case NC_DEFRAG_DONE:
-		d->l4.ip_len = (uint32_t)(40 + unfrag + o.len);
+		/* every fragment's IP octets and frames */
+		d->l4.ip_len = o.ip_bytes;
+		d->frag_frames = o.fragments;
+		d->frag_wire = o.wire;
 		*rc = nc_defrag_decode(d, &o, ipv6_reassembled);
 		return true;
 	case NC_DEFRAG_NOT_TAKEN:
@@ -263,8 +267,6 @@ static bool ipv6_defrag(struct nc_dec *d, const uint8_t *at, uint8_t next,
 static enum dec_rc ipv6_ext(struct nc_dec *d, uint8_t nh, struct cur c,
 			    bool cut)
 {
-	const uint8_t *base = c.p;
-
 	for (unsigned i = 0;; i++) {
 		const uint8_t *at = c.p;
 		size_t hlen;
@@ -334,8 +336,7 @@ static enum dec_rc ipv6_ext(struct nc_dec *d, uint8_t nh, struct cur c,
 			nc_event(d, NC_EV_IPV6_FRAGMENT, at);
 			enum dec_rc frc;
 			if (d->defrag && (off & 0xfff9) != 0 &&
-			    ipv6_defrag(d, at, next, off, ident, c, cut,
-					(size_t)(at - base), &frc))
+			    ipv6_defrag(d, at, next, off, ident, c, cut, &frc))
 				return frc;
 			if ((off >> 3) != 0)
 				return DEC_OK;

@@ -51,10 +51,13 @@ per sending endpoint, which maps tshark's A/B columns onto netcap's Src
   every tshark key has a netcap connection and vice versa (count:Connection)
 
 IP fragments (FRAG_MODE below): with defragmentation on (netcap's default)
-a reassembled datagram counts once, in the frame that completes it, as in
-tshark's tables; with --no-defrag (passed on to capture) every first
-fragment counts on its own, taken from a second tshark pass with
-defragmentation off.
+a reassembled datagram counts at the time of the frame that completes it,
+with every fragment's frame: its packets are the frames tshark lists as the
+datagram's fragments (ip.fragment / ipv6.fragment, and *.fragment.error for
+those overlapping with other data), its bytes their frame.len (tshark's own tables count
+the completing frame only; the self-check rebuilds them as they count);
+with --no-defrag (passed on to capture) every first fragment counts on its
+own, taken from a second tshark pass with defragmentation off.
 
 Per connection also:
   * CommunityID == this script's Community ID v1 (seed 0) of the record's
@@ -97,10 +100,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # How netcap accounts IP fragments (--frag-mode):
 #   "datagram": defragmentation on (decoders/ipv4.c, ipv6.c with
 #               d->defrag): the frame that completes a datagram decodes the
-#               reassembled transport and counts as one packet with its own
-#               frame length; the other fragments, and those of datagrams
-#               never completed, count nowhere. tshark's conversation
-#               tables count exactly so.
+#               reassembled transport and counts, at its time, the frames
+#               and frame lengths of all the datagram's fragments
+#               (docs/CONNECTIONS.md, "Fragmented datagrams"); fragments
+#               of datagrams never completed count nowhere. tshark's
+#               reassembly lists the fragments' frame numbers in the
+#               completing frame (FRAG_LISTS).
 #   "first":    defragmentation off: a first fragment carries the transport
 #               header and counts on its own; later fragments count nowhere.
 FRAG_MODE = "datagram"
@@ -110,6 +115,11 @@ FRAG_MODE = "datagram"
 # documents for connection tracking. (tshark's ipv6.dst and its communityid
 # keep the header's destination.)
 ROUTING_FINAL_DST = True
+# tshark fields of the completing frame that list a reassembled datagram's
+# fragments by frame number (those overlapping with other data, or with a
+# second last fragment or a length past the end, are listed as errors)
+FRAG_LISTS = ("ip.fragment", "ip.fragment.error", "ipv6.fragment",
+              "ipv6.fragment.error")
 # extra `netcap capture` options (--no-defrag)
 CAPTURE_ARGS = []
 
@@ -329,6 +339,7 @@ FIELDS = [
 ]
 # -- IPSecAH: netcap decodes what AH protects (decoders/net/ipsec.c) --
 FIELDS += ["ah.next_header"]
+FIELDS += list(FRAG_LISTS)
 
 
 def tshark_frames(cap, defrag=True):
@@ -596,14 +607,16 @@ def tshark_expect(frames, frag_mode):
     the address pairs that cannot be compared; notes on skipped frames.
 
     frag_mode "datagram": frames from the pass with IP defragmentation on:
-    a reassembled datagram counts once, in the frame that completes it, and
-    the other fragments (and those of datagrams never completed) not.
+    a reassembled datagram counts at the frame that completes it, with the
+    frames and frame lengths of all its fragments (FRAG_LISTS); fragments
+    of datagrams never completed not.
     frag_mode "first": frames from the pass with defragmentation off: a
     first fragment counts on its own (its transport header is there), later
     fragments not."""
     exp = {}
     uncomparable = set()
     notes = collections.Counter()
+    flen = {int(f["frame.number"][0]): int(f["frame.len"][0]) for f in frames}
     for f in frames:
         no = int(f["frame.number"][0])
         stack = f["frame.protocols"][0].split(":") if f["frame.protocols"] \
@@ -625,8 +638,14 @@ def tshark_expect(frames, frag_mode):
         if e is None:
             e = exp[k] = Expect()
         sport = sp if proto not in (1, 58) else 0
-        e.sent[(src, sport)][0] += 1
-        e.sent[(src, sport)][1] += int(f["frame.len"][0])
+        carried = {int(x) for n in FRAG_LISTS for x in f.get(n, [])}
+        if carried:
+            notes["reassembled datagram counted with its %d fragments"
+                  % len(carried)] += 1
+        else:
+            carried = {no}
+        e.sent[(src, sport)][0] += len(carried)
+        e.sent[(src, sport)][1] += sum(flen[x] for x in carried)
         t = epoch_ns(f["frame.time_epoch"][0])
         e.tfirst = t if e.tfirst is None else min(e.tfirst, t)
         e.tlast = t if e.tlast is None else max(e.tlast, t)

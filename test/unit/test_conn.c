@@ -1146,7 +1146,7 @@ static void test_ipv4_options_ip_len(void **state)
 	conn_free(h);
 }
 
-static void test_ipv4_reassembled_ip_len(void **state)
+static void test_ipv4_reassembled_counts(void **state)
 {
 	(void)state;
 	/* one UDP datagram of 8 + 16 octets in two fragments: offset 0 with
@@ -1188,13 +1188,259 @@ static void test_ipv4_reassembled_ip_len(void **state)
 	feed(h, &f, T0 + MS);
 	nc_conn_flush(&h->dec);
 	Netcap__Connection *c = conn_rec(h, 0);
-	/* the datagram counts once: header 20 + reassembled payload 24 */
-	assert_int_equal(c->origpackets, 1);
+	/* every fragment counts: frames 50 + 42 octets, Total Lengths
+	 * 36 + 28; the UDP payload (24 - 8) once; the completing frame's
+	 * time */
+	assert_int_equal(c->origpackets, 2);
+	assert_int_equal(c->numpackets, 2);
+	assert_int_equal(c->bytesclienttoserver, 92);
+	assert_int_equal(c->totalsize, 92);
+	assert_int_equal(c->origipbytes, 64);
+	assert_int_equal(c->origbytes, 16);
+	assert_int_equal(c->resppackets, 0);
+	assert_true(c->timestampfirst == T0 + MS);
+	H_FREE(c);
+	Netcap__Flow *fl = h_get(h, NC_REC_FLOW, 0);
+	assert_non_null(fl);
+	assert_int_equal(fl->numpackets, 2);
+	assert_int_equal(fl->totalsize, 92);
+	H_FREE(fl);
+	nc_defrag_free(h->dec.defrag);
+	conn_free(h);
+}
+
+/* ---------------------------------------------------------------------- */
+/* fragments built field by field: A 10.0.0.1 -> B 10.0.0.2 (MACs as in
+ * the templates), UDP 5000 -> 53 or TCP 40000 -> 80 */
+
+static const uint8_t ip_a[4] = {10, 0, 0, 1}, ip_b[4] = {10, 0, 0, 2};
+static const uint8_t ip_ta[4] = {192, 0, 2, 1}, ip_tb[4] = {192, 0, 2, 2};
+
+/* Ethernet header B <- A with EtherType et: 14 octets. */
+static size_t put_eth(uint8_t *b, uint16_t et)
+{
+	static const uint8_t macs[12] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1};
+	memcpy(b, macs, 12);
+	put16(b + 12, et);
+	return 14;
+}
+
+/* IPv4 header (IHL 5, TTL 64, checksum 0): 20 octets. */
+static size_t put_ip4(uint8_t *b, const uint8_t *src, const uint8_t *dst,
+		      uint8_t proto, uint16_t id, bool mf, unsigned off,
+		      unsigned tlen)
+{
+	memset(b, 0, 20);
+	b[0] = 0x45;
+	put16(b + 2, (uint16_t)tlen);
+	put16(b + 4, id);
+	put16(b + 6, (uint16_t)((mf ? 0x2000 : 0) | off / 8));
+	b[8] = 64;
+	b[9] = proto;
+	memcpy(b + 12, src, 4);
+	memcpy(b + 16, dst, 4);
+	return 20;
+}
+
+/* IPv6 header 2001:db8::1 -> 2001:db8::2 with a Fragment header (Next
+ * Header 17), Payload Length 8 + dlen: 48 octets. */
+static size_t put_ip6_frag(uint8_t *b, uint32_t id, bool m, unsigned off,
+			   unsigned dlen)
+{
+	memset(b, 0, 48);
+	b[0] = 0x60;
+	put16(b + 4, (uint16_t)(8 + dlen));
+	b[6] = 44; /* Fragment */
+	b[7] = 64;
+	b[8] = 0x20, b[9] = 0x01, b[10] = 0x0d, b[11] = 0xb8, b[23] = 1;
+	b[24] = 0x20, b[25] = 0x01, b[26] = 0x0d, b[27] = 0xb8, b[39] = 2;
+	b[40] = 17;
+	put16(b + 42, (uint16_t)((off / 8) << 3 | (m ? 1 : 0)));
+	put32(b + 44, id);
+	return 48;
+}
+
+/* A UDP datagram 5000 -> 53 with pay octets of payload: 8 + pay. */
+static size_t put_udp(uint8_t *b, unsigned pay)
+{
+	put16(b, 5000);
+	put16(b + 2, 53);
+	put16(b + 4, (uint16_t)(8 + pay));
+	put16(b + 6, 0);
+	for (unsigned i = 0; i < pay; i++)
+		b[8 + i] = (uint8_t)('a' + i % 26);
+	return 8 + pay;
+}
+
+static struct harness *frag_h(void)
+{
+	struct harness *h = conn_h(16);
+	struct nc_defrag_cfg dc = nc_defrag_cfg_default();
+	h->dec.defrag = nc_defrag_new(&dc);
+	assert_non_null(h->dec.defrag);
+	return h;
+}
+
+static void frag_free(struct harness *h)
+{
+	nc_defrag_free(h->dec.defrag);
+	conn_free(h);
+}
+
+/*
+ * IPv6: a UDP datagram of 48 octets (8 + 40) in fragments [0, 24) M and
+ * [24, 48), the first sent twice (an exact duplicate is a frame on the
+ * wire too). Each frame: 14 + 40 + 8 + 24 = 86 octets, IP length 40 +
+ * Payload Length 32 = 72. A second datagram of the same 5-tuple whose last
+ * fragment never comes counts nowhere.
+ */
+static void test_ipv6_reassembled_counts(void **state)
+{
+	(void)state;
+	struct harness *h = frag_h();
+	uint8_t dg[48];
+	put_udp(dg, 40);
+	struct frame f1, f2, lone;
+
+	f1.len = put_eth(f1.b, 0x86dd);
+	f1.len += put_ip6_frag(f1.b + f1.len, 77, true, 0, 24);
+	memcpy(f1.b + f1.len, dg, 24);
+	f1.len += 24;
+	f2.len = put_eth(f2.b, 0x86dd);
+	f2.len += put_ip6_frag(f2.b + f2.len, 77, false, 24, 24);
+	memcpy(f2.b + f2.len, dg + 24, 24);
+	f2.len += 24;
+	lone = f1;
+	put32(lone.b + 14 + 44, 78); /* another identification */
+	assert_int_equal(f1.len, 86);
+	assert_int_equal(f2.len, 86);
+
+	feed(h, &f1, T0);
+	feed(h, &lone, T0 + MS);
+	feed(h, &f1, T0 + 2 * MS);
+	feed(h, &f2, T0 + 3 * MS);
+	assert_int_equal(h_event(h, NC_EV_DEFRAG_REASSEMBLED), 1);
+	assert_int_equal(nc_defrag_flush(&h->dec), 1); /* id 78 */
+	nc_conn_flush(&h->dec);
+	assert_int_equal(h_count(h, NC_REC_CONNECTION), 1);
+	Netcap__Connection *c = conn_rec(h, 0);
+	assert_int_equal(c->srcport, 5000);
+	assert_int_equal(c->origpackets, 3);
+	assert_int_equal(c->bytesclienttoserver, 3 * 86);
+	assert_int_equal(c->origipbytes, 3 * 72);
+	assert_int_equal(c->origbytes, 40);
+	assert_true(c->timestampfirst == T0 + 3 * MS);
+	H_FREE(c);
+	frag_free(h);
+}
+
+/*
+ * A TCP segment 40000 -> 80 (no SYN: mid-stream) with 100 octets of
+ * payload, fragmented [0, 64) MF and [64, 120): frames 14 + 20 + 64 = 98
+ * and 14 + 20 + 56 = 90, Total Lengths 84 and 76; then the next segment,
+ * unfragmented, with 10 octets (frame 64, Total Length 50). The first
+ * segment still starts the sequence space: OrigBytes 100 + 10.
+ */
+static void test_tcp_reassembled_first_segment(void **state)
+{
+	(void)state;
+	struct harness *h = frag_h();
+	struct frame seg = tcp(A2B, 40000, 80, 0x18, 5000, 1, 1000, 100);
+	const uint8_t *dg = seg.b + 34; /* TCP header + payload: 120 */
+	struct frame f;
+
+	f.len = put_eth(f.b, 0x0800);
+	f.len += put_ip4(f.b + f.len, ip_a, ip_b, 6, 9, true, 0, 20 + 64);
+	memcpy(f.b + f.len, dg, 64);
+	f.len += 64;
+	assert_int_equal(f.len, 98);
+	feed(h, &f, T0);
+	f.len = put_eth(f.b, 0x0800);
+	f.len += put_ip4(f.b + f.len, ip_a, ip_b, 6, 9, false, 64, 20 + 56);
+	memcpy(f.b + f.len, dg + 64, 56);
+	f.len += 56;
+	assert_int_equal(f.len, 90);
+	feed(h, &f, T0 + MS);
+	seg = tcp(A2B, 40000, 80, 0x18, 5100, 1, 1000, 10);
+	feed(h, &seg, T0 + 2 * MS);
+	nc_conn_flush(&h->dec);
+	Netcap__Connection *c = conn_rec(h, 0);
+	assert_int_equal(c->origpackets, 3);
+	assert_int_equal(c->bytesclienttoserver, 98 + 90 + 64);
+	assert_int_equal(c->origipbytes, 84 + 76 + 50);
+	assert_int_equal(c->origbytes, 110);
+	assert_int_equal(c->numpshflags, 2); /* one per segment */
+	H_FREE(c);
+	frag_free(h);
+}
+
+/*
+ * Inside a tunnel (IPv4 in IPv4, 192.0.2.1 -> 192.0.2.2): the inner UDP
+ * datagram (8 + 16) fragmented as in test_ipv4_reassembled_counts, each
+ * fragment in its own outer packet: frames 14 + 20 + 36 = 70 and
+ * 14 + 20 + 28 = 62; the inner Total Lengths 36 + 28 count. Then the other
+ * way round: a whole inner datagram (20 + 8 + 16 = 44) in an outer
+ * datagram fragmented [0, 24) MF and [24, 44): frames 14 + 20 + 24 = 58
+ * and 14 + 20 + 20 = 54, the inner Total Length 44 once.
+ */
+static void test_tunnel_reassembled_counts(void **state)
+{
+	(void)state;
+	struct harness *h = frag_h();
+	uint8_t udp[24], inner[44];
+	put_udp(udp, 16);
+	struct frame f;
+
+	f.len = put_eth(f.b, 0x0800);
+	f.len += put_ip4(f.b + f.len, ip_ta, ip_tb, 4, 1, false, 0, 20 + 36);
+	f.len += put_ip4(f.b + f.len, ip_a, ip_b, 17, 5, true, 0, 36);
+	memcpy(f.b + f.len, udp, 16);
+	f.len += 16;
+	assert_int_equal(f.len, 70);
+	feed(h, &f, T0);
+	f.len = put_eth(f.b, 0x0800);
+	f.len += put_ip4(f.b + f.len, ip_ta, ip_tb, 4, 2, false, 0, 20 + 28);
+	f.len += put_ip4(f.b + f.len, ip_a, ip_b, 17, 5, false, 16, 28);
+	memcpy(f.b + f.len, udp + 16, 8);
+	f.len += 8;
+	assert_int_equal(f.len, 62);
+	feed(h, &f, T0 + MS);
+	nc_conn_flush(&h->dec);
+	assert_int_equal(h_count(h, NC_REC_CONNECTION), 1); /* inner only */
+	Netcap__Connection *c = conn_rec(h, 0);
+	assert_bytes(c->srcip, 10, 0, 0, 1);
+	assert_int_equal(c->origpackets, 2);
+	assert_int_equal(c->bytesclienttoserver, 70 + 62);
+	assert_int_equal(c->origipbytes, 36 + 28);
+	assert_int_equal(c->origbytes, 16);
+	H_FREE(c);
+	frag_free(h);
+
+	h = frag_h();
+	put_ip4(inner, ip_a, ip_b, 17, 6, false, 0, 44);
+	put_udp(inner + 20, 16);
+	f.len = put_eth(f.b, 0x0800);
+	f.len += put_ip4(f.b + f.len, ip_ta, ip_tb, 4, 3, true, 0, 20 + 24);
+	memcpy(f.b + f.len, inner, 24);
+	f.len += 24;
+	assert_int_equal(f.len, 58);
+	feed(h, &f, T0);
+	f.len = put_eth(f.b, 0x0800);
+	f.len += put_ip4(f.b + f.len, ip_ta, ip_tb, 4, 3, false, 24, 20 + 20);
+	memcpy(f.b + f.len, inner + 24, 20);
+	f.len += 20;
+	assert_int_equal(f.len, 54);
+	feed(h, &f, T0 + MS);
+	nc_conn_flush(&h->dec);
+	assert_int_equal(h_count(h, NC_REC_CONNECTION), 1);
+	c = conn_rec(h, 0);
+	assert_bytes(c->srcip, 10, 0, 0, 1);
+	assert_int_equal(c->origpackets, 2);
+	assert_int_equal(c->bytesclienttoserver, 58 + 54);
 	assert_int_equal(c->origipbytes, 44);
 	assert_int_equal(c->origbytes, 16);
 	H_FREE(c);
-	nc_defrag_free(h->dec.defrag);
-	conn_free(h);
+	frag_free(h);
 }
 
 /*
@@ -1334,7 +1580,10 @@ int main(void)
 	    cmocka_unit_test(test_stream_sink),
 	    cmocka_unit_test(test_stream_slots_exhausted),
 	    cmocka_unit_test(test_ipv4_options_ip_len),
-	    cmocka_unit_test(test_ipv4_reassembled_ip_len),
+	    cmocka_unit_test(test_ipv4_reassembled_counts),
+	    cmocka_unit_test(test_ipv6_reassembled_counts),
+	    cmocka_unit_test(test_tcp_reassembled_first_segment),
+	    cmocka_unit_test(test_tunnel_reassembled_counts),
 	    cmocka_unit_test(test_ipv6_routing_final_dst),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

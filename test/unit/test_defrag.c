@@ -15,8 +15,9 @@
  *     53, dstport 51851, length 3238, checksum 0x688f; frame 4 is a lone
  *     last fragment (offset 362, M 0) that never completes
  *   malformed_ipv6-overlapping-fragments.pcap  frame 9 completes the
- *     datagram (ipv6.reassembled.length 1208, fragments 5,6,9; frame 8
- *     overlaps frame 6: ipv6.fragment.overlap 1, overlap.conflict 1):
+ *     datagram (ipv6.reassembled.length 1208, ipv6.fragment 5,6,9 and
+ *     ipv6.fragment.error 8, fragment.count 4; frame 8 overlaps frame 6:
+ *     ipv6.fragment.overlap 1, overlap.conflict 1):
  *     icmpv6.type 128, code 0, checksum 0x7917, echo id 0xface, seq 47806
  *   gtpv1u_gn_fragmented.pcap       40 first fragments, 36 reassembled
  *     (the first in frame 5: udp 2152 -> 2152, length 1496, checksum
@@ -703,6 +704,11 @@ static void test_cap_ipv4_icmp(void **state)
 	assert_int_equal(h_count(h, NC_REC_ICMPV4), 0);
 	assert_true(run_to(h, &p, &fno, 2));
 	assert_int_equal(h_count(h, NC_REC_ICMPV4), 1);
+	/* for connection tracking: frames 1, 2 (frame.len 1010 + 466, ip.len
+	 * 996 + 452) */
+	assert_int_equal(h->dec.frag_frames, 2);
+	assert_true(h->dec.frag_wire == 1010 + 466);
+	assert_int_equal(h->dec.l4.ip_len, 996 + 452);
 	Netcap__ICMPv4 *r = h_get(h, NC_REC_ICMPV4, 0);
 	assert_non_null(r);
 	assert_int_equal(r->typecode, 8 << 8 | 0);
@@ -746,6 +752,11 @@ static void test_cap_ipv6_dns(void **state)
 	assert_int_equal(u->checksum, 0x688f);
 	assert_int_equal(u->payloadsize, 3238 - 8);
 	H_FREE(u);
+	/* frames 6, 7, 8: frame.len 1494 + 1494 + 436, 40 + ipv6.plen
+	 * 1480 + 1480 + 422 */
+	assert_int_equal(h->dec.frag_frames, 3);
+	assert_true(h->dec.frag_wire == 1494 + 1494 + 436);
+	assert_int_equal(h->dec.l4.ip_len, 1480 + 1480 + 422);
 	assert_int_equal(h_count(h, NC_REC_ANOMALY), 0);
 	assert_false(run_to(h, &p, &fno, 99));
 	assert_int_equal(h_event(h, NC_EV_DEFRAG_REASSEMBLED), 1);
@@ -781,6 +792,14 @@ static void test_cap_ipv6_overlap(void **state)
 	assert_int_equal(e->identifier, 0xface);
 	assert_int_equal(e->seqnumber, 47806);
 	H_FREE(e);
+	/* frames 5, 6, 8 (overlapping), 9: frame.len 470 + 3 * 462, 40 +
+	 * ipv6.plen 456 + 3 * 448 */
+	assert_int_equal(h->dec.frag_frames, 4);
+	assert_true(h->dec.frag_wire == 470 + 3 * 462);
+	assert_int_equal(h->dec.l4.ip_len, 456 + 3 * 448);
+	/* the next frame is on its own again */
+	assert_true(run_to(h, &p, &fno, 10));
+	assert_int_equal(h->dec.frag_frames, 0);
 	assert_false(run_to(h, &p, &fno, 99));
 	assert_int_equal(h_event(h, NC_EV_DEFRAG_REASSEMBLED), 1);
 	assert_int_equal(nc_defrag_flush(&h->dec), 0);
@@ -818,6 +837,75 @@ static void test_cap_gtp(void **state)
 	h_done(h);
 }
 
+/* ------------------------------------------------------------------ */
+/* what a completed datagram reports for connection tracking            */
+/* ------------------------------------------------------------------ */
+
+/* Offer [off, off + len) of dgram as id with the given IP and frame
+ * lengths (as the IP decoder would: nc_frag.ip_len, d->wirelen). */
+static enum nc_defrag_rc offer(struct harness *h, uint32_t id, unsigned off,
+			       unsigned len, bool more, uint32_t ip_len,
+			       uint32_t wirelen, struct nc_defrag_out *o)
+{
+	static const uint8_t a[4] = {10, 0, 0, 1}, b[4] = {10, 0, 0, 2};
+	struct nc_frag f = {
+	    .family = 4,
+	    .proto = 17,
+	    .ip_hlen = 20,
+	    .src = a,
+	    .dst = b,
+	    .id = id,
+	    .offset = off,
+	    .more = more,
+	    .cut = false,
+	    .ip_len = ip_len,
+	    .data = cur_make(dgram + off, len),
+	    .at = dgram + off,
+	};
+	h->dec.frame = dgram;
+	h->dec.caplen = DGRAM_LEN;
+	h->dec.wirelen = wirelen;
+	h->dec.ts = SEC;
+	return nc_defrag_offer(&h->dec, &f, o);
+}
+
+/*
+ * fragments, ip_bytes and wire sum every fragment the datagram kept,
+ * exact duplicates included, and nothing of a datagram dropped before.
+ */
+static void test_out_counts(void **state)
+{
+	(void)state;
+	make_dgram();
+	struct harness *h = h_defrag(NULL);
+	struct nc_defrag_out o;
+
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(offer(h, 1, 0, 16, true, 36, 50, &o), NC_DEFRAG_HELD);
+	assert_int_equal(offer(h, 1, 0, 16, true, 36, 60, &o), NC_DEFRAG_HELD);
+	assert_int_equal(offer(h, 1, 16, 8, false, 28, 42, &o),
+			 NC_DEFRAG_DONE);
+	assert_int_equal(o.len, 24);
+	assert_int_equal(o.fragments, 3);
+	assert_int_equal(o.ip_bytes, 36 + 36 + 28);
+	assert_true(o.wire == 50 + 60 + 42);
+
+	/* id 2: a last fragment ending before octets received (bad end)
+	 * drops the datagram; the next two start it afresh */
+	assert_int_equal(offer(h, 2, 0, 16, true, 36, 50, &o), NC_DEFRAG_HELD);
+	assert_int_equal(offer(h, 2, 0, 8, false, 28, 42, &o),
+			 NC_DEFRAG_DROPPED);
+	assert_int_equal(h_event(h, NC_EV_IPV4_FRAG_BAD_END), 1);
+	assert_int_equal(offer(h, 2, 16, 8, false, 28, 70, &o),
+			 NC_DEFRAG_HELD);
+	assert_int_equal(offer(h, 2, 0, 16, true, 36, 64, &o), NC_DEFRAG_DONE);
+	assert_int_equal(o.fragments, 2);
+	assert_int_equal(o.ip_bytes, 28 + 36);
+	assert_true(o.wire == 70 + 64);
+	assert_int_equal(nc_defrag_inflight(h->dec.defrag), 0);
+	h_done(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -842,6 +930,7 @@ int main(void)
 		cmocka_unit_test(test_cap_ipv6_dns),
 		cmocka_unit_test(test_cap_ipv6_overlap),
 		cmocka_unit_test(test_cap_gtp),
+		cmocka_unit_test(test_out_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
