@@ -75,6 +75,7 @@ struct dg {
 	uint16_t nfrags, nranges;
 	uint32_t ip_bytes;	 /* the kept fragments' ip_len, summed */
 	uint64_t wire;		 /* the kept fragments' frame wirelen, summed */
+	uint64_t tenant;	 /* tunnel tenant of the fragments (0: none) */
 	struct dg_range *ranges; /* max_fragments_per_datagram slots */
 	uint32_t page[DG_PAGES]; /* arena page per 1 KiB, or NIL */
 };
@@ -228,12 +229,16 @@ struct key {
 	uint8_t family, kproto, alen;
 	uint32_t id;
 	const uint8_t *src, *dst;
+	uint64_t tenant; /* d->tun's, so two tenants' fragments never mix */
 };
 
 static uint32_t key_bucket(const struct nc_defrag *df, const struct key *k)
 {
 	uint32_t h = df->seed ^ ((uint32_t)k->family << 8 | k->kproto);
 	h = hstep(h, k->id);
+	if (k->tenant)
+		h = hstep(hstep(h, (uint32_t)k->tenant),
+			  (uint32_t)(k->tenant >> 32));
 	h = hash_addr(h, k->src, k->alen);
 	h = hash_addr(h, k->dst, k->alen);
 	return nc_fmix32(h) & df->bmask;
@@ -242,7 +247,7 @@ static uint32_t key_bucket(const struct nc_defrag *df, const struct key *k)
 static bool key_eq(const struct dg *g, const struct key *k)
 {
 	return g->family == k->family && g->id == k->id &&
-	       g->kproto == k->kproto && memcmp(g->src, k->src, k->alen) == 0 &&
+	       g->kproto == k->kproto && g->tenant == k->tenant && memcmp(g->src, k->src, k->alen) == 0 &&
 	       memcmp(g->dst, k->dst, k->alen) == 0;
 }
 
@@ -303,6 +308,7 @@ static uint32_t create(struct nc_defrag *df, const struct key *k, uint32_t b,
 	g->family = k->family;
 	g->kproto = k->kproto;
 	g->id = k->id;
+	g->tenant = k->tenant;
 	memcpy(g->src, k->src, k->alen);
 	memcpy(g->dst, k->dst, k->alen);
 	g->created = now;
@@ -523,7 +529,8 @@ enum nc_defrag_rc nc_defrag_offer(struct nc_dec *d, const struct nc_frag *f,
 			.alen = v4 ? 4 : 16,
 			.id = f->id,
 			.src = f->src,
-			.dst = f->dst};
+			.dst = f->dst,
+			.tenant = d->tun.depth ? d->tun.tenant : 0};
 	uint32_t b = key_bucket(df, &k);
 	uint32_t i = lookup(df, &k, b);
 

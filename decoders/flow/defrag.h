@@ -18,7 +18,7 @@
  *   hash buckets    4 octets * (power of two >= 2 * max_datagrams)
  *   page free list  4 octets per page
  *   output buffer   65535 octets (the reassembled payload), in the table
- * Defaults (1024 datagrams, 4 MiB, 64 fragments): 5177448 octets (4.9 MiB)
+ * Defaults (1024 datagrams, 4 MiB, 64 fragments): 5185640 octets (4.9 MiB)
  * per worker, all allocated by nc_defrag_new() (the arena also written).
  *
  * Time is packet time (ns): a datagram is dropped (defrag.timeout) once

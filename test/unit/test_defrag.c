@@ -500,6 +500,43 @@ static void test_v4_nested(void **state)
 /* IPv6                                                                 */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Send IPv4 fragment [off, off+len) of dgram inside IP in IP from outer
+ * 192.0.2.1 to 192.0.2.<outer_dst>: the outer address pair is the tunnel's
+ * tenant (docs/CONNECTIONS.md "Key").
+ */
+static void send4_ipip(struct harness *h, uint8_t outer_dst, uint16_t id,
+		       unsigned off, unsigned len, bool mf, int64_t ts)
+{
+	size_t n = v4frag(fbuf + 20, id, 17, off, dgram, len, mf);
+	memcpy(fbuf, ipv4_tmpl, 20);
+	fbuf[2] = (uint8_t)((20 + n) >> 8);
+	fbuf[3] = (uint8_t)(20 + n);
+	fbuf[9] = 4; /* IPv4 in IPv4 */
+	const uint8_t src[4] = {192, 0, 2, 1}, dst[4] = {192, 0, 2, outer_dst};
+	memcpy(fbuf + 12, src, 4);
+	memcpy(fbuf + 16, dst, 4);
+	h_frame(h, fbuf, 20 + n, 20 + n, ts);
+}
+
+/* Two tenants' fragments with one inner key never make one datagram. */
+static void test_v4_tenants_apart(void **state)
+{
+	(void)state;
+	struct harness *h = h_defrag(NULL);
+	make_dgram();
+
+	send4_ipip(h, 2, 77, 0, 1200, true, 1000);
+	assert_int_equal(h_count(h, NC_REC_UDP), 0);
+	/* the rest of the same inner datagram, in another tunnel */
+	send4_ipip(h, 3, 77, 1200, DGRAM_LEN - 1200, false, 2000);
+	assert_int_equal(h_count(h, NC_REC_UDP), 0);
+	/* and in the first tunnel: it completes there */
+	send4_ipip(h, 2, 77, 1200, DGRAM_LEN - 1200, false, 3000);
+	assert_udp_dgram(h, 3000);
+	h_done(h);
+}
+
 static void test_v6_reassemble(void **state)
 {
 	(void)state;
@@ -922,6 +959,7 @@ int main(void)
 		cmocka_unit_test(test_v4_cut),
 		cmocka_unit_test(test_v4_off),
 		cmocka_unit_test(test_v4_nested),
+	    cmocka_unit_test(test_v4_tenants_apart),
 		cmocka_unit_test(test_v6_reassemble),
 		cmocka_unit_test(test_v6_overlap_too_big),
 		cmocka_unit_test(test_v6_atomic),
