@@ -50,6 +50,7 @@
 #     in one worker) give the records of a -w 1 file run, times aside;
 #     vxlan in rss mode: see the comment at rss_check.
 #
+# NC_TUNNELS_KEEP=1 keeps the temporary directory (captures, records).
 # Without root or `ip netns` it prints "tunnels: skipped (why)" and exits 0.
 set -u
 cd "$(dirname "$0")/.." || exit 1
