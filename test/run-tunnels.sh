@@ -16,17 +16,18 @@
 #     the namespace it was created in)
 #   nctun-PID-CASE-a / -b, one pair per tunnel instance: the inner hosts
 #     10.0.0.1 / 10.0.0.2 (fd00:99::1 / ::2 for IPv6 inner), the same in
-#     every tenant; -b runs python3 -m http.server :80 and dnsmasq :53
+#     every tenant; -b runs a Python http.server :80 and dnsmasq :53
 #
 # Cases (tcpdump -w on u2's ul0 for each):
-#   vxlan   VNI 100 and VNI 200, the same inner 5-tuple in both (curl
-#           --local-port 40000 to 10.0.0.2:80 in each tenant)
+#   vxlan   VNI 100 and VNI 200, the same inner 5-tuple in both at the
+#           same time (curl --local-port 40000 to 10.0.0.2:80 in each
+#           tenant, concurrently, the server answering 0.4 s late)
 #   gre     GRE key 1 and key 2, likewise the same inner 5-tuple
 #   gretap  GRE key 3, Ethernet (TEB)         ip6gre  GRE key 4 over IPv6
 #   ipip    4in4     sit  6in4     ip6tnl4  4in6     ip6tnl6  6in6
 #   geneve  VNI 300  erspan1 (type II, session 5)  erspan2 (type III, 6)
-#   mpls    not run: needs MPLS routes over the tenant link, not written
-#           yet; printed as SKIP
+#   mpls    label 16 in Ethernet, both ways, always tunneld.py (Linux has
+#           no MPLS tunnel device; its MPLS is label routing)
 # Where the kernel lacks a driver (`ip link add` says "Unknown device
 # type", as on minimal VM kernels) test/py/tunneld.py makes the same wire
 # format in user space; NC_TUNNELS_USERSPACE=1 uses it for every type
@@ -154,7 +155,7 @@ kernel_args() {
 endpoints() {
 	kind=$1 id=$2 dev=$3
 	how=kernel
-	if [ "$kind" != vxlan ] && [ -n "${NC_TUNNELS_USERSPACE:-}" ]; then
+	if [ "$kind" = mpls ] || { [ "$kind" != vxlan ] && [ -n "${NC_TUNNELS_USERSPACE:-}" ]; }; then
 		how=userspace
 	elif ! ip -n "$U1" link add "$dev" type $(kernel_args "$kind" "$id" 1) \
 		2>"$TMP/linkerr"; then
@@ -172,6 +173,8 @@ endpoints() {
 		for side in 1 2; do
 			if [ $side = 1 ]; then ns=$U1 l=$L4 r=$R4; else ns=$U2 l=$R4 r=$L4; fi
 			case $kind in ip6*) if [ $side = 1 ]; then l=$L6 r=$R6; else l=$R6 r=$L6; fi ;; esac
+			# MPLS: the underlay interface and the peer's MAC address
+			[ "$kind" = mpls ] && l=ul0 r=02:00:0a:d2:00:0$((3 - side))
 			ip netns exec "$ns" "$PY" test/py/tunneld.py "$mode" "$l" "$r" "$id" "$dev" \
 				>"$TMP/tund-$dev-$side.log" 2>&1 &
 			for i in $(seq 1 100); do
@@ -231,8 +234,19 @@ address=/www.tun.test/10.0.0.2
 EOF
 	ip netns exec "$ns" dnsmasq --keep-in-foreground \
 		--conf-file="$TMP/dnsmasq-$ns.conf" >>"$TMP/dnsmasq-$ns.log" 2>&1 &
-	ip netns exec "$ns" "$PY" -m http.server --bind "$a" --directory "$TMP/www" 80 \
-		>"$TMP/http-$ns.log" 2>&1 &
+	# Python's HTTP server, each answer 0.4 s late: the curls of the
+	# tenants run at the same time, so their connections (one inner
+	# 5-tuple) overlap and only the tenant tells them apart
+	ip netns exec "$ns" "$PY" -c '
+import functools, http.server, socket, sys, time
+class H(http.server.SimpleHTTPRequestHandler):
+    def do_GET(self):
+        time.sleep(0.4)
+        super().do_GET()
+class S(http.server.ThreadingHTTPServer):
+    address_family = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+S((sys.argv[1], 80), functools.partial(H, directory=sys.argv[2])).serve_forever()
+' "$a" "$TMP/www" >"$TMP/http-$ns.log" 2>&1 &
 	for i in $(seq 1 100); do
 		ip netns exec "$ns" ss -H -lnt "sport = :80" | grep -q . &&
 			ip netns exec "$ns" ss -H -lnu "sport = :53" | grep -q . && return 0
@@ -241,16 +255,27 @@ EOF
 	die "$ns: http.server/dnsmasq did not start ($b)"
 }
 
-# traffic NS V6: one ping pair... the client side of one tenant
+# traffic NS V6: ping and a DNS query from the client of one tenant
 traffic() {
 	ns=$1
-	if [ "$2" = 1 ]; then a=fd00:99::2 u="[fd00:99::2]" p="ping -6"; else a=10.0.0.2 u=$a p=ping; fi
+	if [ "$2" = 1 ]; then a=fd00:99::2 p="ping -6"; else a=10.0.0.2 p=ping; fi
 	ip netns exec "$ns" $p -n -q -c 2 -i 0.2 -W 2 "$a" >/dev/null || bad "$ns: ping $a"
 	ip netns exec "$ns" dig -p 53 +tries=1 +time=3 "@$a" www.tun.test A \
 		>/dev/null || bad "$ns: dig @$a"
-	# the same local port in every tenant: the same inner 5-tuple
-	ip netns exec "$ns" curl -sS -g -o /dev/null --max-time 10 --noproxy '*' \
-		--local-port 40000 "http://$u/index.html" || bad "$ns: curl $u"
+}
+
+# http_all V6 NS...: one curl in each tenant, all at once, all from local
+# port 40000: the same inner 5-tuple at the same time
+http_all() {
+	if [ "$1" = 1 ]; then u="[fd00:99::2]"; else u=10.0.0.2; fi
+	shift
+	pids=""
+	for ns in "$@"; do
+		ip netns exec "$ns" curl -sS -g -o /dev/null --max-time 10 --noproxy '*' \
+			--local-port 40000 "http://$u/index.html" &
+		pids="$pids $!"
+	done
+	for pid in $pids; do wait "$pid" || bad "curl http://$u/ failed in a tenant"; done
 }
 
 TD_PID=""
@@ -287,7 +312,12 @@ case_run() {
 	done
 	sleep 0.3 # link-up noise is over before the capture
 	cap_start "$name"
-	for id in "$@"; do traffic "$NSP-$name$id-a" "$v6"; done
+	clients=""
+	for id in "$@"; do
+		traffic "$NSP-$name$id-a" "$v6"
+		clients="$clients $NSP-$name$id-a"
+	done
+	http_all "$v6" $clients
 	cap_stop
 	printf '%s\t%s\t%s\t%s\n' "$name" "$kind" "$v6" "$*" >>"$TMP/cases.tsv"
 	echo "tunnels: $name ($kind, ids $*):$hows, $(tcpdump -r "$TMP/caps/$name.pcap" 2>/dev/null | wc -l) frames"
@@ -313,7 +343,7 @@ case_run ip6tnl6 ip6tnl6 1 0 0
 case_run geneve geneve 0 1 300
 case_run erspan1 erspan1 0 1 5
 case_run erspan2 erspan2 0 1 6
-echo "tunnels: mpls: SKIP (no live MPLS case: needs mpls_router routes over a tenant link, not written)"
+case_run mpls mpls 0 0 16
 
 # --- records against tshark ------------------------------------------------
 "$PY" test/py/tunnel_check.py "$NETCAP" "$TMP" || bad "records disagree with tshark or the configuration"

@@ -16,7 +16,8 @@ import subprocess
 import sys
 
 UNDERLAY = {"4": {"10.210.0.1", "10.210.0.2"},
-            "6": {"fd00:210::1", "fd00:210::2"}}
+            "6": {"fd00:210::1", "fd00:210::2"},
+            "-": {""}}
 # kind -> (netcap Tunnel.Type, tshark field of the ID or None, underlay)
 KINDS = {
     "vxlan": ("VXLAN", "vxlan.vni", "4"),
@@ -30,6 +31,8 @@ KINDS = {
     "sit": ("IPinIP", None, "4"),
     "ip6tnl4": ("IPinIP", None, "6"),
     "ip6tnl6": ("IPinIP", None, "6"),
+    # MPLS has no ID or outer addresses (its tenant is the type alone)
+    "mpls": ("MPLS", None, "-"),
 }
 F = ["frame.protocols", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
      "tcp.srcport", "tcp.dstport", "tcp.flags.syn", "tcp.flags.ack",
@@ -60,7 +63,7 @@ def frames(pcap):
         r = dict(zip(F, line.split("\t")))
         tok = r["frame.protocols"].split(":")
         net = [i for i, t in enumerate(tok) if t in ("ip", "ipv6")]
-        if len(net) < 2:
+        if len(net) < 2 and "mpls" not in tok:
             continue  # not tunnelled (no inner IP)
         inner = tok[net[-1]:]
         last = lambda k: r[k].split("|")[-1] if r[k] else ""
@@ -132,6 +135,8 @@ def check_case(netcap, tmp, name, kind, v6, ids, c):
             c.eq(f"{p} {t} Tunnel.HasID", idfield is not None, tun["HasID"])
             c.eq(f"{p} {t} Tunnel outer addresses", UNDERLAY[ul],
                  {tun["OuterSrcIP"], tun["OuterDstIP"]})
+            if kind == "mpls":
+                c.eq(f"{p} {t} Tunnel.Labels", [int(ids[0])], tun["Labels"])
 
     # per-packet records with Tunnel == inner frames, per tunnel ID
     def cnt(pred):

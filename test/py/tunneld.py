@@ -23,6 +23,11 @@ killed:
     ipip, sit      IPv4 (protocol 4) / IPv6 (protocol 41) in IPv4
     ip6tnl         IPv4 (4) and IPv6 (41) in IPv6, by the inner version
     geneve         UDP 6081, protocol 0x6558 (Ethernet), VNI ID
+    mpls           one MPLS label ID (RFC 3032, bottom of stack, TTL 64)
+                   in Ethernet 0x8847 on the interface LOCAL, sent to
+                   the MAC address REMOTE (Linux has no MPLS tunnel
+                   device: its MPLS is label routing, so this mode is
+                   used on every kernel)
 
 The outer IP header is the kernel's (raw and UDP sockets bound to LOCAL).
 Received packets are taken only from REMOTE and, where the format has
@@ -63,11 +68,20 @@ def main():
         protos = [4, 41]
     elif mode == "geneve":
         protos = [17]
+    elif mode == "mpls":
+        protos = ["mpls"]
     else:
         sys.exit(f"tunneld: unknown mode {mode}")
     socks = {}
     for p in protos:
-        if p == 17:
+        if p == "mpls":
+            s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                              socket.htons(0x8847))
+            s.bind((local, 0x8847))
+            with open(f"/sys/class/net/{local}/address") as f:
+                mac = bytes.fromhex(f.read().strip().replace(":", ""))
+            eth = bytes.fromhex(remote.replace(":", "")) + mac + b"\x88\x47"
+        elif p == 17:
             s = socket.socket(fam, socket.SOCK_DGRAM)
             s.bind((local, 6081))
         else:
@@ -108,6 +122,13 @@ def main():
                 else:
                     hdr = b""
                 p = protos[0]
+                if mode == "mpls":
+                    lse = ident << 12 | 1 << 8 | 64
+                    try:
+                        socks[p].send(eth + struct.pack("!I", lse) + inner)
+                    except OSError:
+                        pass
+                    continue
                 if mode == "ip6tnl":
                     p = 4 if ver == 4 else 41
                 dst = (remote, 6081) if p == 17 else (remote, 0)
@@ -117,6 +138,14 @@ def main():
                     pass  # as a device would: dropped
                 continue
             data, addr = r.recvfrom(65536)
+            if mode == "mpls":
+                # not our own frames (PACKET_OUTGOING), our label only
+                if addr[2] == socket.PACKET_OUTGOING or len(data) < 18:
+                    continue
+                lse = struct.unpack("!I", data[14:18])[0]
+                if lse >> 12 == ident and lse & 0x100:
+                    os.write(fd, data[18:])
+                continue
             if r.family == socket.AF_INET and r.type == socket.SOCK_RAW:
                 src = socket.inet_ntoa(data[12:16])
                 data = data[(data[0] & 0x0F) * 4:]
