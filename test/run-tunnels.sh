@@ -89,6 +89,7 @@ cleanup() {
 	[ -n "${NC_TUNNELS_KEEP:-}" ] || rm -rf "$TMP"
 }
 trap cleanup EXIT
+# shellcheck disable=SC2064 # $sig is meant to expand now
 for sig in INT TERM HUP; do trap "echo tunnels: interrupted by SIG$sig >&2; exit 1" $sig; done
 
 die() { echo "tunnels: FAILED: $*"; exit 1; }
@@ -155,6 +156,7 @@ kernel_args() {
 endpoints() {
 	kind=$1 id=$2 dev=$3
 	how=kernel
+	# shellcheck disable=SC2046 # kernel_args is a list of words
 	if [ "$kind" = mpls ] || { [ "$kind" != vxlan ] && [ -n "${NC_TUNNELS_USERSPACE:-}" ]; }; then
 		how=userspace
 	elif ! ip -n "$U1" link add "$dev" type $(kernel_args "$kind" "$id" 1) \
@@ -164,6 +166,7 @@ endpoints() {
 		how=userspace
 	fi
 	if [ $how = kernel ]; then
+		# shellcheck disable=SC2046
 		ip -n "$U2" link add "$dev" type $(kernel_args "$kind" "$id" 2) ||
 			die "$kind: ip link add on u2"
 	else
@@ -375,7 +378,7 @@ for cap in "$TMP"/caps/*.pcap test/data/vxlan_* test/data/geneve_* test/data/gre
 			bad "$n: records differ between -w 1 and -w $w: $(head -5 "$TMP/det/diff")"
 	done
 	# (a link type netcap does not decode writes nothing, the same each run)
-	ls "$TMP/det/$n.w1.csv" | grep -q . ||
+	[ -n "$(ls -A "$TMP/det/$n.w1.csv")" ] ||
 		echo "tunnels: note: $n: no record files ($(awk '$1 == "link_type" {print $2}' "$TMP/det/$n.w1.sum"))"
 	ndet=$((ndet + 1))
 done
