@@ -51,7 +51,30 @@ def records(netcap, d, t):
 
 
 def frames(pcap):
-    """tshark's view: per frame, the inner layers and their fields."""
+    """tshark's view: per frame, the inner layers and their fields. Two
+    tenants' identical inner 5-tuples are one TCP conversation to tshark
+    (its conversations do not see the tunnel), which confuses its HTTP
+    parsing; so a capture with several tunnel IDs is dissected once per
+    ID, from a copy holding only that ID's frames."""
+    rows = frames_one(pcap)
+    ids = sorted({x["id"] for x in rows if x["id"] is not None})
+    if len(ids) < 2:
+        return rows
+    key = next(k for k in ("vxlan.vni", "gre.key", "geneve.vni",
+                           "erspan.spanid") if rows[0]["idfield"] == k)
+    out = []
+    for i in ids:
+        sub = "%s.id%d.pcap" % (pcap, i)
+        subprocess.run(["tshark", "-n", "-r", pcap, "-Y", "%s == %d" %
+                        (key, i), "-w", sub], check=True,
+                       capture_output=True)
+        out += frames_one(sub)
+        os.unlink(sub)
+    return out
+
+
+def frames_one(pcap):
+    """frames() over one capture as it is."""
     args = ["tshark", "-n", "-r", pcap, "-T", "fields", "-E",
             "separator=\t", "-E", "occurrence=a", "-E", "aggregator=|"]
     for f in F:
@@ -69,10 +92,11 @@ def frames(pcap):
         last = lambda k: r[k].split("|")[-1] if r[k] else ""
         v = "ip" if inner[0] == "ip" else "ipv6"
         x = {"inner": set(inner[1:]), "src": last(v + ".src"),
-             "dst": last(v + ".dst"), "id": None}
+             "dst": last(v + ".dst"), "id": None, "idfield": None}
         for k in ("vxlan.vni", "gre.key", "geneve.vni", "erspan.spanid"):
             if r[k]:
                 x["id"] = int(r[k].split("|")[-1], 0)
+                x["idfield"] = k
         # ERSPAN over GRE: the session ID, not a GRE key, names it
         if r["erspan.spanid"]:
             x["id"] = int(r["erspan.spanid"].split("|")[-1], 0)
