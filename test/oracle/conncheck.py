@@ -517,9 +517,10 @@ def tunnel_id(frame, name, o):
 
 
 def tunnel_part(frame, typ, name, o, outer):
-    """One tunnel of a frame: (label, ID) where label is what the tenant
-    is keyed by, (type, ID?, outer pair?), and ID the header's ID (None
-    without one); None when not comparable."""
+    """One tunnel of a frame: (label, ID, outer) where label is what the
+    tenant is keyed by, (type, ID?, outer pair?), ID the header's ID (None
+    without one) and outer the sorted outer address pair (None without
+    one); None when not comparable."""
     t = tunnel_id(frame, name, o)
     if t is None:
         return None
@@ -528,12 +529,12 @@ def tunnel_part(frame, typ, name, o, outer):
     label = (typ,)
     if "id" in parts and has:
         label += (ident,)
+    pair = ip_sorted(outer) if outer is not None else None
     if "pair" in parts:
-        if outer is None:
+        if pair is None:
             return None
-        label += (tuple(sorted(outer, key=lambda a: (a.version,
-                                                     a.packed))),)
-    return label, (ident if has else None)
+        label += (pair,)
+    return label, (ident if has else None), pair
 
 
 def plan(frame):
@@ -722,6 +723,10 @@ def nc_matches(c, label):
     return True
 
 
+def pair_str(pair):
+    return "%s-%s" % pair if pair else "none"
+
+
 def label_str(label):
     if label is None:
         return ""
@@ -764,6 +769,7 @@ class Expect:
         # first) and the innermost tunnel's IDs of the key's frames --
         self.chains = set()
         self.ids = set()
+        self.outers = set()
 
 
 FLAG_BITS = [("NumFINFlags", 0x01), ("NumSYNFlags", 0x02),
@@ -862,6 +868,7 @@ def tshark_expect(frames, frag_mode):
             e.chains.add(tuple(t[0] for t in tk))
             if tk[-1][1] is not None:
                 e.ids.add(tk[-1][1])
+            e.outers.add(tk[-1][2])
         sport = sp if proto not in (1, 58) else 0
         e.sent[(src, sport)][0] += 1
         e.sent[(src, sport)][1] += int(f["frame.len"][0])
@@ -892,10 +899,17 @@ def tshark_expect(frames, frag_mode):
                 e.streams.add(int(st))
         # tshark's communityid takes the innermost flow of a tunnel (and
         # maybe the packet an ICMP error quotes): only frames with no IP
-        # layer after the transport count.
-        ips = [i for i, n in enumerate(stack) if n in IP_LAYERS]
-        up = [i for i, n in enumerate(stack) if ips and i > ips[0] and
-              n not in IP_LAYERS and n not in IPV6_EXT]
+        # layer after netcap's transport count (for a decoded tunnel that
+        # is the inner one).
+        tname = {6: "tcp", 17: "udp", 132: "sctp", 1: "icmp",
+                 58: "icmpv6"}.get(proto)
+        tpos = [i for i, n in enumerate(stack) if n == tname]
+        if tname and tocc < len(tpos):
+            up = [tpos[tocc]]
+        else:
+            ips = [i for i, n in enumerate(stack) if n in IP_LAYERS]
+            up = [i for i, n in enumerate(stack) if ips and i > ips[0] and
+                  n not in IP_LAYERS and n not in IPV6_EXT]
         if up and not any(n in IP_LAYERS for n in stack[up[0]:]):
             for c in f.get("communityid", []):
                 e.cids.add(c)
@@ -1177,6 +1191,13 @@ def check(cap, netcap, exceptions, verbose, maxshow, determinism, streams,
                               jint(t.get("ID")) if t.get("HasID") else None,
                               jint(t.get("ID")) if jint(t.get("ID")) in
                               e.ids else "one of %s" % sorted(e.ids))
+                    pair = (jip(t.get("OuterSrcIP")),
+                            jip(t.get("OuterDstIP")))
+                    pair = ip_sorted(pair) if pair[0] and pair[1] else None
+                    ck.eq(ks, "%s Tunnel.Outer" % c.get("UID", "?"),
+                          pair_str(pair), pair_str(pair) if pair in e.outers
+                          else "one of " + ",".join(sorted(
+                              pair_str(x) for x in e.outers)))
                     if len(e.chains) == 1:
                         ch = next(iter(e.chains))
                         tenants[ch].add(t.get("Tenant"))
