@@ -916,6 +916,9 @@ def tshark_expect(frames, frag_mode):
     return exp, uncomparable, notes
 
 
+GAP_MARK = re.compile(rb"\[\d+ bytes missing in capture file\]\x00?")
+
+
 def tshark_follow(cap, streams):
     """{stream: {endpoint: bytes}} for the given tcp.stream indexes."""
     res = {}
@@ -952,7 +955,12 @@ def tshark_follow(cap, streams):
             ep = nodes.get(1 if line.startswith("\t") else 0)
             if ep is None:
                 continue
-            res[cur][ep] = res[cur].get(ep, b"") + bytes.fromhex(h)
+            data = bytes.fromhex(h)
+            # tshark's marker for a hole (segments not in the capture,
+            # netcap's MissedBytes) is printed as if it were payload
+            if GAP_MARK.fullmatch(data):
+                continue
+            res[cur][ep] = res[cur].get(ep, b"") + data
     return res
 
 
