@@ -23,21 +23,33 @@ Steps:
      nothing of a later one.
   3. For every frame, the layer stack tshark reports (frame.protocols) says
      which records netcap must have written: one per layer netcap decodes,
-     in stack order, up to the first layer netcap does not decode (a tunnel,
-     an application protocol, the packet quoted inside an ICMP error).
-     Layers tshark shows beyond that point are not netcap's to write.
-  4. netcap records of each type are taken in file order and matched to
-     frames by Timestamp (frames with equal timestamps keep file order; a
-     record whose time no frame has is a Timestamp mismatch of the frame
-     it stands for), then every field both sides know is compared, with
-     the unit conversions written next to each field.
+     in stack order, up to the first layer netcap does not decode (an
+     application protocol, the packet quoted inside an ICMP error, a GRE
+     payload it does not know). Layers tshark shows beyond that point are
+     not netcap's to write. Tunnels netcap decodes (VXLAN, Geneve, GRE,
+     ERSPAN, MPLS, IP-in-IP, GTP-U, Teredo: TUNNEL_TYPE) do not stop the
+     walk: the layers after them are the inner frame's, one tunnel deeper
+     (the second and later occurrences of eth, ip, ipv6, tcp, udp, ...).
+  4. netcap records of each type and Tunnel.Depth (0: no Tunnel field,
+     outer traffic) are taken in file order and matched to frames by
+     Timestamp (frames with equal timestamps keep file order; a record
+     whose time no frame has is a Timestamp mismatch of the frame it stands
+     for), then every field both sides know is compared, with the unit
+     conversions written next to each field, for inner layers from the
+     same tshark fields' later occurrences. A record of inner traffic also
+     has its Tunnel field compared with the innermost tunnel tshark shows
+     (check_tunnel: type, VNI / GRE key / PPTP call ID / ERSPAN session /
+     GTP-U TEID, outer addresses, MPLS labels, depth), and Tenant must be
+     equal exactly for the records of equal tenant keys (check_tenants).
 
 Every disagreement (a field value, or a record present on one side only) is
 a mismatch unless test/oracle/EXCEPTIONS lists it with a reason. The
 expected values come from tshark only.
 
 Output: "crosscheck CAP: N frames, M fields compared, K mismatches"
-(plus excepted and not-comparable counts); exit 0 only when K is 0.
+(plus excepted and not-comparable counts, and for tunnelled captures the
+records of inner layers and the fields compared on them, which M
+includes); exit 0 only when K is 0.
 "Not comparable": a conditional field (say icmp.ident) in a frame with
 several occurrences of its layer, where tshark's aggregated list cannot be
 lined up with the occurrences.
@@ -139,6 +151,8 @@ TS_FIELDS = [
     "geneve.options", "geneve.option.class", "geneve.option.type",
     "geneve.option.flags", "geneve.option.length",
     "mpls.label", "mpls.exp", "mpls.bottom", "mpls.ttl",
+    # -- Tunnels: the IDs of the tunnels netcap's Tunnel field names --
+    "erspan.spanid", "gtp.teid",
 ]
 # -- OSPFv2, OSPFv3 (check_ospf: every list below, in dissection order) --
 OSPF_FIELDS = [
@@ -211,13 +225,37 @@ TRANSPARENT = {"frame", "ethertype", "sll", "null", "raw", "ipv6.routing",
 # a packet that netcap does not decode.
 TERMINAL = {"arp", "icmp", "icmpv6", "tcp", "udp", "sctp"}
 TERMINAL |= {"ospf"}  # -- OSPFv2, OSPFv3: nothing is carried inside
-TERMINAL |= {
-            # -- GRE, VXLAN, Geneve: their payload is not decoded yet
-            # (it needs tenant-aware connections) --
-            "gre", "vxlan", "geneve"}
-# -- VXLAN, Geneve: the UDP tunnels netcap decodes after UDP
-# (decoders/udpports.def), so UDP is not the last layer before them --
-UDP_TUNNELS = {"vxlan", "geneve"}
+# -- VXLAN, Geneve, GTP-U, Teredo: the UDP tunnels netcap decodes after
+# UDP (decoders/udpports.def), so UDP is not the last layer before them --
+UDP_TUNNELS = {"vxlan", "geneve", "gtp", "teredo"}
+
+# -- Tunnels (decoders/tunnel/, net/ipip.c): netcap decodes the payload of
+# these layers like an outer frame; every record of it carries a Tunnel
+# field (records/netcap.proto message Tunnel) naming the innermost tunnel,
+# Depth counting from 1. The tunnel's own header record (GRE, VXLAN,
+# Geneve, MPLS) is written before the tunnel is entered, at the enclosing
+# depth. An IPv4 or IPv6 header right after an IP header (tshark shows
+# "ip:ip", "ip:ipv6", ...) is IP-in-IP. ERSPAN and GTP-U and Teredo have
+# no record of their own. --
+TUNNEL_TYPE = {"vxlan": "VXLAN", "geneve": "Geneve", "gre": "GRE",
+               "erspan": "ERSPAN", "mpls": "MPLS", "gtp": "GTP-U",
+               "teredo": "Teredo"}
+# What netcap decodes after GRE (decoders/tunnel/gre.c gre_payload): TEB
+# Ethernet, ERSPAN (which enters the tunnel instead of GRE), PPTP's PPP
+# (IPv4 and IPv6 only; tshark's ppp layer has no record) and the
+# EtherTypes of decoders/ethertypes.def. Anything else (Cisco metadata
+# "cmd", CDP, a keepalive) is gre.unknown_protocol: no tunnel.
+GRE_DECODED = {"eth", "erspan", "ppp", "ip", "ipv6", "arp", "vlan",
+               "ieee8021ad", "lldp", "loop", "eapol", "mpls"}
+# What follows each tunnel when netcap decodes it.
+TUNNEL_NEXT = {"vxlan": {"eth"},
+               "geneve": GRE_DECODED - {"erspan", "ppp"},
+               "erspan": {"eth", "ip", "ipv6"},
+               "gtp": {"ip", "ipv6"}, "teredo": {"ipv6"},
+               "mpls": {"ip", "ipv6", "pwethcw", "pwethheuristic",
+                        "pwethnocw", "eth"}}
+# Layers after which an IPv4/IPv6 header is IP-in-IP.
+IP_BEFORE_IPIP = {"ip", "ipv6", "ipv6.hopopts", "ipv6.fraghdr", "ah"}
 # A layer that is neither in LAYER_REC nor TRANSPARENT is where netcap stops
 # (a protocol it does not decode yet: GRE, MPLS, PPPoE, LLC, ...).
 # ICMPv6 types that get a record of their own besides ICMPv6.
@@ -461,6 +499,21 @@ class Layer:
         self.pos = pos      # position in frame.protocols
         self.ctx = None     # enclosing ip/ipv6 Layer (for SrcIP/DstIP)
         self.next = None    # name of the next layer in the stack
+        self.depth = 0      # tunnels entered before it (its Tunnel.Depth)
+        self.tun = None     # the innermost of them (Tun), depth > 0
+
+
+class Tun:
+    """A tunnel netcap enters in a frame: what its inner records' Tunnel
+    field must say."""
+    def __init__(self, typ, lay, outer, depth, parent):
+        self.type = typ      # Tunnel.Type
+        self.lay = lay       # the tunnel's tshark Layer (IPinIP: the inner
+                             # IP header's)
+        self.outer = outer   # the IP Layer it follows (None: none since
+                             # the enclosing tunnel)
+        self.depth = depth
+        self.parent = parent
 
 
 def plan(frame):
@@ -472,6 +525,8 @@ def plan(frame):
     stop = None
     ctx = None
     prev = None
+    prevlay = None  # the Layer of prev (tunnels without record included)
+    tun = None      # the innermost tunnel entered so far
     for i, name in enumerate(stack):
         occ = seen[name]
         seen[name] += 1
@@ -479,19 +534,56 @@ def plan(frame):
                 prev == "udp" and name in UDP_TUNNELS):
             stop = "%s (after %s)" % (name, prev)
             break
+        # -- Tunnels: is the previous layer's payload decoded? --
+        enter = None
+        if prev == "gre":
+            if name not in GRE_DECODED:
+                stop = "%s (after gre)" % name
+                break
+            if name != "erspan":
+                enter = "GRE"
+        elif prev in TUNNEL_NEXT:
+            if name not in TUNNEL_NEXT[prev]:
+                stop = "%s (after %s)" % (name, prev)
+                break
+            enter = TUNNEL_TYPE[prev]
+        elif name in ("ip", "ipv6") and prev in IP_BEFORE_IPIP:
+            enter = "IPinIP"
+        if enter:
+            # the outer addresses: the last IP header since the enclosing
+            # tunnel was entered (netcap clears its IP context there)
+            tun = Tun(enter, prevlay, ctx, (tun.depth if tun else 0) + 1,
+                      tun)
+            ctx = None
+            if name in TRANSPARENT:
+                prev = name  # a pseudowire control word, then Ethernet
+                continue
+        if name == "ppp" and prev == "gre":
+            prev = name  # PPTP's PPP: no record, IP follows
+            continue
         if name in TRANSPARENT:
+            continue
+        if name in ("erspan", "gtp", "teredo"):
+            # a tunnel header without a record of its own
+            prevlay = Layer(name, occ, i)
+            prev = name
             continue
         if name not in LAYER_REC:
             stop = name
             break
         lay = Layer(name, occ, i)
         lay.ctx = ctx
+        lay.tun = tun
+        lay.depth = tun.depth if tun else 0
+        if enter == "IPinIP":
+            tun.lay = lay
         if layers:
             layers[-1].next = name
         layers.append(lay)
         if name in ("ip", "ipv6"):
             ctx = lay
         prev = name
+        prevlay = lay
     return layers, stop, seen
 
 
@@ -506,6 +598,15 @@ class Checker:
         self.verbose = verbose
         self.compared = 0
         self.skipped = 0
+        # -- Tunnels: fields compared on records of inner layers, and
+        # those records --
+        self.depth = 0
+        self.inner_compared = 0
+        self.inner_records = 0
+        # Tunnel.Tenant: expected tenant key <-> netcap's Tenant
+        self.tenants = collections.defaultdict(set)
+        self.tenant_keys = collections.defaultdict(set)
+        self.tenant_frame = {}
         self.mismatches = []
         self.excepted = collections.Counter()
 
@@ -528,6 +629,8 @@ class Checker:
 
     def eq(self, frame_no, key, ncv, tsv):
         self.compared += 1
+        if self.depth:
+            self.inner_compared += 1
         if ncv != tsv:
             self.fail(frame_no, key, ncv, tsv)
 
@@ -616,6 +719,56 @@ def cmp_options(ck, fno, typ, rec, kinds):
         ck.eq(fno, typ + ".Padding", pad != "", True)
 
 
+def stack_of(frame):
+    st = frame["frame.protocols"]
+    return st[0].split(":") if st else []
+
+
+def combined_occ(frame, lay, names):
+    """lay's index among the layers of the given names, in stack order
+    (tshark's IPv6 dissector also adds an ip.version, so ip.version has
+    one value per ip and ipv6 layer)."""
+    return sum(1 for n in stack_of(frame)[:lay.pos] if n in names)
+
+
+def eth_is_ii(frame, pos):
+    """Is the eth layer at stack position pos Ethernet II (eth.type), not
+    802.3 (eth.len)? tshark follows Ethernet II with its ethertype layer."""
+    st = stack_of(frame)
+    return pos + 1 < len(st) and st[pos + 1] == "ethertype"
+
+
+def eth_value(frame, lay, field, ii):
+    """eth.type (ii) or eth.len of eth layer lay, lined up with the eth
+    layers of that kind, None when lay is not of that kind."""
+    st = stack_of(frame)
+    if eth_is_ii(frame, lay.pos) != ii:
+        return None
+    k = sum(1 for i, n in enumerate(st[:lay.pos])
+            if n == "eth" and eth_is_ii(frame, i) == ii)
+    v = frame.get(field, [])
+    return v[k] if k < len(v) else None
+
+
+def own_options(frame, lay, n, hdr_field, base, kinds):
+    """The option kinds of occurrence lay of a header with options
+    (IPv4, TCP) when the frame has several: the occurrences with a header
+    longer than base own them; with none of them having options the list
+    is empty for each; with exactly one, all kinds are its. None: not
+    comparable."""
+    if n == 1:
+        return kinds
+    lens = frame.get(hdr_field, [])
+    if len(lens) != n:
+        return None
+    owners = [i for i, x in enumerate(lens) if tint(x) > base]
+    if not owners:
+        return [] if not kinds else None
+    if len(owners) == 1:
+        return kinds if owners[0] == lay.occ else []
+    return None
+
+
 def hexlen(h):
     return len(h) // 2 if isinstance(h, str) else 0
 
@@ -635,8 +788,15 @@ def check_layer(ck, frame, fno, lay, counts, rec, typ):
         # representation, EthernetType 0 (gopacket's EthernetTypeLLC) and
         # PayloadSize the 802.3 length (the data after the header up to
         # it: less when the frame ends before).
-        if values(frame, "eth.type", lay, n, False) not in (None,
-                                                            "?ambiguous"):
+        # Several eth layers (tunnels): each one's eth.type or eth.len
+        # lines up with the layers of its kind.
+        if n > 1 and eth_is_ii(frame, lay.pos):
+            v = eth_value(frame, lay, "eth.type", True)
+            ck.eq(fno, "Ethernet.EthernetType",
+                  jint(rec.get("EthernetType", -1)),
+                  tint(v) if v is not None else "<absent>")
+        elif n == 1 and values(frame, "eth.type", lay, n, False) not in (
+                None, "?ambiguous"):
             F("EthernetType", "eth.type", always=False)
         else:
             ck.eq(fno, "Ethernet.EthernetType",
@@ -684,7 +844,11 @@ def check_layer(ck, frame, fno, lay, counts, rec, typ):
         F("DstHwAddress", "arp.dst.hw_mac", s_lower, False)
         F("DstProtocolAddress", "arp.dst.proto_ipv4", s_lower, False)
     elif typ == "IPv4":
-        F("Version", "ip.version")
+        # ip.version: one per ip and ipv6 layer (combined_occ)
+        iv = frame.get("ip.version", [])
+        k = combined_occ(frame, lay, ("ip", "ipv6"))
+        ck.eq(fno, "IPv4.Version", jint(rec.get("Version", -1)),
+              tint(iv[k]) if k < len(iv) else "<absent>")
         # ip.hdr_len is in octets, IHL in 32-bit words.
         F("IHL", "ip.hdr_len", lambda s: tint(s) // 4)
         F("TOS", "ip.dsfield")
@@ -699,8 +863,10 @@ def check_layer(ck, frame, fno, lay, counts, rec, typ):
         F("Checksum", "ip.checksum")
         F("SrcIP", "ip.src", s_lower)
         F("DstIP", "ip.dst", s_lower)
-        if n == 1:
-            cmp_options(ck, fno, "IPv4", rec, frame.get("ip.opt.type", []))
+        kinds = own_options(frame, lay, n, "ip.hdr_len", 20,
+                            frame.get("ip.opt.type", []))
+        if kinds is not None:
+            cmp_options(ck, fno, "IPv4", rec, kinds)
         else:
             ck.skipped += 1
     elif typ == "IPv6":
@@ -1069,9 +1235,10 @@ def check_l4(ck, frame, fno, lay, counts, rec, typ):
                 ck.eq(fno, "TCP." + name, bool(rec.get(name, False)),
                       bool(bits & m))
         # Option kinds in order (EOL and NOP included on both sides).
-        if n == 1:
-            cmp_options(ck, fno, "TCP", rec,
-                        frame.get("tcp.option_kind", []))
+        kinds = own_options(frame, lay, n, "tcp.hdr_len", 20,
+                            frame.get("tcp.option_kind", []))
+        if kinds is not None:
+            cmp_options(ck, fno, "TCP", rec, kinds)
         else:
             ck.skipped += 1
     elif typ == "UDP":
@@ -2012,6 +2179,159 @@ def check_llc(ck, frame, fno, lay, counts, rec, typ):
               [tint(x) for x in frame.get("cdp.power_available", [])])
 
 
+# -- Tunnels: the Tunnel field of inner records --
+
+def rec_depth(rec):
+    """Tunnel.Depth of a record, 0 when it has no Tunnel (outer traffic)."""
+    t = rec.get("Tunnel")
+    return jint(t.get("Depth", 0)) if isinstance(t, dict) else 0
+
+
+def tun_id(frame, tun, counts):
+    """(HasID, ID, key parts) of tunnel tun from tshark, None when not
+    comparable. Key parts: what the tenant is keyed by besides the type
+    (docs/RECORDS.md "Tunnels", decode.h enum nc_tun_key): "id" the ID,
+    "pair" the unordered outer address pair."""
+    lay = tun.lay
+    n = counts[lay.name]
+
+    def v(field, always=True):
+        x = values(frame, field, lay, n, always)
+        return None if x in (None, "?ambiguous") else x
+
+    if tun.type == "VXLAN":
+        fl, vni = v("vxlan.flags"), v("vxlan.vni")
+        if fl is None or vni is None:
+            return None
+        has = bool(tint(fl) & 0x0800)  # the I flag
+        return has, tint(vni) if has else 0, ("id",)
+    if tun.type == "Geneve":
+        vni = v("geneve.vni")
+        return None if vni is None else (True, tint(vni), ("id",))
+    if tun.type == "GRE":
+        fl = v("gre.flags_and_version")
+        if fl is None:
+            return None
+        fl = tint(fl)
+        if fl & 7 == 1:  # PPTP: ID the call ID, tenant the outer pair
+            if not fl & 0x2000:
+                return False, 0, ("pair",)
+            cid = v("gre.key.call_id", False)
+            return None if cid is None else (True, tint(cid), ("pair",))
+        if not fl & 0x2000:
+            return False, 0, ("id", "pair")
+        key = v("gre.key", False)
+        return None if key is None else (True, tint(key), ("id", "pair"))
+    if tun.type == "ERSPAN":
+        if n != 1:
+            return None
+        sid = frame.get("erspan.spanid", [])
+        if not sid:  # type I: no ERSPAN header
+            return False, 0, ("id", "pair")
+        return True, tint(sid[0]), ("id", "pair")
+    if tun.type == "GTP-U":
+        teid = v("gtp.teid")
+        return None if teid is None else (True, tint(teid), ("pair",))
+    if tun.type == "MPLS":
+        return False, 0, ()
+    return False, 0, ("pair",)  # IPinIP, Teredo
+
+
+def tun_outer(frame, tun, counts):
+    """(src, dst) of the IP header tunnel tun follows, ("", "") when none
+    since the enclosing tunnel, None when not comparable."""
+    o = tun.outer
+    if o is None:
+        return "", ""
+    f = "ip" if o.name == "ip" else "ipv6"
+    a = values(frame, f + ".src", o, counts[o.name], True)
+    b = values(frame, f + ".dst", o, counts[o.name], True)
+    if a in (None, "?ambiguous") or b in (None, "?ambiguous"):
+        return None
+    return a.lower(), b.lower()
+
+
+def tenant_key(frame, tun, counts):
+    """What netcap's Tenant must be a function of (and only of): per
+    tunnel from the outermost, its type and key parts."""
+    if tun is None:
+        return ()
+    up = tenant_key(frame, tun.parent, counts)
+    idv = tun_id(frame, tun, counts)
+    pair = tun_outer(frame, tun, counts)
+    if up is None or idv is None or pair is None:
+        return None
+    has, ident, parts = idv
+    k = (tun.type,)
+    if "id" in parts and has:
+        k += (ident,)
+    if "pair" in parts:
+        k += (tuple(sorted(pair)),)
+    return up + (k,)
+
+
+def check_tunnel(ck, frame, fno, lay, rec, typ, counts):
+    """The Tunnel field of a record of inner traffic: the innermost
+    tunnel's type, ID (VNI, GRE key or PPTP call ID, ERSPAN session,
+    GTP-U TEID), outer addresses, MPLS labels and depth, from tshark's
+    fields of that tunnel; Tenant: equal exactly when the tenant keys
+    are (check_tenants)."""
+    t = rec.get("Tunnel")
+    K = typ + ".Tunnel."
+    if not isinstance(t, dict):
+        ck.eq(fno, K[:-1], t, "a Tunnel at depth %d" % lay.depth)
+        return
+    tun = lay.tun
+    ck.eq(fno, K + "Type", t.get("Type"), tun.type)
+    ck.eq(fno, K + "Depth", jint(t.get("Depth", 0)), tun.depth)
+    idv = tun_id(frame, tun, counts)
+    if idv is None:
+        ck.skipped += 1
+    else:
+        ck.eq(fno, K + "HasID", bool(t.get("HasID", False)), idv[0])
+        ck.eq(fno, K + "ID", jint(t.get("ID", 0)), idv[1])
+    pair = tun_outer(frame, tun, counts)
+    if pair is None:
+        ck.skipped += 1
+    else:
+        ck.eq(fno, K + "OuterSrcIP", (t.get("OuterSrcIP") or "").lower(),
+              pair[0])
+        ck.eq(fno, K + "OuterDstIP", (t.get("OuterDstIP") or "").lower(),
+              pair[1])
+    labels = [jint(x) for x in t.get("Labels") or []]
+    if tun.type != "MPLS":
+        ck.eq(fno, K + "Labels", labels, [])
+    elif counts["mpls"] == 1:
+        ck.eq(fno, K + "Labels", labels,
+              [tint(x) for x in frame.get("mpls.label", [])])
+    else:
+        ck.skipped += 1
+    k = tenant_key(frame, tun, counts)
+    if k is None:
+        ck.skipped += 1
+    else:
+        ten = t.get("Tenant")
+        ck.tenants[k].add(ten)
+        ck.tenant_keys[ten].add(k)
+        ck.tenant_frame.setdefault(k, fno)
+        ck.tenant_frame.setdefault(ten, fno)
+
+
+def check_tenants(ck):
+    """One Tenant per tenant key and one key per Tenant."""
+    for k, tens in sorted(ck.tenants.items(), key=str):
+        ck.compared += 1
+        if len(tens) > 1:
+            ck.fail(ck.tenant_frame[k], "Tunnel.Tenant", sorted(tens),
+                    "one Tenant for %s" % (k,))
+    for ten, ks in sorted(ck.tenant_keys.items(), key=str):
+        ck.compared += 1
+        if len(ks) > 1:
+            ck.fail(ck.tenant_frame[ten], "Tunnel.Tenant", ten,
+                    "one Tenant per tunnel, got it for %s" %
+                    sorted(ks, key=str))
+
+
 def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
     ck = Checker(cap, exceptions, verbose)
     capable = netcap_has_defrag(netcap)
@@ -2037,8 +2357,14 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
     mine |= {"OSPFv3"}  # -- OSPFv2, OSPFv3 --
     mine |= set(LLC_SUBREC.values())  # LLC, SNAP, CDP
     mine.add(USB_SETUP_REC)
-    queues = {t: collections.deque(lst) for t, lst in recs.items()
-              if t in mine}
+    # -- Tunnels: one queue per record type and Tunnel.Depth (0: outer
+    # traffic, no Tunnel field), so that a frame's outer and inner records
+    # of one type are told apart by their Tunnel field, not by order --
+    queues = collections.defaultdict(collections.deque)
+    for t, lst in recs.items():
+        if t in mine:
+            for r in lst:
+                queues[(t, rec_depth(r))].append(r)
     all_ts = collections.defaultdict(list)
     for frame in frames:
         all_ts[epoch_ns(frame["frame.time_epoch"][0])].append(
@@ -2048,31 +2374,41 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
     def leftover(typ, rec):
         ts = jint(rec.get("Timestamp", 0))
         fnos = all_ts.get(ts)
+        d = rec_depth(rec)
         ck.fail(fnos[-1] if fnos else 0, "count:" + typ, "present", "missing",
-                "netcap record at ts %d%s" %
-                (ts, "" if fnos else " (no frame has that time)"))
+                "netcap record at ts %d%s%s" %
+                (ts, " Tunnel.Depth %d" % d if d else "",
+                 "" if fnos else " (no frame has that time)"))
 
-    def take(typ, ts, fno, lay):
+    def take(typ, ts, fno, lay, counts):
         """The next record of typ for the frame at ts, or None.
 
         Records are consumed in file order. One whose Timestamp belongs to
         a frame already checked is a record tshark has no layer for; one
         whose Timestamp no frame has is taken as this frame's record with a
         Timestamp mismatch (the two read the frame's time differently)."""
-        q = queues.get(typ)
+        q = queues.get((typ, lay.depth))
         while q and jint(q[0].get("Timestamp", 0)) != ts and \
                 jint(q[0].get("Timestamp", 0)) in done_ts:
             leftover(typ, q.popleft())
+        rec = None
         if q and jint(q[0].get("Timestamp", 0)) == ts:
             ck.compared += 1
-            return q.popleft()
-        if q and jint(q[0].get("Timestamp", 0)) not in all_ts:
+            rec = q.popleft()
+        elif q and jint(q[0].get("Timestamp", 0)) not in all_ts:
             rec = q.popleft()
             ck.eq(fno, typ + ".Timestamp", jint(rec.get("Timestamp", 0)), ts)
-            return rec
-        ck.fail(fno, "count:" + typ, "missing", "present",
-                "tshark has %s #%d" % (lay.name, lay.occ + 1))
-        return None
+        else:
+            ck.fail(fno, "count:" + typ, "missing", "present",
+                    "tshark has %s #%d%s" % (
+                        lay.name, lay.occ + 1,
+                        " in tunnel depth %d" % lay.depth
+                        if lay.depth else ""))
+            return None
+        if lay.depth:
+            ck.inner_records += 1
+            check_tunnel(ck, frame, fno, lay, rec, typ, counts)
+        return rec
 
     stops = collections.Counter()
     for frame in frames:
@@ -2082,6 +2418,7 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
         if stop:
             stops[stop] += 1
         for lay in layers:
+            ck.depth = lay.depth
             typ = LAYER_REC[lay.name]
             if lay.name == "ospf":  # -- OSPFv2, OSPFv3 --
                 typ = ospf_type(frame, lay, counts)
@@ -2098,7 +2435,7 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
                     ck.skipped += 1
                     continue
                 for i in range(len(frame.get("mpls.label", []))):
-                    rec = take("MPLS", ts, fno, lay)
+                    rec = take("MPLS", ts, fno, lay, counts)
                     if rec is not None:
                         check_mpls(ck, frame, fno, rec, i)
                 continue
@@ -2111,7 +2448,7 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
                         None, "?ambiguous")):
                 subs.append(LLC_SUBREC[lay.name])
             for st in subs:
-                rec = take(st, ts, fno, lay)
+                rec = take(st, ts, fno, lay, counts)
                 if rec is None:
                     continue
                 if st in ("TCP", "UDP", "SCTP"):
@@ -2127,18 +2464,23 @@ def check(cap, netcap, exceptions, verbose, maxshow, defrag="auto"):
                     check_ospf(ck, frame, fno, lay, counts, rec, st)
                 else:
                     check_layer(ck, frame, fno, lay, counts, rec, st)
+        ck.depth = 0
         done_ts.add(ts)
+    check_tenants(ck)
 
     # Records netcap wrote that no tshark layer accounts for.
-    for typ, q in sorted(queues.items()):
+    for (typ, _), q in sorted(queues.items()):
         for rec in q:
             leftover(typ, rec)
 
     nmis = len(ck.mismatches)
     nexc = sum(ck.excepted.values())
     print("crosscheck %s: %d frames, %d fields compared, %d mismatches "
-          "(%d excepted, %d not comparable)%s" %
+          "(%d excepted, %d not comparable)%s%s" %
           (ck.cap, len(frames), ck.compared, nmis, nexc, ck.skipped,
+           "; inner layers: %d records, %d fields" %
+           (ck.inner_records, ck.inner_compared)
+           if ck.inner_records else "",
            "" if on else " [defrag off]"))
     if verbose:
         if trc:
