@@ -415,7 +415,8 @@ TUNNEL_TYPE = {"vxlan": "VXLAN", "geneve": "Geneve", "gre": "GRE",
                "erspan": "ERSPAN", "gtp": "GTP-U", "teredo": "Teredo"}
 UDP_TUNNELS = {"vxlan", "geneve", "gtp", "teredo"}
 # After GRE (gre.c gre_payload): TEB Ethernet, ERSPAN (which enters the
-# tunnel instead of GRE), PPTP's PPP, the EtherTypes of ethertypes.def.
+# tunnel instead of GRE), PPTP's PPP carrying IPv4 or IPv6, the EtherTypes
+# of ethertypes.def.
 # Anything else (Cisco metadata "cmd", CDP, a keepalive's empty payload)
 # leaves GRE undecoded: the protocol 47 connection of before.
 GRE_DECODED = {"eth", "erspan", "ppp", "ip", "ipv6", "arp", "vlan",
@@ -601,7 +602,9 @@ def plan(frame):
             last_ip = None
             prev = name
             continue
-        if name == "gre" and nxt in GRE_DECODED:
+        # PPP that is not IP (LCP, IPCP...) is not entered (gre.c gre_ppp)
+        if name == "gre" and nxt in GRE_DECODED and \
+                not (nxt == "ppp" and nxt2 not in ("ip", "ipv6")):
             if nxt == "erspan":
                 if nxt2 not in TUNNEL_NEXT["erspan"]:
                     return ("none", "erspan payload %s" % nxt2)
