@@ -353,7 +353,8 @@ struct nc_conntab *nc_conntab_new(const struct nc_conn_cfg *cfg)
 				   &t->sp_bytes);
 		t->sfree = malloc((size_t)t->nstreams * sizeof(*t->sfree));
 	}
-	if (!t->e || !t->bucket || !t->tuns || !t->tun_bucket || (t->nstreams && (!t->sp || !t->sfree))) {
+	if (!t->e || !t->bucket || !t->tuns || !t->tun_bucket ||
+	    (t->nstreams && (!t->sp || !t->sfree))) {
 		nc_conntab_free(t);
 		errno = ENOMEM;
 		return NULL;
@@ -554,9 +555,9 @@ static inline uint32_t load_be32(const uint8_t *p)
 /* Hash of everything tun_same compares (only the octets in use). */
 static uint64_t tun_key(const struct nc_tun_ctx *c)
 {
-	uint64_t h = fmix64(c->tenant ^ ((uint64_t)c->id << 24 |
-					 (uint64_t)c->type << 16 |
-					 (uint64_t)c->depth << 8 | c->nlabels));
+	uint64_t h = fmix64(c->tenant ^
+			    ((uint64_t)c->id << 24 | (uint64_t)c->type << 16 |
+			     (uint64_t)c->depth << 8 | c->nlabels));
 	for (unsigned i = 0; i < c->outer_len; i += 4)
 		h = fmix64(h ^ ((uint64_t)load_be32(c->outer_src + i) << 32 |
 				load_be32(c->outer_dst + i)));

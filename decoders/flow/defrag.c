@@ -247,7 +247,8 @@ static uint32_t key_bucket(const struct nc_defrag *df, const struct key *k)
 static bool key_eq(const struct dg *g, const struct key *k)
 {
 	return g->family == k->family && g->id == k->id &&
-	       g->kproto == k->kproto && g->tenant == k->tenant && memcmp(g->src, k->src, k->alen) == 0 &&
+	       g->kproto == k->kproto && g->tenant == k->tenant &&
+	       memcmp(g->src, k->src, k->alen) == 0 &&
 	       memcmp(g->dst, k->dst, k->alen) == 0;
 }
 
