@@ -59,18 +59,14 @@ static uint32_t pair_hash(const uint8_t *a, const uint8_t *b, unsigned n)
 struct walk {
 	const uint8_t *end; /* end of the captured frame */
 	uint32_t mask;	    /* 1 << enum nc_tun: tunnels decoded */
-	union {
-		uint64_t reset; /* all of the below: 0 at the start */
-		struct {
-			uint8_t depth; /* tunnels entered (d->tun.depth) */
-			uint8_t ipip;  /* IP-in-IP entered (d->ip_depth) */
-			uint8_t mpls;  /* MPLS entries read (d->mpls_depth) */
-			bool partial;  /* in a first fragment (d->ip_partial) */
-			bool snap;     /* an IP length ran past the capture */
-			bool seen_ip;  /* the outermost IP header was read */
-			bool is_frag;  /* ... and is a fragment: frag is set */
-		};
-	};
+	/* 0 at the start (walk_hash; adjacent, so one store) */
+	uint8_t depth; /* tunnels entered (d->tun.depth) */
+	uint8_t ipip;  /* IP-in-IP entered (d->ip_depth) */
+	uint8_t mpls;  /* MPLS entries read (d->mpls_depth) */
+	bool partial;  /* in a first fragment (d->ip_partial) */
+	bool snap;     /* an IP length ran past the capture */
+	bool seen_ip;  /* the outermost IP header was read */
+	bool is_frag;  /* ... and is a fragment: frag is set */
 	struct nc_frag_id frag;
 };
 
@@ -643,7 +639,8 @@ static inline uint32_t walk_hash(struct walk *w, int link, const uint8_t *p,
 {
 	w->end = p + len;
 	w->mask = tunnels;
-	w->reset = 0;
+	w->depth = w->ipip = w->mpls = 0;
+	w->partial = w->snap = w->seen_ip = w->is_frag = false;
 	return link_hash(w, link, cur_make(p, len));
 }
 
