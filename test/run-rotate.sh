@@ -143,7 +143,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "rotate: (b) SKIPPED: mounting a tmpfs needs root"
 elif mkdir "$tmp/small" && mount -t tmpfs -o size=3m nc_rotate "$tmp/small" 2>/dev/null; then
 	mnt=$tmp/small
-	"$NETCAP" capture -r $cap -o "$mnt/out" --min-free-disk 1M --quiet \
+	"$NETCAP" capture -r $cap -o "$mnt/out" --min-free-disk 1M --no-tunnels --quiet \
 		>"$tmp/fl.sum" 2>"$tmp/fl.err"
 	rc=$?
 	[ $rc = 0 ] || bad "--min-free-disk: exit $rc: $(cat "$tmp/fl.err")"
