@@ -641,6 +641,8 @@ struct nc_render {
 	unsigned ncols;
 	unsigned *cols;
 	bool header_done;
+	char sep;	   /* CSV/TSV cell separator */
+	const char *extra; /* name of a trailing column, or NULL */
 	struct nc_sb cell;
 	struct nc_sb line; /* CSV/TSV: the row being assembled */
 	/* table: up to NC_TABLE_ROWS rows of ncols cells */
@@ -679,10 +681,12 @@ static void sb_escaped(struct nc_sb *sb, const char *s, size_t n)
 	nc_sb_add(sb, s + run, n - run);
 }
 
-/* Append s to sb as one RFC 4180 field. */
-static void sb_csv(struct nc_sb *sb, const char *s, size_t n)
+/* Append s to sb as one RFC 4180 field (sep: the cell separator). */
+static void sb_csv(struct nc_sb *sb, const char *s, size_t n, char sep)
 {
-	if (strcspn(s, ",\"\r\n") >= n) {
+	const char special[] = {sep, '"', '\r', '\n', 0};
+
+	if (strcspn(s, special) >= n) {
 		nc_sb_add(sb, s, n);
 		return;
 	}
@@ -718,9 +722,11 @@ static void put_escaped(FILE *out, const char *s, size_t n)
 	}
 }
 
-static void put_csv(FILE *out, const char *s, size_t n)
+static void put_csv(FILE *out, const char *s, size_t n, char sep)
 {
-	if (strcspn(s, ",\"\r\n") >= n) {
+	const char special[] = {sep, '"', '\r', '\n', 0};
+
+	if (strcspn(s, special) >= n) {
 		fwrite(s, 1, n, out);
 		return;
 	}
@@ -799,12 +805,14 @@ static void table_flush(struct nc_render *r)
 
 static void sep_header(struct nc_render *r)
 {
-	for (unsigned c = 0; c < r->ncols; c++) {
+	for (unsigned c = 0; c <= r->ncols; c++) {
+		const char *s = c < r->ncols ? col_name(r, c) : r->extra;
+		if (!s)
+			break;
 		if (c)
-			fputc(r->fmt == NC_FMT_CSV ? ',' : '\t', r->out);
-		const char *s = col_name(r, c);
+			fputc(r->sep, r->out);
 		if (r->fmt == NC_FMT_CSV)
-			put_csv(r->out, s, strlen(s));
+			put_csv(r->out, s, strlen(s), r->sep);
 		else
 			put_escaped(r->out, s, strlen(s));
 	}
@@ -824,6 +832,7 @@ struct nc_render *nc_render_new(FILE *out, enum nc_fmt fmt, enum nc_timefmt tf,
 	r->fmt = fmt;
 	r->tf = tf;
 	r->d = d;
+	r->sep = fmt == NC_FMT_CSV ? ',' : '\t';
 	r->ncols = cols ? ncols : d->n_fields;
 	r->cols = malloc((r->ncols ? r->ncols : 1) * sizeof(*r->cols));
 	r->width = calloc(r->ncols ? r->ncols : 1, sizeof(*r->width));
@@ -843,7 +852,32 @@ struct nc_render *nc_render_new(FILE *out, enum nc_fmt fmt, enum nc_timefmt tf,
 	return r;
 }
 
+void nc_render_set_sep(struct nc_render *r, char sep)
+{
+	r->sep = sep;
+}
+
+void nc_render_set_extra(struct nc_render *r, const char *name)
+{
+	r->extra = name;
+}
+
+/* Append one cell to the CSV/TSV line being assembled. */
+static void line_cell(struct nc_render *r, const char *s, size_t n)
+{
+	if (r->fmt == NC_FMT_CSV)
+		sb_csv(&r->line, s, n, r->sep);
+	else
+		sb_escaped(&r->line, s, n);
+}
+
 int nc_render_row(struct nc_render *r, const ProtobufCMessage *m)
+{
+	return nc_render_row_extra(r, m, NULL);
+}
+
+int nc_render_row_extra(struct nc_render *r, const ProtobufCMessage *m,
+			const char *extra)
 {
 	if (r->fmt == NC_FMT_JSON)
 		return nc_render_json_line(r->out, m, r->cols, r->ncols, r->tf);
@@ -867,15 +901,16 @@ int nc_render_row(struct nc_render *r, const ProtobufCMessage *m)
 	r->line.len = 0;
 	for (unsigned c = 0; c < r->ncols; c++) {
 		if (c)
-			nc_sb_add(&r->line, r->fmt == NC_FMT_CSV ? "," : "\t",
-				  1);
+			nc_sb_add(&r->line, &r->sep, 1);
 		r->cell.len = 0;
 		nc_sb_add(&r->cell, "", 0);
 		nc_render_cell(&r->cell, m, &r->d->fields[r->cols[c]], r->tf);
-		if (r->fmt == NC_FMT_CSV)
-			sb_csv(&r->line, r->cell.p, r->cell.len);
-		else
-			sb_escaped(&r->line, r->cell.p, r->cell.len);
+		line_cell(r, r->cell.p, r->cell.len);
+	}
+	if (r->extra) {
+		if (r->ncols)
+			nc_sb_add(&r->line, &r->sep, 1);
+		line_cell(r, extra ? extra : "", extra ? strlen(extra) : 0);
 	}
 	nc_sb_add(&r->line, "\n", 1);
 	fwrite(r->line.p, 1, r->line.len, r->out);
