@@ -61,7 +61,7 @@ static void label_usage(FILE *f)
 	    "  --tz ZONE           fast.log's time zone, a zoneinfo name\n"
 	    "                      (default UTC; fast.log has sensor-local "
 	    "time)\n"
-	    "  --attacks FILE      Netcap YAML attack list\n"
+	    "  --attacks FILE      Netcap YAML attack list (repeatable)\n"
 	    "  --tolerance SEC     alert time slack around a connection\n"
 	    "                      (default 1)\n"
 	    "  --description       label with the signature (attack name)\n"
@@ -1184,9 +1184,9 @@ int nc_cmd_label(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct label_run lr = {.o = {.sep = ',', .tf = NC_TIME_NS}};
-	const char **eves = NULL, **fasts = NULL, *attacks = NULL;
+	const char **eves = NULL, **fasts = NULL, **atks = NULL;
 	const char *tz = "UTC", *exclude = NULL;
-	size_t neve = 0, nfast = 0;
+	size_t neve = 0, nfast = 0, natk = 0;
 	double tol = 1.0;
 	int c, rc = 1;
 
@@ -1214,7 +1214,8 @@ int nc_cmd_label(int argc, char **argv)
 			tz = optarg;
 			break;
 		case 'A':
-			attacks = optarg;
+			atks = xalloc(atks, (natk + 1) * sizeof(*atks));
+			atks[natk++] = optarg;
 			break;
 		case 't': {
 			char *e;
@@ -1292,7 +1293,7 @@ int nc_cmd_label(int argc, char **argv)
 		label_err("missing -r DIR (try 'netcap label --help')");
 		return 2;
 	}
-	if (!neve && !nfast && !attacks) {
+	if (!neve && !nfast && !natk) {
 		label_err("nothing to label with: give --eve, --fast-log or "
 			  "--attacks");
 		return 2;
@@ -1324,11 +1325,12 @@ int nc_cmd_label(int argc, char **argv)
 			label_err("%s", err);
 			goto out;
 		}
-	if (attacks &&
-	    lbl_read_attacks(attacks, &j->attacks, err, sizeof(err)) < 0) {
-		label_err("%s", err);
-		goto out;
-	}
+	for (size_t i = 0; i < natk; i++)
+		if (lbl_read_attacks(atks[i], &j->attacks, err, sizeof(err)) <
+		    0) {
+			label_err("%s", err);
+			goto out;
+		}
 	size_t nalerts = j->alerts.n, nexcl = 0, keep = 0;
 	for (size_t i = 0; i < j->alerts.n; i++) {
 		struct lbl_alert *a = &j->alerts.v[i];
@@ -1416,6 +1418,7 @@ out:
 	free(lr.rows);
 	free(eves);
 	free(fasts);
+	free(atks);
 	lbl_alerts_free(&j->alerts);
 	lbl_attacks_free(&j->attacks);
 	free(j->alert_hit);
