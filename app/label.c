@@ -18,10 +18,11 @@
  *     labels of the frame with their Timestamp, tenant and addresses, else
  *     of a labelled connection between their addresses holding their time;
  *     records with a Timestamp and no addresses (Ethernet, ...) the labels
- *     of the frames with that Timestamp and tenant;
+ *     of the frames with that Timestamp and tenant (from the records with
+ *     addresses);
  *  4. attack lists label every record by its own time and addresses.
- * Files are read in that order (Connection, then per-packet and UID
- * records, then the rest), each once, and written as they are read.
+ * Files are read in that order (Connection; per-packet and UID records;
+ * records with addresses; the rest), each once, and written as read.
  *
  * Memory: the alerts, the labelled connections, and two frame-table
  * entries (16 bytes each at load <= 1/2) per per-packet record with ports.
@@ -311,14 +312,15 @@ enum rec_class {
 	RC_PORTS, /* Timestamp, addresses and ports, no UID: per packet */
 	RC_UID,	  /* has a UID field */
 	RC_ADDR,  /* Timestamp and addresses, no ports */
-	RC_TS,	  /* Timestamp, no addresses */
-	RC_NONE,  /* neither: only attack lists with first/last */
+	RC_FLOWS, /* a list of connection UIDs (Software, Service) */
+	RC_TS,	  /* Timestamp, no addresses: per frame (Ethernet, ARP) */
+	RC_NONE,  /* none of these (profiles): attack lists only */
 };
 
 struct rec_info {
 	const ProtobufCMessageDescriptor *d;
 	const ProtobufCFieldDescriptor *ts, *first, *last, *src, *dst, *sport,
-	    *dport, *uid, *tun, *cid, *ipproto;
+	    *dport, *uid, *tun, *cid, *ipproto, *flows;
 	int proto; /* IP protocol the type implies; -1 none */
 	enum rec_class cls;
 };
@@ -353,6 +355,10 @@ static void rec_info(enum nc_rec t, struct rec_info *ri)
 	ri->tun = fld(d, "Tunnel", PROTOBUF_C_TYPE_MESSAGE);
 	ri->cid = fld(d, "CommunityID", PROTOBUF_C_TYPE_STRING);
 	ri->ipproto = fld(d, "IPProtocol", PROTOBUF_C_TYPE_INT32);
+	ri->flows = protobuf_c_message_descriptor_get_field_by_name(d, "Flows");
+	if (ri->flows && (ri->flows->type != PROTOBUF_C_TYPE_STRING ||
+			  ri->flows->label != PROTOBUF_C_LABEL_REPEATED))
+		ri->flows = NULL;
 	if (!ri->ipproto && !strcmp(name, "IPv4"))
 		ri->ipproto = fld(d, "Protocol", PROTOBUF_C_TYPE_INT32);
 	ri->proto = -1;
@@ -377,7 +383,9 @@ static void rec_info(enum nc_rec t, struct rec_info *ri)
 		ri->cls = RC_PORTS;
 	else if (ri->ts && addrs)
 		ri->cls = RC_ADDR;
-	else if (ri->ts)
+	else if (ri->flows)
+		ri->cls = RC_FLOWS;
+	else if (ri->ts && !strstr(name, "Profile"))
 		ri->cls = RC_TS;
 	else
 		ri->cls = RC_NONE;
@@ -766,6 +774,22 @@ static uint32_t label_rec(struct join *j, const struct rec_info *ri,
 
 	if (cls == RC_CONN)
 		return label_conn(j, ri, m);
+	if (cls == RC_FLOWS) {
+		size_t n = *(const size_t *)((const char *)m +
+					     ri->flows->quantifier_offset);
+		const char *const *uids =
+		    (const char *const *)AT(m, ri->flows, char **);
+		for (size_t i = 0; i < n; i++) {
+			struct key u;
+			const char *uid = uids[i] ? uids[i] : "";
+			kstart(&u, 'U', "");
+			kput(&u, uid, strlen(uid) < 64 ? strlen(uid) : 64);
+			uint32_t *v = bmap_at(&j->uids, u.b, u.n, false, 0,
+					      NULL);
+			if (v)
+				set = set_union(&j->st, set, *v);
+		}
+	}
 	if (cls == RC_UID) {
 		const char *uid = g_str(m, ri->uid);
 		if (*uid) {
@@ -832,8 +856,11 @@ static uint32_t label_rec(struct join *j, const struct rec_info *ri,
 		frame_key(&k, ts, tenant, &s, &d);
 		uint32_t *v = bmap_at(&j->frames, k.b, k.n, true, 0, NULL);
 		*v = set_union(&j->st, *v, set);
+	}
+	if ((packet || ri->cls == RC_ADDR) && addrs) {
+		/* and for its records without addresses */
 		frame_key(&k, ts, tenant, NULL, NULL);
-		v = bmap_at(&j->frames, k.b, k.n, true, 0, NULL);
+		uint32_t *v = bmap_at(&j->frames, k.b, k.n, true, 0, NULL);
 		*v = set_union(&j->st, *v, set);
 	}
 	return set;
@@ -1119,8 +1146,11 @@ static int scan_dir(const char *dir, struct infile **out, size_t *nout)
 		f->base = strndup(nm, bl);
 		f->type = type;
 		f->phase = ri.cls == RC_CONN				? 0
-			   : ri.cls == RC_PORTS || ri.cls == RC_UID ? 1
-								    : 2;
+			   : ri.cls == RC_PORTS || ri.cls == RC_UID ||
+				   ri.cls == RC_FLOWS
+			       ? 1
+			   : ri.cls == RC_ADDR			? 2
+								: 3;
 	}
 	closedir(dp);
 	qsort(*out, *nout, sizeof(**out), infile_cmp);
@@ -1143,11 +1173,30 @@ static bool excluded(const char *list, const char *cat)
 	return false;
 }
 
+static char **row_labels; /* for row_cmp */
+
+/* Within a type: normal first, then the labels by name. */
+static int row_cmp(const void *a, const void *b)
+{
+	const char *x = row_labels[((const struct summary_row *)a)->label];
+	const char *y = row_labels[((const struct summary_row *)b)->label];
+	int nx = strcmp(x, "normal") != 0, ny = strcmp(y, "normal") != 0;
+
+	return nx != ny ? nx - ny : strcmp(x, y);
+}
+
 static void summary(struct label_run *lr, size_t nalerts, size_t nexcl,
 		    size_t nattacks)
 {
 	struct join *j = &lr->j;
 	size_t miss = 0;
+
+	row_labels = j->st.lab;
+	for (size_t i = 0, e; i < lr->nrows; i = e) {
+		for (e = i; e < lr->nrows && lr->rows[e].type == lr->rows[i].type;)
+			e++;
+		qsort(lr->rows + i, e - i, sizeof(*lr->rows), row_cmp);
+	}
 
 	for (size_t i = 0; i < j->alerts.n; i++)
 		miss += !j->alert_hit[i];
