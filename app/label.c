@@ -239,7 +239,8 @@ struct lbl_state {
 static uint32_t label_id(struct lbl_state *s, const char *text)
 {
 	bool created;
-	uint32_t *v = bmap_at(&s->labmap, text, strlen(text), true, 0, &created);
+	uint32_t *v =
+	    bmap_at(&s->labmap, text, strlen(text), true, 0, &created);
 
 	if (created) {
 		s->lab = xalloc(s->lab, (s->nlab + 1) * sizeof(*s->lab));
@@ -256,8 +257,8 @@ static uint32_t label_id(struct lbl_state *s, const char *text)
 static uint32_t set_intern(struct lbl_state *s, const uint32_t *ids, size_t n)
 {
 	bool created;
-	uint32_t *v = bmap_at(&s->setmap, ids, n * sizeof(*ids), true, 0,
-			      &created);
+	uint32_t *v =
+	    bmap_at(&s->setmap, ids, n * sizeof(*ids), true, 0, &created);
 
 	if (!created)
 		return *v;
@@ -325,9 +326,8 @@ struct rec_info {
 	enum rec_class cls;
 };
 
-static const ProtobufCFieldDescriptor *
-fld(const ProtobufCMessageDescriptor *d, const char *name,
-    ProtobufCType type)
+static const ProtobufCFieldDescriptor *fld(const ProtobufCMessageDescriptor *d,
+					   const char *name, ProtobufCType type)
 {
 	const ProtobufCFieldDescriptor *f =
 	    protobuf_c_message_descriptor_get_field_by_name(d, name);
@@ -413,8 +413,8 @@ static const char *g_str(const ProtobufCMessage *m,
 }
 
 /* Address field as lbl_addr; false when empty or not 4/16 octets. */
-static bool g_addr(const ProtobufCMessage *m,
-		   const ProtobufCFieldDescriptor *f, struct lbl_addr *a)
+static bool g_addr(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+		   struct lbl_addr *a)
 {
 	if (!f)
 		return false;
@@ -586,8 +586,8 @@ static void index_alerts(struct join *j)
 		uint8_t p = (uint8_t)a->proto;
 		if (a->cid) {
 			kstart(&k, 'C', "");
-			kput(&k, a->cid, strlen(a->cid) < 64 ? strlen(a->cid)
-							       : 64);
+			kput(&k, a->cid,
+			     strlen(a->cid) < 64 ? strlen(a->cid) : 64);
 		} else {
 			bool ports = proto_ports(a->proto) && a->sport >= 0 &&
 				     a->dport >= 0;
@@ -604,7 +604,8 @@ static void index_alerts(struct join *j)
 static uint32_t alerts_in(struct join *j, const struct key *k, int64_t lo,
 			  int64_t hi, uint32_t set)
 {
-	struct u32vec *l = list_at(&j->akeys, &j->alists, &j->nalists, k, false);
+	struct u32vec *l =
+	    list_at(&j->akeys, &j->alists, &j->nalists, k, false);
 
 	if (!l)
 		return set;
@@ -704,7 +705,8 @@ static uint32_t label_conn(struct join *j, const struct rec_info *ri,
 			struct key u;
 			kstart(&u, 'U', "");
 			kput(&u, uid, strlen(uid) < 64 ? strlen(uid) : 64);
-			uint32_t *v = bmap_at(&j->uids, u.b, u.n, true, 0, NULL);
+			uint32_t *v =
+			    bmap_at(&j->uids, u.b, u.n, true, 0, NULL);
 			*v = set_union(&j->st, *v, set);
 		}
 		if (j->nconns == j->cconns) {
@@ -734,7 +736,8 @@ static uint32_t label_conn(struct join *j, const struct rec_info *ri,
 static uint32_t conns_at(struct join *j, const struct key *k, int64_t ts,
 			 int proto, uint32_t set, bool *found)
 {
-	struct u32vec *l = list_at(&j->ckeys, &j->clists, &j->nclists, k, false);
+	struct u32vec *l =
+	    list_at(&j->ckeys, &j->clists, &j->nclists, k, false);
 
 	for (size_t i = 0; l && i < l->n; i++) {
 		const struct lconn *c = &j->conns[l->v[i]];
@@ -766,8 +769,8 @@ static uint32_t label_rec(struct join *j, const struct rec_info *ri,
 	struct lbl_addr s, d;
 	struct key k;
 	uint32_t set = 0;
-	bool addrs = g_addr(m, ri->src, &s) && g_addr(m, ri->dst, &d) &&
-		     s.len == d.len;
+	bool addrs =
+	    g_addr(m, ri->src, &s) && g_addr(m, ri->dst, &d) && s.len == d.len;
 	int64_t ts = g_i64(m, ri->ts);
 	const char *tenant = g_tenant(m, ri);
 	enum rec_class cls = ri->cls;
@@ -784,8 +787,8 @@ static uint32_t label_rec(struct join *j, const struct rec_info *ri,
 			const char *uid = uids[i] ? uids[i] : "";
 			kstart(&u, 'U', "");
 			kput(&u, uid, strlen(uid) < 64 ? strlen(uid) : 64);
-			uint32_t *v = bmap_at(&j->uids, u.b, u.n, false, 0,
-					      NULL);
+			uint32_t *v =
+			    bmap_at(&j->uids, u.b, u.n, false, 0, NULL);
 			if (v)
 				set = set_union(&j->st, set, *v);
 		}
@@ -796,8 +799,8 @@ static uint32_t label_rec(struct join *j, const struct rec_info *ri,
 			struct key u;
 			kstart(&u, 'U', "");
 			kput(&u, uid, strlen(uid) < 64 ? strlen(uid) : 64);
-			uint32_t *v = bmap_at(&j->uids, u.b, u.n, false, 0,
-					      NULL);
+			uint32_t *v =
+			    bmap_at(&j->uids, u.b, u.n, false, 0, NULL);
 			set = v ? *v : 0;
 			cls = RC_NONE;
 		} else if (ri->ts && addrs && ri->sport && ri->dport) {
@@ -971,8 +974,7 @@ static int select_cols(const ProtobufCMessageDescriptor *d, const char *list,
 	return n;
 }
 
-static int label_file(struct label_run *lr, const char *path,
-		      const char *base)
+static int label_file(struct label_run *lr, const char *path, const char *base)
 {
 	char err[512];
 	struct nc_reader *r = nc_reader_open(path, err, sizeof(err));
@@ -1000,8 +1002,8 @@ static int label_file(struct label_run *lr, const char *path,
 	FILE *out;
 	if (lr->gzip) {
 		gzFile gz = gzopen(of.tmp, "wb6");
-		static const cookie_io_functions_t io = {
-		    .write = gz_write, .close = gz_close};
+		static const cookie_io_functions_t io = {.write = gz_write,
+							 .close = gz_close};
 		out = gz ? fopencookie(gz, "w", io) : NULL;
 		if (gz && !out)
 			gzclose(gz);
@@ -1015,9 +1017,9 @@ static int label_file(struct label_run *lr, const char *path,
 	}
 	unsigned cols[LABEL_MAX_COLS];
 	int ncols = lr->select ? select_cols(ri.d, lr->select, cols) : -1;
-	struct nc_render *rr =
-	    nc_render_new(out, NC_FMT_CSV, lr->o.tf, ri.d,
-			  ncols >= 0 ? cols : NULL, ncols >= 0 ? (unsigned)ncols : 0);
+	struct nc_render *rr = nc_render_new(out, NC_FMT_CSV, lr->o.tf, ri.d,
+					     ncols >= 0 ? cols : NULL,
+					     ncols >= 0 ? (unsigned)ncols : 0);
 	if (!rr) {
 		label_err("out of memory");
 		fclose(out);
@@ -1145,12 +1147,12 @@ static int scan_dir(const char *dir, struct infile **out, size_t *nout)
 		f->path = path;
 		f->base = strndup(nm, bl);
 		f->type = type;
-		f->phase = ri.cls == RC_CONN				? 0
+		f->phase = ri.cls == RC_CONN ? 0
 			   : ri.cls == RC_PORTS || ri.cls == RC_UID ||
 				   ri.cls == RC_FLOWS
 			       ? 1
-			   : ri.cls == RC_ADDR			? 2
-								: 3;
+			   : ri.cls == RC_ADDR ? 2
+					       : 3;
 	}
 	closedir(dp);
 	qsort(*out, *nout, sizeof(**out), infile_cmp);
@@ -1193,7 +1195,8 @@ static void summary(struct label_run *lr, size_t nalerts, size_t nexcl,
 
 	row_labels = j->st.lab;
 	for (size_t i = 0, e; i < lr->nrows; i = e) {
-		for (e = i; e < lr->nrows && lr->rows[e].type == lr->rows[i].type;)
+		for (e = i;
+		     e < lr->nrows && lr->rows[e].type == lr->rows[i].type;)
 			e++;
 		qsort(lr->rows + i, e - i, sizeof(*lr->rows), row_cmp);
 	}

@@ -107,7 +107,7 @@ static int days_in(int mon, int year)
 static const char *const months[] = {
     "January", "February", "March",	"April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
-static const char *const wdays[] = {"Sunday",	"Monday", "Tuesday",
+static const char *const wdays[] = {"Sunday",	 "Monday",   "Tuesday",
 				    "Wednesday", "Thursday", "Friday",
 				    "Saturday"};
 
@@ -170,13 +170,26 @@ static const struct {
 	const char *s;
 	enum go_tok t;
 } go_toks[] = {
-    {"January", G_LONGMONTH}, {"Jan", G_MONTH},	      {"Monday", G_LONGWEEKDAY},
-    {"Mon", G_WEEKDAY},	      {"2006", G_LONGYEAR},   {"01", G_ZEROMONTH},
-    {"02", G_ZERODAY},	      {"03", G_ZEROHOUR12},   {"04", G_ZEROMINUTE},
-    {"05", G_ZEROSECOND},     {"06", G_YEAR},	      {"15", G_HOUR},
-    {"1", G_NUMMONTH},	      {"_2", G_UNDERDAY},     {"2", G_DAY},
-    {"3", G_HOUR12},	      {"4", G_MINUTE},	      {"5", G_SECOND},
-    {"PM", G_PM},	      {"pm", G_pm},
+    {"January", G_LONGMONTH},
+    {"Jan", G_MONTH},
+    {"Monday", G_LONGWEEKDAY},
+    {"Mon", G_WEEKDAY},
+    {"2006", G_LONGYEAR},
+    {"01", G_ZEROMONTH},
+    {"02", G_ZERODAY},
+    {"03", G_ZEROHOUR12},
+    {"04", G_ZEROMINUTE},
+    {"05", G_ZEROSECOND},
+    {"06", G_YEAR},
+    {"15", G_HOUR},
+    {"1", G_NUMMONTH},
+    {"_2", G_UNDERDAY},
+    {"2", G_DAY},
+    {"3", G_HOUR12},
+    {"4", G_MINUTE},
+    {"5", G_SECOND},
+    {"PM", G_PM},
+    {"pm", G_pm},
 };
 
 int lbl_go_parse(const char *layout, const char *value, struct lbl_gotime *t,
@@ -262,14 +275,16 @@ int lbl_go_parse(const char *layout, const char *value, struct lbl_gotime *t,
 		case G_LONGYEAR:
 			n = getnum(&v, 4, true);
 			if (n < 0)
-				return fail(err, errlen, "bad year at '%s'", at);
+				return fail(err, errlen, "bad year at '%s'",
+					    at);
 			t->year = n;
 			t->has_date = true;
 			break;
 		case G_YEAR:
 			n = getnum(&v, 2, true);
 			if (n < 0)
-				return fail(err, errlen, "bad year at '%s'", at);
+				return fail(err, errlen, "bad year at '%s'",
+					    at);
 			t->year = n >= 69 ? 1900 + n : 2000 + n;
 			t->has_date = true;
 			break;
@@ -385,11 +400,10 @@ int lbl_proto_num(const char *s)
 		const char *n;
 		int p;
 	} names[] = {
-	    {"TCP", 6},	       {"UDP", 17},	  {"ICMP", 1},
-	    {"IPV6-ICMP", 58}, {"ICMPV6", 58},	  {"SCTP", 132},
-	    {"GRE", 47},       {"ESP", 50},	  {"AH", 51},
-	    {"IGMP", 2},       {"IPV6", 41},	  {"IP", 4},
-	    {"UDPLITE", 136},  {"OSPF", 89},	  {"VRRP", 112},
+	    {"TCP", 6},	      {"UDP", 17},   {"ICMP", 1},   {"IPV6-ICMP", 58},
+	    {"ICMPV6", 58},   {"SCTP", 132}, {"GRE", 47},   {"ESP", 50},
+	    {"AH", 51},	      {"IGMP", 2},   {"IPV6", 41},  {"IP", 4},
+	    {"UDPLITE", 136}, {"OSPF", 89},  {"VRRP", 112},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcasecmp(s, names[i].n))
@@ -538,16 +552,16 @@ static int eve_line(const char *path, unsigned line, json_t *o,
 			    line);
 	if (eve_str(o, "event_type", &et) < 0 || !et)
 		return fail(err, errlen,
-			    "%s:%u: event_type: missing or not a string",
-			    path, line);
+			    "%s:%u: event_type: missing or not a string", path,
+			    line);
 	if (strcmp(et, "alert") != 0)
 		return 0;
-#define NEED(k, var)                                                          \
-	do {                                                                  \
-		if (eve_str(o, k, &var) < 0 || !var)                          \
-			return fail(err, errlen,                              \
-				    "%s:%u: " k ": missing or not a string", \
-				    path, line);                              \
+#define NEED(k, var)                                                           \
+	do {                                                                   \
+		if (eve_str(o, k, &var) < 0 || !var)                           \
+			return fail(err, errlen,                               \
+				    "%s:%u: " k ": missing or not a string",   \
+				    path, line);                               \
 	} while (0)
 	NEED("timestamp", ts);
 	NEED("src_ip", src);
@@ -572,11 +586,11 @@ static int eve_line(const char *path, unsigned line, json_t *o,
 		return fail(err, errlen, "%s:%u: proto '%s': unknown protocol",
 			    path, line, proto);
 	if (eve_port(o, "src_port", &a.sport) < 0)
-		return fail(err, errlen,
-			    "%s:%u: src_port: not a port number", path, line);
+		return fail(err, errlen, "%s:%u: src_port: not a port number",
+			    path, line);
 	if (eve_port(o, "dest_port", &a.dport) < 0)
-		return fail(err, errlen,
-			    "%s:%u: dest_port: not a port number", path, line);
+		return fail(err, errlen, "%s:%u: dest_port: not a port number",
+			    path, line);
 	if (eve_str(o, "community_id", &cid) < 0)
 		return fail(err, errlen, "%s:%u: community_id: not a string",
 			    path, line);
@@ -615,7 +629,8 @@ int lbl_read_eve(const char *path, struct lbl_alerts *out, uint32_t *seq,
 	int rc = 0;
 	while ((len = getline(&buf, &cap, f)) >= 0) {
 		line++;
-		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		while (len > 0 &&
+		       (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 			buf[--len] = 0;
 		if (strspn(buf, " \t") == (size_t)len)
 			continue;
@@ -771,7 +786,8 @@ int lbl_read_fastlog(const char *path, const char *tz, struct lbl_alerts *out,
 	int rc = 0;
 	while ((len = getline(&buf, &cap, f)) >= 0) {
 		line++;
-		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		while (len > 0 &&
+		       (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 			buf[--len] = 0;
 		if (strspn(buf, " \t") == (size_t)len)
 			continue;
@@ -1017,7 +1033,8 @@ int lbl_read_attacks(const char *path, struct lbl_attacks *out, char *err,
 	FILE *f = fopen(path, "rb");
 	yaml_parser_t parser;
 	yaml_document_t doc;
-	struct yctx y = {.doc = &doc, .path = path, .err = err, .errlen = errlen};
+	struct yctx y = {
+	    .doc = &doc, .path = path, .err = err, .errlen = errlen};
 	int rc = -1;
 
 	if (!f)
