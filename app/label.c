@@ -24,8 +24,9 @@
  * Files are read in that order (Connection; per-packet and UID records;
  * records with addresses; the rest), each once, and written as read.
  *
- * Memory: the alerts, the labelled connections, and two frame-table
- * entries (16 bytes each at load <= 1/2) per per-packet record with ports.
+ * Memory: the alerts, the labelled connections, and at most two
+ * frame-table entries (24 bytes, table at most half full) per per-packet
+ * record; record files are streamed.
  *
  * Exit status: 0 written; 1 bad input (one line naming file:line and
  * field) or a failed read or write, no *_labeled file left; 2 usage.

@@ -79,7 +79,29 @@ def check(typ, r, got, want, what):
         fail(f"{typ} {what}: result '{got}', want '{want}'")
 
 
+def well_formed(outdir):
+    """Every *_labeled.csv reads as CSV (what pandas.read_csv needs): a
+    header ending in "result" and rows of the header's length."""
+    import glob
+    n = 0
+    for path in sorted(glob.glob(f"{outdir}/*_labeled.csv")):
+        with open(path, newline="") as fh:
+            rd = csv.reader(fh)
+            hdr = next(rd, None)
+            if not hdr or hdr[-1] != "result":
+                fail(f"{path}: header {hdr}")
+                continue
+            for row in rd:
+                n += 1
+                if len(row) != len(hdr):
+                    fail(f"{path}:{rd.line_num}: {len(row)} cells, "
+                         f"header has {len(hdr)}")
+                    break
+    return n
+
+
 def mode_alerts(outdir, fpath, spath):
+    nrows = well_formed(outdir)
     fr = frames(fpath)
     want = {}
     for line in open(spath):
@@ -153,7 +175,8 @@ def mode_alerts(outdir, fpath, spath):
             if not counts.get((typ, lab)):
                 fail(f"no {typ} record labelled '{lab}'")
     nlab = sum(v for (t, l), v in counts.items() if l != "normal")
-    print(f"label_check: alerts: {sum(counts.values())} records checked, "
+    print(f"label_check: alerts: {nrows} rows well-formed, "
+          f"{sum(counts.values())} records checked, "
           f"{nlab} labelled, {len(want)} conversations")
 
 
