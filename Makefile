@@ -38,7 +38,7 @@ CORE_CFLAGS = $(CFLAGS_BASE) $(INC) $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS))
 APP_CFLAGS = $(CFLAGS_BASE) $(INC) -Iapp $(shell $(PKG_CONFIG) --cflags $(APP_PKGS))
 CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS)) -lm
 APP_LIBS = $(shell $(PKG_CONFIG) --libs $(APP_PKGS)) -lm -lpthread
-TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka) $(CORE_LIBS)
+TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka yaml-0.1) $(CORE_LIBS)
 
 CORE_SRC := $(wildcard decoders/*.c decoders/*/*.c) $(wildcard records/*.c)
 APP_SRC := $(wildcard app/*.c)

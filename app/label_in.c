@@ -18,10 +18,10 @@
 
 #include "label.h"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+static int in_fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+static int in_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -214,9 +214,9 @@ int lbl_go_parse(const char *layout, const char *value, struct lbl_gotime *t,
 					continue;
 				}
 				if (*v != *l)
-					return fail(err, errlen,
-						    "expected '%c' at '%s'", *l,
-						    v);
+					return in_fail(err, errlen,
+						       "expected '%c' at '%s'",
+						       *l, v);
 				v++;
 				long ns = 0;
 				int k = 0;
@@ -227,8 +227,9 @@ int lbl_go_parse(const char *layout, const char *value, struct lbl_gotime *t,
 					v++;
 				}
 				if ((l[1] == '0' && k != want) || k == 0)
-					return fail(err, errlen,
-						    "bad fraction of a second");
+					return in_fail(
+					    err, errlen,
+					    "bad fraction of a second");
 				for (; k < 9; k++)
 					ns *= 10;
 				t->nsec = ns;
@@ -252,39 +253,41 @@ int lbl_go_parse(const char *layout, const char *value, struct lbl_gotime *t,
 		switch (tok) {
 		case G_LIT:
 			if (*v != *l)
-				return fail(err, errlen,
-					    "'%s' does not match layout '%s'",
-					    value, layout);
+				return in_fail(
+				    err, errlen,
+				    "'%s' does not match layout '%s'", value,
+				    layout);
 			v++;
 			break;
 		case G_LONGMONTH:
 		case G_MONTH:
 			n = lookup(months, 12, tok == G_MONTH, &v);
 			if (n < 0)
-				return fail(err, errlen, "bad month at '%s'",
-					    at);
+				return in_fail(err, errlen, "bad month at '%s'",
+					       at);
 			t->mon = n + 1;
 			t->has_date = true;
 			break;
 		case G_LONGWEEKDAY:
 		case G_WEEKDAY:
 			if (lookup(wdays, 7, tok == G_WEEKDAY, &v) < 0)
-				return fail(err, errlen,
-					    "bad day of the week at '%s'", at);
+				return in_fail(err, errlen,
+					       "bad day of the week at '%s'",
+					       at);
 			break;
 		case G_LONGYEAR:
 			n = getnum(&v, 4, true);
 			if (n < 0)
-				return fail(err, errlen, "bad year at '%s'",
-					    at);
+				return in_fail(err, errlen, "bad year at '%s'",
+					       at);
 			t->year = n;
 			t->has_date = true;
 			break;
 		case G_YEAR:
 			n = getnum(&v, 2, true);
 			if (n < 0)
-				return fail(err, errlen, "bad year at '%s'",
-					    at);
+				return in_fail(err, errlen, "bad year at '%s'",
+					       at);
 			t->year = n >= 69 ? 1900 + n : 2000 + n;
 			t->has_date = true;
 			break;
@@ -292,8 +295,8 @@ int lbl_go_parse(const char *layout, const char *value, struct lbl_gotime *t,
 		case G_ZEROMONTH:
 			n = getnum(&v, 2, tok == G_ZEROMONTH);
 			if (n < 1 || n > 12)
-				return fail(err, errlen, "bad month at '%s'",
-					    at);
+				return in_fail(err, errlen, "bad month at '%s'",
+					       at);
 			t->mon = n;
 			t->has_date = true;
 			break;
@@ -305,39 +308,40 @@ int lbl_go_parse(const char *layout, const char *value, struct lbl_gotime *t,
 		case G_ZERODAY:
 			n = getnum(&v, 2, tok == G_ZERODAY);
 			if (n < 1 || n > 31)
-				return fail(err, errlen, "bad day at '%s'", at);
+				return in_fail(err, errlen, "bad day at '%s'",
+					       at);
 			t->day = n;
 			t->has_date = true;
 			break;
 		case G_HOUR:
 			n = getnum(&v, 2, false);
 			if (n < 0 || n > 23)
-				return fail(err, errlen, "bad hour at '%s'",
-					    at);
+				return in_fail(err, errlen, "bad hour at '%s'",
+					       at);
 			t->hour = n;
 			break;
 		case G_HOUR12:
 		case G_ZEROHOUR12:
 			n = getnum(&v, 2, tok == G_ZEROHOUR12);
 			if (n < 1 || n > 12)
-				return fail(err, errlen, "bad hour at '%s'",
-					    at);
+				return in_fail(err, errlen, "bad hour at '%s'",
+					       at);
 			h12 = n;
 			break;
 		case G_MINUTE:
 		case G_ZEROMINUTE:
 			n = getnum(&v, 2, tok == G_ZEROMINUTE);
 			if (n < 0 || n > 59)
-				return fail(err, errlen, "bad minute at '%s'",
-					    at);
+				return in_fail(err, errlen,
+					       "bad minute at '%s'", at);
 			t->min = n;
 			break;
 		case G_SECOND:
 		case G_ZEROSECOND:
 			n = getnum(&v, 2, tok == G_ZEROSECOND);
 			if (n < 0 || n > 59)
-				return fail(err, errlen, "bad second at '%s'",
-					    at);
+				return in_fail(err, errlen,
+					       "bad second at '%s'", at);
 			t->sec = n;
 			/* Go reads a fraction the layout does not name */
 			if (*v == '.' && isdigit((unsigned char)v[1]) &&
@@ -359,8 +363,8 @@ int lbl_go_parse(const char *layout, const char *value, struct lbl_gotime *t,
 			else if (!strncasecmp(v, "AM", 2))
 				pm = 0;
 			else
-				return fail(err, errlen,
-					    "expected AM or PM at '%s'", at);
+				return in_fail(err, errlen,
+					       "expected AM or PM at '%s'", at);
 			v += 2;
 			break;
 		case G_FRAC:
@@ -369,12 +373,12 @@ int lbl_go_parse(const char *layout, const char *value, struct lbl_gotime *t,
 		l += tl;
 	}
 	if (*v)
-		return fail(err, errlen, "extra text '%s' after layout '%s'", v,
-			    layout);
+		return in_fail(err, errlen, "extra text '%s' after layout '%s'",
+			       v, layout);
 	if (h12 >= 0)
 		t->hour = (h12 % 12) + (pm == 1 ? 12 : 0);
 	if (t->has_date && t->day > days_in(t->mon, t->year))
-		return fail(err, errlen, "day %d out of range", t->day);
+		return in_fail(err, errlen, "day %d out of range", t->day);
 	return 0;
 }
 
@@ -548,20 +552,21 @@ static int eve_line(const char *path, unsigned line, json_t *o,
 	struct lbl_alert a = {0};
 
 	if (!json_is_object(o))
-		return fail(err, errlen, "%s:%u: not a JSON object", path,
-			    line);
+		return in_fail(err, errlen, "%s:%u: not a JSON object", path,
+			       line);
 	if (eve_str(o, "event_type", &et) < 0 || !et)
-		return fail(err, errlen,
-			    "%s:%u: event_type: missing or not a string", path,
-			    line);
+		return in_fail(err, errlen,
+			       "%s:%u: event_type: missing or not a string",
+			       path, line);
 	if (strcmp(et, "alert") != 0)
 		return 0;
 #define NEED(k, var)                                                           \
 	do {                                                                   \
 		if (eve_str(o, k, &var) < 0 || !var)                           \
-			return fail(err, errlen,                               \
-				    "%s:%u: " k ": missing or not a string",   \
-				    path, line);                               \
+			return in_fail(err, errlen,                            \
+				       "%s:%u: " k                             \
+				       ": missing or not a string",            \
+				       path, line);                            \
 	} while (0)
 	NEED("timestamp", ts);
 	NEED("src_ip", src);
@@ -569,43 +574,50 @@ static int eve_line(const char *path, unsigned line, json_t *o,
 	NEED("proto", proto);
 #undef NEED
 	if (eve_time(ts, &a.ts) < 0)
-		return fail(err, errlen,
-			    "%s:%u: timestamp '%s': expected "
-			    "YYYY-MM-DDTHH:MM:SS[.ffffff](+hhmm|Z)",
-			    path, line, ts);
+		return in_fail(err, errlen,
+			       "%s:%u: timestamp '%s': expected "
+			       "YYYY-MM-DDTHH:MM:SS[.ffffff](+hhmm|Z)",
+			       path, line, ts);
 	if (!lbl_addr_parse(src, &a.src))
-		return fail(err, errlen, "%s:%u: src_ip '%s': not an address",
-			    path, line, src);
+		return in_fail(err, errlen,
+			       "%s:%u: src_ip '%s': not an address", path, line,
+			       src);
 	if (!lbl_addr_parse(dst, &a.dst) || a.dst.len != a.src.len)
-		return fail(err, errlen,
-			    "%s:%u: dest_ip '%s': not an address of src_ip's "
-			    "family",
-			    path, line, dst);
+		return in_fail(
+		    err, errlen,
+		    "%s:%u: dest_ip '%s': not an address of src_ip's "
+		    "family",
+		    path, line, dst);
 	a.proto = lbl_proto_num(proto);
 	if (a.proto < 0)
-		return fail(err, errlen, "%s:%u: proto '%s': unknown protocol",
-			    path, line, proto);
+		return in_fail(err, errlen,
+			       "%s:%u: proto '%s': unknown protocol", path,
+			       line, proto);
 	if (eve_port(o, "src_port", &a.sport) < 0)
-		return fail(err, errlen, "%s:%u: src_port: not a port number",
-			    path, line);
+		return in_fail(err, errlen,
+			       "%s:%u: src_port: not a port number", path,
+			       line);
 	if (eve_port(o, "dest_port", &a.dport) < 0)
-		return fail(err, errlen, "%s:%u: dest_port: not a port number",
-			    path, line);
+		return in_fail(err, errlen,
+			       "%s:%u: dest_port: not a port number", path,
+			       line);
 	if (eve_str(o, "community_id", &cid) < 0)
-		return fail(err, errlen, "%s:%u: community_id: not a string",
-			    path, line);
+		return in_fail(err, errlen, "%s:%u: community_id: not a string",
+			       path, line);
 	json_t *al = json_object_get(o, "alert");
 	if (!json_is_object(al))
-		return fail(err, errlen,
-			    "%s:%u: alert: missing or not an object", path,
-			    line);
+		return in_fail(err, errlen,
+			       "%s:%u: alert: missing or not an object", path,
+			       line);
 	if (eve_str(al, "category", &cat) < 0)
-		return fail(err, errlen, "%s:%u: alert.category: not a string",
-			    path, line);
+		return in_fail(err, errlen,
+			       "%s:%u: alert.category: not a string", path,
+			       line);
 	if (eve_str(al, "signature", &sig) < 0 || !sig)
-		return fail(err, errlen,
-			    "%s:%u: alert.signature: missing or not a string",
-			    path, line);
+		return in_fail(
+		    err, errlen,
+		    "%s:%u: alert.signature: missing or not a string", path,
+		    line);
 	a.cid = cid && *cid ? xstrdup(cid) : NULL;
 	a.category = xstrdup(cat ? cat : "");
 	a.signature = xstrdup(sig);
@@ -621,7 +633,7 @@ int lbl_read_eve(const char *path, struct lbl_alerts *out, uint32_t *seq,
 	size_t n0 = out->n;
 
 	if (!f)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return in_fail(err, errlen, "%s: %s", path, strerror(errno));
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -637,8 +649,8 @@ int lbl_read_eve(const char *path, struct lbl_alerts *out, uint32_t *seq,
 		json_error_t je;
 		json_t *o = json_loadb(buf, (size_t)len, 0, &je);
 		if (!o) {
-			rc = fail(err, errlen, "%s:%u: malformed JSON: %s",
-				  path, line, je.text);
+			rc = in_fail(err, errlen, "%s:%u: malformed JSON: %s",
+				     path, line, je.text);
 			break;
 		}
 		rc = eve_line(path, line, o, out, seq, err, errlen);
@@ -647,7 +659,7 @@ int lbl_read_eve(const char *path, struct lbl_alerts *out, uint32_t *seq,
 			break;
 	}
 	if (rc == 0 && ferror(f))
-		rc = fail(err, errlen, "%s: read error", path);
+		rc = in_fail(err, errlen, "%s: read error", path);
 	free(buf);
 	fclose(f);
 	if (rc < 0)
@@ -691,10 +703,10 @@ static int fast_line(const char *path, unsigned line, char *s, const char *tz,
 		   &n) != 6 ||
 	    n != 19 || mo < 1 || mo > 12 || d < 1 || d > days_in(mo, y) ||
 	    h > 23 || mi > 59 || se > 60)
-		return fail(err, errlen,
-			    "%s:%u: timestamp: expected MM/DD/YYYY-HH:MM:SS."
-			    "ffffff at '%.26s'",
-			    path, line, s);
+		return in_fail(err, errlen,
+			       "%s:%u: timestamp: expected MM/DD/YYYY-HH:MM:SS."
+			       "ffffff at '%.26s'",
+			       path, line, s);
 	char *p = s + n;
 	long frac = 0;
 	if (*p == '.') {
@@ -713,10 +725,10 @@ static int fast_line(const char *path, unsigned line, char *s, const char *tz,
 	char *msg = sid ? strchr(sid, ']') : NULL;
 	char *mend = msg ? strstr(msg, "[**]") : NULL;
 	if (!mend)
-		return fail(err, errlen,
-			    "%s:%u: message: expected '[**] [gid:sid:rev] "
-			    "MESSAGE [**]'",
-			    path, line);
+		return in_fail(err, errlen,
+			       "%s:%u: message: expected '[**] [gid:sid:rev] "
+			       "MESSAGE [**]'",
+			       path, line);
 	msg++;
 	while (*msg == ' ')
 		msg++;
@@ -731,38 +743,40 @@ static int fast_line(const char *path, unsigned line, char *s, const char *tz,
 		cat = c + 17;
 		char *ce = strchr(c, ']');
 		if (!ce)
-			return fail(err, errlen,
-				    "%s:%u: Classification: no closing ']'",
-				    path, line);
+			return in_fail(err, errlen,
+				       "%s:%u: Classification: no closing ']'",
+				       path, line);
 		*ce = 0;
 		p = ce + 1;
 	}
 	char *b = strchr(p, '{');
 	char *be = b ? strchr(b, '}') : NULL;
 	if (!be)
-		return fail(err, errlen, "%s:%u: protocol: expected '{PROTO}'",
-			    path, line);
+		return in_fail(err, errlen,
+			       "%s:%u: protocol: expected '{PROTO}'", path,
+			       line);
 	*be = 0;
 	a.proto = lbl_proto_num(b + 1);
 	if (a.proto < 0)
-		return fail(err, errlen, "%s:%u: protocol '%s': unknown", path,
-			    line, b + 1);
+		return in_fail(err, errlen, "%s:%u: protocol '%s': unknown",
+			       path, line, b + 1);
 	bool ports = a.proto == 6 || a.proto == 17 || a.proto == 132 ||
 		     a.proto == 1 || a.proto == 58;
 	char src[128], dst[128], arrow[8], extra[2];
 	int k = sscanf(be + 1, " %127s %7s %127s %1s", src, arrow, dst, extra);
 	if (k != 3 || strcmp(arrow, "->") != 0)
-		return fail(err, errlen,
-			    "%s:%u: addresses: expected 'SRC:PORT -> DST:PORT'",
-			    path, line);
+		return in_fail(
+		    err, errlen,
+		    "%s:%u: addresses: expected 'SRC:PORT -> DST:PORT'", path,
+		    line);
 	if (!fast_ep(src, &a.src, &a.sport, ports))
-		return fail(err, errlen, "%s:%u: source '%s': not ADDR:PORT",
-			    path, line, src);
+		return in_fail(err, errlen, "%s:%u: source '%s': not ADDR:PORT",
+			       path, line, src);
 	if (!fast_ep(dst, &a.dst, &a.dport, ports) || a.dst.len != a.src.len)
-		return fail(err, errlen,
-			    "%s:%u: destination '%s': not ADDR:PORT of the "
-			    "source's family",
-			    path, line, dst);
+		return in_fail(err, errlen,
+			       "%s:%u: destination '%s': not ADDR:PORT of the "
+			       "source's family",
+			       path, line, dst);
 	*e = 0;
 	a.signature = xstrdup(msg);
 	a.category = xstrdup(cat);
@@ -778,7 +792,7 @@ int lbl_read_fastlog(const char *path, const char *tz, struct lbl_alerts *out,
 	size_t n0 = out->n;
 
 	if (!f)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return in_fail(err, errlen, "%s: %s", path, strerror(errno));
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -796,7 +810,7 @@ int lbl_read_fastlog(const char *path, const char *tz, struct lbl_alerts *out,
 			break;
 	}
 	if (rc == 0 && ferror(f))
-		rc = fail(err, errlen, "%s: read error", path);
+		rc = in_fail(err, errlen, "%s: read error", path);
 	free(buf);
 	fclose(f);
 	if (rc < 0)
@@ -821,8 +835,8 @@ static unsigned yline(const yaml_node_t *n)
 static const char *yscalar(struct yctx *y, yaml_node_t *n, const char *key)
 {
 	if (n->type != YAML_SCALAR_NODE) {
-		fail(y->err, y->errlen, "%s:%u: %s: expected a single value",
-		     y->path, yline(n), key);
+		in_fail(y->err, y->errlen, "%s:%u: %s: expected a single value",
+			y->path, yline(n), key);
 		return NULL;
 	}
 	return (const char *)n->data.scalar.value;
@@ -835,9 +849,9 @@ static int yaddrs(struct yctx *y, yaml_node_t *n, const char *key,
 	if (n->type == YAML_SCALAR_NODE && !*n->data.scalar.value)
 		return 0; /* "ips:" with nothing */
 	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(y->err, y->errlen,
-			    "%s:%u: %s: expected a list of addresses", y->path,
-			    yline(n), key);
+		return in_fail(y->err, y->errlen,
+			       "%s:%u: %s: expected a list of addresses",
+			       y->path, yline(n), key);
 	for (yaml_node_item_t *it = n->data.sequence.items.start;
 	     it < n->data.sequence.items.top; it++) {
 		yaml_node_t *e = yaml_document_get_node(y->doc, *it);
@@ -846,9 +860,9 @@ static int yaddrs(struct yctx *y, yaml_node_t *n, const char *key,
 			return -1;
 		struct lbl_addr a;
 		if (!lbl_addr_parse(s, &a))
-			return fail(y->err, y->errlen,
-				    "%s:%u: %s: '%s' is not an IP address",
-				    y->path, yline(e), key, s);
+			return in_fail(y->err, y->errlen,
+				       "%s:%u: %s: '%s' is not an IP address",
+				       y->path, yline(e), key, s);
 		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
 		(*out)[(*nout)++] = a;
 	}
@@ -879,9 +893,9 @@ static int ybool(struct yctx *y, yaml_node_t *n, bool *out)
 			return 0;
 		}
 	}
-	return fail(y->err, y->errlen,
-		    "%s:%u: flagVictimTraffic: '%s' is not true or false",
-		    y->path, yline(n), s);
+	return in_fail(y->err, y->errlen,
+		       "%s:%u: flagVictimTraffic: '%s' is not true or false",
+		       y->path, yline(n), s);
 }
 
 /*
@@ -897,24 +911,25 @@ static int ywhen(struct yctx *y, const char *tfmt, const char *dfmt,
 	char why[256];
 
 	if (!val)
-		return fail(y->err, y->errlen, "%s:%u: attack '%s': %s missing",
-			    y->path, ya->line, ya->name, key);
+		return in_fail(y->err, y->errlen,
+			       "%s:%u: attack '%s': %s missing", y->path,
+			       ya->line, ya->name, key);
 	if (lbl_go_parse(tfmt, val, &t, why, sizeof(why)) < 0)
-		return fail(y->err, y->errlen,
-			    "%s:%u: %s '%s' does not match timeFormat '%s': "
-			    "%s",
-			    y->path, line, key, val, tfmt, why);
+		return in_fail(y->err, y->errlen,
+			       "%s:%u: %s '%s' does not match timeFormat '%s': "
+			       "%s",
+			       y->path, line, key, val, tfmt, why);
 	if (!t.has_date) {
 		if (!ya->date)
-			return fail(y->err, y->errlen,
-				    "%s:%u: attack '%s': date missing (the "
-				    "timeFormat has no date)",
-				    y->path, ya->line, ya->name);
+			return in_fail(y->err, y->errlen,
+				       "%s:%u: attack '%s': date missing (the "
+				       "timeFormat has no date)",
+				       y->path, ya->line, ya->name);
 		if (lbl_go_parse(dfmt, ya->date, &d, why, sizeof(why)) < 0)
-			return fail(y->err, y->errlen,
-				    "%s:%u: date '%s' does not match "
-				    "dateFormat '%s': %s",
-				    y->path, ya->ldate, ya->date, dfmt, why);
+			return in_fail(y->err, y->errlen,
+				       "%s:%u: date '%s' does not match "
+				       "dateFormat '%s': %s",
+				       y->path, ya->ldate, ya->date, dfmt, why);
 		t.year = d.year;
 		t.mon = d.mon;
 		t.day = d.day;
@@ -932,9 +947,9 @@ static int yattack(struct yctx *y, yaml_node_t *n, const char *tfmt,
 	int rc = -1;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return fail(y->err, y->errlen,
-			    "%s:%u: attacks: each entry must be a mapping",
-			    y->path, yline(n));
+		return in_fail(y->err, y->errlen,
+			       "%s:%u: attacks: each entry must be a mapping",
+			       y->path, yline(n));
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
 	     p < n->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
@@ -980,11 +995,12 @@ static int yattack(struct yctx *y, yaml_node_t *n, const char *tfmt,
 			if (ybool(y, v, &a.flag_victim) < 0)
 				goto out;
 		} else {
-			fail(y->err, y->errlen,
-			     "%s:%u: unknown field '%s' (known: name, date, "
-			     "start, end, ips, victims, attackers, proto, "
-			     "category, mitre, notes, num, flagVictimTraffic)",
-			     y->path, yline(k), key);
+			in_fail(
+			    y->err, y->errlen,
+			    "%s:%u: unknown field '%s' (known: name, date, "
+			    "start, end, ips, victims, attackers, proto, "
+			    "category, mitre, notes, num, flagVictimTraffic)",
+			    y->path, yline(k), key);
 			goto out;
 		}
 	}
@@ -1001,15 +1017,15 @@ static int yattack(struct yctx *y, yaml_node_t *n, const char *tfmt,
 	    ywhen(y, tfmt, dfmt, loc, &ya, ya.end, ya.lend, "end", &a.end) < 0)
 		goto out;
 	if (a.end < a.start) {
-		fail(y->err, y->errlen,
-		     "%s:%u: attack '%s': end '%s' is before start '%s'",
-		     y->path, ya.lend, ya.name, ya.end, ya.start);
+		in_fail(y->err, y->errlen,
+			"%s:%u: attack '%s': end '%s' is before start '%s'",
+			y->path, ya.lend, ya.name, ya.end, ya.start);
 		goto out;
 	}
 	if (!a.nips && !a.nattackers && !a.nvictims) {
-		fail(y->err, y->errlen,
-		     "%s:%u: attack '%s': no ips, victims or attackers",
-		     y->path, ya.line, ya.name);
+		in_fail(y->err, y->errlen,
+			"%s:%u: attack '%s': no ips, victims or attackers",
+			y->path, ya.line, ya.name);
 		goto out;
 	}
 	a.name = xstrdup(ya.name);
@@ -1038,13 +1054,13 @@ int lbl_read_attacks(const char *path, struct lbl_attacks *out, char *err,
 	int rc = -1;
 
 	if (!f)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return in_fail(err, errlen, "%s: %s", path, strerror(errno));
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_file(&parser, f);
 	if (!yaml_parser_load(&parser, &doc)) {
-		fail(err, errlen, "%s:%zu: YAML: %s", path,
-		     parser.problem_mark.line + 1,
-		     parser.problem ? parser.problem : "syntax error");
+		in_fail(err, errlen, "%s:%zu: YAML: %s", path,
+			parser.problem_mark.line + 1,
+			parser.problem ? parser.problem : "syntax error");
 		yaml_parser_delete(&parser);
 		fclose(f);
 		return -1;
@@ -1054,10 +1070,10 @@ int lbl_read_attacks(const char *path, struct lbl_attacks *out, char *err,
 	yaml_node_t *list = NULL;
 	unsigned lloc = 1;
 	if (!root || root->type != YAML_MAPPING_NODE) {
-		fail(err, errlen,
-		     "%s:1: expected a mapping with location, timeFormat, "
-		     "dateFormat and attacks",
-		     path);
+		in_fail(err, errlen,
+			"%s:1: expected a mapping with location, timeFormat, "
+			"dateFormat and attacks",
+			path);
 		goto out;
 	}
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
@@ -1080,30 +1096,31 @@ int lbl_read_attacks(const char *path, struct lbl_attacks *out, char *err,
 		} else if (!strcmp(key, "attacks")) {
 			list = v;
 		} else {
-			fail(err, errlen,
-			     "%s:%u: unknown field '%s' (known: location, "
-			     "timeFormat, dateFormat, attacks)",
-			     path, yline(k), key);
+			in_fail(err, errlen,
+				"%s:%u: unknown field '%s' (known: location, "
+				"timeFormat, dateFormat, attacks)",
+				path, yline(k), key);
 			goto out;
 		}
 	}
 	if (!*loc)
 		loc = "UTC"; /* Go's time.LoadLocation("") */
 	if (!lbl_zone_ok(loc)) {
-		fail(err, errlen,
-		     "%s:%u: location '%s': unknown time zone (not in the "
-		     "system's zoneinfo)",
-		     path, lloc, loc);
+		in_fail(err, errlen,
+			"%s:%u: location '%s': unknown time zone (not in the "
+			"system's zoneinfo)",
+			path, lloc, loc);
 		goto out;
 	}
 	if (!tfmt || !*tfmt) {
-		fail(err, errlen, "%s: timeFormat missing", path);
+		in_fail(err, errlen, "%s: timeFormat missing", path);
 		goto out;
 	}
 	if (!dfmt)
 		dfmt = "";
 	if (!list || list->type != YAML_SEQUENCE_NODE) {
-		fail(err, errlen, "%s: attacks: missing or not a list", path);
+		in_fail(err, errlen, "%s: attacks: missing or not a list",
+			path);
 		goto out;
 	}
 	size_t n0 = out->n;
