@@ -201,7 +201,8 @@ static uint32_t *bmap_at(struct bmap *m, const void *k, size_t n, bool create,
 			m->acap = (m->acap + n) * 2;
 			m->arena = xalloc(m->arena, m->acap);
 		}
-		memcpy(m->arena + m->alen, k, n);
+		if (n)
+			memcpy(m->arena + m->alen, k, n);
 		e->koff = m->alen;
 		e->klen = (uint32_t)n;
 		m->alen += n;
@@ -269,7 +270,8 @@ static uint32_t set_intern(struct lbl_state *s, const uint32_t *ids, size_t n)
 		s->svcap = (s->svcap + n) * 2;
 		s->sv = xalloc(s->sv, s->svcap * sizeof(*s->sv));
 	}
-	memcpy(s->sv + s->svn, ids, n * sizeof(*ids));
+	if (n)
+		memcpy(s->sv + s->svn, ids, n * sizeof(*ids));
 	s->soff[s->nset] = (uint32_t)s->svn;
 	s->slen[s->nset] = (uint32_t)n;
 	s->svn += n;
@@ -576,7 +578,9 @@ static void index_alerts(struct join *j)
 {
 	struct key k;
 
-	qsort(j->alerts.v, j->alerts.n, sizeof(*j->alerts.v), alert_cmp);
+	if (j->alerts.n)
+		qsort(j->alerts.v, j->alerts.n, sizeof(*j->alerts.v),
+		      alert_cmp);
 	j->alert_hit = calloc(j->alerts.n + 1, 1);
 	if (!j->alert_hit) {
 		label_err("out of memory");
@@ -1156,7 +1160,8 @@ static int scan_dir(const char *dir, struct infile **out, size_t *nout)
 					       : 3;
 	}
 	closedir(dp);
-	qsort(*out, *nout, sizeof(**out), infile_cmp);
+	if (*nout)
+		qsort(*out, *nout, sizeof(**out), infile_cmp);
 	return 0;
 }
 
@@ -1241,6 +1246,7 @@ int nc_cmd_label(int argc, char **argv)
 	const char *tz = "UTC", *exclude = NULL;
 	size_t neve = 0, nfast = 0, natk = 0;
 	double tol = 1.0;
+	bool renamed = false;
 	int c, rc = 1;
 
 	lr.j.st.labmap.exact = lr.j.st.setmap.exact = true;
@@ -1277,7 +1283,7 @@ int nc_cmd_label(int argc, char **argv)
 				label_err("--tolerance '%s': expected seconds "
 					  ">= 0",
 					  optarg);
-				return 2;
+				goto usage;
 			}
 			break;
 		}
@@ -1301,7 +1307,7 @@ int nc_cmd_label(int argc, char **argv)
 				label_err("--sep '%s': expected one character "
 					  "(not a quote or line end)",
 					  optarg);
-				return 2;
+				goto usage;
 			}
 			lr.o.sep = *optarg;
 			break;
@@ -1313,7 +1319,7 @@ int nc_cmd_label(int argc, char **argv)
 			else {
 				label_err("--time '%s': expected ns or rfc3339",
 					  optarg);
-				return 2;
+				goto usage;
 			}
 			break;
 		case 'g':
@@ -1328,34 +1334,34 @@ int nc_cmd_label(int argc, char **argv)
 		case ':':
 			label_err("option '%s' needs a value",
 				  argv[optind - 1]);
-			return 2;
+			goto usage;
 		default:
 			label_err("unknown option '%s' (try 'netcap label "
 				  "--help')",
 				  argv[optind - 1]);
-			return 2;
+			goto usage;
 		}
 	}
 	if (optind < argc) {
 		label_err("unexpected argument '%s' (try 'netcap label "
 			  "--help')",
 			  argv[optind]);
-		return 2;
+		goto usage;
 	}
 	if (!lr.dir) {
 		label_err("missing -r DIR (try 'netcap label --help')");
-		return 2;
+		goto usage;
 	}
 	if (!neve && !nfast && !natk) {
 		label_err("nothing to label with: give --eve, --fast-log or "
 			  "--attacks");
-		return 2;
+		goto usage;
 	}
 	if (!lbl_zone_ok(tz)) {
 		label_err("--tz '%s': unknown time zone (not in the system's "
 			  "zoneinfo)",
 			  tz);
-		return 2;
+		goto usage;
 	}
 	if (!lr.outdir)
 		lr.outdir = lr.dir;
@@ -1454,7 +1460,7 @@ int nc_cmd_label(int argc, char **argv)
 				unlink(lr.outs[k].final);
 			goto out_files;
 		}
-	lr.nouts = 0; /* renamed: nothing to remove */
+	renamed = true;
 	if (!lr.quiet)
 		summary(&lr, nalerts, nexcl, j->attacks.n);
 	rc = 0;
@@ -1465,8 +1471,12 @@ out_files:
 	}
 	free(files);
 out:
-	for (size_t i = 0; i < lr.nouts; i++)
-		unlink(lr.outs[i].tmp);
+	for (size_t i = 0; i < lr.nouts; i++) {
+		if (!renamed)
+			unlink(lr.outs[i].tmp);
+		free(lr.outs[i].tmp);
+		free(lr.outs[i].final);
+	}
 	free(lr.outs);
 	free(lr.rows);
 	free(eves);
@@ -1495,4 +1505,9 @@ out:
 	bmap_free(&j->st.labmap);
 	bmap_free(&j->st.setmap);
 	return rc;
+usage:
+	free(eves);
+	free(fasts);
+	free(atks);
+	return 2;
 }
