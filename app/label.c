@@ -133,11 +133,19 @@ struct bmap {
 static uint64_t bhash(const void *k, size_t n)
 {
 	const uint8_t *p = k;
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
+	/* eight octets at a time, multiply-xorshift; then the tail */
+	for (; n >= 8; n -= 8, p += 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 29;
+	}
+	if (n) {
+		uint64_t w = 0;
+		memcpy(&w, p, n);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
 	}
 	/* finalizer (splitmix64) so linear probing sees mixed low bits */
 	h ^= h >> 30;
@@ -906,7 +914,9 @@ struct label_run {
 	struct outfile *outs;
 	size_t nouts;
 	struct summary_row *rows;
-	size_t nrows;
+	size_t nrows, last_row;
+	int last_type;
+	uint32_t last_set;
 };
 
 /* The result cell of set; NULL under --strict when it has two labels. */
@@ -931,19 +941,29 @@ static const char *result_text(struct label_run *lr, uint32_t set,
 	return sb->p;
 }
 
-static void count(struct label_run *lr, int type, const char *text)
+/* Count a record of type with label set (its result text) in the
+ * summary; the last (type, set) is remembered, as labels come in runs. */
+static void count(struct label_run *lr, int type, uint32_t set,
+		  const char *text)
 {
+	if (lr->nrows && lr->last_type == type && lr->last_set == set) {
+		lr->rows[lr->last_row].count++;
+		return;
+	}
 	uint32_t id = label_id(&lr->j.st, text);
-
+	lr->last_type = type;
+	lr->last_set = set;
 	for (size_t i = lr->nrows; i-- > 0;) {
 		if (lr->rows[i].type != type)
 			break;
 		if (lr->rows[i].label == id) {
 			lr->rows[i].count++;
+			lr->last_row = i;
 			return;
 		}
 	}
 	lr->rows = xalloc(lr->rows, (lr->nrows + 1) * sizeof(*lr->rows));
+	lr->last_row = lr->nrows;
 	lr->rows[lr->nrows++] = (struct summary_row){type, id, 1};
 }
 
@@ -1056,7 +1076,7 @@ static int label_file(struct label_run *lr, const char *path, const char *base)
 			bad = true;
 			break;
 		}
-		count(lr, type, text);
+		count(lr, type, set, text);
 		int e = nc_render_row_extra(rr, m, text);
 		protobuf_c_message_free_unpacked(m, NULL);
 		if (e < 0) {
@@ -1066,7 +1086,7 @@ static int label_file(struct label_run *lr, const char *path, const char *base)
 		}
 	}
 	if (recno == 0) { /* the type still gets its summary line */
-		count(lr, type, "normal");
+		count(lr, type, 0, "normal");
 		lr->rows[lr->nrows - 1].count = 0;
 	}
 	free(sb.p);
