@@ -178,9 +178,10 @@ static void bmap_grow(struct bmap *m)
 	m->cap = ncap;
 }
 
-/* The value slot of key, or NULL when absent (create: added as dflt). */
-static uint32_t *bmap_at(struct bmap *m, const void *k, size_t n, bool create,
-			 uint32_t dflt, bool *created)
+/* The entry of key, or NULL when absent (create: added with v = dflt).
+ * The pointer is valid until the next insertion. */
+static struct bent *bmap_ent(struct bmap *m, const void *k, size_t n,
+			     bool create, uint32_t dflt, bool *created)
 {
 	uint64_t h = bhash(k, n);
 
@@ -196,7 +197,7 @@ static uint32_t *bmap_at(struct bmap *m, const void *k, size_t n, bool create,
 		if (e->h == h &&
 		    (!m->exact ||
 		     (e->klen == n && !memcmp(m->arena + e->koff, k, n))))
-			return &e->v;
+			return e;
 		j = (j + 1) & (m->cap - 1);
 	}
 	if (!create)
@@ -218,7 +219,16 @@ static uint32_t *bmap_at(struct bmap *m, const void *k, size_t n, bool create,
 	m->n++;
 	if (created)
 		*created = true;
-	return &e->v;
+	return e;
+}
+
+/* The value slot of key, or NULL when absent (create: added as dflt). */
+static uint32_t *bmap_at(struct bmap *m, const void *k, size_t n, bool create,
+			 uint32_t dflt, bool *created)
+{
+	struct bent *e = bmap_ent(m, k, n, create, dflt, created);
+
+	return e ? &e->v : NULL;
 }
 
 static void bmap_free(struct bmap *m)
@@ -467,7 +477,7 @@ static void kstart(struct key *k, char kind, const char *tenant)
 
 	k->n = 0;
 	kput(k, &kind, 1);
-	strncpy(t, tenant, sizeof(t));
+	memcpy(t, tenant, strnlen(tenant, sizeof(t)));
 	kput(k, t, sizeof(t));
 }
 
@@ -764,16 +774,103 @@ static uint32_t conns_at(struct join *j, const struct key *k, int64_t ts,
 	return set;
 }
 
-static void frame_key(struct key *k, int64_t ts, const char *tenant,
-		      const struct lbl_addr *s, const struct lbl_addr *d)
+/*
+ * The frame table: one entry per (Timestamp, tenant) of the records with
+ * addresses: v the union of their labels, klen (unused by a map without
+ * key copies) a 32-bit hash of the address pair of the first of them, or
+ * FRAME_MULTI once records of a second pair share that time; only then
+ * are there entries per (Timestamp, tenant, pair). One probe per record in
+ * the usual case of one packet per timestamp.
+ */
+#define FRAME_MULTI UINT32_MAX
+
+static void frame_key(struct key *k, int64_t ts, const char *tenant)
 {
 	kstart(k, 'F', tenant);
 	kput(k, &ts, sizeof(ts));
-	if (s) {
-		kput(k, &s->len, 1);
-		kput(k, s->a, 16);
-		kput(k, d->a, 16);
+}
+
+static uint32_t pair_hash(const struct lbl_addr *s, const struct lbl_addr *d)
+{
+	uint8_t b[33];
+
+	b[0] = s->len;
+	memcpy(b + 1, s->a, 16);
+	memcpy(b + 17, d->a, 16);
+	uint32_t h = (uint32_t)(bhash(b, sizeof(b)) >> 32);
+	return h == FRAME_MULTI ? 0 : h;
+}
+
+static uint32_t *frame_pair_slot(struct join *j, int64_t ts, const char *tenant,
+				 uint32_t ph, bool create)
+{
+	struct key k;
+
+	kstart(&k, 'G', tenant);
+	kput(&k, &ts, sizeof(ts));
+	kput(&k, &ph, sizeof(ph));
+	return bmap_at(&j->frames, k.b, k.n, create, 0, NULL);
+}
+
+/* Add a record's labels to its frame. */
+static void frame_put(struct join *j, int64_t ts, const char *tenant,
+		      const struct lbl_addr *s, const struct lbl_addr *d,
+		      uint32_t set)
+{
+	struct key k;
+	bool created;
+	uint32_t ph = pair_hash(s, d);
+
+	frame_key(&k, ts, tenant);
+	struct bent *e = bmap_ent(&j->frames, k.b, k.n, true, set, &created);
+	if (created) {
+		e->klen = ph;
+		return;
 	}
+	uint32_t old = e->v, first = e->klen;
+	e->v = set_union(&j->st, old, set);
+	if (first == ph)
+		return;
+	e->klen = FRAME_MULTI;
+	/* e may move from here on */
+	if (first != FRAME_MULTI)
+		*frame_pair_slot(j, ts, tenant, first, true) = old;
+	uint32_t *v = frame_pair_slot(j, ts, tenant, ph, true);
+	*v = set_union(&j->st, *v, set);
+}
+
+/* The labels of the frame at ts between s and d; false: no such record. */
+static bool frame_pair(struct join *j, int64_t ts, const char *tenant,
+		       const struct lbl_addr *s, const struct lbl_addr *d,
+		       uint32_t *set)
+{
+	struct key k;
+	uint32_t ph = pair_hash(s, d);
+
+	frame_key(&k, ts, tenant);
+	struct bent *e = bmap_ent(&j->frames, k.b, k.n, false, 0, NULL);
+	if (!e)
+		return false;
+	if (e->klen == ph) {
+		*set = e->v;
+		return true;
+	}
+	if (e->klen != FRAME_MULTI)
+		return false;
+	uint32_t *v = frame_pair_slot(j, ts, tenant, ph, false);
+	if (v)
+		*set = *v;
+	return v != NULL;
+}
+
+/* The labels of all the records with addresses at ts. */
+static uint32_t frame_all(struct join *j, int64_t ts, const char *tenant)
+{
+	struct key k;
+
+	frame_key(&k, ts, tenant);
+	uint32_t *v = bmap_at(&j->frames, k.b, k.n, false, 0, NULL);
+	return v ? *v : 0;
 }
 
 static uint32_t label_rec(struct join *j, const struct rec_info *ri,
@@ -843,10 +940,9 @@ static uint32_t label_rec(struct join *j, const struct rec_info *ri,
 			}
 		}
 	} else if (cls == RC_ADDR && addrs) {
-		frame_key(&k, ts, tenant, &s, &d);
-		uint32_t *v = bmap_at(&j->frames, k.b, k.n, false, 0, NULL);
-		if (v) {
-			set = set_union(&j->st, set, *v);
+		uint32_t fs;
+		if (frame_pair(j, ts, tenant, &s, &d, &fs)) {
+			set = set_union(&j->st, set, fs);
 		} else {
 			int proto = ri->proto;
 			if (proto < 0 && ri->ipproto)
@@ -856,10 +952,7 @@ static uint32_t label_rec(struct join *j, const struct rec_info *ri,
 			set = conns_at(j, &k, ts, proto, set, NULL);
 		}
 	} else if (cls == RC_TS && ri->ts) {
-		frame_key(&k, ts, tenant, NULL, NULL);
-		uint32_t *v = bmap_at(&j->frames, k.b, k.n, false, 0, NULL);
-		if (v)
-			set = set_union(&j->st, set, *v);
+		set = set_union(&j->st, set, frame_all(j, ts, tenant));
 	}
 	if (j->attacks.n && addrs) {
 		int64_t lo = ri->ts ? ts : g_i64(m, ri->first);
@@ -867,18 +960,8 @@ static uint32_t label_rec(struct join *j, const struct rec_info *ri,
 		if (ri->ts || ri->first)
 			set = attacks_in(j, lo, hi ? hi : lo, &s, &d, set);
 	}
-	if (packet && addrs) {
-		/* the frame's labels, for its records without ports */
-		frame_key(&k, ts, tenant, &s, &d);
-		uint32_t *v = bmap_at(&j->frames, k.b, k.n, true, 0, NULL);
-		*v = set_union(&j->st, *v, set);
-	}
-	if ((packet || ri->cls == RC_ADDR) && addrs) {
-		/* and for its records without addresses */
-		frame_key(&k, ts, tenant, NULL, NULL);
-		uint32_t *v = bmap_at(&j->frames, k.b, k.n, true, 0, NULL);
-		*v = set_union(&j->st, *v, set);
-	}
+	if ((packet || ri->cls == RC_ADDR) && addrs)
+		frame_put(j, ts, tenant, &s, &d, set);
 	return set;
 }
 
