@@ -179,6 +179,25 @@ for l in ../shared/reference/label/*.yml; do
 		bad "$l: $(cat "$tmp/err")"
 done
 
+# --- tunnels: an alert on the inner conversation of a VXLAN capture
+# labels the inner records (Tunnel set), not the outer VXLAN UDP packets
+vx=test/data/vxlan_http.pcap
+"$NETCAP" capture -q -r "$vx" -o "$tmp/vrec" -w 1 >/dev/null 2>&1 || bad "capture $vx"
+set -- $(tshark -r "$vx" -Y tcp -T fields -e frame.time_epoch -e ip.src \
+	-e tcp.srcport -e ip.dst -e tcp.dstport 2>/dev/null | tail -1 | tr ',' ' ')
+# (the inner addresses are the last of each field)
+vt=$1 vsrc=$3 vsp=$4 vdst=$6 vdp=$7
+ntcp=$(tshark -r "$vx" -Y tcp 2>/dev/null | wc -l)
+printf '{"timestamp":"%s","event_type":"alert","src_ip":"%s","src_port":%s,"dest_ip":"%s","dest_port":%s,"proto":"TCP","alert":{"signature":"x","category":"Tunnelled"}}\n' \
+	"$(eve_time "$vt")" "$vsrc" "$vsp" "$vdst" "$vdp" >"$tmp/vx.json"
+"$NETCAP" label -q -r "$tmp/vrec" -o "$tmp/vout" --eve "$tmp/vx.json" ||
+	bad "label $vx"
+[ "$(grep -c ',Tunnelled$' "$tmp/vout/TCP_labeled.csv")" = "$ntcp" ] ||
+	bad "vxlan: $(grep -c ',Tunnelled$' "$tmp/vout/TCP_labeled.csv") TCP rows labelled, tshark has $ntcp TCP frames"
+grep -q ',Tunnelled$' "$tmp/vout/UDP_labeled.csv" && bad "vxlan: outer UDP labelled"
+grep ',Tunnelled$' "$tmp/vout/IPv4_labeled.csv" | grep -q ',,Tunnelled$' &&
+	bad "vxlan: an IPv4 record without Tunnel labelled"
+
 # --- 4. bad inputs: name | option | file content | text the line must hold
 printf '{"event_type":"alert"}\n{"event_type":\n' >"$tmp/b1.json"
 sed 's/+0200/+02/' "$tmp/eve.json" >"$tmp/b2.json"
