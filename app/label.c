@@ -1433,6 +1433,9 @@ int nc_cmd_label(int argc, char **argv)
 			break;
 		case 'h':
 			label_usage(stdout);
+			free(eves);
+			free(fasts);
+			free(atks);
 			return 0;
 		case ':':
 			label_err("option '%s' needs a value",

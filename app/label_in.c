@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,17 +17,26 @@
 
 #include "label.h"
 
-static int in_fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int in_fail(char *err, size_t errlen, const char *fmt, ...)
+static int failed(int printed)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
+	(void)printed;
 	return -1;
+}
+
+/* Write the message to err; the value is -1. */
+#define in_fail(err, errlen, ...) failed(snprintf((err), (errlen), __VA_ARGS__))
+
+/* The value of exactly n decimal digits at s (n <= 9), or -1. */
+static int num(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
 }
 
 static void *xrealloc(void *p, size_t n)
@@ -414,9 +422,8 @@ int lbl_proto_num(const char *s)
 			return names[i].p;
 	if (!strncasecmp(s, "PROTO:", 6))
 		s += 6;
-	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 3)
-		return -1;
-	int n = atoi(s);
+	size_t k = strlen(s);
+	int n = k >= 1 && k <= 3 ? num(s, (int)k) : -1;
 	return n <= 255 ? n : -1;
 }
 
@@ -459,14 +466,15 @@ static void alerts_cut(struct lbl_alerts *out, size_t n0)
  */
 static int eve_time(const char *s, int64_t *ns)
 {
-	int y, mo, d, h, mi, se, n = 0;
-
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se,
-		   &n) != 6 ||
-	    n != 19)
+	/* YYYY-MM-DDTHH:MM:SS */
+	if (strlen(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':')
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in(mo, y) || h > 23 ||
-	    mi > 59 || se > 60)
+	int y = num(s, 4), mo = num(s + 5, 2), d = num(s + 8, 2),
+	    h = num(s + 11, 2), mi = num(s + 14, 2), se = num(s + 17, 2),
+	    n = 19;
+	if (y < 0 || h < 0 || mi < 0 || se < 0 || mo < 1 || mo > 12 || d < 1 ||
+	    d > days_in(mo, y) || h > 23 || mi > 59 || se > 60)
 		return -1;
 	const char *p = s + n;
 	long frac = 0;
@@ -681,10 +689,11 @@ static bool fast_ep(char *s, struct lbl_addr *a, int *port, bool need_port)
 		return false;
 	*c = 0;
 	char *p = c + 1;
-	if (!*p || strspn(p, "0123456789") != strlen(p) || strlen(p) > 5 ||
-	    atoi(p) > 65535)
+	size_t k = strlen(p);
+	int v = k >= 1 && k <= 5 ? num(p, (int)k) : -1;
+	if (v < 0 || v > 65535)
 		return false;
-	*port = atoi(p);
+	*port = v;
 	if (*s == '[' && c[-1] == ']') {
 		c[-1] = 0;
 		s++;
@@ -697,12 +706,20 @@ static int fast_line(const char *path, unsigned line, char *s, const char *tz,
 		     size_t errlen)
 {
 	struct lbl_alert a = {0};
-	int mo, d, y, h, mi, se, n = 0;
-
-	if (sscanf(s, "%2d/%2d/%4d-%2d:%2d:%2d%n", &mo, &d, &y, &h, &mi, &se,
-		   &n) != 6 ||
-	    n != 19 || mo < 1 || mo > 12 || d < 1 || d > days_in(mo, y) ||
-	    h > 23 || mi > 59 || se > 60)
+	/* MM/DD/YYYY-HH:MM:SS */
+	bool shape = strlen(s) >= 19 && s[2] == '/' && s[5] == '/' &&
+		     s[10] == '-' && s[13] == ':' && s[16] == ':';
+	int mo = -1, d = -1, y = -1, h = -1, mi = -1, se = -1, n = 19;
+	if (shape) {
+		mo = num(s, 2);
+		d = num(s + 3, 2);
+		y = num(s + 6, 4);
+		h = num(s + 11, 2);
+		mi = num(s + 14, 2);
+		se = num(s + 17, 2);
+	}
+	if (y < 0 || h < 0 || mi < 0 || se < 0 || mo < 1 || mo > 12 || d < 1 ||
+	    d > days_in(mo, y) || h > 23 || mi > 59 || se > 60)
 		return in_fail(err, errlen,
 			       "%s:%u: timestamp: expected MM/DD/YYYY-HH:MM:SS."
 			       "ffffff at '%.26s'",
