@@ -1268,6 +1268,37 @@ static int scan_dir(const char *dir, struct infile **out, size_t *nout)
 	return 0;
 }
 
+/* A --select name that no record type of the directory has: true, with
+ * the name in err. */
+static bool select_unknown(const char *list, const struct infile *files,
+			   size_t nfiles, char *err, size_t errlen)
+{
+	char *dup = strdup(list), *save = NULL;
+	bool bad = false;
+
+	if (!dup)
+		return false;
+	for (char *t = strtok_r(dup, ",", &save); t && !bad;
+	     t = strtok_r(NULL, ",", &save)) {
+		bool have = false;
+		for (size_t i = 0; i < nfiles && !have; i++) {
+			const ProtobufCMessageDescriptor *d =
+			    nc_rec_desc((enum nc_rec)files[i].type);
+			for (unsigned k = 0; k < d->n_fields && !have; k++)
+				have = !strcasecmp(d->fields[k].name, t);
+		}
+		if (!have) {
+			snprintf(err, errlen,
+				 "no record type in the directory has a field "
+				 "'%s' (dump --fields FILE lists them)",
+				 t);
+			bad = true;
+		}
+	}
+	free(dup);
+	return bad;
+}
+
 static bool excluded(const char *list, const char *cat)
 {
 	if (!list || !*cat)
@@ -1297,7 +1328,7 @@ static int row_cmp(const void *a, const void *b)
 }
 
 static void summary(struct label_run *lr, size_t nalerts, size_t nexcl,
-		    size_t nattacks)
+		    size_t nattacks, size_t nexcl_atk)
 {
 	struct join *j = &lr->j;
 	size_t miss = 0;
@@ -1312,9 +1343,10 @@ static void summary(struct label_run *lr, size_t nalerts, size_t nexcl,
 
 	for (size_t i = 0; i < j->alerts.n; i++)
 		miss += !j->alert_hit[i];
-	printf("alerts: %zu read, %zu excluded, %zu labelled, %zu matched no "
-	       "connection; attacks: %zu\n",
-	       nalerts, nexcl, j->alerts.n, miss, nattacks);
+	printf("alerts: %zu read, %zu excluded, %zu matched a connection, %zu "
+	       "matched none; attacks: %zu read, %zu excluded\n",
+	       nalerts, nexcl, j->alerts.n - miss, miss, nattacks + nexcl_atk,
+	       nexcl_atk);
 	printf("%-28s %10s  %s\n", "TYPE", "RECORDS", "LABEL");
 	for (size_t i = 0; i < lr->nrows; i++)
 		printf("%-28s %10llu  %s\n", nc_rec_name(lr->rows[i].type),
@@ -1496,7 +1528,7 @@ int nc_cmd_label(int argc, char **argv)
 			label_err("%s", err);
 			goto out;
 		}
-	size_t nalerts = j->alerts.n, nexcl = 0, keep = 0;
+	size_t nalerts = j->alerts.n, nexcl = 0, nexcl_atk = 0, keep = 0;
 	for (size_t i = 0; i < j->alerts.n; i++) {
 		struct lbl_alert *a = &j->alerts.v[i];
 		if (excluded(exclude, a->category)) {
@@ -1516,7 +1548,7 @@ int nc_cmd_label(int argc, char **argv)
 	for (size_t i = 0; i < j->attacks.n; i++) {
 		struct lbl_attack *a = &j->attacks.v[i];
 		if (excluded(exclude, a->category)) {
-			nexcl++;
+			nexcl_atk++;
 			free(a->name);
 			free(a->category);
 			free(a->proto);
@@ -1543,7 +1575,13 @@ int nc_cmd_label(int argc, char **argv)
 		goto out;
 	if (!nfiles) {
 		label_err("%s: no record files (<Type>.ncap.lz4)", lr.dir);
-		goto out;
+		goto out_files;
+	}
+	if (lr.select &&
+	    select_unknown(lr.select, files, nfiles, err, sizeof(err))) {
+		label_err("--select: %s", err);
+		rc = 2;
+		goto out_files;
 	}
 	if (mkdir(lr.outdir, 0755) != 0 && errno != EEXIST) {
 		label_err("%s: %s", lr.outdir, strerror(errno));
@@ -1568,7 +1606,7 @@ int nc_cmd_label(int argc, char **argv)
 		}
 	renamed = true;
 	if (!lr.quiet)
-		summary(&lr, nalerts, nexcl, j->attacks.n);
+		summary(&lr, nalerts, nexcl, j->attacks.n, nexcl_atk);
 	rc = 0;
 out_files:
 	for (size_t i = 0; i < nfiles; i++) {

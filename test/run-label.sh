@@ -74,7 +74,7 @@ printf 'tcp %s Web Application Attack\nudp %s Potentially Bad Traffic\ntcp %s At
 "$NETCAP" label -r "$tmp/rec" -o "$tmp/out" --eve "$tmp/eve.json" \
 	--fast-log "$tmp/fast.log" --tz Europe/Berlin >"$tmp/sum" 2>"$tmp/err" ||
 	bad "label (alerts) exit $?: $(cat "$tmp/err")"
-grep -q "4 labelled, 1 matched no connection" "$tmp/sum" ||
+grep -q "4 read, 0 excluded, 3 matched a connection, 1 matched none" "$tmp/sum" ||
 	bad "summary: $(head -1 "$tmp/sum")"
 n=$(ls "$tmp/rec" | wc -l)
 m=$(ls "$tmp/out" | grep -c '_labeled\.csv$')
@@ -117,6 +117,12 @@ grep -q 'Potentially\|NC-TEST DNS' "$tmp/desc/UDP_labeled.csv" && bad "--exclude
 [ "$(zcat "$tmp/gz/TCP_labeled.csv.gz" | grep -c ';Web Application Attack$')" = \
 	"$(grep -c ',Web Application Attack$' "$tmp/out/TCP_labeled.csv")" ] ||
 	bad "--gzip: other labels than without"
+
+"$NETCAP" label -q -r "$tmp/rec" -o "$tmp/sel" --eve "$tmp/eve.json" \
+	--select Timestamp,SrcIPP 2>"$tmp/err"
+rc=$?
+[ $rc = 2 ] && grep -q "SrcIPP" "$tmp/err" && [ ! -e "$tmp/sel" ] ||
+	bad "--select SrcIPP: exit $rc, $(cat "$tmp/err")"
 
 # --- 3. attack lists across a daylight-saving change and two zones
 first=$(head -1 "$tmp/frames.tsv" | cut -f1)
