@@ -60,10 +60,14 @@ static void label_usage(FILE *f)
 	    "  -o, --out OUTDIR    where to write (default DIR)\n"
 	    "  --eve FILE          Suricata EVE JSON alerts (repeatable)\n"
 	    "  --fast-log FILE     Suricata fast.log alerts (repeatable)\n"
-	    "  --tz ZONE           fast.log's time zone, a zoneinfo name\n"
+	    "  --tz ZONE           fast.log's and CSV attack lists' time "
+	    "zone,\n"
+	    "                      a zoneinfo name\n"
 	    "                      (default UTC; fast.log has sensor-local "
 	    "time)\n"
-	    "  --attacks FILE      Netcap YAML attack list (repeatable)\n"
+	    "  --attacks FILE      Netcap attack list, YAML or v0.5 CSV "
+	    "(*.csv)\n"
+	    "                      (repeatable)\n"
 	    "  --tolerance SEC     alert time slack around a connection\n"
 	    "                      (default 1)\n"
 	    "  --description       label with the signature (attack name)\n"
@@ -1299,6 +1303,14 @@ static bool select_unknown(const char *list, const struct infile *files,
 	return bad;
 }
 
+/* An attack list in Netcap v0.5's CSV format (by its name, as Netcap). */
+static bool csv_list(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n >= 4 && !strcasecmp(path + n - 4, ".csv");
+}
+
 static bool excluded(const char *list, const char *cat)
 {
 	if (!list || !*cat)
@@ -1523,8 +1535,11 @@ int nc_cmd_label(int argc, char **argv)
 			goto out;
 		}
 	for (size_t i = 0; i < natk; i++)
-		if (lbl_read_attacks(atks[i], &j->attacks, err, sizeof(err)) <
-		    0) {
+		if ((csv_list(atks[i])
+			 ? lbl_read_attacks_csv(atks[i], tz, &j->attacks, err,
+						sizeof(err))
+			 : lbl_read_attacks(atks[i], &j->attacks, err,
+					    sizeof(err))) < 0) {
 			label_err("%s", err);
 			goto out;
 		}

@@ -66,6 +66,15 @@ int lbl_read_fastlog(const char *path, const char *tz, struct lbl_alerts *out,
 int lbl_read_attacks(const char *path, struct lbl_attacks *out, char *err,
 		     size_t errlen);
 
+/*
+ * Netcap v0.5's CSV attack list: a header naming the columns (Num, Name,
+ * Start, End, IPs, Proto, Notes, Category, MITRE, Date, Victims,
+ * Attackers; any order, names case-insensitive), Start and End as
+ * "2006/1/2 15:04:05" in zone tz, addresses separated by ';'.
+ */
+int lbl_read_attacks_csv(const char *path, const char *tz,
+			 struct lbl_attacks *out, char *err, size_t errlen);
+
 void lbl_alerts_free(struct lbl_alerts *a);
 void lbl_attacks_free(struct lbl_attacks *a);
 

@@ -1185,3 +1185,235 @@ void lbl_attacks_free(struct lbl_attacks *a)
 	free(a->location);
 	memset(a, 0, sizeof(*a));
 }
+
+/* ---- Netcap v0.5 CSV attack lists ---- */
+
+/*
+ * Split one CSV line (RFC 4180 as Go's encoding/csv reads it: "" in a
+ * quoted field is a quote; no line breaks inside fields) into at most
+ * max fields, in place. Returns the count, or -1 on a stray quote.
+ */
+static int csv_split(char *s, char **f, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		if (n == max)
+			return -1;
+		char *w = s;
+		f[n++] = s;
+		if (*s == '"') {
+			for (s++;; s++) {
+				if (!*s)
+					return -1;
+				if (*s == '"') {
+					if (s[1] != '"')
+						break;
+					s++;
+				}
+				*w++ = *s;
+			}
+			s++;
+			if (*s && *s != ',')
+				return -1;
+		} else {
+			while (*s && *s != ',') {
+				if (*s == '"')
+					return -1;
+				*w++ = *s++;
+			}
+		}
+		bool more = *s == ',';
+		*w = 0;
+		if (!more)
+			return n;
+		s++;
+	}
+}
+
+/* "a;b;c" into addresses; an empty cell is none. */
+static int csv_addrs(const char *path, unsigned line, const char *col,
+		     char *cell, struct lbl_addr **out, size_t *nout, char *err,
+		     size_t errlen)
+{
+	char *save = NULL;
+
+	for (char *t = strtok_r(cell, ";", &save); t;
+	     t = strtok_r(NULL, ";", &save)) {
+		struct lbl_addr a;
+		if (!lbl_addr_parse(t, &a))
+			return in_fail(err, errlen,
+				       "%s:%u: %s: '%s' is not an IP address",
+				       path, line, col, t);
+		*out = xrealloc(*out, (*nout + 1) * sizeof(**out));
+		(*out)[(*nout)++] = a;
+	}
+	return 0;
+}
+
+int lbl_read_attacks_csv(const char *path, const char *tz,
+			 struct lbl_attacks *out, char *err, size_t errlen)
+{
+	static const char *const names[] = {
+	    "num",   "name",	 "start", "end",  "ips",     "proto",
+	    "notes", "category", "mitre", "date", "victims", "attackers"};
+	enum {
+		C_NUM,
+		C_NAME,
+		C_START,
+		C_END,
+		C_IPS,
+		C_PROTO,
+		C_NOTES,
+		C_CAT,
+		C_MITRE,
+		C_DATE,
+		C_VICTIMS,
+		C_ATTACKERS,
+		C_N
+	};
+	FILE *f = fopen(path, "r");
+	size_t n0 = out->n;
+	int col[C_N], ncols = 0, rc = 0;
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned line = 0;
+
+	if (!f)
+		return in_fail(err, errlen, "%s: %s", path, strerror(errno));
+	for (int i = 0; i < C_N; i++)
+		col[i] = -1;
+	while (rc == 0 && (len = getline(&buf, &cap, f)) >= 0) {
+		char *cell[C_N + 1];
+		line++;
+		while (len > 0 &&
+		       (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+			buf[--len] = 0;
+		if (len == 0)
+			continue;
+		int n = csv_split(buf, cell, C_N + 1);
+		if (n < 0) {
+			rc = in_fail(err, errlen,
+				     "%s:%u: not a CSV line of at most %d "
+				     "fields",
+				     path, line, C_N);
+			break;
+		}
+		if (!ncols) { /* the header: which column is which */
+			for (int i = 0; i < n && rc == 0; i++) {
+				int k = 0;
+				while (k < C_N && strcasecmp(cell[i], names[k]))
+					k++;
+				if (k == C_N)
+					rc = in_fail(
+					    err, errlen,
+					    "%s:%u: unknown column '%s' "
+					    "(known: Num, Name, Start, "
+					    "End, IPs, Proto, Notes, "
+					    "Category, MITRE, Date, "
+					    "Victims, Attackers)",
+					    path, line, cell[i]);
+				else
+					col[k] = i;
+			}
+			ncols = n;
+			if (rc == 0 && (col[C_NAME] < 0 || col[C_START] < 0 ||
+					col[C_END] < 0))
+				rc = in_fail(err, errlen,
+					     "%s:%u: the header needs Name, "
+					     "Start and End",
+					     path, line);
+			continue;
+		}
+		if (n != ncols) {
+			rc = in_fail(err, errlen,
+				     "%s:%u: %d fields, the header has %d",
+				     path, line, n, ncols);
+			break;
+		}
+#define CELL(c) (col[c] >= 0 ? cell[col[c]] : (char *)"")
+		struct lbl_attack a = {0};
+		const char *when[2] = {CELL(C_START), CELL(C_END)};
+		int64_t *dst[2] = {&a.start, &a.end};
+		for (int i = 0; i < 2 && rc == 0; i++) {
+			struct lbl_gotime t;
+			char why[256];
+			if (lbl_go_parse("2006/1/2 15:04:05", when[i], &t, why,
+					 sizeof(why)) < 0)
+				rc = in_fail(err, errlen,
+					     "%s:%u: %s '%s' does not match "
+					     "2006/1/2 15:04:05: %s",
+					     path, line, i ? "End" : "Start",
+					     when[i], why);
+			else
+				*dst[i] =
+				    lbl_local_ns(tz, t.year, t.mon, t.day,
+						 t.hour, t.min, t.sec, t.nsec);
+		}
+		if (rc == 0 && a.end < a.start)
+			rc = in_fail(err, errlen,
+				     "%s:%u: End '%s' is before Start '%s'",
+				     path, line, when[1], when[0]);
+		if (rc == 0)
+			rc = csv_addrs(path, line, "IPs", CELL(C_IPS), &a.ips,
+				       &a.nips, err, errlen);
+		if (rc == 0)
+			rc = csv_addrs(path, line, "Victims", CELL(C_VICTIMS),
+				       &a.victims, &a.nvictims, err, errlen);
+		if (rc == 0)
+			rc = csv_addrs(path, line, "Attackers",
+				       CELL(C_ATTACKERS), &a.attackers,
+				       &a.nattackers, err, errlen);
+		if (rc == 0 && !a.nips && !a.nvictims && !a.nattackers)
+			rc = in_fail(err, errlen,
+				     "%s:%u: no IPs, Victims or Attackers",
+				     path, line);
+		const char *name = CELL(C_NAME);
+		if (rc == 0 && (!*name || !strcmp(name, " "))) {
+			fprintf(stderr,
+				"netcap label: %s:%u: attack without a name "
+				"skipped (as Netcap does)\n",
+				path, line);
+			free(a.ips);
+			free(a.victims);
+			free(a.attackers);
+			continue;
+		}
+		if (rc < 0) {
+			free(a.ips);
+			free(a.victims);
+			free(a.attackers);
+			break;
+		}
+		a.name = xstrdup(name);
+		a.category = xstrdup(CELL(C_CAT));
+		a.proto = xstrdup(CELL(C_PROTO));
+		a.mitre = xstrdup(CELL(C_MITRE));
+		a.notes = xstrdup(CELL(C_NOTES));
+#undef CELL
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
+		out->v[out->n++] = a;
+	}
+	if (rc == 0 && ferror(f))
+		rc = in_fail(err, errlen, "%s: read error", path);
+	if (rc == 0 && !ncols)
+		rc = in_fail(err, errlen, "%s: empty (no header line)", path);
+	free(buf);
+	fclose(f);
+	if (rc < 0) {
+		struct lbl_attacks tail = {.v = out->v + n0, .n = out->n - n0};
+		for (size_t i = 0; i < tail.n; i++) {
+			free(tail.v[i].name);
+			free(tail.v[i].category);
+			free(tail.v[i].proto);
+			free(tail.v[i].mitre);
+			free(tail.v[i].notes);
+			free(tail.v[i].ips);
+			free(tail.v[i].victims);
+			free(tail.v[i].attackers);
+		}
+		out->n = n0;
+	}
+	return rc;
+}

@@ -11,8 +11,10 @@
 #  3. attack lists: the capture moved to 2026-03-29 00:59:59 UTC, the hour
 #     Europe/Berlin goes from CET to CEST: a window from 01:59:59.8 CET to
 #     03:00:00.7 CEST (0.9 s of traffic), and an Australia/Sydney list
-#     (AEDT, date inside timeFormat); label_check.py converts the windows
-#     with Python's zoneinfo. Netcap's own lists parse.
+#     (AEDT, date inside timeFormat), and a Netcap v0.5 CSV list in
+#     America/New_York (--tz) overlapping the first (--collect);
+#     label_check.py converts the windows with Python's zoneinfo. Netcap's
+#     own lists parse.
 #  4. bad inputs: one line naming file:line and field, exit 1, no
 #     *_labeled file and no temporary file left.
 #   [LABEL_KEEP=1] test/run-label.sh [NETCAP]
@@ -166,16 +168,25 @@ attacks:
     category: sydney-window
     date: 2026/3/29
 EOF
+# Netcap v0.5's CSV list, its times in --tz (New York: EDT since March 8)
+cat >"$tmp/ny.csv" <<'EOF'
+Num,Name,Start,End,IPs,Proto,Notes,Category,MITRE,Date,Victims,Attackers
+1,Server,2026/3/28 21:00:00.500,2026/3/28 21:00:00.650,10.200.0.1,TCP,"a note, ""quoted""",ny-window,T0000,2026/3/28,,
+EOF
 cat >"$tmp/windows.json" <<'EOF'
 [{"zone": "Europe/Berlin", "start": "2026-03-29 01:59:59.800",
   "end": "2026-03-29 03:00:00.700", "victims": ["10.200.0.1"],
   "attackers": ["10.200.0.2"], "label": "dst-window"},
  {"zone": "Australia/Sydney", "start": "2026-03-29 12:00:00.400",
   "end": "2026-03-29 12:00:01.900", "ips": ["fd00:200::2"],
-  "label": "sydney-window"}]
+  "label": "sydney-window"},
+ {"zone": "America/New_York", "start": "2026-03-28 21:00:00.500",
+  "end": "2026-03-28 21:00:00.650", "ips": ["10.200.0.1"],
+  "label": "ny-window"}]
 EOF
 "$NETCAP" label -r "$tmp/drec" -o "$tmp/dout" --attacks "$tmp/berlin.yml" \
-	--attacks "$tmp/sydney.yml" --collect >"$tmp/sum" 2>"$tmp/err" ||
+	--attacks "$tmp/sydney.yml" --attacks "$tmp/ny.csv" \
+	--tz America/New_York --collect >"$tmp/sum" 2>"$tmp/err" ||
 	bad "label --attacks exit $?: $(cat "$tmp/err")"
 $PY test/py/label_check.py attacks "$tmp/dout" "$tmp/dframes.tsv" "$tmp/windows.json" ||
 	bad "attacks: label_check"

@@ -367,12 +367,76 @@ static void test_attacks(void **state)
 	lbl_attacks_free(&at);
 }
 
+static void test_attacks_csv(void **state)
+{
+	(void)state;
+	struct lbl_attacks at = {0};
+	char err[512];
+	/* Netcap's label/configs/swat-2019-attacks.csv (first line), a note
+	 * quoted with a comma and a doubled quote */
+	char *p = tmpfile_with(
+	    "Num,Name,Start,End,IPs,Proto,Notes,Category,MITRE,Date,Victims,"
+	    "Attackers\n"
+	    "1,Data Exfiltration 1,2019/12/6 10:30:00,2019/12/6 10:35:00,"
+	    "192.168.1.201;192.168.1.181,TCP,\"Sends data, via \"\"X11\"\"\","
+	    "Data Exfiltration,Collection,2019/12/6,,\n"
+	    "2,Two,2019/12/6 11:00:00,2019/12/6 11:05:00,,TCP,,Other,,,"
+	    "10.0.0.1,10.0.0.2;10.0.0.3\n");
+	/* 2019-12-06 10:30 SGT (+8) = 02:30 UTC = 1575599400 */
+	assert_int_equal(
+	    lbl_read_attacks_csv(p, "Asia/Singapore", &at, err, sizeof(err)),
+	    0);
+	unlink(p);
+	assert_int_equal(at.n, 2);
+	assert_int_equal(at.v[0].start, 1575599400LL * 1000000000);
+	assert_int_equal(at.v[0].end, 1575599700LL * 1000000000);
+	assert_int_equal(at.v[0].nips, 2);
+	assert_string_equal(at.v[0].notes, "Sends data, via \"X11\"");
+	assert_string_equal(at.v[0].category, "Data Exfiltration");
+	assert_int_equal(at.v[1].nips, 0);
+	assert_int_equal(at.v[1].nvictims, 1);
+	assert_int_equal(at.v[1].nattackers, 2);
+	lbl_attacks_free(&at);
+
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+	    {"Num,Name,Start,End,IPs,Colour\n", ":1: unknown column 'Colour'"},
+	    {"Num,Start,End,IPs\n", ":1: the header needs Name"},
+	    {"Name,Start,End,IPs\na,2019/12/6 10:30,2019/12/6 10:35:00,"
+	     "1.2.3.4\n",
+	     ":2: Start '2019/12/6 10:30' does not match"},
+	    {"Name,Start,End,IPs\na,2019/12/6 10:30:00,2019/12/6 10:35:00\n",
+	     ":2: 3 fields, the header has 4"},
+	    {"Name,Start,End,IPs\na\"b,2019/12/6 10:30:00,2019/12/6 "
+	     "10:35:00,1.2.3.4\n",
+	     ":2: not a CSV line"},
+	    {"Name,Start,End,IPs\na,2019/12/6 10:30:00,2019/12/6 10:35:00,"
+	     "1.2.3.4;x\n",
+	     ":2: IPs: 'x' is not an IP address"},
+	    {"", "empty"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		p = tmpfile_with(bad[i].text);
+		assert_int_equal(
+		    lbl_read_attacks_csv(p, "UTC", &at, err, sizeof(err)), -1);
+		unlink(p);
+		if (!strstr(err, bad[i].want))
+			fail_msg("'%s' lacks '%s'", err, bad[i].want);
+		assert_int_equal(at.n, 0);
+	}
+	lbl_attacks_free(&at);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_go_layouts), cmocka_unit_test(test_zones),
-	    cmocka_unit_test(test_eve),	       cmocka_unit_test(test_fastlog),
+	    cmocka_unit_test(test_go_layouts),
+	    cmocka_unit_test(test_zones),
+	    cmocka_unit_test(test_eve),
+	    cmocka_unit_test(test_fastlog),
 	    cmocka_unit_test(test_attacks),
+	    cmocka_unit_test(test_attacks_csv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
