@@ -1303,7 +1303,8 @@ int lbl_read_attacks_csv(const char *path, const char *tz,
 		if (!ncols) { /* the header: which column is which */
 			for (int i = 0; i < n && rc == 0; i++) {
 				int k = 0;
-				while (k < C_N && strcasecmp(cell[i], names[k]))
+				while (k < C_N &&
+				       strcasecmp(cell[i], names[k]) != 0)
 					k++;
 				if (k == C_N)
 					rc = in_fail(
