@@ -60,6 +60,7 @@ static void label_usage(FILE *f)
 	    "  -o, --out OUTDIR    where to write (default DIR)\n"
 	    "  --eve FILE          Suricata EVE JSON alerts (repeatable)\n"
 	    "  --fast-log FILE     Suricata fast.log alerts (repeatable)\n"
+	    "  --notice FILE       Zeek notice.log, TSV or JSON (repeatable)\n"
 	    "  --tz ZONE           fast.log's and CSV attack lists' time "
 	    "zone,\n"
 	    "                      a zoneinfo name\n"
@@ -1373,6 +1374,7 @@ int nc_cmd_label(int argc, char **argv)
 	    {"out", required_argument, NULL, 'o'},
 	    {"eve", required_argument, NULL, 'E'},
 	    {"fast-log", required_argument, NULL, 'F'},
+	    {"notice", required_argument, NULL, 'N'},
 	    {"tz", required_argument, NULL, 'z'},
 	    {"attacks", required_argument, NULL, 'A'},
 	    {"tolerance", required_argument, NULL, 't'},
@@ -1389,9 +1391,10 @@ int nc_cmd_label(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct label_run lr = {.o = {.sep = ',', .tf = NC_TIME_NS}};
-	const char **eves = NULL, **fasts = NULL, **atks = NULL;
+	const char **eves = NULL, **fasts = NULL, **atks = NULL,
+		   **notices = NULL;
 	const char *tz = "UTC", *exclude = NULL;
-	size_t neve = 0, nfast = 0, natk = 0;
+	size_t neve = 0, nfast = 0, natk = 0, nnotice = 0;
 	double tol = 1.0;
 	bool renamed = false;
 	int c, rc = 1;
@@ -1415,6 +1418,11 @@ int nc_cmd_label(int argc, char **argv)
 		case 'F':
 			fasts = xalloc(fasts, (nfast + 1) * sizeof(*fasts));
 			fasts[nfast++] = optarg;
+			break;
+		case 'N':
+			notices =
+			    xalloc(notices, (nnotice + 1) * sizeof(*notices));
+			notices[nnotice++] = optarg;
 			break;
 		case 'z':
 			tz = optarg;
@@ -1480,6 +1488,7 @@ int nc_cmd_label(int argc, char **argv)
 			free(eves);
 			free(fasts);
 			free(atks);
+			free(notices);
 			return 0;
 		case ':':
 			label_err("option '%s' needs a value",
@@ -1502,9 +1511,9 @@ int nc_cmd_label(int argc, char **argv)
 		label_err("missing -r DIR (try 'netcap label --help')");
 		goto usage;
 	}
-	if (!neve && !nfast && !natk) {
-		label_err("nothing to label with: give --eve, --fast-log or "
-			  "--attacks");
+	if (!neve && !nfast && !nnotice && !natk) {
+		label_err("nothing to label with: give --eve, --fast-log, "
+			  "--notice or --attacks");
 		goto usage;
 	}
 	if (!lbl_zone_ok(tz)) {
@@ -1531,6 +1540,12 @@ int nc_cmd_label(int argc, char **argv)
 	for (size_t i = 0; i < nfast; i++)
 		if (lbl_read_fastlog(fasts[i], tz, &j->alerts, &seq, err,
 				     sizeof(err)) < 0) {
+			label_err("%s", err);
+			goto out;
+		}
+	for (size_t i = 0; i < nnotice; i++)
+		if (lbl_read_notice(notices[i], &j->alerts, &seq, err,
+				    sizeof(err)) < 0) {
 			label_err("%s", err);
 			goto out;
 		}
@@ -1641,6 +1656,7 @@ out:
 	free(eves);
 	free(fasts);
 	free(atks);
+	free(notices);
 	lbl_alerts_free(&j->alerts);
 	lbl_attacks_free(&j->attacks);
 	free(j->alert_hit);
@@ -1668,5 +1684,6 @@ usage:
 	free(eves);
 	free(fasts);
 	free(atks);
+	free(notices);
 	return 2;
 }

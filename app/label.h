@@ -62,6 +62,14 @@ int lbl_read_eve(const char *path, struct lbl_alerts *out, uint32_t *seq,
 int lbl_read_fastlog(const char *path, const char *tz, struct lbl_alerts *out,
 		     uint32_t *seq, char *err, size_t errlen);
 
+/*
+ * Zeek notice.log, TSV (the #fields header names the columns) or JSON
+ * lines: notices with a connection (id.orig_h, id.resp_h, proto); label
+ * `note`, with --description `msg`. Notices without one are skipped.
+ */
+int lbl_read_notice(const char *path, struct lbl_alerts *out, uint32_t *seq,
+		    char *err, size_t errlen);
+
 /* Netcap's YAML attack list (docs/LABEL.md "Attack lists"). */
 int lbl_read_attacks(const char *path, struct lbl_attacks *out, char *err,
 		     size_t errlen);

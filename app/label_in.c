@@ -1418,3 +1418,235 @@ int lbl_read_attacks_csv(const char *path, const char *tz,
 	}
 	return rc;
 }
+
+/* ---- Zeek notice.log ---- */
+
+/* Zeek's ts: seconds since the epoch with a fraction ("1258567191.405770").
+ * -1 when it is not one. */
+static int zeek_time(const char *s, int64_t *ns)
+{
+	int64_t sec = 0, frac = 0;
+	int k = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	for (; isdigit((unsigned char)*s); s++) {
+		if (sec > (INT64_MAX / 1000000000 - 10) / 10)
+			return -1;
+		sec = sec * 10 + (*s - '0');
+	}
+	if (*s == '.')
+		for (s++; isdigit((unsigned char)*s); s++, k++)
+			if (k < 9)
+				frac = frac * 10 + (*s - '0');
+	if (*s)
+		return -1;
+	for (; k < 9; k++)
+		frac *= 10;
+	*ns = sec * 1000000000 + frac;
+	return 0;
+}
+
+/* A Zeek port ("80", "-" unset: -1); false when it is neither. */
+static bool zeek_port(const char *s, int *port)
+{
+	size_t k = strlen(s);
+
+	*port = -1;
+	if (!strcmp(s, "-") || !strcmp(s, "(empty)") || !k)
+		return true;
+	int v = k <= 5 ? num(s, (int)k) : -1;
+	if (v < 0 || v > 65535)
+		return false;
+	*port = v;
+	return true;
+}
+
+/* One notice from its fields (strings; NULL or "-" unset). 1 appended, 0
+ * skipped (no connection), -1 error. */
+static int notice_add(const char *path, unsigned line, const char *ts,
+		      bool ts_iso, const char *oh, const char *op,
+		      const char *rh, const char *rp, const char *proto,
+		      const char *note, const char *msg, struct lbl_alerts *out,
+		      uint32_t *seq, char *err, size_t errlen)
+{
+	struct lbl_alert a = {0};
+
+#define UNSET(x) (!(x) || !*(x) || !strcmp((x), "-") || !strcmp((x), "(empty)"))
+	if (UNSET(ts) ||
+	    (ts_iso ? eve_time(ts, &a.ts) : zeek_time(ts, &a.ts)) < 0)
+		return in_fail(err, errlen,
+			       "%s:%u: ts '%s': expected seconds since the "
+			       "epoch (1258567191.405770)%s",
+			       path, line, ts ? ts : "",
+			       ts_iso ? " or ISO 8601" : "");
+	if (UNSET(note))
+		return in_fail(err, errlen, "%s:%u: note: missing", path, line);
+	if (UNSET(oh) || UNSET(rh))
+		return 0; /* a notice about no connection (a host, a file) */
+	if (!lbl_addr_parse(oh, &a.src))
+		return in_fail(err, errlen,
+			       "%s:%u: id.orig_h '%s': not an address", path,
+			       line, oh);
+	if (!lbl_addr_parse(rh, &a.dst) || a.dst.len != a.src.len)
+		return in_fail(err, errlen,
+			       "%s:%u: id.resp_h '%s': not an address of "
+			       "id.orig_h's family",
+			       path, line, rh);
+	if (!zeek_port(op ? op : "-", &a.sport))
+		return in_fail(err, errlen, "%s:%u: id.orig_p '%s': not a port",
+			       path, line, op);
+	if (!zeek_port(rp ? rp : "-", &a.dport))
+		return in_fail(err, errlen, "%s:%u: id.resp_p '%s': not a port",
+			       path, line, rp);
+	/* Zeek's transport_proto: tcp, udp, icmp, unknown_transport */
+	a.proto = UNSET(proto) || !strcmp(proto, "unknown_transport")
+		      ? -1
+		      : lbl_proto_num(proto);
+	if (a.proto < 0 && !UNSET(proto) &&
+	    strcmp(proto, "unknown_transport") != 0)
+		return in_fail(err, errlen, "%s:%u: proto '%s': unknown", path,
+			       line, proto);
+	if (a.proto == 1 && a.src.len == 16)
+		a.proto = 58; /* Zeek says icmp for ICMPv6 too */
+	if (a.proto < 0)
+		return 0;
+	a.category = xstrdup(note);
+	a.signature = xstrdup(UNSET(msg) ? note : msg);
+#undef UNSET
+	a.seq = (*seq)++;
+	alerts_push(out, &a);
+	return 1;
+}
+
+int lbl_read_notice(const char *path, struct lbl_alerts *out, uint32_t *seq,
+		    char *err, size_t errlen)
+{
+	static const char *const want[] = {
+	    "ts",	 "id.orig_h", "id.orig_p", "id.resp_h",
+	    "id.resp_p", "proto",     "note",	   "msg"};
+	enum { NW = sizeof(want) / sizeof(want[0]) };
+	FILE *f = fopen(path, "r");
+	size_t n0 = out->n;
+	int col[NW], rc = 0;
+	bool have_fields = false;
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned line = 0;
+
+	if (!f)
+		return in_fail(err, errlen, "%s: %s", path, strerror(errno));
+	while (rc == 0 && (len = getline(&buf, &cap, f)) >= 0) {
+		line++;
+		while (len > 0 &&
+		       (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+			buf[--len] = 0;
+		if (strspn(buf, " \t") == (size_t)len)
+			continue;
+		if (buf[0] == '{') { /* JSON logs (LogAscii::use_json) */
+			json_error_t je;
+			json_t *o = json_loadb(buf, (size_t)len, 0, &je);
+			if (!json_is_object(o)) {
+				rc = in_fail(
+				    err, errlen, "%s:%u: malformed JSON: %s",
+				    path, line, o ? "not an object" : je.text);
+				json_decref(o);
+				break;
+			}
+			const char *v[NW];
+			char ts[40], op[24], rp[24];
+			bool iso = false;
+			for (int i = 0; i < NW; i++) {
+				json_t *x = json_object_get(o, want[i]);
+				v[i] = json_is_string(x) ? json_string_value(x)
+							 : NULL;
+			}
+			json_t *t = json_object_get(o, "ts");
+			if (json_is_number(t)) {
+				double d = json_number_value(t);
+				snprintf(ts, sizeof(ts), "%.6f", d);
+				v[0] = ts;
+			} else {
+				iso = v[0] != NULL;
+			}
+			json_t *p1 = json_object_get(o, "id.orig_p");
+			json_t *p2 = json_object_get(o, "id.resp_p");
+			if (json_is_integer(p1)) {
+				snprintf(op, sizeof(op), "%lld",
+					 (long long)json_integer_value(p1));
+				v[2] = op;
+			}
+			if (json_is_integer(p2)) {
+				snprintf(rp, sizeof(rp), "%lld",
+					 (long long)json_integer_value(p2));
+				v[4] = rp;
+			}
+			int k = notice_add(path, line, v[0], iso, v[1], v[2],
+					   v[3], v[4], v[5], v[6], v[7], out,
+					   seq, err, errlen);
+			json_decref(o);
+			if (k < 0)
+				rc = -1;
+			continue;
+		}
+		if (buf[0] == '#') {
+			if (!strncmp(buf, "#separator ", 11) &&
+			    strcmp(buf + 11, "\\x09") != 0) {
+				rc = in_fail(err, errlen,
+					     "%s:%u: separator '%s': only tab "
+					     "(\\x09) is read",
+					     path, line, buf + 11);
+			} else if (!strncmp(buf, "#fields\t", 8)) {
+				for (int i = 0; i < NW; i++)
+					col[i] = -1;
+				char *save = NULL;
+				int k = 0;
+				for (char *t = strtok_r(buf + 8, "\t", &save);
+				     t; t = strtok_r(NULL, "\t", &save), k++)
+					for (int i = 0; i < NW; i++)
+						if (!strcmp(t, want[i]))
+							col[i] = k;
+				for (int i = 0; i < NW && rc == 0; i++)
+					if (col[i] < 0 && i != 7)
+						rc = in_fail(
+						    err, errlen,
+						    "%s:%u: #fields lacks '%s'",
+						    path, line, want[i]);
+				have_fields = true;
+			}
+			continue;
+		}
+		if (!have_fields) {
+			rc = in_fail(err, errlen,
+				     "%s:%u: a record before the #fields line "
+				     "(not a Zeek notice.log)",
+				     path, line);
+			break;
+		}
+		/* split on tabs, keeping empty fields */
+		const char *cell[256];
+		int n = 0;
+		for (char *p = buf; n < 256;) {
+			cell[n++] = p;
+			char *t = strchr(p, '\t');
+			if (!t)
+				break;
+			*t = 0;
+			p = t + 1;
+		}
+		const char *v[NW];
+		for (int i = 0; i < NW; i++)
+			v[i] = col[i] >= 0 && col[i] < n ? cell[col[i]] : NULL;
+		if (notice_add(path, line, v[0], false, v[1], v[2], v[3], v[4],
+			       v[5], v[6], v[7], out, seq, err, errlen) < 0)
+			rc = -1;
+	}
+	if (rc == 0 && ferror(f))
+		rc = in_fail(err, errlen, "%s: read error", path);
+	free(buf);
+	fclose(f);
+	if (rc < 0)
+		alerts_cut(out, n0);
+	return rc;
+}

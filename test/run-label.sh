@@ -1,9 +1,9 @@
 #!/bin/sh
 # netcap label (docs/LABEL.md): alerts and attack lists onto every record.
 #  1. EVE JSON (one alert by Community ID, one by 5-tuple in the reverse
-#     direction, a non-alert event, an alert matching nothing) and fast.log
-#     (sensor-local time, --tz Europe/Berlin) alerts for three
-#     conversations of a live capture with 38 connections between the same
+#     direction, a non-alert event, an alert matching nothing), fast.log
+#     (sensor-local time, --tz Europe/Berlin) and Zeek notice.log alerts
+#     for four conversations of a live capture with 38 connections between the same
 #     two hosts: test/py/label_check.py computes from tshark's streams and
 #     frame times which Connection, Flow, TCP, UDP, IPv4, IPv6, Ethernet,
 #     HTTP and DNS records carry which label; every row must agree.
@@ -51,9 +51,10 @@ pick() { # PORT: "stream epoch cid" of the conversation's second frame
 		print ($2 != "" ? $2 : $3), $1, $6; exit }' "$tmp/cid.tsv"
 }
 # shellcheck disable=SC2046
-set -- $(pick 42154) $(pick 40178) $(pick 36203)
-[ $# = 9 ] || bad "tshark did not find the three conversations"
+set -- $(pick 42154) $(pick 40178) $(pick 36203) $(pick 33178)
+[ $# = 12 ] || bad "tshark did not find the four conversations"
 http_s=$1 http_t=$2 http_cid=$3 udp_s=$4 udp_t=$5 tdns_s=$7 tdns_t=$8
+ssh_s=${10} ssh_t=${11}
 # EVE time: the local time at +02:00 with its offset, as Suricata writes it
 eve_time() {
 	s=${1%.*} f=${1#*.}
@@ -71,12 +72,22 @@ cat >"$tmp/eve.json" <<EOF
 EOF
 printf '%s  [**] [1:1000003:1] NC-TEST DNS over TCP [**] [Classification: Attempted Information Leak] [Priority: 2] {TCP} 10.200.0.2:36203 -> 10.200.0.1:53\n' \
 	"$(fast_time "$tdns_t")" >"$tmp/fast.log"
-printf 'tcp %s Web Application Attack\nudp %s Potentially Bad Traffic\ntcp %s Attempted Information Leak\n' \
-	"$http_s" "$udp_s" "$tdns_s" >"$tmp/streams"
+# Zeek's notice.log (TSV as Zeek writes it): one notice on the SSH
+# connection, one about a host (no connection: skipped)
+{
+	printf '#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tnotice\n'
+	printf '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tfuid\tfile_mime_type\tfile_desc\tproto\tnote\tmsg\tsub\tsrc\tdst\tp\tn\tpeer_descr\tactions\tsuppress_for\n'
+	printf '#types\ttime\tstring\taddr\tport\taddr\tport\tstring\tstring\tstring\tenum\tenum\tstring\tstring\taddr\taddr\tport\tcount\tstring\tset[enum]\tinterval\n'
+	printf '%s\tCxyz\t10.200.0.2\t33178\t10.200.0.1\t22\t-\t-\t-\ttcp\tSSH::Password_Guessing\t10.200.0.2 appears to be guessing\t-\t10.200.0.2\t10.200.0.1\t22\t-\t-\tNotice::ACTION_LOG\t3600.000000\n' "${ssh_t%???}"
+	printf '%s\t-\t-\t-\t-\t-\t-\t-\t-\t-\tScan::Address_Scan\t10.200.0.2 scanned\t-\t10.200.0.2\t-\t-\t-\t-\tNotice::ACTION_LOG\t3600.000000\n' "${ssh_t%???}"
+} >"$tmp/notice.log"
+printf 'tcp %s Web Application Attack\nudp %s Potentially Bad Traffic\ntcp %s Attempted Information Leak\ntcp %s SSH::Password_Guessing\n' \
+	"$http_s" "$udp_s" "$tdns_s" "$ssh_s" >"$tmp/streams"
 "$NETCAP" label -r "$tmp/rec" -o "$tmp/out" --eve "$tmp/eve.json" \
-	--fast-log "$tmp/fast.log" --tz Europe/Berlin >"$tmp/sum" 2>"$tmp/err" ||
+	--fast-log "$tmp/fast.log" --tz Europe/Berlin --notice "$tmp/notice.log" \
+	>"$tmp/sum" 2>"$tmp/err" ||
 	bad "label (alerts) exit $?: $(cat "$tmp/err")"
-grep -q "4 read, 0 excluded, 3 matched a connection, 1 matched none" "$tmp/sum" ||
+grep -q "5 read, 0 excluded, 4 matched a connection, 1 matched none" "$tmp/sum" ||
 	bad "summary: $(head -1 "$tmp/sum")"
 n=$(ls "$tmp/rec" | wc -l)
 m=$(ls "$tmp/out" | grep -c '_labeled\.csv$')
@@ -223,6 +234,7 @@ sed 's/    mitre: T0000/    mitre: T0000\n    severity: high/' "$tmp/berlin.yml"
 sed 's|Europe/Berlin|Europe/Atlantis|' "$tmp/berlin.yml" >"$tmp/b5.yml"
 sed 's/Sunday-29-03-2026/Sunday-29-3-2026/' "$tmp/berlin.yml" >"$tmp/b6.yml"
 sed 's/10.200.0.1$/10.200.0.300/' "$tmp/berlin.yml" >"$tmp/b7.yml"
+sed '8s/^[0-9.]*/yesterday/' "$tmp/notice.log" >"$tmp/b9.log"
 while IFS='|' read -r opt file want; do
 	rm -rf "$tmp/bad"
 	"$NETCAP" label -r "$tmp/rec" -o "$tmp/bad" $opt "$tmp/$file" \
@@ -241,6 +253,7 @@ done <<EOF
 --attacks|b5.yml|b5.yml:2: location 'Europe/Atlantis': unknown time zone
 --attacks|b6.yml|b6.yml:8: date 'Sunday-29-3-2026' does not match dateFormat
 --attacks|b7.yml|b7.yml:10: victims: '10.200.0.300' is not an IP address
+--notice|b9.log|b9.log:8: ts 'yesterday'
 EOF
 "$NETCAP" label -r "$tmp/rec" -o "$tmp/bad" --fast-log "$tmp/fast.log" \
 	--tz Mars/Olympus 2>"$tmp/se"

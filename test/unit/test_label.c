@@ -428,6 +428,85 @@ static void test_attacks_csv(void **state)
 	lbl_attacks_free(&at);
 }
 
+static void test_notice(void **state)
+{
+	(void)state;
+	struct lbl_alerts al = {0};
+	uint32_t seq = 0;
+	char err[512];
+	/* TSV as Zeek writes it (header lines, tab-separated, "-" unset) */
+	char *p = tmpfile_with(
+	    "#separator \\x09\n#set_separator\t,\n#path\tnotice\n"
+	    "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\t"
+	    "proto\tnote\tmsg\n"
+	    "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tenum\t"
+	    "string\n"
+	    "1258567191.405770\tCabc\t192.168.1.103\t1087\t"
+	    "192.150.187.43\t80\ttcp\tHTTP::SQL_Injection_Attacker\t"
+	    "An SQL injection attacker was discovered!\n"
+	    "1258567192.000000\t-\t-\t-\t-\t-\t-\tScan::Port_Scan\t-\n"
+	    "1258567193.5\tCdef\t2001:db8::1\t-\t2001:db8::2\t-\ticmp\t"
+	    "ICMP::Odd\t-\n");
+	assert_int_equal(lbl_read_notice(p, &al, &seq, err, sizeof(err)), 0);
+	unlink(p);
+	assert_int_equal(al.n, 2); /* the port scan names no connection */
+	assert_int_equal(al.v[0].ts, 1258567191405770000LL);
+	assert_int_equal(al.v[0].sport, 1087);
+	assert_int_equal(al.v[0].dport, 80);
+	assert_int_equal(al.v[0].proto, 6);
+	assert_string_equal(al.v[0].category, "HTTP::SQL_Injection_Attacker");
+	assert_string_equal(al.v[0].signature,
+			    "An SQL injection attacker was discovered!");
+	assert_int_equal(al.v[1].ts, 1258567193500000000LL);
+	assert_int_equal(al.v[1].proto, 58); /* icmp over IPv6 */
+	assert_int_equal(al.v[1].sport, -1);
+	assert_string_equal(al.v[1].signature, "ICMP::Odd"); /* no msg */
+	lbl_alerts_free(&al);
+
+	/* JSON logs: ts a number or ISO 8601, ports numbers */
+	p = tmpfile_with(
+	    "{\"ts\":1258567191.40577,\"uid\":\"Cabc\",\"id.orig_h\":"
+	    "\"10.0.0.1\",\"id.orig_p\":1087,\"id.resp_h\":\"10.0.0.2\","
+	    "\"id.resp_p\":53,\"proto\":\"udp\",\"note\":\"DNS::X\"}\n"
+	    "{\"ts\":\"2009-11-18T17:59:51.405770Z\",\"id.orig_h\":"
+	    "\"10.0.0.1\",\"id.orig_p\":1087,\"id.resp_h\":\"10.0.0.2\","
+	    "\"id.resp_p\":53,\"proto\":\"udp\",\"note\":\"DNS::Y\"}\n");
+	assert_int_equal(lbl_read_notice(p, &al, &seq, err, sizeof(err)), 0);
+	unlink(p);
+	assert_int_equal(al.n, 2);
+	assert_int_equal(al.v[0].ts, 1258567191405770000LL);
+	assert_int_equal(al.v[0].proto, 17);
+	assert_int_equal(al.v[1].ts, 1258567191405770000LL);
+	lbl_alerts_free(&al);
+
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+	    {"1258567191.4\tx\n", ":1: a record before the #fields line"},
+	    {"#fields\tts\tnote\n", ":1: #fields lacks 'id.orig_h'"},
+	    {"#separator ,\n", ":1: separator ','"},
+	    {"#fields\tts\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\t"
+	     "note\n"
+	     "17:59\t10.0.0.1\t1\t10.0.0.2\t2\ttcp\tN\n",
+	     ":2: ts '17:59'"},
+	    {"#fields\tts\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\t"
+	     "note\n"
+	     "1.5\t10.0.0.1\t70000\t10.0.0.2\t2\ttcp\tN\n",
+	     ":2: id.orig_p '70000'"},
+	    {"{\"ts\":1.5,\"note\":\"N\"\n", ":1: malformed JSON"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		p = tmpfile_with(bad[i].text);
+		assert_int_equal(
+		    lbl_read_notice(p, &al, &seq, err, sizeof(err)), -1);
+		unlink(p);
+		if (!strstr(err, bad[i].want))
+			fail_msg("'%s' lacks '%s'", err, bad[i].want);
+		assert_int_equal(al.n, 0);
+	}
+	lbl_alerts_free(&al);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +516,7 @@ int main(void)
 	    cmocka_unit_test(test_fastlog),
 	    cmocka_unit_test(test_attacks),
 	    cmocka_unit_test(test_attacks_csv),
+	    cmocka_unit_test(test_notice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
