@@ -206,7 +206,7 @@ FUZZ_INC := $(DEC_INC) -Irecords -I$(FUZZ_BUILD)/gen -Itest/fuzz
 FUZZ_CFLAGS = -std=gnu11 -O1 -g -D_GNU_SOURCE -Wall -Wextra \
 	-Wno-missing-field-initializers $(FUZZ_SAN) $(FUZZ_INC) \
 	$(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) libpcap)
-FUZZ_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) libpcap) -lm
+FUZZ_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) libpcap yaml-0.1) -lm
 FUZZ_NAMES := $(patsubst test/fuzz/fuzz_%.c,%,$(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_OBJ := $(FUZZ_BUILD)/gen/netcap.pb-c.o $(FUZZ_BUILD)/gen/netcap_pack.o $(CORE_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)

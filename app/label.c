@@ -59,6 +59,7 @@ static void label_usage(FILE *f)
 	    "  -r, --read DIR      the record files (<Type>.ncap.lz4)\n"
 	    "  -o, --out OUTDIR    where to write (default DIR)\n"
 	    "  --eve FILE          Suricata EVE JSON alerts (repeatable)\n"
+	    "  --anomalies         also EVE anomaly events (label: the event)\n"
 	    "  --fast-log FILE     Suricata fast.log alerts (repeatable)\n"
 	    "  --notice FILE       Zeek notice.log, TSV or JSON (repeatable)\n"
 	    "  --tz ZONE           fast.log's and CSV attack lists' time "
@@ -1373,6 +1374,7 @@ int nc_cmd_label(int argc, char **argv)
 	    {"read", required_argument, NULL, 'r'},
 	    {"out", required_argument, NULL, 'o'},
 	    {"eve", required_argument, NULL, 'E'},
+	    {"anomalies", no_argument, NULL, 'Y'},
 	    {"fast-log", required_argument, NULL, 'F'},
 	    {"notice", required_argument, NULL, 'N'},
 	    {"tz", required_argument, NULL, 'z'},
@@ -1396,6 +1398,7 @@ int nc_cmd_label(int argc, char **argv)
 	const char *tz = "UTC", *exclude = NULL;
 	size_t neve = 0, nfast = 0, natk = 0, nnotice = 0;
 	double tol = 1.0;
+	bool anomalies = false;
 	bool renamed = false;
 	int c, rc = 1;
 
@@ -1442,6 +1445,9 @@ int nc_cmd_label(int argc, char **argv)
 			}
 			break;
 		}
+		case 'Y':
+			anomalies = true;
+			break;
 		case 'D':
 			lr.o.description = true;
 			break;
@@ -1532,8 +1538,8 @@ int nc_cmd_label(int argc, char **argv)
 	char err[1024];
 	uint32_t seq = 0;
 	for (size_t i = 0; i < neve; i++)
-		if (lbl_read_eve(eves[i], &j->alerts, &seq, err, sizeof(err)) <
-		    0) {
+		if (lbl_read_eve(eves[i], anomalies, &j->alerts, &seq, err,
+				 sizeof(err)) < 0) {
 			label_err("%s", err);
 			goto out;
 		}

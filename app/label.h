@@ -54,9 +54,10 @@ struct lbl_attacks {
 	char *location; /* the list's zone */
 };
 
-/* Suricata EVE JSON: the alert events of path appended to out. */
-int lbl_read_eve(const char *path, struct lbl_alerts *out, uint32_t *seq,
-		 char *err, size_t errlen);
+/* Suricata EVE JSON: the alert events of path (and its anomaly events
+ * that name addresses, when anomalies) appended to out. */
+int lbl_read_eve(const char *path, bool anomalies, struct lbl_alerts *out,
+		 uint32_t *seq, char *err, size_t errlen);
 
 /* Suricata fast.log, its times local to the zone tz (a zoneinfo name). */
 int lbl_read_fastlog(const char *path, const char *tz, struct lbl_alerts *out,

@@ -552,7 +552,7 @@ static int eve_port(json_t *o, const char *k, int *out)
 	return 0;
 }
 
-static int eve_line(const char *path, unsigned line, json_t *o,
+static int eve_line(const char *path, unsigned line, json_t *o, bool anomalies,
 		    struct lbl_alerts *out, uint32_t *seq, char *err,
 		    size_t errlen)
 {
@@ -566,7 +566,13 @@ static int eve_line(const char *path, unsigned line, json_t *o,
 		return in_fail(err, errlen,
 			       "%s:%u: event_type: missing or not a string",
 			       path, line);
-	if (strcmp(et, "alert") != 0)
+	bool anomaly = anomalies && !strcmp(et, "anomaly");
+	if (strcmp(et, "alert") != 0 && !anomaly)
+		return 0;
+	/* an anomaly of a packet without IP (or not yet decoded) names no
+	 * connection */
+	if (anomaly && (!json_is_string(json_object_get(o, "src_ip")) ||
+			!json_is_string(json_object_get(o, "proto"))))
 		return 0;
 #define NEED(k, var)                                                           \
 	do {                                                                   \
@@ -612,6 +618,22 @@ static int eve_line(const char *path, unsigned line, json_t *o,
 	if (eve_str(o, "community_id", &cid) < 0)
 		return in_fail(err, errlen, "%s:%u: community_id: not a string",
 			       path, line);
+	if (anomaly) {
+		/* "anomaly": {"type": "decode", "event": "decoder.ipv4..."} */
+		json_t *an = json_object_get(o, "anomaly");
+		const char *ev = NULL;
+		if (!json_is_object(an) || eve_str(an, "event", &ev) < 0 || !ev)
+			return in_fail(err, errlen,
+				       "%s:%u: anomaly.event: missing or not a "
+				       "string",
+				       path, line);
+		a.cid = cid && *cid ? xstrdup(cid) : NULL;
+		a.category = xstrdup(ev);
+		a.signature = xstrdup(ev);
+		a.seq = (*seq)++;
+		alerts_push(out, &a);
+		return 0;
+	}
 	json_t *al = json_object_get(o, "alert");
 	if (!json_is_object(al))
 		return in_fail(err, errlen,
@@ -634,8 +656,8 @@ static int eve_line(const char *path, unsigned line, json_t *o,
 	return 0;
 }
 
-int lbl_read_eve(const char *path, struct lbl_alerts *out, uint32_t *seq,
-		 char *err, size_t errlen)
+int lbl_read_eve(const char *path, bool anomalies, struct lbl_alerts *out,
+		 uint32_t *seq, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	size_t n0 = out->n;
@@ -661,7 +683,7 @@ int lbl_read_eve(const char *path, struct lbl_alerts *out, uint32_t *seq,
 				     path, line, je.text);
 			break;
 		}
-		rc = eve_line(path, line, o, out, seq, err, errlen);
+		rc = eve_line(path, line, o, anomalies, out, seq, err, errlen);
 		json_decref(o);
 		if (rc < 0)
 			break;

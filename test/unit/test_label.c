@@ -159,7 +159,8 @@ static void test_eve(void **state)
 	    "{\"timestamp\":\"2021-08-28T15:04:34.5+00:00\",\"event_type\":"
 	    "\"alert\",\"src_ip\":\"2001:db8::1\",\"dest_ip\":\"2001:db8::2\","
 	    "\"proto\":\"IPv6-ICMP\",\"alert\":{\"signature\":\"S\"}}\n");
-	assert_int_equal(lbl_read_eve(p, &al, &seq, err, sizeof(err)), 0);
+	assert_int_equal(lbl_read_eve(p, false, &al, &seq, err, sizeof(err)),
+			 0);
 	unlink(p);
 	assert_int_equal(al.n, 2);
 	/* 17:04:33.690298 at +02:00 = 15:04:33 UTC = 1630163073 */
@@ -205,13 +206,39 @@ static void test_eve(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		p = tmpfile_with(bad[i].text);
-		assert_int_equal(lbl_read_eve(p, &al, &seq, err, sizeof(err)),
-				 -1);
+		assert_int_equal(
+		    lbl_read_eve(p, false, &al, &seq, err, sizeof(err)), -1);
 		unlink(p);
 		if (!strstr(err, bad[i].want))
 			fail_msg("'%s' lacks '%s'", err, bad[i].want);
 		assert_int_equal(al.n, 0);
 	}
+	lbl_alerts_free(&al);
+}
+
+/* EVE anomaly events (Suricata's "anomaly" event type), with --anomalies */
+static void test_eve_anomaly(void **state)
+{
+	(void)state;
+	struct lbl_alerts al = {0};
+	uint32_t seq = 0;
+	char err[512];
+	char *p = tmpfile_with(
+	    "{\"timestamp\":\"2021-08-28T17:04:33.690298+0200\",\"event_type\":"
+	    "\"anomaly\",\"src_ip\":\"10.0.0.1\",\"src_port\":1,\"dest_ip\":"
+	    "\"10.0.0.2\",\"dest_port\":2,\"proto\":\"TCP\",\"anomaly\":{"
+	    "\"type\":\"stream\",\"event\":\"stream.pkt_invalid_ack\"}}\n"
+	    "{\"timestamp\":\"2021-08-28T17:04:34.000000+0200\",\"event_type\":"
+	    "\"anomaly\",\"anomaly\":{\"type\":\"decode\",\"event\":"
+	    "\"decoder.ipv4.trunc_pkt\"}}\n");
+	assert_int_equal(lbl_read_eve(p, false, &al, &seq, err, sizeof(err)),
+			 0);
+	assert_int_equal(al.n, 0);
+	assert_int_equal(lbl_read_eve(p, true, &al, &seq, err, sizeof(err)), 0);
+	unlink(p);
+	assert_int_equal(al.n, 1); /* the one without addresses is skipped */
+	assert_string_equal(al.v[0].category, "stream.pkt_invalid_ack");
+	assert_int_equal(al.v[0].proto, 6);
 	lbl_alerts_free(&al);
 }
 
@@ -513,6 +540,7 @@ int main(void)
 	    cmocka_unit_test(test_go_layouts),
 	    cmocka_unit_test(test_zones),
 	    cmocka_unit_test(test_eve),
+	    cmocka_unit_test(test_eve_anomaly),
 	    cmocka_unit_test(test_fastlog),
 	    cmocka_unit_test(test_attacks),
 	    cmocka_unit_test(test_attacks_csv),
