@@ -239,6 +239,10 @@ $(FUZZ_BUILD)/obj/%.o: %.c | $(FUZZ_BUILD)/gen/netcap.pb-c.h $(FUZZ_BUILD)/gen/n
 $(FUZZ_BUILD)/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz.h $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer $< $(FUZZ_OBJ) $(FUZZ_LIBS) -o $@
 
+# fuzz_label and test_label compile in label's input readers (app/, not
+# libnccore)
+$(FUZZ_BUILD)/fuzz_label $(BUILD)/test/test_label: app/label_in.c app/label.h
+
 $(FUZZ_BUILD)/mkseeds: test/fuzz/mkseeds.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror $< $(FUZZ_OBJ) $(FUZZ_LIBS) -o $@
 

@@ -90,10 +90,14 @@ void lbl_attacks_free(struct lbl_attacks *a);
 /* Is tz a zone of the system's zoneinfo ("UTC" always is)? */
 bool lbl_zone_ok(const char *tz);
 
+/* A time that int64 nanoseconds cannot hold (before 1678, after 2261). */
+#define LBL_TIME_BAD INT64_MIN
+
 /*
  * Wall-clock time in zone tz (daylight saving included: an hour that
  * occurs twice is taken the first time, one that is skipped is read
- * forward, as mktime does) to ns since the epoch.
+ * forward, as mktime does) to ns since the epoch; LBL_TIME_BAD when out
+ * of range.
  */
 int64_t lbl_local_ns(const char *tz, int year, int mon, int day, int hour,
 		     int min, int sec, long nsec);

@@ -82,6 +82,15 @@ bool lbl_zone_ok(const char *tz)
 	return ok;
 }
 
+/* sec + nsec as ns since the epoch; LBL_TIME_BAD outside int64. */
+static int64_t sec_ns(int64_t sec, long nsec)
+{
+	if (sec > INT64_MAX / 1000000000 - 1 ||
+	    sec < INT64_MIN / 1000000000 + 1)
+		return LBL_TIME_BAD;
+	return sec * 1000000000 + nsec;
+}
+
 int64_t lbl_local_ns(const char *tz, int year, int mon, int day, int hour,
 		     int min, int sec, long nsec)
 {
@@ -101,7 +110,9 @@ int64_t lbl_local_ns(const char *tz, int year, int mon, int day, int hour,
 	tm.tm_sec = sec;
 	tm.tm_isdst = -1;
 	time_t t = mktime(&tm);
-	return (int64_t)t * 1000000000 + nsec;
+	if (t == (time_t)-1 && (tm.tm_year != 69 || tm.tm_mday != 31))
+		return LBL_TIME_BAD;
+	return sec_ns((int64_t)t, nsec);
 }
 
 static int days_in(int mon, int year)
@@ -520,8 +531,8 @@ static int eve_time(const char *s, int64_t *ns)
 			.tm_hour = h,
 			.tm_min = mi,
 			.tm_sec = se};
-	*ns = ((int64_t)timegm(&tm) - off) * 1000000000 + frac;
-	return 0;
+	*ns = sec_ns((int64_t)timegm(&tm) - off, frac);
+	return *ns == LBL_TIME_BAD ? -1 : 0;
 }
 
 /* A string member of o (NULL when absent); -2 when present but not one. */
@@ -757,6 +768,11 @@ static int fast_line(const char *path, unsigned line, char *s, const char *tz,
 			frac *= 10;
 	}
 	a.ts = lbl_local_ns(tz, y, mo, d, h, mi, se, frac);
+	if (a.ts == LBL_TIME_BAD)
+		return in_fail(err, errlen,
+			       "%s:%u: timestamp: year %d out of range "
+			       "(1678..2261)",
+			       path, line, y);
 
 	/* [**] [gid:sid:rev] MESSAGE [**] */
 	char *m = strstr(p, "[**]");
@@ -975,6 +991,11 @@ static int ywhen(struct yctx *y, const char *tfmt, const char *dfmt,
 	}
 	*ns = lbl_local_ns(loc, t.year, t.mon, t.day, t.hour, t.min, t.sec,
 			   t.nsec);
+	if (*ns == LBL_TIME_BAD)
+		return in_fail(y->err, y->errlen,
+			       "%s:%u: %s '%s': year %d out of range "
+			       "(1678..2261)",
+			       y->path, line, key, val, t.year);
 	return 0;
 }
 
@@ -1369,10 +1390,14 @@ int lbl_read_attacks_csv(const char *path, const char *tz,
 					     "2006/1/2 15:04:05: %s",
 					     path, line, i ? "End" : "Start",
 					     when[i], why);
-			else
-				*dst[i] =
-				    lbl_local_ns(tz, t.year, t.mon, t.day,
-						 t.hour, t.min, t.sec, t.nsec);
+			else if ((*dst[i] = lbl_local_ns(
+				      tz, t.year, t.mon, t.day, t.hour, t.min,
+				      t.sec, t.nsec)) == LBL_TIME_BAD)
+				rc = in_fail(err, errlen,
+					     "%s:%u: %s '%s': year %d out of "
+					     "range (1678..2261)",
+					     path, line, i ? "End" : "Start",
+					     when[i], t.year);
 		}
 		if (rc == 0 && a.end < a.start)
 			rc = in_fail(err, errlen,
@@ -1425,16 +1450,16 @@ int lbl_read_attacks_csv(const char *path, const char *tz,
 	free(buf);
 	fclose(f);
 	if (rc < 0) {
-		struct lbl_attacks tail = {.v = out->v + n0, .n = out->n - n0};
-		for (size_t i = 0; i < tail.n; i++) {
-			free(tail.v[i].name);
-			free(tail.v[i].category);
-			free(tail.v[i].proto);
-			free(tail.v[i].mitre);
-			free(tail.v[i].notes);
-			free(tail.v[i].ips);
-			free(tail.v[i].victims);
-			free(tail.v[i].attackers);
+		for (size_t i = n0; i < out->n; i++) {
+			struct lbl_attack *t = &out->v[i];
+			free(t->name);
+			free(t->category);
+			free(t->proto);
+			free(t->mitre);
+			free(t->notes);
+			free(t->ips);
+			free(t->victims);
+			free(t->attackers);
 		}
 		out->n = n0;
 	}
