@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * label.c: `netcap label`, ground truth for datasets: IDS alerts (EVE
- * JSON, fast.log) and attack lists (Netcap's YAML) joined onto the
+ * JSON, fast.log, Zeek notice.log) and attack lists (Netcap's YAML and
+ * v0.5 CSV; readers in label_in.c) joined onto the
  * records of a capture directory, written as <Type>_labeled.csv: the CSV
  * of `netcap dump --csv` plus a `result` column.
  *
@@ -9,7 +10,8 @@
  *  1. alerts are matched to Connection records (Community ID, else the
  *     5-tuple in either direction), the alert time inside [TimestampFirst
  *     - tol, TimestampLast + tol];
- *  2. records with a UID take their connection's labels; per-packet
+ *  2. records with a UID take their connection's labels (Software and
+ *     Service those of the connections in their Flows); per-packet
  *     records with ports (TCP, UDP, SCTP) the labels of the labelled
  *     connection with their 5-tuple and tenant whose [first, last] holds
  *     their Timestamp; each such record is also entered in a frame table
@@ -24,9 +26,9 @@
  * Files are read in that order (Connection; per-packet and UID records;
  * records with addresses; the rest), each once, and written as read.
  *
- * Memory: the alerts, the labelled connections, and at most two
- * frame-table entries (24 bytes, table at most half full) per per-packet
- * record; record files are streamed.
+ * Memory: the alerts, the labelled connections, and the frame table: one
+ * entry (24 bytes, the table at most half full) per frame time, one more
+ * per address pair where two share a time; record files are streamed.
  *
  * Exit status: 0 written; 1 bad input (one line naming file:line and
  * field) or a failed read or write, no *_labeled file left; 2 usage.
