@@ -7,6 +7,7 @@
 #     two hosts: test/py/label_check.py computes from tshark's streams and
 #     frame times which Connection, Flow, TCP, UDP, IPv4, IPv6, Ethernet,
 #     HTTP and DNS records carry which label; every row must agree.
+#     The same rows from a capture with two workers.
 #  2. --collect, --strict, --description, --exclude, --gzip, --sep.
 #  3. attack lists: the capture moved to 2026-03-29 00:59:59 UTC, the hour
 #     Europe/Berlin goes from CET to CEST: a window from 01:59:59.8 CET to
@@ -94,6 +95,17 @@ m=$(ls "$tmp/out" | grep -c '_labeled\.csv$')
 [ "$n" = "$m" ] || bad "$n record files, $m labelled files"
 $PY test/py/label_check.py alerts "$tmp/out" "$tmp/frames.tsv" "$tmp/streams" ||
 	bad "alerts: label_check"
+# the same labels from a capture with two workers (records interleaved)
+"$NETCAP" capture -q -r "$cap" -o "$tmp/rec2" -w 2 >/dev/null 2>&1 ||
+	bad "capture -w 2"
+"$NETCAP" label -q -r "$tmp/rec2" -o "$tmp/out2" --eve "$tmp/eve.json" \
+	--fast-log "$tmp/fast.log" --tz Europe/Berlin --notice "$tmp/notice.log" ||
+	bad "label (2 workers)"
+for f in "$tmp"/out/*_labeled.csv; do
+	sort "$f" >"$tmp/s1"
+	sort "$tmp/out2/${f##*/}" >"$tmp/s2" 2>/dev/null
+	cmp -s "$tmp/s1" "$tmp/s2" || bad "-w 2: ${f##*/} differs"
+done
 # without --tz the fast.log time is UTC, an hour off: the alert misses
 "$NETCAP" label -q -r "$tmp/rec" -o "$tmp/utc" --fast-log "$tmp/fast.log" \
 	--tolerance 0.5 2>/dev/null || bad "label --fast-log without --tz"
