@@ -16,26 +16,46 @@
 /* ---- growable string ------------------------------------------------------
  */
 
-void nc_sb_add(struct nc_sb *sb, const char *s, size_t n)
+/* Make room for n more octets and the NUL (the slow path of sb_add). */
+static void sb_grow(struct nc_sb *sb, size_t n)
 {
-	if (sb->len + n + 1 > sb->cap) {
-		size_t ncap = sb->cap ? sb->cap : 64;
-		while (ncap < sb->len + n + 1)
-			ncap *= 2;
-		char *np = realloc(sb->p, ncap);
-		if (!np)
-			abort(); /* a few KB per record; nothing sane to do */
-		sb->p = np;
-		sb->cap = ncap;
-	}
+	size_t ncap = sb->cap ? sb->cap : 64;
+	while (ncap < sb->len + n + 1)
+		ncap *= 2;
+	char *np = realloc(sb->p, ncap);
+	if (!np)
+		abort(); /* a few KB per record; nothing sane to do */
+	sb->p = np;
+	sb->cap = ncap;
+}
+
+/* nc_sb_add, inlined in the renderers' hot paths. */
+static inline void sb_add(struct nc_sb *sb, const char *s, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap)
+		sb_grow(sb, n);
 	memcpy(sb->p + sb->len, s, n);
 	sb->len += n;
 	sb->p[sb->len] = '\0';
 }
 
+/* Room for n more octets at sb->p + sb->len (the caller then adds its
+   length and the NUL). */
+static inline char *sb_room(struct nc_sb *sb, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap)
+		sb_grow(sb, n);
+	return sb->p + sb->len;
+}
+
+void nc_sb_add(struct nc_sb *sb, const char *s, size_t n)
+{
+	sb_add(sb, s, n);
+}
+
 void nc_sb_puts(struct nc_sb *sb, const char *s)
 {
-	nc_sb_add(sb, s, strlen(s));
+	sb_add(sb, s, strlen(s));
 }
 
 /* ---- field classes and value texts --------------------------------------- */
@@ -87,8 +107,47 @@ static size_t hex(const uint8_t *p, size_t len, char *out, size_t cap)
 	return n;
 }
 
+/* Decimal text of an octet (no leading zeros); returns the length. */
+static inline size_t dec8(unsigned v, char *out)
+{
+	if (v >= 100) {
+		out[0] = (char)('0' + v / 100);
+		out[1] = (char)('0' + v / 10 % 10);
+		out[2] = (char)('0' + v % 10);
+		return 3;
+	}
+	if (v >= 10) {
+		out[0] = (char)('0' + v / 10);
+		out[1] = (char)('0' + v % 10);
+		return 2;
+	}
+	out[0] = (char)('0' + v);
+	return 1;
+}
+
 size_t nc_render_addr(const uint8_t *p, size_t len, char *out, size_t cap)
 {
+	static const char digits[] = "0123456789abcdef";
+
+	/* what inet_ntop and "%02x:..." write, without their cost */
+	if (len == 4 && cap >= 16) {
+		size_t n = 0;
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				out[n++] = '.';
+			n += dec8(p[i], out + n);
+		}
+		out[n] = '\0';
+		return n;
+	}
+	if (len == 6 && cap >= 18) {
+		for (int i = 0; i < 6; i++) {
+			out[3 * i] = digits[p[i] >> 4];
+			out[3 * i + 1] = digits[p[i] & 15];
+			out[3 * i + 2] = i < 5 ? ':' : '\0';
+		}
+		return 17;
+	}
 	if (len == 4 || len == 16) {
 		if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, p, out,
 			       (socklen_t)cap))
@@ -136,10 +195,62 @@ static int shortest_prec(double v)
 	return 17;
 }
 
+/*
+ * "%.*g" with the shortest precision for an integral v, |v| < 1e15 (every
+ * integer there and every rounding of it to fewer digits is exact, so the
+ * shortest precision is v's count of significant digits). Returns the
+ * length, or 0 when v is not such a value (or cap is short).
+ */
+static size_t double_int(double v, char *out, size_t cap)
+{
+	char d[24];
+	size_t nd = 0, n = 0;
+
+	if (!(v > -1e15 && v < 1e15) || cap < 24 || v != (double)(int64_t)v)
+		return 0;
+	int64_t iv = (int64_t)v;
+	uint64_t u = iv < 0 ? -(uint64_t)iv : (uint64_t)iv;
+	if (signbit(v))
+		out[n++] = '-';
+	do {
+		d[nd++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	/* d holds the digits least significant first */
+	size_t tz = 0;
+	while (tz + 1 < nd && d[tz] == '0')
+		tz++;
+	size_t sig = nd - tz;
+	if (sig == nd) { /* exponent < precision: plain digits */
+		while (nd)
+			out[n++] = d[--nd];
+	} else { /* d.ddde+XX */
+		size_t x = nd - 1;
+		out[n++] = d[nd - 1];
+		if (sig > 1) {
+			out[n++] = '.';
+			for (size_t i = 1; i < sig; i++)
+				out[n++] = d[nd - 1 - i];
+		}
+		out[n++] = 'e';
+		out[n++] = '+';
+		if (x >= 10)
+			out[n++] = (char)('0' + x / 10);
+		else
+			out[n++] = '0';
+		out[n++] = (char)('0' + x % 10);
+	}
+	out[n] = '\0';
+	return n;
+}
+
 size_t nc_render_double(double v, char *out, size_t cap)
 {
 	int n;
+	size_t k = double_int(v, out, cap);
 
+	if (k)
+		return k;
 	if (isnan(v))
 		n = snprintf(out, cap, "nan");
 	else if (isinf(v))
@@ -271,6 +382,23 @@ static int fmt_i64(char *tmp, int64_t v)
 	return 1 + fmt_u64(tmp + 1, -(uint64_t)v);
 }
 
+/* nc_render_is_addr(f), remembered per descriptor (a few name compares
+   per cell otherwise). */
+static bool is_addr_cached(const ProtobufCFieldDescriptor *f)
+{
+	static _Thread_local struct {
+		const ProtobufCFieldDescriptor *f;
+		bool addr;
+	} cache[256];
+	size_t h = ((uintptr_t)f >> 4) & 255;
+
+	if (cache[h].f != f) {
+		cache[h].addr = nc_render_is_addr(f);
+		cache[h].f = f;
+	}
+	return cache[h].addr;
+}
+
 /* Append the text of one value of f at p. */
 static void value_text(struct nc_sb *sb, const ProtobufCFieldDescriptor *f,
 		       const void *p, enum nc_timefmt tf)
@@ -328,18 +456,18 @@ static void value_text(struct nc_sb *sb, const ProtobufCFieldDescriptor *f,
 	}
 	case PROTOBUF_C_TYPE_BYTES: {
 		const ProtobufCBinaryData *b = p;
-		if (nc_render_is_addr(f) &&
+		if (is_addr_cached(f) &&
 		    (b->len == 4 || b->len == 6 || b->len == 16)) {
-			char a[INET6_ADDRSTRLEN + 1];
-			nc_sb_add(
-			    sb, a,
-			    nc_render_addr(b->data, b->len, a, sizeof(a)));
+			char *a = sb_room(sb, INET6_ADDRSTRLEN + 1);
+			sb->len += nc_render_addr(b->data, b->len, a,
+						  INET6_ADDRSTRLEN + 1);
+			sb->p[sb->len] = '\0';
 			return;
 		}
 		for (size_t i = 0; i < b->len; i += 16) {
 			size_t k = b->len - i < 16 ? b->len - i : 16;
 			char h[40];
-			nc_sb_add(sb, h, hex(b->data + i, k, h, sizeof(h)));
+			sb_add(sb, h, hex(b->data + i, k, h, sizeof(h)));
 		}
 		return;
 	}
@@ -352,7 +480,7 @@ static void value_text(struct nc_sb *sb, const ProtobufCFieldDescriptor *f,
 	}
 	}
 	if (n > 0)
-		nc_sb_add(sb, tmp,
+		sb_add(sb, tmp,
 			  (size_t)n < sizeof(tmp) ? (size_t)n
 						  : sizeof(tmp) - 1);
 }
@@ -365,7 +493,7 @@ void nc_render_cell(struct nc_sb *sb, const ProtobufCMessage *m,
 
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			nc_sb_add(sb, ";", 1);
+			sb_add(sb, ";", 1);
 		value_text(sb, f, felem(m, f, i), tf);
 	}
 }
@@ -375,13 +503,13 @@ static void sub_cell(struct nc_sb *sb, const ProtobufCMessage *m,
 {
 	const ProtobufCMessageDescriptor *d = m->descriptor;
 
-	nc_sb_add(sb, "(", 1);
+	sb_add(sb, "(", 1);
 	for (unsigned i = 0; i < d->n_fields; i++) {
 		if (i)
-			nc_sb_add(sb, "/", 1);
+			sb_add(sb, "/", 1);
 		nc_render_cell(sb, m, &d->fields[i], tf);
 	}
-	nc_sb_add(sb, ")", 1);
+	sb_add(sb, ")", 1);
 }
 
 /* ---- JSON -----------------------------------------------------------------
@@ -406,9 +534,9 @@ static json_t *json_text(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x80 && c != 0)
-			nc_sb_add(&sb, s + i, 1);
+			sb_add(&sb, s + i, 1);
 		else if (c == 0)
-			nc_sb_add(&sb, "\\0", 2);
+			sb_add(&sb, "\\0", 2);
 		else
 			nc_sb_puts(&sb, "\xef\xbf\xbd");
 	}
@@ -587,7 +715,7 @@ int nc_render_select(const ProtobufCMessageDescriptor *d, const char *list,
 				struct nc_sb sb = {0};
 				for (unsigned i = 0; i < d->n_fields; i++) {
 					if (i)
-						nc_sb_add(&sb, ", ", 2);
+						sb_add(&sb, ", ", 2);
 					nc_sb_puts(&sb, d->fields[i].name);
 				}
 				if (hit < 0)
@@ -623,7 +751,7 @@ void nc_render_kv(FILE *out, const ProtobufCMessage *m, enum nc_timefmt tf)
 
 	for (unsigned i = 0; i < d->n_fields; i++) {
 		sb.len = 0;
-		nc_sb_add(&sb, "", 0);
+		sb_add(&sb, "", 0);
 		nc_render_cell(&sb, m, &d->fields[i], tf);
 		fprintf(out, "%s: %s\n", d->fields[i].name, sb.p);
 	}
@@ -674,11 +802,11 @@ static void sb_escaped(struct nc_sb *sb, const char *s, size_t n)
 		default:
 			continue;
 		}
-		nc_sb_add(sb, s + run, i - run);
-		nc_sb_add(sb, e, 2);
+		sb_add(sb, s + run, i - run);
+		sb_add(sb, e, 2);
 		run = i + 1;
 	}
-	nc_sb_add(sb, s + run, n - run);
+	sb_add(sb, s + run, n - run);
 }
 
 /* Append s to sb as one RFC 4180 field (sep: the cell separator). */
@@ -687,16 +815,16 @@ static void sb_csv(struct nc_sb *sb, const char *s, size_t n, char sep)
 	const char special[] = {sep, '"', '\r', '\n', 0};
 
 	if (strcspn(s, special) >= n) {
-		nc_sb_add(sb, s, n);
+		sb_add(sb, s, n);
 		return;
 	}
-	nc_sb_add(sb, "\"", 1);
+	sb_add(sb, "\"", 1);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '"')
-			nc_sb_add(sb, "\"", 1);
-		nc_sb_add(sb, s + i, 1);
+			sb_add(sb, "\"", 1);
+		sb_add(sb, s + i, 1);
 	}
-	nc_sb_add(sb, "\"", 1);
+	sb_add(sb, "\"", 1);
 }
 
 /* Escape backslash, tab, LF, CR (table). */
@@ -871,6 +999,28 @@ static void line_cell(struct nc_render *r, const char *s, size_t n)
 		sb_escaped(&r->line, s, n);
 }
 
+/* Would line_cell write s (n octets, NUL-terminated) other than as is? */
+static bool cell_special(const struct nc_render *r, const char *s, size_t n)
+{
+	if (r->fmt == NC_FMT_CSV) {
+		/* sb_csv's strcspn test: stops at a NUL */
+		for (size_t i = 0; i < n; i++) {
+			char ch = s[i];
+			if (ch == r->sep || ch == '"' || ch == '\r' ||
+			    ch == '\n')
+				return true;
+			if (ch == '\0')
+				return false;
+		}
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\\' || s[i] == '\t' || s[i] == '\n' ||
+		    s[i] == '\r')
+			return true;
+	return false;
+}
+
 int nc_render_row(struct nc_render *r, const ProtobufCMessage *m)
 {
 	return nc_render_row_extra(r, m, NULL);
@@ -885,7 +1035,7 @@ int nc_render_row_extra(struct nc_render *r, const ProtobufCMessage *m,
 		char **row = &r->cells[(size_t)r->nrows * r->ncols];
 		for (unsigned c = 0; c < r->ncols; c++) {
 			r->cell.len = 0;
-			nc_sb_add(&r->cell, "", 0);
+			sb_add(&r->cell, "", 0);
 			nc_render_cell(&r->cell, m, &r->d->fields[r->cols[c]],
 				       r->tf);
 			row[c] = strdup(r->cell.p);
@@ -901,18 +1051,26 @@ int nc_render_row_extra(struct nc_render *r, const ProtobufCMessage *m,
 	r->line.len = 0;
 	for (unsigned c = 0; c < r->ncols; c++) {
 		if (c)
-			nc_sb_add(&r->line, &r->sep, 1);
-		r->cell.len = 0;
-		nc_sb_add(&r->cell, "", 0);
-		nc_render_cell(&r->cell, m, &r->d->fields[r->cols[c]], r->tf);
-		line_cell(r, r->cell.p, r->cell.len);
+			sb_add(&r->line, &r->sep, 1);
+		/* render into the line; a cell that needs quoting or escaping
+		   (rare) moves to r->cell and comes back through line_cell */
+		size_t start = r->line.len;
+		sb_add(&r->line, "", 0);
+		nc_render_cell(&r->line, m, &r->d->fields[r->cols[c]], r->tf);
+		if (cell_special(r, r->line.p + start, r->line.len - start)) {
+			size_t n = r->line.len - start;
+			r->cell.len = 0;
+			sb_add(&r->cell, r->line.p + start, n);
+			r->line.len = start;
+			line_cell(r, r->cell.p, n);
+		}
 	}
 	if (r->extra) {
 		if (r->ncols)
-			nc_sb_add(&r->line, &r->sep, 1);
+			sb_add(&r->line, &r->sep, 1);
 		line_cell(r, extra ? extra : "", extra ? strlen(extra) : 0);
 	}
-	nc_sb_add(&r->line, "\n", 1);
+	sb_add(&r->line, "\n", 1);
 	fwrite(r->line.p, 1, r->line.len, r->out);
 	return 0;
 }
