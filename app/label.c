@@ -1150,7 +1150,7 @@ static int label_file(struct label_run *lr, const char *path, const char *base)
 	uint64_t recno = 0;
 	int k;
 	bool bad = false;
-	while ((k = nc_reader_next(r, &m)) == 1) {
+	while ((k = nc_reader_next_tmp(r, &m)) == 1) {
 		recno++;
 		uint32_t set = label_rec(&lr->j, &ri, m);
 		const char *text = result_text(lr, set, &sb);
@@ -1163,13 +1163,11 @@ static int label_file(struct label_run *lr, const char *path, const char *base)
 				  *uid ? " UID " : "", uid,
 				  s->lab[s->sv[s->soff[set]]],
 				  s->lab[s->sv[s->soff[set] + 1]]);
-			protobuf_c_message_free_unpacked(m, NULL);
 			bad = true;
 			break;
 		}
 		count(lr, type, set, text);
 		int e = nc_render_row_extra(rr, m, text);
-		protobuf_c_message_free_unpacked(m, NULL);
 		if (e < 0) {
 			label_err("out of memory");
 			bad = true;
