@@ -358,28 +358,69 @@ static const char *enum_name(const ProtobufCFieldDescriptor *f, int v)
 static void sub_cell(struct nc_sb *sb, const ProtobufCMessage *m,
 		     enum nc_timefmt tf);
 
-/* Decimal text of v into tmp (at least 21 bytes); returns the length. */
-static int fmt_u64(char *tmp, uint64_t v)
+/* Decimal text of v into tmp (at least 21 bytes, no NUL); returns the
+   length. Two digits a step, from the end. */
+static size_t u64_text(char *tmp, uint64_t v)
 {
-	char r[24];
-	int n = 0, k = 0;
+	static const char d2[] = "00010203040506070809"
+				 "10111213141516171819"
+				 "20212223242526272829"
+				 "30313233343536373839"
+				 "40414243444546474849"
+				 "50515253545556575859"
+				 "60616263646566676869"
+				 "70717273747576777879"
+				 "80818283848586878889"
+				 "90919293949596979899";
+	static const uint64_t p10[] = {
+	    1ull,	       10ull,		    100ull,
+	    1000ull,	       10000ull,	    100000ull,
+	    1000000ull,	       10000000ull,	    100000000ull,
+	    1000000000ull,     10000000000ull,	    100000000000ull,
+	    1000000000000ull,  10000000000000ull,   100000000000000ull,
+	    1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+	    1000000000000000000ull, 10000000000000000000ull};
+	size_t n = 1;
 
-	do {
-		r[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		tmp[k++] = r[--n];
-	tmp[k] = '\0';
-	return k;
+	while (n < 20 && v >= p10[n])
+		n++;
+	size_t pos = n;
+	while (v >= 100) {
+		unsigned k = (unsigned)(v % 100) * 2;
+		v /= 100;
+		tmp[--pos] = d2[k + 1];
+		tmp[--pos] = d2[k];
+	}
+	if (v >= 10) {
+		tmp[--pos] = d2[v * 2 + 1];
+		tmp[--pos] = d2[v * 2];
+	} else {
+		tmp[--pos] = (char)('0' + v);
+	}
+	return n;
 }
 
-static int fmt_i64(char *tmp, int64_t v)
+static size_t i64_text(char *tmp, int64_t v)
 {
 	if (v >= 0)
-		return fmt_u64(tmp, (uint64_t)v);
+		return u64_text(tmp, (uint64_t)v);
 	tmp[0] = '-';
-	return 1 + fmt_u64(tmp + 1, -(uint64_t)v);
+	return 1 + u64_text(tmp + 1, -(uint64_t)v);
+}
+
+/* Append the decimal text of v / of u to sb. */
+static inline void sb_i64(struct nc_sb *sb, int64_t v)
+{
+	char *o = sb_room(sb, 21);
+	sb->len += i64_text(o, v);
+	sb->p[sb->len] = '\0';
+}
+
+static inline void sb_u64(struct nc_sb *sb, uint64_t u)
+{
+	char *o = sb_room(sb, 21);
+	sb->len += u64_text(o, u);
+	sb->p[sb->len] = '\0';
 }
 
 /* nc_render_is_addr(f), remembered per descriptor (a few name compares
@@ -410,25 +451,27 @@ static void value_text(struct nc_sb *sb, const ProtobufCFieldDescriptor *f,
 	case PROTOBUF_C_TYPE_INT32:
 	case PROTOBUF_C_TYPE_SINT32:
 	case PROTOBUF_C_TYPE_SFIXED32:
-		n = fmt_i64(tmp, *(const int32_t *)p);
-		break;
+		sb_i64(sb, *(const int32_t *)p);
+		return;
 	case PROTOBUF_C_TYPE_UINT32:
 	case PROTOBUF_C_TYPE_FIXED32:
-		n = fmt_u64(tmp, *(const uint32_t *)p);
-		break;
+		sb_u64(sb, *(const uint32_t *)p);
+		return;
 	case PROTOBUF_C_TYPE_INT64:
 	case PROTOBUF_C_TYPE_SINT64:
 	case PROTOBUF_C_TYPE_SFIXED64:
 		if (tf == NC_TIME_RFC3339 && nc_render_is_time(f))
 			n = (int)nc_render_time(*(const int64_t *)p, tmp,
 						sizeof(tmp));
-		else
-			n = fmt_i64(tmp, *(const int64_t *)p);
+		else {
+			sb_i64(sb, *(const int64_t *)p);
+			return;
+		}
 		break;
 	case PROTOBUF_C_TYPE_UINT64:
 	case PROTOBUF_C_TYPE_FIXED64:
-		n = fmt_u64(tmp, *(const uint64_t *)p);
-		break;
+		sb_u64(sb, *(const uint64_t *)p);
+		return;
 	case PROTOBUF_C_TYPE_FLOAT:
 		n = (int)nc_render_double(*(const float *)p, tmp, sizeof(tmp));
 		break;
@@ -436,8 +479,10 @@ static void value_text(struct nc_sb *sb, const ProtobufCFieldDescriptor *f,
 		n = (int)nc_render_double(*(const double *)p, tmp, sizeof(tmp));
 		break;
 	case PROTOBUF_C_TYPE_BOOL:
-		nc_sb_puts(sb,
-			   *(const protobuf_c_boolean *)p ? "true" : "false");
+		if (*(const protobuf_c_boolean *)p)
+			sb_add(sb, "true", 4);
+		else
+			sb_add(sb, "false", 5);
 		return;
 	case PROTOBUF_C_TYPE_ENUM: {
 		const char *name = enum_name(f, *(const int *)p);
@@ -777,6 +822,9 @@ struct nc_render {
 	char **cells;
 	size_t *width;
 	unsigned nrows;
+	/* CSV/TSV, set with the header: plain[c] when column c's text can
+	   never hold what line_cell quotes or escapes (no scan per cell) */
+	bool *plain;
 };
 
 /* Append s to sb with backslash, tab, LF, CR escaped (TSV). */
@@ -931,8 +979,74 @@ static void table_flush(struct nc_render *r)
 	r->nrows = 0;
 }
 
+/* Does any octet of the alphabet a need quoting or escaping here? */
+static bool alpha_special(const struct nc_render *r, const char *a)
+{
+	for (; *a; a++) {
+		if (r->fmt == NC_FMT_CSV
+			? (*a == r->sep || *a == '"' || *a == '\r' ||
+			   *a == '\n')
+			: (*a == '\\' || *a == '\t' || *a == '\n' ||
+			   *a == '\r'))
+			return true;
+	}
+	return false;
+}
+
+/* Can field f's cell text never need quoting or escaping (value_text's
+   alphabet for its type)? */
+static bool col_plain(const struct nc_render *r,
+		      const ProtobufCFieldDescriptor *f)
+{
+	const char *a;
+
+	if (f->label == PROTOBUF_C_LABEL_REPEATED &&
+	    alpha_special(r, ";"))
+		return false;
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		/* decimal, or nc_render_time's text */
+		a = "-0123456789:.TZ";
+		break;
+	case PROTOBUF_C_TYPE_FLOAT:
+	case PROTOBUF_C_TYPE_DOUBLE:
+		a = "-+.0123456789einaf";
+		break;
+	case PROTOBUF_C_TYPE_BOOL:
+		a = "truefalse";
+		break;
+	case PROTOBUF_C_TYPE_BYTES: /* hex, or address text */
+		a = "0123456789abcdef:.";
+		break;
+	case PROTOBUF_C_TYPE_ENUM: {
+		const ProtobufCEnumDescriptor *e = f->descriptor;
+		for (unsigned i = 0; i < e->n_values; i++)
+			if (alpha_special(r, e->values[i].name))
+				return false;
+		a = "-0123456789";
+		break;
+	}
+	default: /* strings, sub-messages */
+		return false;
+	}
+	return !alpha_special(r, a);
+}
+
 static void sep_header(struct nc_render *r)
 {
+	r->plain = calloc(r->ncols ? r->ncols : 1, sizeof(*r->plain));
+	for (unsigned c = 0; r->plain && c < r->ncols; c++)
+		r->plain[c] = col_plain(r, &r->d->fields[r->cols[c]]);
+
 	for (unsigned c = 0; c <= r->ncols; c++) {
 		const char *s = c < r->ncols ? col_name(r, c) : r->extra;
 		if (!s)
@@ -1057,7 +1171,8 @@ int nc_render_row_extra(struct nc_render *r, const ProtobufCMessage *m,
 		size_t start = r->line.len;
 		sb_add(&r->line, "", 0);
 		nc_render_cell(&r->line, m, &r->d->fields[r->cols[c]], r->tf);
-		if (cell_special(r, r->line.p + start, r->line.len - start)) {
+		if (!(r->plain && r->plain[c]) &&
+		    cell_special(r, r->line.p + start, r->line.len - start)) {
 			size_t n = r->line.len - start;
 			r->cell.len = 0;
 			sb_add(&r->cell, r->line.p + start, n);
@@ -1085,6 +1200,7 @@ int nc_render_end(struct nc_render *r)
 	free(r->cols);
 	free(r->width);
 	free(r->cells);
+	free(r->plain);
 	free(r->cell.p);
 	free(r->line.p);
 	free(r);
