@@ -825,7 +825,45 @@ struct nc_render {
 	/* CSV/TSV, set with the header: plain[c] when column c's text can
 	   never hold what line_cell quotes or escapes (no scan per cell) */
 	bool *plain;
+	/* and kind[c]: a direct rendering for a singular (proto3, not oneof)
+	   scalar column, or K_CELL for nc_render_cell */
+	unsigned char *kind;
 };
+
+enum { K_CELL, K_I32, K_U32, K_I64, K_U64, K_BOOL, K_BYTES };
+
+/* The direct kind of field f (see kind above). */
+static unsigned char col_kind(const struct nc_render *r,
+			      const ProtobufCFieldDescriptor *f)
+{
+	if (f->label != PROTOBUF_C_LABEL_NONE ||
+	    (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+		return K_CELL;
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+		return K_I32;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		return K_U32;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		return r->tf == NC_TIME_RFC3339 && nc_render_is_time(f)
+			   ? K_CELL
+			   : K_I64;
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		return K_U64;
+	case PROTOBUF_C_TYPE_BOOL:
+		return K_BOOL;
+	case PROTOBUF_C_TYPE_BYTES:
+		return K_BYTES;
+	default:
+		return K_CELL;
+	}
+}
 
 /* Append s to sb with backslash, tab, LF, CR escaped (TSV). */
 static void sb_escaped(struct nc_sb *sb, const char *s, size_t n)
@@ -1044,8 +1082,11 @@ static bool col_plain(const struct nc_render *r,
 static void sep_header(struct nc_render *r)
 {
 	r->plain = calloc(r->ncols ? r->ncols : 1, sizeof(*r->plain));
+	r->kind = calloc(r->ncols ? r->ncols : 1, sizeof(*r->kind));
 	for (unsigned c = 0; r->plain && c < r->ncols; c++)
 		r->plain[c] = col_plain(r, &r->d->fields[r->cols[c]]);
+	for (unsigned c = 0; r->kind && c < r->ncols; c++)
+		r->kind[c] = col_kind(r, &r->d->fields[r->cols[c]]);
 
 	for (unsigned c = 0; c <= r->ncols; c++) {
 		const char *s = c < r->ncols ? col_name(r, c) : r->extra;
@@ -1170,7 +1211,33 @@ int nc_render_row_extra(struct nc_render *r, const ProtobufCMessage *m,
 		   (rare) moves to r->cell and comes back through line_cell */
 		size_t start = r->line.len;
 		sb_add(&r->line, "", 0);
-		nc_render_cell(&r->line, m, &r->d->fields[r->cols[c]], r->tf);
+		const ProtobufCFieldDescriptor *f = &r->d->fields[r->cols[c]];
+		const void *p = (const char *)m + f->offset;
+		switch (r->kind ? r->kind[c] : K_CELL) {
+		case K_I32:
+			sb_i64(&r->line, *(const int32_t *)p);
+			break;
+		case K_U32:
+			sb_u64(&r->line, *(const uint32_t *)p);
+			break;
+		case K_I64:
+			sb_i64(&r->line, *(const int64_t *)p);
+			break;
+		case K_U64:
+			sb_u64(&r->line, *(const uint64_t *)p);
+			break;
+		case K_BOOL:
+			if (*(const protobuf_c_boolean *)p)
+				sb_add(&r->line, "true", 4);
+			else
+				sb_add(&r->line, "false", 5);
+			break;
+		case K_BYTES:
+			value_text(&r->line, f, p, r->tf);
+			break;
+		default:
+			nc_render_cell(&r->line, m, f, r->tf);
+		}
 		if (!(r->plain && r->plain[c]) &&
 		    cell_special(r, r->line.p + start, r->line.len - start)) {
 			size_t n = r->line.len - start;
@@ -1201,6 +1268,7 @@ int nc_render_end(struct nc_render *r)
 	free(r->width);
 	free(r->cells);
 	free(r->plain);
+	free(r->kind);
 	free(r->cell.p);
 	free(r->line.p);
 	free(r);
