@@ -667,6 +667,210 @@ static int eve_line(const char *path, unsigned line, json_t *o, bool anomalies,
 	return 0;
 }
 
+/*
+ * A fast reader for the common EVE line: plain ASCII JSON with integers,
+ * no \u escapes, no reals. It builds the json_t that json_loadb would;
+ * anything else (non-ASCII, \u, reals, big integers, deep nesting, any
+ * error) returns NULL and the line goes to json_loadb, which then also
+ * gives its own error text. (jansson's byte-at-a-time lexer was most of
+ * the cost of reading alerts.)
+ */
+struct fj {
+	const char *p, *end;
+	char *sb; /* decoded string, NUL-terminated */
+	size_t cap;
+};
+
+static void fj_ws(struct fj *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
+				 *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+/* The string at j->p (after its opening quote) into j->sb; its length,
+   or -1. */
+static long fj_str(struct fj *j)
+{
+	size_t n = 0;
+
+	for (;;) {
+		if (j->p >= j->end)
+			return -1;
+		unsigned char c = (unsigned char)*j->p++;
+		if (c == '"')
+			break;
+		if (c < 0x20 || c >= 0x80)
+			return -1;
+		if (c == '\\') {
+			if (j->p >= j->end)
+				return -1;
+			switch (*j->p++) {
+			case '"': c = '"'; break;
+			case '\\': c = '\\'; break;
+			case '/': c = '/'; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			default: return -1; /* \u and errors: json_loadb */
+			}
+		}
+		if (n + 2 > j->cap) {
+			size_t nc = j->cap ? j->cap * 2 : 256;
+			char *q = realloc(j->sb, nc);
+			if (!q)
+				return -1;
+			j->sb = q;
+			j->cap = nc;
+		}
+		j->sb[n++] = (char)c;
+	}
+	if (!j->sb) {
+		j->sb = malloc(256);
+		if (!j->sb)
+			return -1;
+		j->cap = 256;
+	}
+	j->sb[n] = 0;
+	return (long)n;
+}
+
+static json_t *fj_value(struct fj *j, int depth)
+{
+	fj_ws(j);
+	if (j->p >= j->end || depth > 64)
+		return NULL;
+	char c = *j->p;
+	if (c == '{') {
+		json_t *o = json_object();
+		j->p++;
+		fj_ws(j);
+		if (j->p < j->end && *j->p == '}') {
+			j->p++;
+			return o;
+		}
+		while (o) {
+			fj_ws(j);
+			if (j->p >= j->end || *j->p != '"')
+				break;
+			j->p++;
+			long kn = fj_str(j);
+			if (kn < 0)
+				break;
+			char *key = strndup(j->sb, (size_t)kn);
+			fj_ws(j);
+			json_t *v = NULL;
+			if (key && j->p < j->end && *j->p == ':') {
+				j->p++;
+				v = fj_value(j, depth + 1);
+			}
+			if (!v || json_object_set_new(o, key, v)) {
+				free(key);
+				break;
+			}
+			free(key);
+			fj_ws(j);
+			if (j->p < j->end && *j->p == ',') {
+				j->p++;
+				continue;
+			}
+			if (j->p < j->end && *j->p == '}') {
+				j->p++;
+				return o;
+			}
+			break;
+		}
+		json_decref(o);
+		return NULL;
+	}
+	if (c == '[') {
+		json_t *a = json_array();
+		j->p++;
+		fj_ws(j);
+		if (j->p < j->end && *j->p == ']') {
+			j->p++;
+			return a;
+		}
+		while (a) {
+			json_t *v = fj_value(j, depth + 1);
+			if (!v || json_array_append_new(a, v))
+				break;
+			fj_ws(j);
+			if (j->p < j->end && *j->p == ',') {
+				j->p++;
+				continue;
+			}
+			if (j->p < j->end && *j->p == ']') {
+				j->p++;
+				return a;
+			}
+			break;
+		}
+		json_decref(a);
+		return NULL;
+	}
+	if (c == '"') {
+		j->p++;
+		long n = fj_str(j);
+		return n < 0 ? NULL : json_stringn(j->sb, (size_t)n);
+	}
+	if (c == '-' || (c >= '0' && c <= '9')) {
+		/* -?(0|[1-9][0-9]*), not followed by . e E: an integer */
+		const char *q = j->p;
+		if (*q == '-')
+			q++;
+		if (q >= j->end || *q < '0' || *q > '9')
+			return NULL;
+		if (*q == '0' && q + 1 < j->end && q[1] >= '0' && q[1] <= '9')
+			return NULL;
+		while (q < j->end && *q >= '0' && *q <= '9')
+			q++;
+		if (q < j->end && (*q == '.' || *q == 'e' || *q == 'E'))
+			return NULL;
+		if (q - j->p > 18) /* maybe past int64: json_loadb */
+			return NULL;
+		char tmp[24];
+		memcpy(tmp, j->p, (size_t)(q - j->p));
+		tmp[q - j->p] = 0;
+		j->p = q;
+		return json_integer((json_int_t)strtoll(tmp, NULL, 10));
+	}
+	static const struct {
+		const char *w;
+		size_t n;
+	} lit[] = {{"true", 4}, {"false", 5}, {"null", 4}};
+	for (int i = 0; i < 3; i++)
+		if ((size_t)(j->end - j->p) >= lit[i].n &&
+		    memcmp(j->p, lit[i].w, lit[i].n) == 0) {
+			j->p += lit[i].n;
+			return i == 0 ? json_true()
+			       : i == 1 ? json_false()
+					: json_null();
+		}
+	return NULL;
+}
+
+/* json_loadb(s, n, 0, ...) for the lines fj_value takes; NULL otherwise. */
+static json_t *fj_load(struct fj *j, const char *s, size_t n)
+{
+	j->p = s;
+	j->end = s + n;
+	fj_ws(j);
+	if (j->p >= j->end || (*j->p != '{' && *j->p != '['))
+		return NULL;
+	json_t *v = fj_value(j, 0);
+	if (!v)
+		return NULL;
+	fj_ws(j);
+	if (j->p != j->end) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
 int lbl_read_eve(const char *path, bool anomalies, struct lbl_alerts *out,
 		 uint32_t *seq, char *err, size_t errlen)
 {
@@ -680,6 +884,7 @@ int lbl_read_eve(const char *path, bool anomalies, struct lbl_alerts *out,
 	ssize_t len;
 	unsigned line = 0;
 	int rc = 0;
+	struct fj fj = {0};
 	while ((len = getline(&buf, &cap, f)) >= 0) {
 		line++;
 		while (len > 0 &&
@@ -688,7 +893,9 @@ int lbl_read_eve(const char *path, bool anomalies, struct lbl_alerts *out,
 		if (strspn(buf, " \t") == (size_t)len)
 			continue;
 		json_error_t je;
-		json_t *o = json_loadb(buf, (size_t)len, 0, &je);
+		json_t *o = fj_load(&fj, buf, (size_t)len);
+		if (!o)
+			o = json_loadb(buf, (size_t)len, 0, &je);
 		if (!o) {
 			rc = in_fail(err, errlen, "%s:%u: malformed JSON: %s",
 				     path, line, je.text);
@@ -701,6 +908,7 @@ int lbl_read_eve(const char *path, bool anomalies, struct lbl_alerts *out,
 	}
 	if (rc == 0 && ferror(f))
 		rc = in_fail(err, errlen, "%s: read error", path);
+	free(fj.sb);
 	free(buf);
 	fclose(f);
 	if (rc < 0)
