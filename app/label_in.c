@@ -759,18 +759,21 @@ static json_t *fj_value(struct fj *j, int depth)
 			long kn = fj_str(j);
 			if (kn < 0)
 				break;
-			char *key = strndup(j->sb, (size_t)kn);
+			char kbuf[64];
+			char *key = (size_t)kn < sizeof(kbuf)
+					? memcpy(kbuf, j->sb, (size_t)kn + 1)
+					: strndup(j->sb, (size_t)kn);
 			fj_ws(j);
 			json_t *v = NULL;
 			if (key && j->p < j->end && *j->p == ':') {
 				j->p++;
 				v = fj_value(j, depth + 1);
 			}
-			if (!v || json_object_set_new(o, key, v)) {
+			int e = !v || json_object_set_new(o, key, v);
+			if (key != kbuf)
 				free(key);
+			if (e)
 				break;
-			}
-			free(key);
 			fj_ws(j);
 			if (j->p < j->end && *j->p == ',') {
 				j->p++;

@@ -380,7 +380,7 @@ static size_t u64_text(char *tmp, uint64_t v)
 	    1000000000000ull,  10000000000000ull,   100000000000000ull,
 	    1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
 	    1000000000000000000ull, 10000000000000000000ull};
-	size_t n = 1;
+	size_t n = v >= 10000000000ull ? 11 : 1;
 
 	while (n < 20 && v >= p10[n])
 		n++;
@@ -1204,13 +1204,14 @@ int nc_render_row_extra(struct nc_render *r, const ProtobufCMessage *m,
 	if (!r->header_done)
 		sep_header(r);
 	r->line.len = 0;
+	sb_room(&r->line, 0)[0] = '\0';
 	for (unsigned c = 0; c < r->ncols; c++) {
 		if (c)
 			sb_add(&r->line, &r->sep, 1);
 		/* render into the line; a cell that needs quoting or escaping
 		   (rare) moves to r->cell and comes back through line_cell */
 		size_t start = r->line.len;
-		sb_add(&r->line, "", 0);
+		/* (the line is NUL-terminated: sb_room below, each append) */
 		const ProtobufCFieldDescriptor *f = &r->d->fields[r->cols[c]];
 		const void *p = (const char *)m + f->offset;
 		switch (r->kind ? r->kind[c] : K_CELL) {
