@@ -380,7 +380,11 @@ static size_t u64_text(char *tmp, uint64_t v)
 	    1000000000000ull,  10000000000000ull,   100000000000000ull,
 	    1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
 	    1000000000000000000ull, 10000000000000000000ull};
-	size_t n = v >= 10000000000ull ? 11 : 1;
+	if (v < 10) { /* most counters and flags */
+		tmp[0] = (char)('0' + v);
+		return 1;
+	}
+	size_t n = v >= 10000000000ull ? 11 : 2;
 
 	while (n < 20 && v >= p10[n])
 		n++;
