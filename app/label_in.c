@@ -695,6 +695,27 @@ static long fj_str(struct fj *j)
 	size_t n = 0;
 
 	for (;;) {
+		/* a run of plain octets at once */
+		const char *q = j->p;
+		while (q < j->end && (unsigned char)*q >= 0x20 &&
+		       (unsigned char)*q < 0x80 && *q != '"' && *q != '\\')
+			q++;
+		if (q > j->p) {
+			size_t k = (size_t)(q - j->p);
+			if (n + k + 2 > j->cap) {
+				size_t nc = j->cap ? j->cap : 256;
+				while (nc < n + k + 2)
+					nc *= 2;
+				char *r = realloc(j->sb, nc);
+				if (!r)
+					return -1;
+				j->sb = r;
+				j->cap = nc;
+			}
+			memcpy(j->sb + n, j->p, k);
+			n += k;
+			j->p = q;
+		}
 		if (j->p >= j->end)
 			return -1;
 		unsigned char c = (unsigned char)*j->p++;
@@ -719,10 +740,10 @@ static long fj_str(struct fj *j)
 		}
 		if (n + 2 > j->cap) {
 			size_t nc = j->cap ? j->cap * 2 : 256;
-			char *q = realloc(j->sb, nc);
-			if (!q)
+			char *nb = realloc(j->sb, nc);
+			if (!nb)
 				return -1;
-			j->sb = q;
+			j->sb = nb;
 			j->cap = nc;
 		}
 		j->sb[n++] = (char)c;
