@@ -25,7 +25,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 CORE_PKGS := libprotobuf-c liblz4 jansson libcrypto zlib
-APP_PKGS := libdpdk libpcap libbpf $(CORE_PKGS)
+APP_PKGS := libdpdk libpcap libbpf yaml-0.1 $(CORE_PKGS)
 
 GEN := $(BUILD)/gen
 # decoders/ holds the decoder contract and the dispatch registries; its
@@ -38,7 +38,7 @@ CORE_CFLAGS = $(CFLAGS_BASE) $(INC) $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS))
 APP_CFLAGS = $(CFLAGS_BASE) $(INC) -Iapp $(shell $(PKG_CONFIG) --cflags $(APP_PKGS))
 CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS)) -lm
 APP_LIBS = $(shell $(PKG_CONFIG) --libs $(APP_PKGS)) -lm -lpthread
-TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka) $(CORE_LIBS)
+TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka yaml-0.1) $(CORE_LIBS)
 
 CORE_SRC := $(wildcard decoders/*.c decoders/*/*.c) $(wildcard records/*.c)
 APP_SRC := $(wildcard app/*.c)
@@ -206,7 +206,7 @@ FUZZ_INC := $(DEC_INC) -Irecords -I$(FUZZ_BUILD)/gen -Itest/fuzz
 FUZZ_CFLAGS = -std=gnu11 -O1 -g -D_GNU_SOURCE -Wall -Wextra \
 	-Wno-missing-field-initializers $(FUZZ_SAN) $(FUZZ_INC) \
 	$(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) libpcap)
-FUZZ_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) libpcap) -lm
+FUZZ_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) libpcap yaml-0.1) -lm
 FUZZ_NAMES := $(patsubst test/fuzz/fuzz_%.c,%,$(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_OBJ := $(FUZZ_BUILD)/gen/netcap.pb-c.o $(FUZZ_BUILD)/gen/netcap_pack.o $(CORE_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
@@ -238,6 +238,10 @@ $(FUZZ_BUILD)/obj/%.o: %.c | $(FUZZ_BUILD)/gen/netcap.pb-c.h $(FUZZ_BUILD)/gen/n
 
 $(FUZZ_BUILD)/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz.h $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer $< $(FUZZ_OBJ) $(FUZZ_LIBS) -o $@
+
+# fuzz_label and test_label compile in label's input readers (app/, not
+# libnccore)
+$(FUZZ_BUILD)/fuzz_label $(BUILD)/test/test_label: app/label_in.c app/label.h
 
 $(FUZZ_BUILD)/mkseeds: test/fuzz/mkseeds.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror $< $(FUZZ_OBJ) $(FUZZ_LIBS) -o $@

@@ -185,9 +185,8 @@ int nc_cmd_dump(int argc, char **argv)
 	}
 	ProtobufCMessage *m;
 	int k;
-	while ((k = nc_reader_next(r, &m)) == 1) {
+	while ((k = nc_reader_next_tmp(r, &m)) == 1) {
 		int e = nc_render_row(rr, m);
-		protobuf_c_message_free_unpacked(m, NULL);
 		if (e < 0) {
 			nc_render_end(rr);
 			dump_err("out of memory");

@@ -18,6 +18,8 @@ struct nc_cmd {
 static const struct nc_cmd cmds[] = {
     {"capture", nc_cmd_capture, "read packets, write typed records"},
     {"dump", nc_cmd_dump, "print record files as CSV, TSV, JSON or a table"},
+    {"label", nc_cmd_label,
+     "label records with IDS alerts or attack lists (datasets)"},
     {"util", nc_cmd_util, "offline tools: build and check databases"},
 };
 

@@ -29,6 +29,7 @@
 #include <stdarg.h>
 #include <lz4frame.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -348,7 +349,69 @@ struct nc_reader {
 	const ProtobufCMessageDescriptor *desc;
 	bool failed;
 	char err[256];
+
+	/* nc_reader_next_tmp's messages: one bump arena, reset per record;
+	   what does not fit goes in malloc'd blocks chained on big, and the
+	   arena grows to fit them at the next reset */
+	struct arena {
+		char *p;
+		size_t used, cap, need;
+		void *big;
+	} ar;
 };
+
+/* A block past the arena: the chain link, then the caller's bytes. */
+struct ar_big {
+	void *next;
+	max_align_t pad[];
+};
+
+static void *ar_alloc(void *data, size_t n)
+{
+	struct arena *a = data;
+	size_t k = (n + 15) & ~(size_t)15;
+
+	if (a->used + k <= a->cap) {
+		void *q = a->p + a->used;
+		a->used += k;
+		return q;
+	}
+	a->need = a->used + k > a->need ? a->used + k : a->need;
+	struct ar_big *b = malloc(sizeof(*b) + n);
+	if (!b)
+		return NULL;
+	b->next = a->big;
+	a->big = b;
+	return b->pad;
+}
+
+static void ar_free(void *data, void *q)
+{
+	(void)data;
+	(void)q; /* all of it goes at the next reset */
+}
+
+static void ar_reset(struct arena *a)
+{
+	while (a->big) {
+		struct ar_big *b = a->big;
+		a->big = b->next;
+		free(b);
+	}
+	if (a->need > a->cap) {
+		size_t ncap = a->cap ? a->cap : 4096;
+		while (ncap < a->need)
+			ncap *= 2;
+		char *np = malloc(ncap);
+		if (np) {
+			free(a->p);
+			a->p = np;
+			a->cap = ncap;
+		}
+	}
+	a->need = 0;
+	a->used = 0;
+}
 
 static int r_fail(struct nc_reader *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -600,7 +663,7 @@ int nc_reader_type(const struct nc_reader *r)
 	return r->type;
 }
 
-int nc_reader_next(struct nc_reader *r, ProtobufCMessage **msg)
+static int r_next(struct nc_reader *r, ProtobufCMessage **msg, bool tmp)
 {
 	const uint8_t *d = NULL;
 	size_t len = 0;
@@ -615,7 +678,13 @@ int nc_reader_next(struct nc_reader *r, ProtobufCMessage **msg)
 	int rc = r_frame(r, &d, &len);
 	if (rc != 1)
 		return rc;
-	*msg = protobuf_c_message_unpack(r->desc, NULL, len, d);
+	if (tmp) {
+		ProtobufCAllocator al = {ar_alloc, ar_free, &r->ar};
+		ar_reset(&r->ar);
+		*msg = protobuf_c_message_unpack(r->desc, &al, len, d);
+	} else {
+		*msg = protobuf_c_message_unpack(r->desc, NULL, len, d);
+	}
 	if (!*msg)
 		return r_fail(r,
 			      "record %" PRIu64 " at stream offset %" PRIu64
@@ -623,6 +692,16 @@ int nc_reader_next(struct nc_reader *r, ProtobufCMessage **msg)
 			      r->nrec + 1, off, r->desc->name);
 	r->nrec++;
 	return 1;
+}
+
+int nc_reader_next(struct nc_reader *r, ProtobufCMessage **msg)
+{
+	return r_next(r, msg, false);
+}
+
+int nc_reader_next_tmp(struct nc_reader *r, ProtobufCMessage **msg)
+{
+	return r_next(r, msg, true);
 }
 
 const char *nc_reader_error(const struct nc_reader *r)
@@ -640,6 +719,8 @@ void nc_reader_close(struct nc_reader *r)
 		LZ4F_freeDecompressionContext(r->dctx);
 	if (r->hdr)
 		netcap__header__free_unpacked(r->hdr, NULL);
+	ar_reset(&r->ar);
+	free(r->ar.p);
 	free(r->in);
 	free(r->buf);
 	free(r);

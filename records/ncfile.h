@@ -82,6 +82,13 @@ int nc_reader_type(const struct nc_reader *r);
  */
 int nc_reader_next(struct nc_reader *r, ProtobufCMessage **msg);
 
+/*
+ * nc_reader_next, but *msg belongs to r: valid until the next call or
+ * nc_reader_close, not to be freed (its memory is one arena, reused per
+ * record: no malloc/free per field).
+ */
+int nc_reader_next_tmp(struct nc_reader *r, ProtobufCMessage **msg);
+
 const char *nc_reader_error(const struct nc_reader *r);
 
 void nc_reader_close(struct nc_reader *r);

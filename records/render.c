@@ -16,26 +16,46 @@
 /* ---- growable string ------------------------------------------------------
  */
 
-void nc_sb_add(struct nc_sb *sb, const char *s, size_t n)
+/* Make room for n more octets and the NUL (the slow path of sb_add). */
+static void sb_grow(struct nc_sb *sb, size_t n)
 {
-	if (sb->len + n + 1 > sb->cap) {
-		size_t ncap = sb->cap ? sb->cap : 64;
-		while (ncap < sb->len + n + 1)
-			ncap *= 2;
-		char *np = realloc(sb->p, ncap);
-		if (!np)
-			abort(); /* a few KB per record; nothing sane to do */
-		sb->p = np;
-		sb->cap = ncap;
-	}
+	size_t ncap = sb->cap ? sb->cap : 64;
+	while (ncap < sb->len + n + 1)
+		ncap *= 2;
+	char *np = realloc(sb->p, ncap);
+	if (!np)
+		abort(); /* a few KB per record; nothing sane to do */
+	sb->p = np;
+	sb->cap = ncap;
+}
+
+/* nc_sb_add, inlined in the renderers' hot paths. */
+static inline void sb_add(struct nc_sb *sb, const char *s, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap)
+		sb_grow(sb, n);
 	memcpy(sb->p + sb->len, s, n);
 	sb->len += n;
 	sb->p[sb->len] = '\0';
 }
 
+/* Room for n more octets at sb->p + sb->len (the caller then adds its
+   length and the NUL). */
+static inline char *sb_room(struct nc_sb *sb, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap)
+		sb_grow(sb, n);
+	return sb->p + sb->len;
+}
+
+void nc_sb_add(struct nc_sb *sb, const char *s, size_t n)
+{
+	sb_add(sb, s, n);
+}
+
 void nc_sb_puts(struct nc_sb *sb, const char *s)
 {
-	nc_sb_add(sb, s, strlen(s));
+	sb_add(sb, s, strlen(s));
 }
 
 /* ---- field classes and value texts --------------------------------------- */
@@ -87,8 +107,47 @@ static size_t hex(const uint8_t *p, size_t len, char *out, size_t cap)
 	return n;
 }
 
+/* Decimal text of an octet (no leading zeros); returns the length. */
+static inline size_t dec8(unsigned v, char *out)
+{
+	if (v >= 100) {
+		out[0] = (char)('0' + v / 100);
+		out[1] = (char)('0' + v / 10 % 10);
+		out[2] = (char)('0' + v % 10);
+		return 3;
+	}
+	if (v >= 10) {
+		out[0] = (char)('0' + v / 10);
+		out[1] = (char)('0' + v % 10);
+		return 2;
+	}
+	out[0] = (char)('0' + v);
+	return 1;
+}
+
 size_t nc_render_addr(const uint8_t *p, size_t len, char *out, size_t cap)
 {
+	static const char digits[] = "0123456789abcdef";
+
+	/* what inet_ntop and "%02x:..." write, without their cost */
+	if (len == 4 && cap >= 16) {
+		size_t n = 0;
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				out[n++] = '.';
+			n += dec8(p[i], out + n);
+		}
+		out[n] = '\0';
+		return n;
+	}
+	if (len == 6 && cap >= 18) {
+		for (int i = 0; i < 6; i++) {
+			out[3 * i] = digits[p[i] >> 4];
+			out[3 * i + 1] = digits[p[i] & 15];
+			out[3 * i + 2] = i < 5 ? ':' : '\0';
+		}
+		return 17;
+	}
 	if (len == 4 || len == 16) {
 		if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, p, out,
 			       (socklen_t)cap))
@@ -136,10 +195,62 @@ static int shortest_prec(double v)
 	return 17;
 }
 
+/*
+ * "%.*g" with the shortest precision for an integral v, |v| < 1e15 (every
+ * integer there and every rounding of it to fewer digits is exact, so the
+ * shortest precision is v's count of significant digits). Returns the
+ * length, or 0 when v is not such a value (or cap is short).
+ */
+static size_t double_int(double v, char *out, size_t cap)
+{
+	char d[24];
+	size_t nd = 0, n = 0;
+
+	if (!(v > -1e15 && v < 1e15) || cap < 24 || v != (double)(int64_t)v)
+		return 0;
+	int64_t iv = (int64_t)v;
+	uint64_t u = iv < 0 ? -(uint64_t)iv : (uint64_t)iv;
+	if (signbit(v))
+		out[n++] = '-';
+	do {
+		d[nd++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	/* d holds the digits least significant first */
+	size_t tz = 0;
+	while (tz + 1 < nd && d[tz] == '0')
+		tz++;
+	size_t sig = nd - tz;
+	if (sig == nd) { /* exponent < precision: plain digits */
+		while (nd)
+			out[n++] = d[--nd];
+	} else { /* d.ddde+XX */
+		size_t x = nd - 1;
+		out[n++] = d[nd - 1];
+		if (sig > 1) {
+			out[n++] = '.';
+			for (size_t i = 1; i < sig; i++)
+				out[n++] = d[nd - 1 - i];
+		}
+		out[n++] = 'e';
+		out[n++] = '+';
+		if (x >= 10)
+			out[n++] = (char)('0' + x / 10);
+		else
+			out[n++] = '0';
+		out[n++] = (char)('0' + x % 10);
+	}
+	out[n] = '\0';
+	return n;
+}
+
 size_t nc_render_double(double v, char *out, size_t cap)
 {
 	int n;
+	size_t k = double_int(v, out, cap);
 
+	if (k)
+		return k;
 	if (isnan(v))
 		n = snprintf(out, cap, "nan");
 	else if (isinf(v))
@@ -247,28 +358,90 @@ static const char *enum_name(const ProtobufCFieldDescriptor *f, int v)
 static void sub_cell(struct nc_sb *sb, const ProtobufCMessage *m,
 		     enum nc_timefmt tf);
 
-/* Decimal text of v into tmp (at least 21 bytes); returns the length. */
-static int fmt_u64(char *tmp, uint64_t v)
+/* Decimal text of v into tmp (at least 21 bytes, no NUL); returns the
+   length. Two digits a step, from the end. */
+static size_t u64_text(char *tmp, uint64_t v)
 {
-	char r[24];
-	int n = 0, k = 0;
+	static const char d2[] = "00010203040506070809"
+				 "10111213141516171819"
+				 "20212223242526272829"
+				 "30313233343536373839"
+				 "40414243444546474849"
+				 "50515253545556575859"
+				 "60616263646566676869"
+				 "70717273747576777879"
+				 "80818283848586878889"
+				 "90919293949596979899";
+	static const uint64_t p10[] = {
+	    1ull,	       10ull,		    100ull,
+	    1000ull,	       10000ull,	    100000ull,
+	    1000000ull,	       10000000ull,	    100000000ull,
+	    1000000000ull,     10000000000ull,	    100000000000ull,
+	    1000000000000ull,  10000000000000ull,   100000000000000ull,
+	    1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+	    1000000000000000000ull, 10000000000000000000ull};
+	if (v < 10) { /* most counters and flags */
+		tmp[0] = (char)('0' + v);
+		return 1;
+	}
+	size_t n = v >= 10000000000ull ? 11 : 2;
 
-	do {
-		r[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		tmp[k++] = r[--n];
-	tmp[k] = '\0';
-	return k;
+	while (n < 20 && v >= p10[n])
+		n++;
+	size_t pos = n;
+	while (v >= 100) {
+		unsigned k = (unsigned)(v % 100) * 2;
+		v /= 100;
+		tmp[--pos] = d2[k + 1];
+		tmp[--pos] = d2[k];
+	}
+	if (v >= 10) {
+		tmp[--pos] = d2[v * 2 + 1];
+		tmp[--pos] = d2[v * 2];
+	} else {
+		tmp[--pos] = (char)('0' + v);
+	}
+	return n;
 }
 
-static int fmt_i64(char *tmp, int64_t v)
+static size_t i64_text(char *tmp, int64_t v)
 {
 	if (v >= 0)
-		return fmt_u64(tmp, (uint64_t)v);
+		return u64_text(tmp, (uint64_t)v);
 	tmp[0] = '-';
-	return 1 + fmt_u64(tmp + 1, -(uint64_t)v);
+	return 1 + u64_text(tmp + 1, -(uint64_t)v);
+}
+
+/* Append the decimal text of v / of u to sb. */
+static inline void sb_i64(struct nc_sb *sb, int64_t v)
+{
+	char *o = sb_room(sb, 21);
+	sb->len += i64_text(o, v);
+	sb->p[sb->len] = '\0';
+}
+
+static inline void sb_u64(struct nc_sb *sb, uint64_t u)
+{
+	char *o = sb_room(sb, 21);
+	sb->len += u64_text(o, u);
+	sb->p[sb->len] = '\0';
+}
+
+/* nc_render_is_addr(f), remembered per descriptor (a few name compares
+   per cell otherwise). */
+static bool is_addr_cached(const ProtobufCFieldDescriptor *f)
+{
+	static _Thread_local struct {
+		const ProtobufCFieldDescriptor *f;
+		bool addr;
+	} cache[256];
+	size_t h = ((uintptr_t)f >> 4) & 255;
+
+	if (cache[h].f != f) {
+		cache[h].addr = nc_render_is_addr(f);
+		cache[h].f = f;
+	}
+	return cache[h].addr;
 }
 
 /* Append the text of one value of f at p. */
@@ -282,25 +455,27 @@ static void value_text(struct nc_sb *sb, const ProtobufCFieldDescriptor *f,
 	case PROTOBUF_C_TYPE_INT32:
 	case PROTOBUF_C_TYPE_SINT32:
 	case PROTOBUF_C_TYPE_SFIXED32:
-		n = fmt_i64(tmp, *(const int32_t *)p);
-		break;
+		sb_i64(sb, *(const int32_t *)p);
+		return;
 	case PROTOBUF_C_TYPE_UINT32:
 	case PROTOBUF_C_TYPE_FIXED32:
-		n = fmt_u64(tmp, *(const uint32_t *)p);
-		break;
+		sb_u64(sb, *(const uint32_t *)p);
+		return;
 	case PROTOBUF_C_TYPE_INT64:
 	case PROTOBUF_C_TYPE_SINT64:
 	case PROTOBUF_C_TYPE_SFIXED64:
 		if (tf == NC_TIME_RFC3339 && nc_render_is_time(f))
 			n = (int)nc_render_time(*(const int64_t *)p, tmp,
 						sizeof(tmp));
-		else
-			n = fmt_i64(tmp, *(const int64_t *)p);
+		else {
+			sb_i64(sb, *(const int64_t *)p);
+			return;
+		}
 		break;
 	case PROTOBUF_C_TYPE_UINT64:
 	case PROTOBUF_C_TYPE_FIXED64:
-		n = fmt_u64(tmp, *(const uint64_t *)p);
-		break;
+		sb_u64(sb, *(const uint64_t *)p);
+		return;
 	case PROTOBUF_C_TYPE_FLOAT:
 		n = (int)nc_render_double(*(const float *)p, tmp, sizeof(tmp));
 		break;
@@ -308,8 +483,10 @@ static void value_text(struct nc_sb *sb, const ProtobufCFieldDescriptor *f,
 		n = (int)nc_render_double(*(const double *)p, tmp, sizeof(tmp));
 		break;
 	case PROTOBUF_C_TYPE_BOOL:
-		nc_sb_puts(sb,
-			   *(const protobuf_c_boolean *)p ? "true" : "false");
+		if (*(const protobuf_c_boolean *)p)
+			sb_add(sb, "true", 4);
+		else
+			sb_add(sb, "false", 5);
 		return;
 	case PROTOBUF_C_TYPE_ENUM: {
 		const char *name = enum_name(f, *(const int *)p);
@@ -328,18 +505,18 @@ static void value_text(struct nc_sb *sb, const ProtobufCFieldDescriptor *f,
 	}
 	case PROTOBUF_C_TYPE_BYTES: {
 		const ProtobufCBinaryData *b = p;
-		if (nc_render_is_addr(f) &&
+		if (is_addr_cached(f) &&
 		    (b->len == 4 || b->len == 6 || b->len == 16)) {
-			char a[INET6_ADDRSTRLEN + 1];
-			nc_sb_add(
-			    sb, a,
-			    nc_render_addr(b->data, b->len, a, sizeof(a)));
+			char *a = sb_room(sb, INET6_ADDRSTRLEN + 1);
+			sb->len += nc_render_addr(b->data, b->len, a,
+						  INET6_ADDRSTRLEN + 1);
+			sb->p[sb->len] = '\0';
 			return;
 		}
 		for (size_t i = 0; i < b->len; i += 16) {
 			size_t k = b->len - i < 16 ? b->len - i : 16;
 			char h[40];
-			nc_sb_add(sb, h, hex(b->data + i, k, h, sizeof(h)));
+			sb_add(sb, h, hex(b->data + i, k, h, sizeof(h)));
 		}
 		return;
 	}
@@ -352,7 +529,7 @@ static void value_text(struct nc_sb *sb, const ProtobufCFieldDescriptor *f,
 	}
 	}
 	if (n > 0)
-		nc_sb_add(sb, tmp,
+		sb_add(sb, tmp,
 			  (size_t)n < sizeof(tmp) ? (size_t)n
 						  : sizeof(tmp) - 1);
 }
@@ -365,7 +542,7 @@ void nc_render_cell(struct nc_sb *sb, const ProtobufCMessage *m,
 
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			nc_sb_add(sb, ";", 1);
+			sb_add(sb, ";", 1);
 		value_text(sb, f, felem(m, f, i), tf);
 	}
 }
@@ -375,13 +552,13 @@ static void sub_cell(struct nc_sb *sb, const ProtobufCMessage *m,
 {
 	const ProtobufCMessageDescriptor *d = m->descriptor;
 
-	nc_sb_add(sb, "(", 1);
+	sb_add(sb, "(", 1);
 	for (unsigned i = 0; i < d->n_fields; i++) {
 		if (i)
-			nc_sb_add(sb, "/", 1);
+			sb_add(sb, "/", 1);
 		nc_render_cell(sb, m, &d->fields[i], tf);
 	}
-	nc_sb_add(sb, ")", 1);
+	sb_add(sb, ")", 1);
 }
 
 /* ---- JSON -----------------------------------------------------------------
@@ -406,9 +583,9 @@ static json_t *json_text(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x80 && c != 0)
-			nc_sb_add(&sb, s + i, 1);
+			sb_add(&sb, s + i, 1);
 		else if (c == 0)
-			nc_sb_add(&sb, "\\0", 2);
+			sb_add(&sb, "\\0", 2);
 		else
 			nc_sb_puts(&sb, "\xef\xbf\xbd");
 	}
@@ -587,7 +764,7 @@ int nc_render_select(const ProtobufCMessageDescriptor *d, const char *list,
 				struct nc_sb sb = {0};
 				for (unsigned i = 0; i < d->n_fields; i++) {
 					if (i)
-						nc_sb_add(&sb, ", ", 2);
+						sb_add(&sb, ", ", 2);
 					nc_sb_puts(&sb, d->fields[i].name);
 				}
 				if (hit < 0)
@@ -623,7 +800,7 @@ void nc_render_kv(FILE *out, const ProtobufCMessage *m, enum nc_timefmt tf)
 
 	for (unsigned i = 0; i < d->n_fields; i++) {
 		sb.len = 0;
-		nc_sb_add(&sb, "", 0);
+		sb_add(&sb, "", 0);
 		nc_render_cell(&sb, m, &d->fields[i], tf);
 		fprintf(out, "%s: %s\n", d->fields[i].name, sb.p);
 	}
@@ -641,13 +818,56 @@ struct nc_render {
 	unsigned ncols;
 	unsigned *cols;
 	bool header_done;
+	char sep;	   /* CSV/TSV cell separator */
+	const char *extra; /* name of a trailing column, or NULL */
 	struct nc_sb cell;
 	struct nc_sb line; /* CSV/TSV: the row being assembled */
 	/* table: up to NC_TABLE_ROWS rows of ncols cells */
 	char **cells;
 	size_t *width;
 	unsigned nrows;
+	/* CSV/TSV, set with the header: plain[c] when column c's text can
+	   never hold what line_cell quotes or escapes (no scan per cell) */
+	bool *plain;
+	/* and kind[c]: a direct rendering for a singular (proto3, not oneof)
+	   scalar column, or K_CELL for nc_render_cell */
+	unsigned char *kind;
 };
+
+enum { K_CELL, K_I32, K_U32, K_I64, K_U64, K_BOOL, K_BYTES };
+
+/* The direct kind of field f (see kind above). */
+static unsigned char col_kind(const struct nc_render *r,
+			      const ProtobufCFieldDescriptor *f)
+{
+	if (f->label != PROTOBUF_C_LABEL_NONE ||
+	    (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+		return K_CELL;
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+		return K_I32;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		return K_U32;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		return r->tf == NC_TIME_RFC3339 && nc_render_is_time(f)
+			   ? K_CELL
+			   : K_I64;
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		return K_U64;
+	case PROTOBUF_C_TYPE_BOOL:
+		return K_BOOL;
+	case PROTOBUF_C_TYPE_BYTES:
+		return K_BYTES;
+	default:
+		return K_CELL;
+	}
+}
 
 /* Append s to sb with backslash, tab, LF, CR escaped (TSV). */
 static void sb_escaped(struct nc_sb *sb, const char *s, size_t n)
@@ -672,27 +892,29 @@ static void sb_escaped(struct nc_sb *sb, const char *s, size_t n)
 		default:
 			continue;
 		}
-		nc_sb_add(sb, s + run, i - run);
-		nc_sb_add(sb, e, 2);
+		sb_add(sb, s + run, i - run);
+		sb_add(sb, e, 2);
 		run = i + 1;
 	}
-	nc_sb_add(sb, s + run, n - run);
+	sb_add(sb, s + run, n - run);
 }
 
-/* Append s to sb as one RFC 4180 field. */
-static void sb_csv(struct nc_sb *sb, const char *s, size_t n)
+/* Append s to sb as one RFC 4180 field (sep: the cell separator). */
+static void sb_csv(struct nc_sb *sb, const char *s, size_t n, char sep)
 {
-	if (strcspn(s, ",\"\r\n") >= n) {
-		nc_sb_add(sb, s, n);
+	const char special[] = {sep, '"', '\r', '\n', 0};
+
+	if (strcspn(s, special) >= n) {
+		sb_add(sb, s, n);
 		return;
 	}
-	nc_sb_add(sb, "\"", 1);
+	sb_add(sb, "\"", 1);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '"')
-			nc_sb_add(sb, "\"", 1);
-		nc_sb_add(sb, s + i, 1);
+			sb_add(sb, "\"", 1);
+		sb_add(sb, s + i, 1);
 	}
-	nc_sb_add(sb, "\"", 1);
+	sb_add(sb, "\"", 1);
 }
 
 /* Escape backslash, tab, LF, CR (table). */
@@ -718,9 +940,11 @@ static void put_escaped(FILE *out, const char *s, size_t n)
 	}
 }
 
-static void put_csv(FILE *out, const char *s, size_t n)
+static void put_csv(FILE *out, const char *s, size_t n, char sep)
 {
-	if (strcspn(s, ",\"\r\n") >= n) {
+	const char special[] = {sep, '"', '\r', '\n', 0};
+
+	if (strcspn(s, special) >= n) {
 		fwrite(s, 1, n, out);
 		return;
 	}
@@ -797,14 +1021,85 @@ static void table_flush(struct nc_render *r)
 	r->nrows = 0;
 }
 
+/* Does any octet of the alphabet a need quoting or escaping here? */
+static bool alpha_special(const struct nc_render *r, const char *a)
+{
+	for (; *a; a++) {
+		if (r->fmt == NC_FMT_CSV
+			? (*a == r->sep || *a == '"' || *a == '\r' ||
+			   *a == '\n')
+			: (*a == '\\' || *a == '\t' || *a == '\n' ||
+			   *a == '\r'))
+			return true;
+	}
+	return false;
+}
+
+/* Can field f's cell text never need quoting or escaping (value_text's
+   alphabet for its type)? */
+static bool col_plain(const struct nc_render *r,
+		      const ProtobufCFieldDescriptor *f)
+{
+	const char *a;
+
+	if (f->label == PROTOBUF_C_LABEL_REPEATED &&
+	    alpha_special(r, ";"))
+		return false;
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		/* decimal, or nc_render_time's text */
+		a = "-0123456789:.TZ";
+		break;
+	case PROTOBUF_C_TYPE_FLOAT:
+	case PROTOBUF_C_TYPE_DOUBLE:
+		a = "-+.0123456789einaf";
+		break;
+	case PROTOBUF_C_TYPE_BOOL:
+		a = "truefalse";
+		break;
+	case PROTOBUF_C_TYPE_BYTES: /* hex, or address text */
+		a = "0123456789abcdef:.";
+		break;
+	case PROTOBUF_C_TYPE_ENUM: {
+		const ProtobufCEnumDescriptor *e = f->descriptor;
+		for (unsigned i = 0; i < e->n_values; i++)
+			if (alpha_special(r, e->values[i].name))
+				return false;
+		a = "-0123456789";
+		break;
+	}
+	default: /* strings, sub-messages */
+		return false;
+	}
+	return !alpha_special(r, a);
+}
+
 static void sep_header(struct nc_render *r)
 {
-	for (unsigned c = 0; c < r->ncols; c++) {
+	r->plain = calloc(r->ncols ? r->ncols : 1, sizeof(*r->plain));
+	r->kind = calloc(r->ncols ? r->ncols : 1, sizeof(*r->kind));
+	for (unsigned c = 0; r->plain && c < r->ncols; c++)
+		r->plain[c] = col_plain(r, &r->d->fields[r->cols[c]]);
+	for (unsigned c = 0; r->kind && c < r->ncols; c++)
+		r->kind[c] = col_kind(r, &r->d->fields[r->cols[c]]);
+
+	for (unsigned c = 0; c <= r->ncols; c++) {
+		const char *s = c < r->ncols ? col_name(r, c) : r->extra;
+		if (!s)
+			break;
 		if (c)
-			fputc(r->fmt == NC_FMT_CSV ? ',' : '\t', r->out);
-		const char *s = col_name(r, c);
+			fputc(r->sep, r->out);
 		if (r->fmt == NC_FMT_CSV)
-			put_csv(r->out, s, strlen(s));
+			put_csv(r->out, s, strlen(s), r->sep);
 		else
 			put_escaped(r->out, s, strlen(s));
 	}
@@ -824,6 +1119,7 @@ struct nc_render *nc_render_new(FILE *out, enum nc_fmt fmt, enum nc_timefmt tf,
 	r->fmt = fmt;
 	r->tf = tf;
 	r->d = d;
+	r->sep = fmt == NC_FMT_CSV ? ',' : '\t';
 	r->ncols = cols ? ncols : d->n_fields;
 	r->cols = malloc((r->ncols ? r->ncols : 1) * sizeof(*r->cols));
 	r->width = calloc(r->ncols ? r->ncols : 1, sizeof(*r->width));
@@ -843,7 +1139,54 @@ struct nc_render *nc_render_new(FILE *out, enum nc_fmt fmt, enum nc_timefmt tf,
 	return r;
 }
 
+void nc_render_set_sep(struct nc_render *r, char sep)
+{
+	r->sep = sep;
+}
+
+void nc_render_set_extra(struct nc_render *r, const char *name)
+{
+	r->extra = name;
+}
+
+/* Append one cell to the CSV/TSV line being assembled. */
+static void line_cell(struct nc_render *r, const char *s, size_t n)
+{
+	if (r->fmt == NC_FMT_CSV)
+		sb_csv(&r->line, s, n, r->sep);
+	else
+		sb_escaped(&r->line, s, n);
+}
+
+/* Would line_cell write s (n octets, NUL-terminated) other than as is? */
+static bool cell_special(const struct nc_render *r, const char *s, size_t n)
+{
+	if (r->fmt == NC_FMT_CSV) {
+		/* sb_csv's strcspn test: stops at a NUL */
+		for (size_t i = 0; i < n; i++) {
+			char ch = s[i];
+			if (ch == r->sep || ch == '"' || ch == '\r' ||
+			    ch == '\n')
+				return true;
+			if (ch == '\0')
+				return false;
+		}
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\\' || s[i] == '\t' || s[i] == '\n' ||
+		    s[i] == '\r')
+			return true;
+	return false;
+}
+
 int nc_render_row(struct nc_render *r, const ProtobufCMessage *m)
+{
+	return nc_render_row_extra(r, m, NULL);
+}
+
+int nc_render_row_extra(struct nc_render *r, const ProtobufCMessage *m,
+			const char *extra)
 {
 	if (r->fmt == NC_FMT_JSON)
 		return nc_render_json_line(r->out, m, r->cols, r->ncols, r->tf);
@@ -851,7 +1194,7 @@ int nc_render_row(struct nc_render *r, const ProtobufCMessage *m)
 		char **row = &r->cells[(size_t)r->nrows * r->ncols];
 		for (unsigned c = 0; c < r->ncols; c++) {
 			r->cell.len = 0;
-			nc_sb_add(&r->cell, "", 0);
+			sb_add(&r->cell, "", 0);
 			nc_render_cell(&r->cell, m, &r->d->fields[r->cols[c]],
 				       r->tf);
 			row[c] = strdup(r->cell.p);
@@ -865,19 +1208,56 @@ int nc_render_row(struct nc_render *r, const ProtobufCMessage *m)
 	if (!r->header_done)
 		sep_header(r);
 	r->line.len = 0;
+	sb_room(&r->line, 0)[0] = '\0';
 	for (unsigned c = 0; c < r->ncols; c++) {
 		if (c)
-			nc_sb_add(&r->line, r->fmt == NC_FMT_CSV ? "," : "\t",
-				  1);
-		r->cell.len = 0;
-		nc_sb_add(&r->cell, "", 0);
-		nc_render_cell(&r->cell, m, &r->d->fields[r->cols[c]], r->tf);
-		if (r->fmt == NC_FMT_CSV)
-			sb_csv(&r->line, r->cell.p, r->cell.len);
-		else
-			sb_escaped(&r->line, r->cell.p, r->cell.len);
+			sb_add(&r->line, &r->sep, 1);
+		/* render into the line; a cell that needs quoting or escaping
+		   (rare) moves to r->cell and comes back through line_cell */
+		size_t start = r->line.len;
+		/* (the line is NUL-terminated: sb_room below, each append) */
+		const ProtobufCFieldDescriptor *f = &r->d->fields[r->cols[c]];
+		const void *p = (const char *)m + f->offset;
+		switch (r->kind ? r->kind[c] : K_CELL) {
+		case K_I32:
+			sb_i64(&r->line, *(const int32_t *)p);
+			break;
+		case K_U32:
+			sb_u64(&r->line, *(const uint32_t *)p);
+			break;
+		case K_I64:
+			sb_i64(&r->line, *(const int64_t *)p);
+			break;
+		case K_U64:
+			sb_u64(&r->line, *(const uint64_t *)p);
+			break;
+		case K_BOOL:
+			if (*(const protobuf_c_boolean *)p)
+				sb_add(&r->line, "true", 4);
+			else
+				sb_add(&r->line, "false", 5);
+			break;
+		case K_BYTES:
+			value_text(&r->line, f, p, r->tf);
+			break;
+		default:
+			nc_render_cell(&r->line, m, f, r->tf);
+		}
+		if (!(r->plain && r->plain[c]) &&
+		    cell_special(r, r->line.p + start, r->line.len - start)) {
+			size_t n = r->line.len - start;
+			r->cell.len = 0;
+			sb_add(&r->cell, r->line.p + start, n);
+			r->line.len = start;
+			line_cell(r, r->cell.p, n);
+		}
 	}
-	nc_sb_add(&r->line, "\n", 1);
+	if (r->extra) {
+		if (r->ncols)
+			sb_add(&r->line, &r->sep, 1);
+		line_cell(r, extra ? extra : "", extra ? strlen(extra) : 0);
+	}
+	sb_add(&r->line, "\n", 1);
 	fwrite(r->line.p, 1, r->line.len, r->out);
 	return 0;
 }
@@ -892,6 +1272,8 @@ int nc_render_end(struct nc_render *r)
 	free(r->cols);
 	free(r->width);
 	free(r->cells);
+	free(r->plain);
+	free(r->kind);
 	free(r->cell.p);
 	free(r->line.p);
 	free(r);

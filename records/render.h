@@ -127,6 +127,17 @@ struct nc_render *nc_render_new(FILE *out, enum nc_fmt fmt, enum nc_timefmt tf,
 int nc_render_row(struct nc_render *r, const ProtobufCMessage *m);
 
 /*
+ * CSV and TSV only, set before the first row: sep separates cells instead
+ * of ',' or tab (CSV then quotes cells that contain sep); a trailing column
+ * named name follows the record's columns, its cell given to
+ * nc_render_row_extra (netcap label's "result").
+ */
+void nc_render_set_sep(struct nc_render *r, char sep);
+void nc_render_set_extra(struct nc_render *r, const char *name);
+int nc_render_row_extra(struct nc_render *r, const ProtobufCMessage *m,
+			const char *extra);
+
+/*
  * Write what is buffered (the table; the CSV/TSV header when no row came)
  * and free r. Returns 0, or -1 when out had a write error.
  */

@@ -33,6 +33,9 @@
 # With BENCH_BASE=OLD_NETCAP it also compares the decoders' instructions per
 # packet of the two builds on untunnelled traffic (scripts/bench-icount.sh).
 #
+# Then the label row (scripts/bench-label.sh: one million records, 100,000
+# alerts).
+#
 #   BENCH_SECONDS (default 2) per replay run, BENCH_RUNS (3),
 #   BENCH_WORKERS (1), BENCH_PACKETS (300000, bench.pcap), BENCH_CONNS
 #   (100000), BENCH_CONN_PACKETS (300000)
@@ -254,3 +257,8 @@ fi
 # with that commit's flowhash.c)
 echo
 scripts/bench-flowhash.sh
+
+# netcap label: one million records, 100,000 EVE alerts
+# (scripts/bench-label.sh, docs/LABEL.md)
+echo
+scripts/bench-label.sh "$NETCAP"

@@ -9,7 +9,7 @@ PKGS="gcc make pkg-config git clang-format clang-14 libclang-rt-14-dev cppcheck 
 libdpdk-dev dpdk
 libprotobuf-c-dev protobuf-c-compiler
 liblz4-dev lz4
-libjansson-dev
+libjansson-dev libyaml-dev tzdata
 libpcap-dev libbpf-dev clang
 libcmocka-dev
 libssl-dev zlib1g-dev ieee-data

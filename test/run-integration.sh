@@ -26,6 +26,8 @@ run test/oracle/conn-run.sh "$NETCAP"
 run test/oracle/app-run.sh "$NETCAP"
 run test/run-files.sh "$NETCAP"
 run test/run-fpdb.sh "$NETCAP"
+# label: alerts and attack lists onto records (docs/LABEL.md)
+run test/run-label.sh "$NETCAP"
 # Vulnerability, Exploit, Alert (util db build, --vuln-db, --indicators)
 run test/run-vulndb.sh "$NETCAP"
 run test/run-rotate.sh "$NETCAP"

@@ -180,6 +180,35 @@ static void test_csv_quoting(void **state)
 	free(s);
 }
 
+/* label's output: another separator and a trailing column (RFC 4180 with
+ * ';': a cell holding ';' is quoted, one holding ',' is not). */
+static void test_csv_sep_extra(void **state)
+{
+	(void)state;
+	Netcap__Anomaly a = NETCAP__ANOMALY__INIT;
+	unsigned cols[] = { 1, 2 }; /* Event, Offset */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	a.event = "a;b,c";
+	a.offset = 3;
+	struct nc_render *r = nc_render_new(f, NC_FMT_CSV, NC_TIME_NS,
+					    a.base.descriptor, cols, 2);
+	assert_non_null(r);
+	nc_render_set_sep(r, ';');
+	nc_render_set_extra(r, "result");
+	assert_int_equal(nc_render_row_extra(r, &a.base, "x | y"), 0);
+	assert_int_equal(nc_render_row_extra(r, &a.base, "p;q"), 0);
+	assert_int_equal(nc_render_end(r), 0);
+	fclose(f);
+	assert_string_equal(buf, "Event;Offset;result\n"
+				 "\"a;b,c\";3;x | y\n"
+				 "\"a;b,c\";3;\"p;q\"\n");
+	free(buf);
+}
+
 static uint8_t mss[2] = { 0x05, 0xb4 };
 static uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x01 };
 static uint8_t dst4[4] = { 192, 0, 2, 255 };
@@ -379,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_select),
+		cmocka_unit_test(test_csv_sep_extra),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
