@@ -124,6 +124,13 @@ static void usage(FILE *f)
 	    "                        domain, ja3, ja4, hassh lines): an Alert\n"
 	    "                        record per matching Connection, DNS,\n"
 	    "                        TLSClientHello or SSH record\n"
+	    "      --attacks FILE[,FILE]  attack lists (Netcap YAML, v0.5 "
+	    "CSV):\n"
+	    "                        set every record's Result field to its\n"
+	    "                        label or \"normal\" (docs/LABEL.md)\n"
+	    "      --attacks-tz ZONE  zone of the CSV lists' times (UTC)\n"
+	    "      --label-description  label by attack name, not category\n"
+	    "      --label-collect   every matching label, joined by \" | \"\n"
 	    "      --max-file-size BYTES  larger objects are not stored\n"
 	    "                        (default 64M)\n"
 	    "      --max-files-bytes BYTES  stop storing new objects after\n"
@@ -434,12 +441,11 @@ static int engine_setup(struct nc_engine *e)
 		k->ring = rte_ring_create(name, NC_WORKER_RING, SOCKET_ID_ANY,
 					  RING_F_SP_ENQ | RING_F_SC_DEQ);
 		k->linbuf = malloc(NC_MAX_FRAME);
-		if (!k->ring || !k->linbuf) {
+		if (!k->ring || !k->linbuf || nc_worker_setup(k) != 0) {
 			cap_err("cannot allocate worker %u: %s", w,
 				rte_strerror(rte_errno));
 			return -1;
 		}
-		nc_worker_setup(k);
 		if (e->cfg->defrag) {
 			k->dec.defrag = nc_defrag_new(&e->cfg->defrag_cfg);
 			if (!k->dec.defrag) {
@@ -505,6 +511,7 @@ static void engine_teardown(struct nc_engine *e)
 		for (unsigned w = 0; w < e->nworkers; w++) {
 			rte_ring_free(e->workers[w].ring);
 			free(e->workers[w].linbuf);
+			nc_worker_free(&e->workers[w]);
 			if (e->workers[w].dec.conns)
 				nc_conntab_free(e->workers[w].dec.conns);
 			if (e->workers[w].dec.defrag)
@@ -619,6 +626,28 @@ int nc_cmd_capture(int argc, char **argv)
 		e->ind = nc_indicators_load(cfg.indicators, err, sizeof(err));
 		if (!e->ind) {
 			cap_err("--indicators: %s", err);
+			rc = 2;
+			goto out_free;
+		}
+	}
+	if (cfg.attacks_tz && !lbl_zone_ok(cfg.attacks_tz)) {
+		cap_err("--attacks-tz '%s': unknown time zone (not in the "
+			"system's zoneinfo)",
+			cfg.attacks_tz);
+		rc = 2;
+		goto out_free;
+	}
+	if (cfg.attacks) {
+		e->lbl = malloc(sizeof(*e->lbl));
+		if (!e->lbl ||
+		    lbl_cap_load(e->lbl, cfg.attacks,
+				 cfg.attacks_tz ? cfg.attacks_tz : "UTC",
+				 cfg.label_description, cfg.label_collect, err,
+				 sizeof(err)) != 0) {
+			cap_err("--attacks: %s",
+				e->lbl ? err : "out of memory");
+			free(e->lbl);
+			e->lbl = NULL;
 			rc = 2;
 			goto out_free;
 		}
@@ -783,6 +812,9 @@ int nc_cmd_capture(int argc, char **argv)
 	nc_fpdb_free(&e->fpdb);
 	nc_vulndb_free(&e->vulndb);
 	nc_indicators_free(e->ind);
+	if (e->lbl)
+		lbl_cap_free(e->lbl);
+	free(e->lbl);
 	nc_stats_free(e);
 	free(e);
 	free(ea);
@@ -803,6 +835,9 @@ out_free:
 	nc_fpdb_free(&e->fpdb);
 	nc_vulndb_free(&e->vulndb);
 	nc_indicators_free(e->ind);
+	if (e->lbl)
+		lbl_cap_free(e->lbl);
+	free(e->lbl);
 	nc_stats_free(e);
 	free(e);
 	free(ea);

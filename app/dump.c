@@ -174,10 +174,13 @@ int nc_cmd_dump(int argc, char **argv)
 			nc_reader_close(r);
 			return 2;
 		}
+	} else {
+		/* the Result column only in files capture --attacks wrote */
+		ncols = (int)nc_render_record_cols(
+		    d, h->labelsource && *h->labelsource, cols);
 	}
 	struct nc_render *rr =
-	    nc_render_new(stdout, fmt, tf, d, select ? cols : NULL,
-			  select ? (unsigned)ncols : 0);
+	    nc_render_new(stdout, fmt, tf, d, cols, (unsigned)ncols);
 	if (!rr) {
 		dump_err("out of memory");
 		rc = 1;

@@ -44,6 +44,7 @@
 #include "defrag.h"
 #include "files.h"
 #include "indicators.h"
+#include "label.h"
 #include "profile.h"
 #include "vulndb.h"
 #include "decode.h"
@@ -126,6 +127,10 @@ struct nc_capture_cfg {
 	const char *fingerprints;	 /* --fingerprints FILE, or NULL */
 	const char *vuln_db;		 /* --vuln-db FILE, or NULL */
 	const char *indicators;		 /* --indicators FILE[,FILE], or NULL */
+	const char *attacks;		 /* --attacks FILE[,FILE], or NULL */
+	const char *attacks_tz;		 /* --attacks-tz ZONE (CSV lists) */
+	bool label_description;		 /* --label-description */
+	bool label_collect;		 /* --label-collect */
 	uint64_t max_file_size;		 /* --max-file-size */
 	uint64_t max_files_bytes;	 /* --max-files-bytes */
 	uint64_t max_app_memory;	 /* all workers, bytes; 0: default */
@@ -329,6 +334,7 @@ struct nc_worker {
 	uint64_t filtered;   /* --bpf: dropped by the filter (rss mode) */
 	uint64_t rx_bytes;   /* their wire bytes (rss mode) */
 	uint64_t cksum_bad_ip, cksum_bad_l4; /* NIC flags (rss mode) */
+	struct nc_lbl_state *lbl; /* capture --attacks (worker.c), or NULL */
 } __rte_cache_aligned;
 
 struct nc_wr {
@@ -389,6 +395,7 @@ struct nc_engine {
 	struct nc_fpdb fpdb;	    /* --fingerprints */
 	struct nc_vulndb vulndb;    /* --vuln-db (vulndb.h) */
 	struct nc_indicators *ind;  /* --indicators, or NULL */
+	struct lbl_cap *lbl;	    /* --attacks, or NULL */
 	struct nc_stats *stats;	    /* stats.c */
 
 	/* control flags (atomic) */
@@ -404,7 +411,9 @@ struct nc_engine {
 };
 
 /* Bind a worker's decoder to its batches (w->eng set). */
-void nc_worker_setup(struct nc_worker *w);
+/* The worker's decoder and emit function; -1 when out of memory. */
+int nc_worker_setup(struct nc_worker *w);
+void nc_worker_free(struct nc_worker *w);
 
 int nc_rx_main(void *arg);	/* struct nc_engine */
 int nc_rx_port_main(void *arg); /* struct nc_engine */

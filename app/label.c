@@ -337,135 +337,6 @@ static uint32_t set_add(struct lbl_state *s, uint32_t a, uint32_t label)
 
 /* ---- record fields, by name, over any record type ---- */
 
-enum rec_class {
-	RC_CONN,  /* Connection */
-	RC_PORTS, /* Timestamp, addresses and ports, no UID: per packet */
-	RC_UID,	  /* has a UID field */
-	RC_ADDR,  /* Timestamp and addresses, no ports */
-	RC_FLOWS, /* a list of connection UIDs (Software, Service) */
-	RC_TS,	  /* Timestamp, no addresses: per frame (Ethernet, ARP) */
-	RC_NONE,  /* none of these (profiles): attack lists only */
-};
-
-struct rec_info {
-	const ProtobufCMessageDescriptor *d;
-	const ProtobufCFieldDescriptor *ts, *first, *last, *src, *dst, *sport,
-	    *dport, *uid, *tun, *cid, *ipproto, *flows;
-	int proto; /* IP protocol the type implies; -1 none */
-	enum rec_class cls;
-};
-
-static const ProtobufCFieldDescriptor *fld(const ProtobufCMessageDescriptor *d,
-					   const char *name, ProtobufCType type)
-{
-	const ProtobufCFieldDescriptor *f =
-	    protobuf_c_message_descriptor_get_field_by_name(d, name);
-
-	return f && f->type == type && f->label != PROTOBUF_C_LABEL_REPEATED
-		   ? f
-		   : NULL;
-}
-
-static void rec_info(enum nc_rec t, struct rec_info *ri)
-{
-	const ProtobufCMessageDescriptor *d = nc_rec_desc(t);
-	const char *name = nc_rec_name(t);
-
-	memset(ri, 0, sizeof(*ri));
-	ri->d = d;
-	ri->ts = fld(d, "Timestamp", PROTOBUF_C_TYPE_INT64);
-	ri->first = fld(d, "TimestampFirst", PROTOBUF_C_TYPE_INT64);
-	ri->last = fld(d, "TimestampLast", PROTOBUF_C_TYPE_INT64);
-	ri->src = fld(d, "SrcIP", PROTOBUF_C_TYPE_BYTES);
-	ri->dst = fld(d, "DstIP", PROTOBUF_C_TYPE_BYTES);
-	ri->sport = fld(d, "SrcPort", PROTOBUF_C_TYPE_INT32);
-	ri->dport = fld(d, "DstPort", PROTOBUF_C_TYPE_INT32);
-	ri->uid = fld(d, "UID", PROTOBUF_C_TYPE_STRING);
-	ri->tun = fld(d, "Tunnel", PROTOBUF_C_TYPE_MESSAGE);
-	ri->cid = fld(d, "CommunityID", PROTOBUF_C_TYPE_STRING);
-	ri->ipproto = fld(d, "IPProtocol", PROTOBUF_C_TYPE_INT32);
-	ri->flows = protobuf_c_message_descriptor_get_field_by_name(d, "Flows");
-	if (ri->flows && (ri->flows->type != PROTOBUF_C_TYPE_STRING ||
-			  ri->flows->label != PROTOBUF_C_LABEL_REPEATED))
-		ri->flows = NULL;
-	if (!ri->ipproto && !strcmp(name, "IPv4"))
-		ri->ipproto = fld(d, "Protocol", PROTOBUF_C_TYPE_INT32);
-	ri->proto = -1;
-	if (!strcmp(name, "TCP"))
-		ri->proto = 6;
-	else if (!strcmp(name, "UDP"))
-		ri->proto = 17;
-	else if (!strcmp(name, "SCTP"))
-		ri->proto = 132;
-	else if (!strcmp(name, "ICMPv4"))
-		ri->proto = 1;
-	else if (!strncmp(name, "ICMPv6", 6))
-		ri->proto = 58;
-	else if (!strcmp(name, "IGMP"))
-		ri->proto = 2;
-	bool addrs = ri->src && ri->dst;
-	if (t == NC_REC_CONNECTION && ri->first && ri->last && addrs)
-		ri->cls = RC_CONN;
-	else if (ri->uid)
-		ri->cls = RC_UID;
-	else if (ri->ts && addrs && ri->sport && ri->dport)
-		ri->cls = RC_PORTS;
-	else if (ri->ts && addrs)
-		ri->cls = RC_ADDR;
-	else if (ri->flows)
-		ri->cls = RC_FLOWS;
-	else if (ri->ts && !strstr(name, "Profile"))
-		ri->cls = RC_TS;
-	else
-		ri->cls = RC_NONE;
-}
-
-#define AT(m, f, T) (*(const T *)((const char *)(m) + (f)->offset))
-
-static int64_t g_i64(const ProtobufCMessage *m,
-		     const ProtobufCFieldDescriptor *f)
-{
-	return f ? AT(m, f, int64_t) : 0;
-}
-
-static int g_i32(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
-{
-	return f ? AT(m, f, int32_t) : -1;
-}
-
-static const char *g_str(const ProtobufCMessage *m,
-			 const ProtobufCFieldDescriptor *f)
-{
-	const char *s = f ? AT(m, f, char *) : NULL;
-
-	return s ? s : "";
-}
-
-/* Address field as lbl_addr; false when empty or not 4/16 octets. */
-static bool g_addr(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
-		   struct lbl_addr *a)
-{
-	if (!f)
-		return false;
-	const ProtobufCBinaryData *b = &AT(m, f, ProtobufCBinaryData);
-	if (b->len != 4 && b->len != 16)
-		return false;
-	memset(a, 0, sizeof(*a));
-	memcpy(a->a, b->data, b->len);
-	a->len = (uint8_t)b->len;
-	return true;
-}
-
-/* The tunnel tenant (16 hex digits), "" for untunnelled traffic. */
-static const char *g_tenant(const ProtobufCMessage *m,
-			    const struct rec_info *ri)
-{
-	if (!ri->tun)
-		return "";
-	const Netcap__Tunnel *t = AT(m, ri->tun, Netcap__Tunnel *);
-	return t && t->tenant ? t->tenant : "";
-}
-
 /* ---- keys ---- */
 
 struct key {
@@ -656,15 +527,6 @@ static uint32_t alerts_in(struct join *j, const struct key *k, int64_t lo,
 	return set;
 }
 
-static bool addr_in(const struct lbl_addr *a, const struct lbl_addr *v,
-		    size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i].len == a->len && !memcmp(v[i].a, a->a, a->len))
-			return true;
-	return false;
-}
-
 /* Attack-list labels of a record active in [lo, hi] between s and d. */
 static uint32_t attacks_in(struct join *j, int64_t lo, int64_t hi,
 			   const struct lbl_addr *s, const struct lbl_addr *d,
@@ -674,46 +536,32 @@ static uint32_t attacks_in(struct join *j, int64_t lo, int64_t hi,
 		const struct lbl_attack *a = &j->attacks.v[i];
 		if (hi < a->start || lo > a->end)
 			continue;
-		bool hit;
-		if (a->nips)
-			hit = addr_in(s, a->ips, a->nips) ||
-			      addr_in(d, a->ips, a->nips);
-		else if (a->flag_victim)
-			hit = addr_in(s, a->attackers, a->nattackers) ||
-			      addr_in(d, a->attackers, a->nattackers) ||
-			      addr_in(s, a->victims, a->nvictims) ||
-			      addr_in(d, a->victims, a->nvictims);
-		else
-			hit = (addr_in(s, a->attackers, a->nattackers) &&
-			       addr_in(d, a->victims, a->nvictims)) ||
-			      (addr_in(s, a->victims, a->nvictims) &&
-			       addr_in(d, a->attackers, a->nattackers));
-		if (hit)
+		if (lbl_attack_hit(a, s, d))
 			set = set_add(&j->st, set, a->label);
 	}
 	return set;
 }
 
 /* Connection: its alerts; indexes it for the records that follow. */
-static uint32_t label_conn(struct join *j, const struct rec_info *ri,
+static uint32_t label_conn(struct join *j, const struct lbl_rec *ri,
 			   const ProtobufCMessage *m)
 {
 	struct lbl_addr s, d;
 	struct key k;
 	uint32_t set = 0;
 
-	if (!g_addr(m, ri->src, &s) || !g_addr(m, ri->dst, &d) ||
+	if (!lbl_addr_of(m, ri->src, &s) || !lbl_addr_of(m, ri->dst, &d) ||
 	    s.len != d.len)
 		return 0;
-	int64_t first = g_i64(m, ri->first), last = g_i64(m, ri->last);
-	int proto = g_i32(m, ri->ipproto);
-	int sp = g_i32(m, ri->sport), dp = g_i32(m, ri->dport);
-	const char *tenant = g_tenant(m, ri);
+	int64_t first = lbl_i64(m, ri->first), last = lbl_i64(m, ri->last);
+	int proto = lbl_i32(m, ri->ipproto);
+	int sp = lbl_i32(m, ri->sport), dp = lbl_i32(m, ri->dport);
+	const char *tenant = lbl_tenant(m, ri);
 	uint8_t p = (uint8_t)proto;
 	int64_t lo = first - j->tol, hi = last + j->tol;
 
 	if (j->alerts.n) {
-		const char *cid = g_str(m, ri->cid);
+		const char *cid = lbl_str(m, ri->cid);
 		if (*cid) {
 			kstart(&k, 'C', "");
 			kput(&k, cid, strlen(cid) < 64 ? strlen(cid) : 64);
@@ -731,7 +579,7 @@ static uint32_t label_conn(struct join *j, const struct rec_info *ri,
 		set = alerts_in(j, &k, lo, hi, set);
 	}
 	if (set) {
-		const char *uid = g_str(m, ri->uid);
+		const char *uid = lbl_str(m, ri->uid);
 		if (*uid) {
 			struct key u;
 			kstart(&u, 'U', "");
@@ -881,16 +729,16 @@ static uint32_t frame_all(struct join *j, int64_t ts, const char *tenant)
 	return v ? *v : 0;
 }
 
-static uint32_t label_rec(struct join *j, const struct rec_info *ri,
+static uint32_t label_rec(struct join *j, const struct lbl_rec *ri,
 			  const ProtobufCMessage *m)
 {
 	struct lbl_addr s, d;
 	struct key k;
 	uint32_t set = 0;
-	bool addrs =
-	    g_addr(m, ri->src, &s) && g_addr(m, ri->dst, &d) && s.len == d.len;
-	int64_t ts = g_i64(m, ri->ts);
-	const char *tenant = g_tenant(m, ri);
+	bool addrs = lbl_addr_of(m, ri->src, &s) &&
+		     lbl_addr_of(m, ri->dst, &d) && s.len == d.len;
+	int64_t ts = lbl_i64(m, ri->ts);
+	const char *tenant = lbl_tenant(m, ri);
 	enum rec_class cls = ri->cls;
 
 	if (cls == RC_CONN)
@@ -899,7 +747,7 @@ static uint32_t label_rec(struct join *j, const struct rec_info *ri,
 		size_t n = *(const size_t *)((const char *)m +
 					     ri->flows->quantifier_offset);
 		const char *const *uids =
-		    (const char *const *)AT(m, ri->flows, char **);
+		    (const char *const *)LBL_AT(m, ri->flows, char **);
 		for (size_t i = 0; i < n; i++) {
 			struct key u;
 			const char *uid = uids[i] ? uids[i] : "";
@@ -912,7 +760,7 @@ static uint32_t label_rec(struct join *j, const struct rec_info *ri,
 		}
 	}
 	if (cls == RC_UID) {
-		const char *uid = g_str(m, ri->uid);
+		const char *uid = lbl_str(m, ri->uid);
 		if (*uid) {
 			struct key u;
 			kstart(&u, 'U', "");
@@ -931,7 +779,7 @@ static uint32_t label_rec(struct join *j, const struct rec_info *ri,
 	}
 	bool packet = ri->cls == RC_PORTS;
 	if (cls == RC_PORTS && addrs) {
-		int sp = g_i32(m, ri->sport), dp = g_i32(m, ri->dport);
+		int sp = lbl_i32(m, ri->sport), dp = lbl_i32(m, ri->dport);
 		if (ri->proto >= 0) {
 			uint8_t p = (uint8_t)ri->proto;
 			kstart(&k, 'P', tenant);
@@ -954,7 +802,7 @@ static uint32_t label_rec(struct join *j, const struct rec_info *ri,
 		} else {
 			int proto = ri->proto;
 			if (proto < 0 && ri->ipproto)
-				proto = g_i32(m, ri->ipproto);
+				proto = lbl_i32(m, ri->ipproto);
 			kstart(&k, 'A', tenant);
 			kpair(&k, &s, 0, &d, 0, false);
 			set = conns_at(j, &k, ts, proto, set, NULL);
@@ -963,8 +811,8 @@ static uint32_t label_rec(struct join *j, const struct rec_info *ri,
 		set = set_union(&j->st, set, frame_all(j, ts, tenant));
 	}
 	if (j->attacks.n && addrs) {
-		int64_t lo = ri->ts ? ts : g_i64(m, ri->first);
-		int64_t hi = ri->ts ? ts : g_i64(m, ri->last);
+		int64_t lo = ri->ts ? ts : lbl_i64(m, ri->first);
+		int64_t hi = ri->ts ? ts : lbl_i64(m, ri->last);
 		if (ri->ts || ri->first)
 			set = attacks_in(j, lo, hi ? hi : lo, &s, &d, set);
 	}
@@ -1094,7 +942,7 @@ static int label_file(struct label_run *lr, const char *path, const char *base)
 {
 	char err[512];
 	struct nc_reader *r = nc_reader_open(path, err, sizeof(err));
-	struct rec_info ri;
+	struct lbl_rec ri;
 	int rc = 1;
 
 	if (!r) {
@@ -1102,7 +950,7 @@ static int label_file(struct label_run *lr, const char *path, const char *base)
 		return 1;
 	}
 	int type = nc_reader_type(r);
-	rec_info((enum nc_rec)type, &ri);
+	lbl_rec_info((enum nc_rec)type, &ri);
 
 	struct outfile of;
 	size_t n = strlen(lr->outdir) + strlen(base) + 64;
@@ -1132,7 +980,15 @@ static int label_file(struct label_run *lr, const char *path, const char *base)
 		return 1;
 	}
 	unsigned cols[LABEL_MAX_COLS];
-	int ncols = lr->select ? select_cols(ri.d, lr->select, cols) : -1;
+	int ncols;
+	if (lr->select) {
+		ncols = select_cols(ri.d, lr->select, cols);
+	} else {
+		/* as dump: Result only in files capture --attacks wrote */
+		const Netcap__Header *h = nc_reader_header(r);
+		ncols = (int)nc_render_record_cols(
+		    ri.d, h->labelsource && *h->labelsource, cols);
+	}
 	struct nc_render *rr = nc_render_new(out, NC_FMT_CSV, lr->o.tf, ri.d,
 					     ncols >= 0 ? cols : NULL,
 					     ncols >= 0 ? (unsigned)ncols : 0);
@@ -1156,7 +1012,7 @@ static int label_file(struct label_run *lr, const char *path, const char *base)
 		const char *text = result_text(lr, set, &sb);
 		if (!text) {
 			struct lbl_state *s = &lr->j.st;
-			const char *uid = g_str(m, ri.uid);
+			const char *uid = lbl_str(m, ri.uid);
 			label_err("%s: record %llu%s%s: two labels, '%s' and "
 				  "'%s' (--strict)",
 				  path, (unsigned long long)recno,
@@ -1254,8 +1110,8 @@ static int scan_dir(const char *dir, struct infile **out, size_t *nout)
 			free(path);
 			continue;
 		}
-		struct rec_info ri;
-		rec_info((enum nc_rec)type, &ri);
+		struct lbl_rec ri;
+		lbl_rec_info((enum nc_rec)type, &ri);
 		*out = xalloc(*out, (*nout + 1) * sizeof(**out));
 		struct infile *f = &(*out)[(*nout)++];
 		f->path = path;
@@ -1306,13 +1162,6 @@ static bool select_unknown(const char *list, const struct infile *files,
 }
 
 /* An attack list in Netcap v0.5's CSV format (by its name, as Netcap). */
-static bool csv_list(const char *path)
-{
-	size_t n = strlen(path);
-
-	return n >= 4 && !strcasecmp(path + n - 4, ".csv");
-}
-
 static bool excluded(const char *list, const char *cat)
 {
 	if (!list || !*cat)
@@ -1556,7 +1405,7 @@ int nc_cmd_label(int argc, char **argv)
 			goto out;
 		}
 	for (size_t i = 0; i < natk; i++)
-		if ((csv_list(atks[i])
+		if ((lbl_csv_list(atks[i])
 			 ? lbl_read_attacks_csv(atks[i], tz, &j->attacks, err,
 						sizeof(err))
 			 : lbl_read_attacks(atks[i], &j->attacks, err,

@@ -727,15 +727,32 @@ static long fj_str(struct fj *j)
 			if (j->p >= j->end)
 				return -1;
 			switch (*j->p++) {
-			case '"': c = '"'; break;
-			case '\\': c = '\\'; break;
-			case '/': c = '/'; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'n': c = '\n'; break;
-			case 'r': c = '\r'; break;
-			case 't': c = '\t'; break;
-			default: return -1; /* \u and errors: json_loadb */
+			case '"':
+				c = '"';
+				break;
+			case '\\':
+				c = '\\';
+				break;
+			case '/':
+				c = '/';
+				break;
+			case 'b':
+				c = '\b';
+				break;
+			case 'f':
+				c = '\f';
+				break;
+			case 'n':
+				c = '\n';
+				break;
+			case 'r':
+				c = '\r';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			default:
+				return -1; /* \u and errors: json_loadb */
 			}
 		}
 		if (n + 2 > j->cap) {
@@ -869,7 +886,7 @@ static json_t *fj_value(struct fj *j, int depth)
 		if ((size_t)(j->end - j->p) >= lit[i].n &&
 		    memcmp(j->p, lit[i].w, lit[i].n) == 0) {
 			j->p += lit[i].n;
-			return i == 0 ? json_true()
+			return i == 0	? json_true()
 			       : i == 1 ? json_false()
 					: json_null();
 		}

@@ -150,11 +150,233 @@ static void worker_emit_ind(void *arg, enum nc_rec t,
 		nc_indicators_check(w->eng->ind, &w->dec, t, msg);
 }
 
-void nc_worker_setup(struct nc_worker *w)
+/*
+ * capture --attacks: every record gets its Result (label_rec.c). The
+ * generated packers leave Result out (scripts/gen-packers.py: no test of
+ * it on every record of every other capture), so the record is packed
+ * into a buffer here and its Result field appended to the packed bytes
+ * (fields may come in any order; 1001 is the last anyway) on the way into
+ * its batch. A record labelled by its frame (a Timestamp, no addresses:
+ * Ethernet, ARP, ...) comes before the frame's records with addresses:
+ * it is packed and held back in stage until the frame is decoded
+ * (worker_lbl_frame_end).
+ */
+struct lbl_held {
+	uint32_t off, len; /* of the delimited record in stage */
+	enum nc_rec t;
+	int64_t ts;
+	char tenant[17];
+};
+
+struct nc_lbl_state {
+	struct lbl_frame fr;
+	uint8_t *stage; /* held-back records, packed */
+	size_t stage_len, stage_cap;
+	struct lbl_held *held;
+	unsigned nheld, cheld;
+	uint8_t *out; /* one record with its Result */
+	size_t out_cap;
+};
+
+static bool lbl_grow(uint8_t **p, size_t *cap, size_t need)
 {
-	nc_dec_init(&w->dec, &w->eng->dec_cfg,
-		    w->eng->ind ? worker_emit_ind : worker_emit, w);
+	if (need <= *cap)
+		return true;
+	size_t c = *cap ? *cap : 4096;
+	while (c < need)
+		c *= 2;
+	uint8_t *q = realloc(*p, c);
+	if (!q)
+		return false;
+	*p = q;
+	*cap = c;
+	return true;
+}
+
+static size_t put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/* Pack msg, delimited, at *buf + off; its length, 0 when out of memory. */
+static size_t lbl_pack(uint8_t **buf, size_t *cap, size_t off, enum nc_rec t,
+		       const ProtobufCMessage *msg)
+{
+	size_t need = nc_size_record(t, msg) + NC_VARINT_MAX;
+
+	if (!lbl_grow(buf, cap, off + need))
+		return 0;
+	return nc_pack_record_delimited(t, msg, *buf + off, need);
+}
+
+/* Copy n packed bytes (a delimited record) into the batch of type t. */
+static void worker_put_raw(struct nc_worker *w, enum nc_rec t, const uint8_t *p,
+			   size_t n)
+{
+	struct nc_batch *b = w->cur[t];
+
+	if (b && b->cap - b->len < n && b->len) {
+		batch_send(w, b);
+		b = NULL;
+	}
+	if (!b)
+		b = w->cur[t] = batch_get(w, t);
+	if (b->cap - b->len < n) { /* larger than a batch */
+		struct nc_batch *h = malloc(sizeof(*h) + n);
+		if (!h) {
+			w->dropped_records++;
+			return;
+		}
+		h->type = t;
+		h->cap = h->len = (uint32_t)n;
+		h->heap = 1;
+		memcpy(h->data, p, n);
+		w->oversize_records++;
+		batch_send(w, h);
+		return;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += (uint32_t)n;
+}
+
+/* The delimited record p (n bytes) with Result text appended, into its
+ * batch. */
+static void lbl_write(struct nc_worker *w, enum nc_rec t, const uint8_t *p,
+		      size_t n, const char *text)
+{
+	struct nc_lbl_state *ls = w->lbl;
+	uint64_t body = 0;
+	size_t pre = 0;
+
+	for (int sh = 0; pre < n && sh < 64; sh += 7) {
+		body |= (uint64_t)(p[pre] & 0x7f) << sh;
+		if (!(p[pre++] & 0x80))
+			break;
+	}
+	if (body > n - pre) { /* not what nc_pack_record_delimited wrote */
+		w->dropped_records++;
+		return;
+	}
+	size_t tl = strlen(text);
+	uint8_t field[2 * NC_VARINT_MAX];
+	size_t fl = put_varint(field, (NC_LABEL_FIELD << 3) | 2);
+	fl += put_varint(field + fl, tl);
+	size_t total = body + fl + tl;
+	if (!lbl_grow(&ls->out, &ls->out_cap, total + NC_VARINT_MAX)) {
+		w->dropped_records++;
+		return;
+	}
+	size_t k = put_varint(ls->out, total);
+	memcpy(ls->out + k, p + pre, body);
+	k += body;
+	memcpy(ls->out + k, field, fl);
+	k += fl;
+	memcpy(ls->out + k, text, tl);
+	worker_put_raw(w, t, ls->out, k + tl);
+}
+
+/* Hold record msg back until its frame is decoded. */
+static void lbl_hold(struct nc_worker *w, enum nc_rec t,
+		     const ProtobufCMessage *msg)
+{
+	struct nc_lbl_state *ls = w->lbl;
+	const struct lbl_rec *ri = &w->eng->lbl->rec[t];
+
+	if (ls->nheld == ls->cheld) {
+		unsigned c = ls->cheld ? ls->cheld * 2 : 16;
+		struct lbl_held *h = realloc(ls->held, c * sizeof(*h));
+		if (!h) {
+			w->dropped_records++;
+			return;
+		}
+		ls->held = h;
+		ls->cheld = c;
+	}
+	size_t n = lbl_pack(&ls->stage, &ls->stage_cap, ls->stage_len, t, msg);
+	if (n == 0) {
+		w->dropped_records++;
+		return;
+	}
+	struct lbl_held *h = &ls->held[ls->nheld++];
+	h->off = (uint32_t)ls->stage_len;
+	h->len = (uint32_t)n;
+	h->t = t;
+	h->ts = lbl_i64(msg, ri->ts);
+	snprintf(h->tenant, sizeof(h->tenant), "%s", lbl_tenant(msg, ri));
+	ls->stage_len += n;
+}
+
+/* The frame is decoded: the held records with their Result, in order. */
+static void worker_lbl_frame_end(struct nc_worker *w)
+{
+	struct nc_lbl_state *ls = w->lbl;
+
+	for (unsigned i = 0; i < ls->nheld; i++) {
+		const struct lbl_held *h = &ls->held[i];
+		lbl_write(
+		    w, h->t, ls->stage + h->off, h->len,
+		    lbl_cap_frame(w->eng->lbl, &ls->fr, h->ts, h->tenant));
+	}
+	ls->nheld = 0;
+	ls->stage_len = 0;
+	ls->fr.ng = 0;
+}
+
+/* nc_emit_fn with --attacks: the record, packed, with its Result. An
+   Alert of --indicators comes back here through worker_emit_ind. */
+static void worker_emit_lbl(void *arg, enum nc_rec t,
+			    const ProtobufCMessage *msg)
+{
+	struct nc_worker *w = arg;
+	struct nc_lbl_state *ls = w->lbl;
+	const char *text = lbl_cap_record(w->eng->lbl, &ls->fr, t, msg);
+
+	if (!text) {
+		lbl_hold(w, t, msg);
+		return;
+	}
+	/* after the held records, in stage (empty outside a frame) */
+	size_t n = lbl_pack(&ls->stage, &ls->stage_cap, ls->stage_len, t, msg);
+	if (n == 0) {
+		w->dropped_records++;
+		return;
+	}
+	lbl_write(w, t, ls->stage + ls->stage_len, n, text);
+	if (w->eng->ind && t != NC_REC_ALERT)
+		nc_indicators_check(w->eng->ind, &w->dec, t, msg);
+}
+
+int nc_worker_setup(struct nc_worker *w)
+{
+	nc_emit_fn emit = w->eng->ind ? worker_emit_ind : worker_emit;
+
+	if (w->eng->lbl) {
+		w->lbl = calloc(1, sizeof(*w->lbl));
+		if (!w->lbl)
+			return -1;
+		emit = worker_emit_lbl;
+	}
+	nc_dec_init(&w->dec, &w->eng->dec_cfg, emit, w);
 	w->clock = INT64_MIN; /* packet times may be before 1970 */
+	return 0;
+}
+
+void nc_worker_free(struct nc_worker *w)
+{
+	if (!w->lbl)
+		return;
+	free(w->lbl->stage);
+	free(w->lbl->held);
+	free(w->lbl->out);
+	free(w->lbl);
+	w->lbl = NULL;
 }
 
 /*
@@ -257,6 +479,8 @@ static void worker_expire(struct nc_worker *w)
 		nc_defrag_expire(&w->dec, w->clock, NC_EXPIRE_PER_BURST);
 	if (w->dec.conns)
 		nc_conn_expire(&w->dec, w->clock, NC_EXPIRE_PER_BURST);
+	if (w->lbl) /* records held outside a frame: none expected */
+		worker_lbl_frame_end(w);
 }
 
 /*
@@ -359,6 +583,8 @@ int nc_worker_main(void *arg)
 			}
 			nc_decode_frame(&w->dec, meta->link, p, len,
 					meta->wirelen, meta->ts);
+			if (unlikely(w->lbl != NULL))
+				worker_lbl_frame_end(w);
 			if (meta->ts > w->clock)
 				w->clock = meta->ts;
 			w->bytes += meta->wirelen;
@@ -410,6 +636,8 @@ int nc_worker_main(void *arg)
 			nc_profiles_emit(&w->dec, pv, e->nworkers);
 		}
 	}
+	if (w->lbl)
+		worker_lbl_frame_end(w);
 	flush_batches(w);
 	for (unsigned t = 0; t < NC_REC_MAX; t++) {
 		if (w->cur[t])

@@ -287,6 +287,7 @@ static void wr_batch(struct wr_state *s, const struct nc_batch *b)
 			e->cfg->input ? e->cfg->input : e->cfg->iface,
 		    .created = ty->opened,
 		    .payloads = e->cfg->payload,
+		    .label_source = e->cfg->attacks,
 		    .compress = e->cfg->compress,
 		};
 		wr->files[t] = nc_writer_open(path, &o);

@@ -50,7 +50,6 @@ void nc_dec_init(struct nc_dec *d, const struct nc_dec_cfg *cfg,
  * Offset of the Tunnel field (number NC_TUNNEL_FIELD) in each record
  * type's message, from its descriptor; 0 for a type without one.
  */
-#define NC_TUNNEL_FIELD 1000
 static void tun_offsets(uint16_t *tun_off)
 {
 	for (int t = 0; t < NC_REC_MAX; t++) {

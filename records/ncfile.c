@@ -235,6 +235,7 @@ struct nc_writer *nc_writer_open(const char *path,
 	h.type = nc_rec_wire(o->type);
 	h.version = (char *)NC_VERSION;
 	h.containspayloads = o->payloads;
+	h.labelsource = (char *)(o->label_source ? o->label_source : "");
 	size_t cap =
 	    protobuf_c_message_get_packed_size(&h.base) + NC_VARINT_MAX;
 	hb = malloc(cap);

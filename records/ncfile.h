@@ -43,6 +43,7 @@ struct nc_writer_opts {
 	const char *input_source; /* Header.InputSource */
 	int64_t created;	  /* Header.Created, ns since the epoch */
 	bool payloads;		  /* Header.ContainsPayloads */
+	const char *label_source; /* Header.LabelSource, or NULL */
 	bool compress;		  /* LZ4 frame (default) or plain .ncap */
 };
 

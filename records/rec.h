@@ -17,6 +17,13 @@ enum nc_rec {
 	NC_REC_MAX
 };
 
+/*
+ * Fields every record message has: Tunnel (set on inner traffic) and
+ * Result (set by capture --attacks, docs/LABEL.md).
+ */
+#define NC_TUNNEL_FIELD 1000
+#define NC_LABEL_FIELD	1001
+
 /* Record name as in the schema and the file name, e.g. "TCP". */
 const char *nc_rec_name(enum nc_rec t);
 /* protobuf-c descriptor of the record message. */

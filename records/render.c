@@ -372,14 +372,26 @@ static size_t u64_text(char *tmp, uint64_t v)
 				 "70717273747576777879"
 				 "80818283848586878889"
 				 "90919293949596979899";
-	static const uint64_t p10[] = {
-	    1ull,	       10ull,		    100ull,
-	    1000ull,	       10000ull,	    100000ull,
-	    1000000ull,	       10000000ull,	    100000000ull,
-	    1000000000ull,     10000000000ull,	    100000000000ull,
-	    1000000000000ull,  10000000000000ull,   100000000000000ull,
-	    1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
-	    1000000000000000000ull, 10000000000000000000ull};
+	static const uint64_t p10[] = {1ull,
+				       10ull,
+				       100ull,
+				       1000ull,
+				       10000ull,
+				       100000ull,
+				       1000000ull,
+				       10000000ull,
+				       100000000ull,
+				       1000000000ull,
+				       10000000000ull,
+				       100000000000ull,
+				       1000000000000ull,
+				       10000000000000ull,
+				       100000000000000ull,
+				       1000000000000000ull,
+				       10000000000000000ull,
+				       100000000000000000ull,
+				       1000000000000000000ull,
+				       10000000000000000000ull};
 	if (v < 10) { /* most counters and flags */
 		tmp[0] = (char)('0' + v);
 		return 1;
@@ -530,8 +542,7 @@ static void value_text(struct nc_sb *sb, const ProtobufCFieldDescriptor *f,
 	}
 	if (n > 0)
 		sb_add(sb, tmp,
-			  (size_t)n < sizeof(tmp) ? (size_t)n
-						  : sizeof(tmp) - 1);
+		       (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
 void nc_render_cell(struct nc_sb *sb, const ProtobufCMessage *m,
@@ -793,6 +804,17 @@ int nc_render_select(const ProtobufCMessageDescriptor *d, const char *list,
 	return (int)n;
 }
 
+unsigned nc_render_record_cols(const ProtobufCMessageDescriptor *d,
+			       bool labelled, unsigned *cols)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < d->n_fields; i++)
+		if (labelled || d->fields[i].id != NC_LABEL_FIELD)
+			cols[n++] = i;
+	return n;
+}
+
 void nc_render_kv(FILE *out, const ProtobufCMessage *m, enum nc_timefmt tf)
 {
 	const ProtobufCMessageDescriptor *d = m->descriptor;
@@ -854,9 +876,8 @@ static unsigned char col_kind(const struct nc_render *r,
 	case PROTOBUF_C_TYPE_INT64:
 	case PROTOBUF_C_TYPE_SINT64:
 	case PROTOBUF_C_TYPE_SFIXED64:
-		return r->tf == NC_TIME_RFC3339 && nc_render_is_time(f)
-			   ? K_CELL
-			   : K_I64;
+		return r->tf == NC_TIME_RFC3339 && nc_render_is_time(f) ? K_CELL
+									: K_I64;
 	case PROTOBUF_C_TYPE_UINT64:
 	case PROTOBUF_C_TYPE_FIXED64:
 		return K_U64;
@@ -1025,11 +1046,10 @@ static void table_flush(struct nc_render *r)
 static bool alpha_special(const struct nc_render *r, const char *a)
 {
 	for (; *a; a++) {
-		if (r->fmt == NC_FMT_CSV
-			? (*a == r->sep || *a == '"' || *a == '\r' ||
-			   *a == '\n')
-			: (*a == '\\' || *a == '\t' || *a == '\n' ||
-			   *a == '\r'))
+		if (r->fmt == NC_FMT_CSV ? (*a == r->sep || *a == '"' ||
+					    *a == '\r' || *a == '\n')
+					 : (*a == '\\' || *a == '\t' ||
+					    *a == '\n' || *a == '\r'))
 			return true;
 	}
 	return false;
@@ -1042,8 +1062,7 @@ static bool col_plain(const struct nc_render *r,
 {
 	const char *a;
 
-	if (f->label == PROTOBUF_C_LABEL_REPEATED &&
-	    alpha_special(r, ";"))
+	if (f->label == PROTOBUF_C_LABEL_REPEATED && alpha_special(r, ";"))
 		return false;
 	switch (f->type) {
 	case PROTOBUF_C_TYPE_INT32:

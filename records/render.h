@@ -57,6 +57,8 @@
 
 #include <protobuf-c/protobuf-c.h>
 
+#include "rec.h"
+
 enum nc_fmt { NC_FMT_CSV, NC_FMT_TSV, NC_FMT_JSON, NC_FMT_TABLE };
 enum nc_timefmt { NC_TIME_NS, NC_TIME_RFC3339 };
 
@@ -112,6 +114,16 @@ int nc_render_select(const ProtobufCMessageDescriptor *d, const char *list,
 
 /* Write "Name: value" lines, one per field of m, in cell notation. */
 void nc_render_kv(FILE *out, const ProtobufCMessage *m, enum nc_timefmt tf);
+
+/*
+ * The Result field (number NC_LABEL_FIELD, rec.h) of every record type is set
+ * only by capture --attacks, whose files name their lists in
+ * Header.LabelSource: renderings show it for those files only. Fills cols
+ * with the indexes of every field of d but Result (with it when labelled);
+ * returns the count. cols holds d->n_fields.
+ */
+unsigned nc_render_record_cols(const ProtobufCMessageDescriptor *d,
+			       bool labelled, unsigned *cols);
 
 struct nc_render;
 

@@ -47,9 +47,11 @@ def parse_proto():
         if cur:
             m = re.match(r"(repeated )?(\w+) (\w+) = (\d+);\s*(//\s*(.*))?",
                          s)
-            # Tunnel (1000), in every record message, is described once
-            # in the "Tunnels" section, not in each table
-            if m and m.group(2) == "Tunnel" and m.group(4) == "1000":
+            # Tunnel (1000) and Result (1001), in every record message,
+            # are described once in the "Tunnels" and "Labels" sections,
+            # not in each table
+            if m and m.group(4) in ("1000", "1001") and \
+                    m.group(3) in ("Tunnel", "Result"):
                 continue
             if m:
                 msgs[cur]["fields"].append(

@@ -17,7 +17,13 @@
 #     label_check.py converts the windows with Python's zoneinfo. Netcap's
 #     own lists parse.
 #  4. bad inputs: one line naming file:line and field, exit 1, no
-#     *_labeled file and no temporary file left.
+#     *_labeled file and no temporary file left; capture --attacks with a
+#     bad list: one line, exit 2, no output directory.
+#  5. capture --attacks: with the lists of 3 (two workers) and with
+#     Netcap's test.yml (Canada/Atlantic, flagVictimTraffic) on copies of
+#     the capture moved to its windows and addresses
+#     (test/py/pcap_readdress.py): label_check.py checks the labels, and
+#     the Result field capture wrote equals label's result in every row.
 #   [LABEL_KEEP=1] test/run-label.sh [NETCAP]
 set -u
 NETCAP=${1:-build/netcap}
@@ -213,11 +219,75 @@ EOF
 	bad "label --attacks exit $?: $(cat "$tmp/err")"
 $PY test/py/label_check.py attacks "$tmp/dout" "$tmp/dframes.tsv" "$tmp/windows.json" ||
 	bad "attacks: label_check"
-for l in ../shared/reference/label/*.yml; do
+for l in test/data/label/*.yml; do
 	[ -f "$l" ] || continue
 	"$NETCAP" label -q -r "$tmp/rec" -o "$tmp/ref" --attacks "$l" 2>"$tmp/err" ||
 		bad "$l: $(cat "$tmp/err")"
 done
+
+# --- 5. capture --attacks: the Result field capture writes equals the
+# result column of capture, then label, with the same lists
+"$NETCAP" capture -q -r "$tmp/dst.pcap" -o "$tmp/crec" -w 2 \
+	--attacks "$tmp/berlin.yml,$tmp/sydney.yml,$tmp/ny.csv" \
+	--attacks-tz America/New_York --label-collect >/dev/null 2>"$tmp/err" ||
+	bad "capture --attacks exit $?: $(cat "$tmp/err")"
+"$NETCAP" label -q -r "$tmp/crec" -o "$tmp/cout" --attacks "$tmp/berlin.yml" \
+	--attacks "$tmp/sydney.yml" --attacks "$tmp/ny.csv" \
+	--tz America/New_York --collect 2>"$tmp/err" ||
+	bad "label of capture --attacks exit $?: $(cat "$tmp/err")"
+$PY test/py/label_check.py attacks "$tmp/cout" "$tmp/dframes.tsv" "$tmp/windows.json" ||
+	bad "capture --attacks: label_check attacks"
+$PY test/py/label_check.py same "$tmp/cout" ||
+	bad "capture --attacks: Result differs from label's result"
+"$NETCAP" dump --header "$tmp/crec/TCP.ncap.lz4" | grep -qx \
+	"LabelSource: $tmp/berlin.yml,$tmp/sydney.yml,$tmp/ny.csv" ||
+	bad "capture --attacks: Header.LabelSource"
+"$NETCAP" dump "$tmp/crec/TCP.ncap.lz4" | head -1 | grep -q ',Tunnel,Result$' ||
+	bad "capture --attacks: dump shows no Result column"
+"$NETCAP" dump "$tmp/rec/TCP.ncap.lz4" | head -1 | grep -q ',Tunnel$' ||
+	bad "dump shows a Result column in an unlabelled file"
+
+# Netcap's own test.yml (Canada/Atlantic, ips, victims and attackers,
+# flagVictimTraffic): four copies of the capture moved to its windows with
+# its addresses: across the start of DoS-GoldenEye (ips), across the end
+# of Brute Force Web (victim and attacker), inside it between two victims
+# (normal), across the start of Infiltration (a victim and a stranger,
+# flagged)
+rd=test/py/pcap_readdress.py
+$PY $rd "$cap" "$tmp/t1.pcap" "2018-02-15 13:25:58.700000" \
+	10.200.0.1=18.217.21.148 10.200.0.2=172.31.0.9 &&
+	$PY $rd "$cap" "$tmp/t2.pcap" "2018-02-22 15:23:58.600000" \
+		10.200.0.1=172.31.69.28 10.200.0.2=18.218.115.60 &&
+	$PY $rd "$cap" "$tmp/t3.pcap" "2018-02-22 14:30:00.000000" \
+		10.200.0.1=18.218.83.150 10.200.0.2=172.31.69.28 &&
+	$PY $rd "$cap" "$tmp/t4.pcap" "2018-03-01 17:59:58.700000" \
+		10.200.0.1=172.31.69.13 10.200.0.2=10.9.9.9 &&
+	mergecap -F pcap -w "$tmp/t18.pcap" "$tmp"/t[1-4].pcap ||
+	bad "test.yml captures"
+# shellcheck disable=SC2086
+tshark -r "$tmp/t18.pcap" -T fields $fields >"$tmp/t18frames.tsv" 2>/dev/null
+tl=test/data/label/test.yml
+"$NETCAP" capture -q -r "$tmp/t18.pcap" -o "$tmp/t18rec" -w 1 --attacks "$tl" \
+	>/dev/null 2>"$tmp/err" || bad "capture --attacks $tl: $(cat "$tmp/err")"
+"$NETCAP" label -q -r "$tmp/t18rec" -o "$tmp/t18out" --attacks "$tl" \
+	2>"$tmp/err" || bad "label --attacks $tl: $(cat "$tmp/err")"
+cat >"$tmp/t18windows.json" <<'EOF'
+[{"zone": "Canada/Atlantic", "start": "2018-02-15 09:26:00.000",
+  "end": "2018-02-15 10:09:00.000", "ips": ["18.217.21.148"],
+  "label": "denial-of-service"},
+ {"zone": "Canada/Atlantic", "start": "2018-02-22 10:17:00.000",
+  "end": "2018-02-22 11:24:00.000",
+  "victims": ["18.218.83.150", "172.31.69.28"],
+  "attackers": ["18.218.115.60"], "label": "bruteforce"},
+ {"zone": "Canada/Atlantic", "start": "2018-03-01 14:00:00.000",
+  "end": "2018-03-01 15:37:00.000",
+  "victims": ["18.216.254.154", "172.31.69.13"],
+  "attackers": ["13.58.225.34"], "flag": true, "label": "infiltration"}]
+EOF
+$PY test/py/label_check.py attacks "$tmp/t18out" "$tmp/t18frames.tsv" "$tmp/t18windows.json" ||
+	bad "test.yml: label_check attacks"
+$PY test/py/label_check.py same "$tmp/t18out" ||
+	bad "test.yml: capture --attacks Result differs from label's result"
 
 # --- tunnels: an alert on the inner conversation of a VXLAN capture
 # labels the inner records (Tunnel set), not the outer VXLAN UDP packets
@@ -270,6 +340,18 @@ EOF
 "$NETCAP" label -r "$tmp/rec" -o "$tmp/bad" --fast-log "$tmp/fast.log" \
 	--tz Mars/Olympus 2>"$tmp/se"
 [ $? = 2 ] && grep -q "Mars/Olympus" "$tmp/se" || bad "--tz Mars/Olympus: $(cat "$tmp/se")"
+# capture --attacks with a bad list or zone: one line, exit 2, no output
+for b in "--attacks $tmp/b4.yml|b4.yml:18: unknown field 'severity'" \
+	"--attacks $tmp/b7.yml|b7.yml:10: victims" \
+	"--attacks $tmp/ny.csv --attacks-tz Mars/Olympus|Mars/Olympus"; do
+	rm -rf "$tmp/bad"
+	# shellcheck disable=SC2086
+	"$NETCAP" capture -r "$cap" -o "$tmp/bad" ${b%%|*} >/dev/null 2>"$tmp/se"
+	rc=$?
+	[ $rc = 2 ] && [ "$(wc -l <"$tmp/se")" = 1 ] &&
+		grep -q "${b#*|}" "$tmp/se" && [ ! -e "$tmp/bad" ] ||
+		bad "capture ${b%%|*}: exit $rc, $(cat "$tmp/se")"
+done
 # malformed JSON on line 2 (line 1 valid)
 head -1 "$tmp/eve.json" >"$tmp/b8.json"
 echo '{"event_type": "alert", ' >>"$tmp/b8.json"

@@ -9,6 +9,7 @@
 #   Without DIR the script makes its own: the sample files the unit test
 #   test_ncfile writes (next to NETCAP: <dir of NETCAP>/test/test_ncfile)
 #   and, when `netcap capture` works, the records of test/data captures.
+# A capture with --attacks (the Result field) is among the files.
 # Also checks per file: CSV has one row per record, `dump -` (stdin) equals
 # `dump FILE`, and a truncated copy prints a prefix and fails with an offset.
 set -u
@@ -32,6 +33,21 @@ if [ -z "$DIR" ]; then
 		"$NETCAP" capture -r "$cap" -o "$DIR/$(basename "$cap")" \
 			--quiet >/dev/null 2>&1 || true
 	done
+	# a labelled capture: Result set on every record, Tunnel on some
+	cat >"$tmp/attacks.yml" <<'EOF'
+location: "UTC"
+timeFormat: "2006-01-02 15:04:05"
+dateFormat: "2006-01-02"
+attacks:
+  - name: inner web
+    start: 2021-08-28 15:44:33
+    end: 2021-08-28 15:44:34
+    ips: [54.86.237.188]
+    category: inner
+EOF
+	"$NETCAP" capture -r test/data/vxlan_http.pcap -o "$DIR/labelled" \
+		--attacks "$tmp/attacks.yml" --quiet >/dev/null 2>&1 ||
+		echo "records: capture --attacks failed"
 fi
 
 files=$(find "$DIR" -type f \( -name '*.ncap.lz4' -o -name '*.ncap' \) | sort)

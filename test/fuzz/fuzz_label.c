@@ -10,7 +10,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../app/label_in.c"
+/* the readers are compiled in: they live in app/, not libnccore */
+#include "../../app/label_in.c" // NOLINT(bugprone-suspicious-include)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

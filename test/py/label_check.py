@@ -10,10 +10,16 @@ tshark's view of the capture (test/run-label.sh).
       Ethernet (by frame time), HTTP and DNS (by endpoints).
   label_check.py attacks OUTDIR FRAMES.tsv WINDOWS.json
       WINDOWS: [{"zone", "start", "end" (local "YYYY-MM-DD HH:MM:SS.fff"),
-      "ips" | "victims"+"attackers", "label"}], converted to UTC here with
-      Python's zoneinfo. Per-packet and application records: their own
-      Timestamp and addresses; Connection: [first, last] overlaps the
-      window; Ethernet: the labels of the IP frame with its time.
+      "ips" | "victims"+"attackers" [+ "flag": true], "label"}],
+      converted to UTC here with Python's zoneinfo. Per-packet and
+      application records: their own Timestamp and addresses; Connection:
+      [first, last] overlaps the window; Ethernet: the labels of the IP
+      frame with its time. "flag" is Netcap's flagVictimTraffic: either
+      address an attacker or a victim.
+  label_check.py same OUTDIR
+      OUTDIR labelled the records of capture --attacks: in every row of
+      every *_labeled.csv the Result column capture wrote equals the
+      result column label wrote.
 
 FRAMES.tsv: tshark -T fields -e frame.time_epoch -e ip.src -e ip.dst
 -e ipv6.src -e ipv6.dst -e tcp.stream -e udp.stream -e tcp.srcport
@@ -193,15 +199,17 @@ def mode_attacks(outdir, fpath, wpath):
             conv.append(us * 1000)
         wins.append((conv[0], conv[1], set(w.get("ips", [])),
                      set(w.get("victims", [])), set(w.get("attackers", [])),
-                     w["label"]))
+                     w.get("flag", False), w["label"]))
 
     def labels(lo, hi, s, d):
         out = []
-        for a, b, ips, vic, att, lab in wins:
+        for a, b, ips, vic, att, flag, lab in wins:
             if hi < a or lo > b:
                 continue
             if ips:
                 hit = s in ips or d in ips
+            elif flag:
+                hit = bool({s, d} & (vic | att))
             else:
                 hit = (s in att and d in vic) or (s in vic and d in att)
             if hit and lab not in out:
@@ -242,7 +250,31 @@ def mode_attacks(outdir, fpath, wpath):
           f"{nlab} labelled, {len(wins)} windows")
 
 
+def mode_same(outdir):
+    import glob
+    n = labelled = 0
+    files = sorted(glob.glob(f"{outdir}/*_labeled.csv"))
+    if not files:
+        fail(f"{outdir}: no *_labeled.csv")
+    for path in files:
+        with open(path, newline="") as fh:
+            rd = csv.reader(fh)
+            hdr = next(rd, [])
+            if "Result" not in hdr or hdr[-1] != "result":
+                fail(f"{path}: no Result column in {hdr}")
+                continue
+            i = hdr.index("Result")
+            for row in rd:
+                n += 1
+                labelled += row[-1] != "normal"
+                if row[i] != row[-1]:
+                    fail(f"{path}:{rd.line_num}: capture wrote "
+                         f"'{row[i]}', label '{row[-1]}'")
+    print(f"label_check: same: {n} records, {labelled} labelled, capture "
+          f"and label agree on {n - len(fails)}")
+
+
 if __name__ == "__main__":
-    {"alerts": mode_alerts, "attacks": mode_attacks}[sys.argv[1]](
-        *sys.argv[2:5])
+    {"alerts": mode_alerts, "attacks": mode_attacks, "same": mode_same}[
+        sys.argv[1]](*sys.argv[2:5])
     sys.exit(1 if fails else 0)
