@@ -5,6 +5,8 @@
  * EVE JSON, fast.log, Zeek notice.log, YAML attack list, v0.5 CSV attack
  * list, Go layout + value split at the first NUL), the rest is the file,
  * put in a memfd and read by path as `netcap label` reads its inputs.
+ * EVE lines are also read by both paths of the EVE reader, which must
+ * agree (test/unit/eve_diff.h).
  * Seeds: test/fuzz/regress/label/ (one of each).
  */
 #include <sys/mman.h>
@@ -12,6 +14,7 @@
 
 /* the readers are compiled in: they live in app/, not libnccore */
 #include "../../app/label_in.c" // NOLINT(bugprone-suspicious-include)
+#include "../unit/eve_diff.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -52,6 +55,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (kind) {
 	case 0:
 		(void)lbl_read_eve(path, size & 1, &al, &seq, err, sizeof(err));
+		/* each line: the fast reader and jansson agree */
+		for (const char *l = (const char *)data,
+				*e = (const char *)data + size;
+		     l < e;) {
+			const char *nl = memchr(l, '\n', (size_t)(e - l));
+			size_t n = nl ? (size_t)(nl - l) : (size_t)(e - l);
+			if (eve_diff(l, n, size & 1) < 0)
+				abort();
+			l += n + 1;
+		}
 		break;
 	case 1:
 		(void)lbl_read_fastlog(path, "Europe/Berlin", &al, &seq, err,

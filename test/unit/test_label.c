@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../app/label_in.c"
+#include "eve_diff.h"
 
 static void go_ok(const char *layout, const char *value, int y, int mo, int d,
 		  int h, int mi, int s, long ns, bool has_date)
@@ -214,6 +215,76 @@ static void test_eve(void **state)
 		assert_int_equal(al.n, 0);
 	}
 	lbl_alerts_free(&al);
+}
+
+/*
+ * The EVE reader's fast path keeps only label's members; on lines it
+ * takes, the alert (or error) must be what the jansson tree gives.
+ */
+static void test_eve_paths(void **state)
+{
+	(void)state;
+#define BASE                                                                   \
+	"\"timestamp\":\"2021-08-28T17:04:33.5Z\",\"src_ip\":\"10.0.0.1\","      \
+	"\"dest_ip\":\"10.0.0.2\",\"proto\":\"TCP\""
+	static const char *const lines[] = {
+	    "{\"event_type\":\"alert\"," BASE ",\"alert\":{\"signature\":\"s\"}}",
+	    /* a key given twice: the last value */
+	    "{\"event_type\":\"dns\",\"event_type\":\"alert\"," BASE
+	    ",\"alert\":{\"signature\":\"a\",\"category\":\"c\"},"
+	    "\"alert\":{\"signature\":\"b\"}}",
+	    "{\"event_type\":\"alert\"," BASE ",\"alert\":{\"signature\":\"a\"},"
+	    "\"alert\":7}",
+	    /* members elsewhere do not count */
+	    "{\"event_type\":\"alert\"," BASE ",\"metadata\":{\"alert\":{"
+	    "\"signature\":\"m\"},\"src_port\":9},\"alert\":{\"signature\":\"s\","
+	    "\"x\":[1,{\"category\":\"no\"},[],null,true,false,-3]}}",
+	    /* null, wrong types, ports */
+	    "{\"event_type\":\"alert\"," BASE ",\"src_port\":null,\"dest_port\":"
+	    "65535,\"community_id\":null,\"alert\":{\"signature\":\"s\","
+	    "\"category\":null}}",
+	    "{\"event_type\":\"alert\"," BASE ",\"src_port\":65536,\"alert\":{"
+	    "\"signature\":\"s\"}}",
+	    "{\"event_type\":\"alert\"," BASE ",\"src_port\":-1,\"alert\":{"
+	    "\"signature\":\"s\"}}",
+	    "{\"event_type\":\"alert\"," BASE ",\"community_id\":5,\"alert\":{"
+	    "\"signature\":\"s\"}}",
+	    "{\"event_type\":\"alert\"," BASE ",\"alert\":{\"signature\":true}}",
+	    "{\"event_type\":\"alert\"," BASE ",\"alert\":{\"category\":\"c\"}}",
+	    "{\"event_type\":7}",
+	    "{\"event_type\":\"alert\",\"timestamp\":null}",
+	    /* escapes */
+	    "{\"event_type\":\"alert\"," BASE ",\"alert\":{\"signature\":"
+	    "\"a\\\"b\\\\c\\/d\\te\",\"category\":\"x\\ny\"}}",
+	    "{ \"event_type\" : \"alert\" , " BASE " , \"alert\" : { \"signature\""
+	    " : \"s\" } }",
+	    /* anomalies */
+	    "{\"event_type\":\"anomaly\"," BASE ",\"anomaly\":{\"type\":\"decode\","
+	    "\"event\":\"decoder.ipv4.trunc\"}}",
+	    "{\"event_type\":\"anomaly\"," BASE ",\"anomaly\":{\"event\":1}}",
+	    "{\"event_type\":\"anomaly\",\"timestamp\":\"x\",\"anomaly\":{}}",
+	    "{\"event_type\":\"anomaly\"," BASE ",\"anomaly\":\"s\"}",
+	    /* the fast reader passes these to json_loadb */
+	    "{\"event_type\":\"alert\"," BASE ",\"alert\":{\"signature\":"
+	    "\"\\u00e9\"}}",
+	    "{\"event_type\":\"alert\"," BASE ",\"src_port\":80.0}",
+	    "[1]",
+	    "{\"event_type\":\"alert\",}",
+	};
+#undef BASE
+	size_t nlines = sizeof(lines) / sizeof(lines[0]);
+	for (size_t i = 0; i < nlines; i++)
+		for (int an = 0; an < 2; an++) {
+			int rc = eve_diff(lines[i], strlen(lines[i]), an);
+			if (rc < 0)
+				fail_msg("line %zu (anomalies %d): the paths "
+					 "differ",
+					 i, an);
+			/* the last four go to json_loadb */
+			if (rc != (i + 4 < nlines))
+				fail_msg("line %zu: fast reader %s", i,
+					 rc ? "took it" : "did not take it");
+		}
 }
 
 /* EVE anomaly events (Suricata's "anomaly" event type), with --anomalies */
@@ -541,6 +612,7 @@ int main(void)
 	    cmocka_unit_test(test_zones),
 	    cmocka_unit_test(test_eve),
 	    cmocka_unit_test(test_eve_anomaly),
+	    cmocka_unit_test(test_eve_paths),
 	    cmocka_unit_test(test_fastlog),
 	    cmocka_unit_test(test_attacks),
 	    cmocka_unit_test(test_attacks_csv),

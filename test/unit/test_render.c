@@ -307,7 +307,7 @@ static void test_json(void **state)
 		"DataOffset", "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE",
 		"CWR", "NS", "Window", "Checksum", "Urgent", "Padding",
 		"Options", "PayloadEntropy", "PayloadSize", "Payload",
-		"SrcIP", "DstIP", "Tunnel",
+		"SrcIP", "DstIP", "Tunnel", "Result",
 	};
 	assert_int_equal(json_object_size(o), sizeof(keys) / sizeof(keys[0]));
 	const char *prev = s;
