@@ -394,19 +394,40 @@ static void kpair(struct key *k, const struct lbl_addr *a, int pa,
 
 /* ---- the join ---- */
 
+/* A list of indexes; most hold one, kept in place (no allocation). */
 struct u32vec {
-	uint32_t *v;
-	size_t n, cap;
+	uint32_t *v; /* when cap > 0 */
+	uint32_t n, cap;
+	uint32_t one; /* the element while cap == 0 */
 };
+
+static inline const uint32_t *vdata(const struct u32vec *v)
+{
+	return v->cap ? v->v : &v->one;
+}
 
 static void vpush(struct u32vec *v, uint32_t x)
 {
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 4;
-		v->v = xalloc(v->v, v->cap * sizeof(*v->v));
+	if (v->n == 0 && v->cap == 0) {
+		v->one = x;
+		v->n = 1;
+		return;
+	}
+	if (v->n == v->cap || v->cap == 0) {
+		uint32_t c = v->cap ? v->cap * 2 : 4;
+		v->v = xalloc(v->v, c * sizeof(*v->v));
+		if (v->cap == 0)
+			v->v[0] = v->one;
+		v->cap = c;
 	}
 	v->v[v->n++] = x;
 }
+
+/* The lists of a map's keys, grown by doubling. */
+struct vlists {
+	struct u32vec *v;
+	size_t n, cap;
+};
 
 /* A labelled connection, for the per-packet records. */
 struct lconn {
@@ -428,11 +449,9 @@ struct join {
 	struct lbl_attacks attacks;
 	uint8_t *alert_hit;
 	struct bmap akeys; /* alert key -> index into alists */
-	struct u32vec *alists;
-	size_t nalists;
+	struct vlists alists;
 	struct bmap ckeys; /* connection key -> index into clists */
-	struct u32vec *clists;
-	size_t nclists;
+	struct vlists clists;
 	struct lconn *conns;
 	size_t nconns, cconns;
 	struct bmap uids;   /* 'U' uid -> set */
@@ -440,8 +459,8 @@ struct join {
 	int64_t tol;
 };
 
-static struct u32vec *list_at(struct bmap *m, struct u32vec **lists,
-			      size_t *nlists, const struct key *k, bool create)
+static struct u32vec *list_at(struct bmap *m, struct vlists *l,
+			      const struct key *k, bool create)
 {
 	bool created;
 	uint32_t *v = bmap_at(m, k->b, k->n, create, 0, &created);
@@ -449,11 +468,14 @@ static struct u32vec *list_at(struct bmap *m, struct u32vec **lists,
 	if (!v)
 		return NULL;
 	if (created) {
-		*lists = xalloc(*lists, (*nlists + 1) * sizeof(**lists));
-		memset(&(*lists)[*nlists], 0, sizeof(**lists));
-		*v = (uint32_t)(*nlists)++;
+		if (l->n == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 64;
+			l->v = xalloc(l->v, l->cap * sizeof(*l->v));
+		}
+		memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
+		*v = (uint32_t)l->n++;
 	}
-	return &(*lists)[*v];
+	return &l->v[*v];
 }
 
 static int alert_cmp(const void *a, const void *b)
@@ -497,8 +519,7 @@ static void index_alerts(struct join *j)
 			kput(&k, &p, 1);
 			kpair(&k, &a->src, a->sport, &a->dst, a->dport, ports);
 		}
-		vpush(list_at(&j->akeys, &j->alists, &j->nalists, &k, true),
-		      (uint32_t)i);
+		vpush(list_at(&j->akeys, &j->alists, &k, true), (uint32_t)i);
 	}
 }
 
@@ -506,23 +527,23 @@ static void index_alerts(struct join *j)
 static uint32_t alerts_in(struct join *j, const struct key *k, int64_t lo,
 			  int64_t hi, uint32_t set)
 {
-	struct u32vec *l =
-	    list_at(&j->akeys, &j->alists, &j->nalists, k, false);
+	struct u32vec *l = list_at(&j->akeys, &j->alists, k, false);
 
 	if (!l)
 		return set;
 	/* the list is in time order: binary search for the first >= lo */
+	const uint32_t *lv = vdata(l);
 	size_t a = 0, b = l->n;
 	while (a < b) {
 		size_t mid = (a + b) / 2;
-		if (j->alerts.v[l->v[mid]].ts < lo)
+		if (j->alerts.v[lv[mid]].ts < lo)
 			a = mid + 1;
 		else
 			b = mid;
 	}
-	for (; a < l->n && j->alerts.v[l->v[a]].ts <= hi; a++) {
-		set = set_add(&j->st, set, j->alerts.v[l->v[a]].label);
-		j->alert_hit[l->v[a]] = 1;
+	for (; a < l->n && j->alerts.v[lv[a]].ts <= hi; a++) {
+		set = set_add(&j->st, set, j->alerts.v[lv[a]].label);
+		j->alert_hit[lv[a]] = 1;
 	}
 	return set;
 }
@@ -598,11 +619,11 @@ static uint32_t label_conn(struct join *j, const struct lbl_rec *ri,
 		kstart(&k, 'P', tenant);
 		kput(&k, &p, 1);
 		kpair(&k, &s, sp, &d, dp, true);
-		vpush(list_at(&j->ckeys, &j->clists, &j->nclists, &k, true),
+		vpush(list_at(&j->ckeys, &j->clists, &k, true),
 		      (uint32_t)j->nconns);
 		kstart(&k, 'A', tenant);
 		kpair(&k, &s, 0, &d, 0, false);
-		vpush(list_at(&j->ckeys, &j->clists, &j->nclists, &k, true),
+		vpush(list_at(&j->ckeys, &j->clists, &k, true),
 		      (uint32_t)j->nconns);
 		j->nconns++;
 	}
@@ -615,11 +636,10 @@ static uint32_t label_conn(struct join *j, const struct lbl_rec *ri,
 static uint32_t conns_at(struct join *j, const struct key *k, int64_t ts,
 			 int proto, uint32_t set, bool *found)
 {
-	struct u32vec *l =
-	    list_at(&j->ckeys, &j->clists, &j->nclists, k, false);
+	struct u32vec *l = list_at(&j->ckeys, &j->clists, k, false);
 
 	for (size_t i = 0; l && i < l->n; i++) {
-		const struct lconn *c = &j->conns[l->v[i]];
+		const struct lconn *c = &j->conns[vdata(l)[i]];
 		if (ts >= c->first && ts <= c->last &&
 		    (proto < 0 || c->proto == proto)) {
 			set = set_union(&j->st, set, c->set);
@@ -1515,12 +1535,12 @@ out:
 	lbl_alerts_free(&j->alerts);
 	lbl_attacks_free(&j->attacks);
 	free(j->alert_hit);
-	for (size_t i = 0; i < j->nalists; i++)
-		free(j->alists[i].v);
-	free(j->alists);
-	for (size_t i = 0; i < j->nclists; i++)
-		free(j->clists[i].v);
-	free(j->clists);
+	for (size_t i = 0; i < j->alists.n; i++)
+		free(j->alists.v[i].v);
+	free(j->alists.v);
+	for (size_t i = 0; i < j->clists.n; i++)
+		free(j->clists.v[i].v);
+	free(j->clists.v);
 	free(j->conns);
 	bmap_free(&j->akeys);
 	bmap_free(&j->ckeys);

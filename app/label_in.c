@@ -584,6 +584,14 @@ static const char *const ev_keys[EK_MAX] = {
     [EK_ANOMALY_EVENT] = "event",
 };
 
+static const uint8_t ev_klen[EK_MAX] = {
+    [EK_EVENT_TYPE] = 10,   [EK_TIMESTAMP] = 9,	     [EK_SRC_IP] = 6,
+    [EK_DEST_IP] = 7,	    [EK_PROTO] = 5,	     [EK_SRC_PORT] = 8,
+    [EK_DEST_PORT] = 9,	    [EK_COMMUNITY_ID] = 12,  [EK_ALERT] = 5,
+    [EK_ANOMALY] = 7,	    [EK_ALERT_CATEGORY] = 8, [EK_ALERT_SIGNATURE] = 9,
+    [EK_ANOMALY_EVENT] = 5,
+};
+
 struct eve_ev {
 	struct ev_val v[EK_MAX];
 };
@@ -773,12 +781,31 @@ static void fj_ws(struct fj *j)
 		j->p++;
 }
 
-/* The string at j->p (after its opening quote) into j->sb at j->used;
-   its length, or -1. j->used is left as it was: the caller keeps the
-   string by moving it past. */
-static long fj_str(struct fj *j)
+/* The string at j->p (after its opening quote) into j->sb at j->used
+   (keep; else only checked and skipped); its length, or -1. j->used is
+   left as it was: the caller keeps the string by moving it past. */
+static long fj_str(struct fj *j, bool keep)
 {
 	size_t n = j->used;
+
+	if (!keep) {
+		for (;;) {
+			while (j->p < j->end && (unsigned char)*j->p >= 0x20 &&
+			       (unsigned char)*j->p < 0x80 && *j->p != '"' &&
+			       *j->p != '\\')
+				j->p++;
+			if (j->p >= j->end)
+				return -1;
+			char c = *j->p++;
+			if (c == '"')
+				return 0;
+			if (c != '\\' || j->p >= j->end ||
+			    !strchr("\"\\/bfnrt", *j->p) || !*j->p)
+				return -1; /* a control, non-ASCII, \u:
+					      json_loadb */
+			j->p++;
+		}
+	}
 
 	for (;;) {
 		/* a run of plain octets at once */
@@ -865,9 +892,30 @@ static long fj_str(struct fj *j)
 static int fj_key(const char *k, size_t n, int from, int to)
 {
 	for (int i = from; i < to; i++)
-		if (strlen(ev_keys[i]) == n && !memcmp(ev_keys[i], k, n))
+		if (ev_klen[i] == n && !memcmp(ev_keys[i], k, n))
 			return i;
 	return -1;
+}
+
+/* The key at j->p (after its quote): its index in ev_keys[from, to), -1
+   another (or from < 0), -2 not a string the fast reader takes. A plain
+   key is compared where it is, without a copy. */
+static int fj_member(struct fj *j, int from, int to)
+{
+	const char *q = j->p;
+
+	while (q < j->end && (unsigned char)*q >= 0x20 &&
+	       (unsigned char)*q < 0x80 && *q != '"' && *q != '\\')
+		q++;
+	if (q < j->end && *q == '"') {
+		const char *k = j->p;
+		j->p = q + 1;
+		return from < 0 ? -1 : fj_key(k, (size_t)(q - k), from, to);
+	}
+	long kn = fj_str(j, from >= 0);
+	if (kn < 0)
+		return -2;
+	return from < 0 ? -1 : fj_key(j->sb + j->used, (size_t)kn, from, to);
 }
 
 static int fj_value(struct fj *j, int depth, struct ev_val *dst, int sub,
@@ -888,12 +936,9 @@ static int fj_object(struct fj *j, int depth, int from, int to,
 		if (j->p >= j->end || *j->p != '"')
 			return -1;
 		j->p++;
-		long kn = fj_str(j);
-		if (kn < 0)
+		int k = fj_member(j, from, to);
+		if (k == -2)
 			return -1;
-		int k = from < 0
-			    ? -1
-			    : fj_key(j->sb + j->used, (size_t)kn, from, to);
 		fj_ws(j);
 		if (j->p >= j->end || *j->p != ':')
 			return -1;
@@ -971,7 +1016,7 @@ static int fj_value(struct fj *j, int depth, struct ev_val *dst, int sub,
 	}
 	if (c == '"') {
 		j->p++;
-		long n = fj_str(j);
+		long n = fj_str(j, dst != NULL);
 		if (n < 0)
 			return -1;
 		if (dst) {

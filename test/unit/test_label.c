@@ -258,6 +258,9 @@ static void test_eve_paths(void **state)
 	    "\"a\\\"b\\\\c\\/d\\te\",\"category\":\"x\\ny\"}}",
 	    "{ \"event_type\" : \"alert\" , " BASE " , \"alert\" : { \"signature\""
 	    " : \"s\" } }",
+	    /* escapes in members label skips, keys and values */
+	    "{\"no\\tte\":\"x\\\"y\\\\z\\/\",\"event_type\":\"alert\"," BASE
+	    ",\"alert\":{\"sig\\nnature\":\"no\",\"signature\":\"s\"}}",
 	    /* anomalies */
 	    "{\"event_type\":\"anomaly\"," BASE ",\"anomaly\":{\"type\":\"decode\","
 	    "\"event\":\"decoder.ipv4.trunc\"}}",
@@ -272,6 +275,8 @@ static void test_eve_paths(void **state)
 	    "{\"event_type\":\"alert\",}",
 	};
 #undef BASE
+	for (int k = 0; k < EK_MAX; k++)
+		assert_int_equal(ev_klen[k], strlen(ev_keys[k]));
 	size_t nlines = sizeof(lines) / sizeof(lines[0]);
 	for (size_t i = 0; i < nlines; i++)
 		for (int an = 0; an < 2; an++) {
