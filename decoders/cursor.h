@@ -21,6 +21,26 @@ struct cur {
 	bool err;
 };
 
+/*
+ * Unchecked loads from fixed-size buffers the caller owns (connection
+ * keys, stored addresses), not packet bytes: byte order as named,
+ * whatever the host's.
+ */
+static inline uint64_t nc_load_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static inline uint32_t nc_load_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
 static inline struct cur cur_make(const uint8_t *p, size_t len)
 {
 	struct cur c = {p, p + len, false};

@@ -71,14 +71,6 @@ static uint64_t tenant_mix(uint64_t h, uint64_t w)
 	return h;
 }
 
-static uint64_t load_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* The outer address pair, smaller first, into the tenant hash. */
 static uint64_t tenant_pair(uint64_t h, const struct nc_dec *d)
 {
@@ -94,8 +86,8 @@ static uint64_t tenant_pair(uint64_t h, const struct nc_dec *d)
 		uint8_t wa[8] = {0}, wb[8] = {0};
 		memcpy(wa, a + i, n - i < 8 ? n - i : 8);
 		memcpy(wb, b + i, n - i < 8 ? n - i : 8);
-		h = tenant_mix(h, load_le64(wa));
-		h = tenant_mix(h, load_le64(wb));
+		h = tenant_mix(h, nc_load_le64(wa));
+		h = tenant_mix(h, nc_load_le64(wb));
 	}
 	return h;
 }

@@ -409,14 +409,6 @@ static inline uint64_t fmix64(uint64_t k)
 	return k;
 }
 
-static inline uint64_t load_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /*
  * Hash of the canonical key (endpoints ordered, smaller first) and extra
  * (0 for the table, TimestampFirst for the UID).
@@ -446,7 +438,7 @@ static uint64_t key_hash(const uint8_t *a, uint16_t pa, const uint8_t *b,
 
 	uint64_t h = 0x6a09e667f3bcc908ULL;
 	for (int i = 0; i < 5; i++) {
-		h ^= fmix64(load_le64(k + 8 * i) + (uint64_t)i);
+		h ^= fmix64(nc_load_le64(k + 8 * i) + (uint64_t)i);
 		h = (h << 29 | h >> 35) * 0x9e3779b97f4a7c15ULL;
 	}
 	h ^= fmix64(extra ^ 0x5bd1e9955bd1e995ULL);
@@ -546,12 +538,6 @@ static uint64_t conn_hash(const struct nc_conntab *t, const struct nc_conn *e,
 /* ---------------------------------------------------------------------- */
 /* tunnel slots */
 
-static inline uint32_t load_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 /* Hash of everything tun_same compares (only the octets in use). */
 static uint64_t tun_key(const struct nc_tun_ctx *c)
 {
@@ -559,8 +545,8 @@ static uint64_t tun_key(const struct nc_tun_ctx *c)
 			    ((uint64_t)c->id << 24 | (uint64_t)c->type << 16 |
 			     (uint64_t)c->depth << 8 | c->nlabels));
 	for (unsigned i = 0; i < c->outer_len; i += 4)
-		h = fmix64(h ^ ((uint64_t)load_be32(c->outer_src + i) << 32 |
-				load_be32(c->outer_dst + i)));
+		h = fmix64(h ^ ((uint64_t)nc_load_be32(c->outer_src + i) << 32 |
+				nc_load_be32(c->outer_dst + i)));
 	for (unsigned i = 0; i < c->nlabels; i++)
 		h = fmix64(h ^ c->labels[i]);
 	return h ? h : 1;
