@@ -228,6 +228,20 @@ static struct bent *bmap_ent(struct bmap *m, const void *k, size_t n,
 	return e;
 }
 
+/*
+ * Start loading the slot of key k: a record's lookups go to different
+ * tables and do not depend on each other, so their cache misses (the
+ * tables are far larger than the caches) overlap when each is
+ * prefetched before the first is used.
+ */
+static void bmap_prefetch(const struct bmap *m, const void *k, size_t n)
+{
+	uint64_t h2;
+
+	if (m->cap)
+		__builtin_prefetch(&m->t[bhash(k, n, &h2) & (m->cap - 1)]);
+}
+
 /* The value slot of key, or NULL when absent (create: added as dflt). */
 static uint32_t *bmap_at(struct bmap *m, const void *k, size_t n, bool create,
 			 uint32_t dflt, bool *created)
@@ -577,33 +591,41 @@ static uint32_t label_conn(struct join *j, const struct lbl_rec *ri,
 	const char *tenant = lbl_tenant(m, ri);
 	uint8_t p = (uint8_t)proto;
 	int64_t lo = first - j->tol, hi = last + j->tol;
+	const char *cid = lbl_str(m, ri->cid), *uid = lbl_str(m, ri->uid);
+	struct key kc, kt, kn, ku;
 
+	/* the keys first, their slots prefetched, then the lookups */
 	if (j->alerts.n) {
-		const char *cid = lbl_str(m, ri->cid);
 		if (*cid) {
-			kstart(&k, 'C', "");
-			kput(&k, cid, strlen(cid) < 64 ? strlen(cid) : 64);
-			set = alerts_in(j, &k, lo, hi, set);
+			kstart(&kc, 'C', "");
+			kput(&kc, cid, strlen(cid) < 64 ? strlen(cid) : 64);
+			bmap_prefetch(&j->akeys, kc.b, kc.n);
 		}
 		if (proto_ports(proto)) {
-			kstart(&k, 'T', "");
-			kput(&k, &p, 1);
-			kpair(&k, &s, sp, &d, dp, true);
-			set = alerts_in(j, &k, lo, hi, set);
+			kstart(&kt, 'T', "");
+			kput(&kt, &p, 1);
+			kpair(&kt, &s, sp, &d, dp, true);
+			bmap_prefetch(&j->akeys, kt.b, kt.n);
 		}
-		kstart(&k, 'N', "");
-		kput(&k, &p, 1);
-		kpair(&k, &s, sp, &d, dp, false);
-		set = alerts_in(j, &k, lo, hi, set);
+		kstart(&kn, 'N', "");
+		kput(&kn, &p, 1);
+		kpair(&kn, &s, sp, &d, dp, false);
+		bmap_prefetch(&j->akeys, kn.b, kn.n);
+		if (*uid) {
+			kstart(&ku, 'U', "");
+			kput(&ku, uid, strlen(uid) < 64 ? strlen(uid) : 64);
+			bmap_prefetch(&j->uids, ku.b, ku.n);
+		}
+		if (*cid)
+			set = alerts_in(j, &kc, lo, hi, set);
+		if (proto_ports(proto))
+			set = alerts_in(j, &kt, lo, hi, set);
+		set = alerts_in(j, &kn, lo, hi, set);
 	}
 	if (set) {
-		const char *uid = lbl_str(m, ri->uid);
 		if (*uid) {
-			struct key u;
-			kstart(&u, 'U', "");
-			kput(&u, uid, strlen(uid) < 64 ? strlen(uid) : 64);
 			uint32_t *v =
-			    bmap_at(&j->uids, u.b, u.n, true, 0, NULL);
+			    bmap_at(&j->uids, ku.b, ku.n, true, 0, NULL);
 			*v = set_union(&j->st, *v, set);
 		}
 		if (j->nconns == j->cconns) {
@@ -613,14 +635,17 @@ static uint32_t label_conn(struct join *j, const struct lbl_rec *ri,
 		}
 		j->conns[j->nconns] = (struct lconn){first, last, set, proto};
 		/* by 5-tuple (port records) and by address pair */
+		struct key ka;
 		kstart(&k, 'P', tenant);
 		kput(&k, &p, 1);
 		kpair(&k, &s, sp, &d, dp, true);
+		bmap_prefetch(&j->ckeys, k.b, k.n);
+		kstart(&ka, 'A', tenant);
+		kpair(&ka, &s, 0, &d, 0, false);
+		bmap_prefetch(&j->ckeys, ka.b, ka.n);
 		vpush(list_at(&j->ckeys, &j->clists, &k, true),
 		      (uint32_t)j->nconns);
-		kstart(&k, 'A', tenant);
-		kpair(&k, &s, 0, &d, 0, false);
-		vpush(list_at(&j->ckeys, &j->clists, &k, true),
+		vpush(list_at(&j->ckeys, &j->clists, &ka, true),
 		      (uint32_t)j->nconns);
 		j->nconns++;
 	}
@@ -796,6 +821,12 @@ static uint32_t label_rec(struct join *j, const struct lbl_rec *ri,
 		}
 	}
 	bool packet = ri->cls == RC_PORTS;
+	if (packet && addrs) {
+		/* its frame entry, loaded while the connection is looked up */
+		struct key f;
+		frame_key(&f, ts, tenant);
+		bmap_prefetch(&j->frames, f.b, f.n);
+	}
 	if (cls == RC_PORTS && addrs) {
 		int sp = lbl_i32(m, ri->sport), dp = lbl_i32(m, ri->dport);
 		if (ri->proto >= 0) {
