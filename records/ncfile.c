@@ -664,6 +664,19 @@ int nc_reader_type(const struct nc_reader *r)
 	return r->type;
 }
 
+size_t nc_reader_peek(const struct nc_reader *r, const uint8_t **data)
+{
+	uint64_t v = 0;
+
+	if (r->failed || r->start >= r->end)
+		return 0;
+	int k = nc_varint_get(r->buf + r->start, r->buf + r->end, &v);
+	if (k <= 0 || v > r->end - r->start - (size_t)k)
+		return 0;
+	*data = r->buf + r->start + k;
+	return (size_t)v;
+}
+
 static int r_next(struct nc_reader *r, ProtobufCMessage **msg, bool tmp)
 {
 	const uint8_t *d = NULL;

@@ -90,6 +90,13 @@ int nc_reader_next(struct nc_reader *r, ProtobufCMessage **msg);
  */
 int nc_reader_next_tmp(struct nc_reader *r, ProtobufCMessage **msg);
 
+/*
+ * The packed bytes of the record after the one last read, when they are
+ * already decompressed (a hint for prefetching: 0 otherwise, nothing
+ * consumed, nothing read). *data is valid until the next nc_reader call.
+ */
+size_t nc_reader_peek(const struct nc_reader *r, const uint8_t **data);
+
 const char *nc_reader_error(const struct nc_reader *r);
 
 void nc_reader_close(struct nc_reader *r);
