@@ -251,6 +251,9 @@ static void assert_same(const ProtobufCMessage *m, const uint8_t *d,
  * when open failed; *got counts the records returned, each checked against
  * s. err gets the error text.
  */
+/* records nc_reader_peek gave (read_all) */
+static unsigned long peeked;
+
 static int read_all(const char *path, const struct sample *s, unsigned *got,
 		    char *err, size_t errlen)
 {
@@ -269,6 +272,20 @@ static int read_all(const char *path, const struct sample *s, unsigned *got,
 		assert_same(m, s->recs[*got], s->lens[*got]);
 		protobuf_c_message_free_unpacked(m, NULL);
 		(*got)++;
+		/* a peek, when it gives bytes, gives the next record's */
+		const uint8_t *p;
+		size_t n = nc_reader_peek(r, &p);
+		if (n) {
+			peeked++;
+			uint64_t len;
+			assert_true(*got < s->n);
+			int k = nc_varint_get(s->recs[*got],
+					      s->recs[*got] + s->lens[*got],
+					      &len);
+			assert_true(k > 0);
+			assert_int_equal(n, len);
+			assert_memory_equal(p, s->recs[*got] + k, n);
+		}
 	}
 	assert_null(m);
 	snprintf(err, errlen, "%s", nc_reader_error(r));
@@ -334,8 +351,12 @@ static void test_roundtrip(bool compress)
 		assert_int_equal(b[5], 4 << 4);
 		free(b);
 	}
+	peeked = 0;
 	assert_int_equal(read_all(s.path, &s, &got, err, sizeof(err)), 0);
 	assert_int_equal(got, 12);
+	/* the raw file is read in chunks: next records are at hand (this
+	   LZ4 sample has a block per record, decompressed one at a time) */
+	assert_true(compress || peeked > 0);
 
 	struct nc_reader *r = nc_reader_open(s.path, err, sizeof(err));
 	assert_non_null(r);
