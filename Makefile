@@ -241,7 +241,8 @@ $(FUZZ_BUILD)/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz.h $(FUZZ_OBJ)
 
 # fuzz_label and test_label compile in label's input readers (app/, not
 # libnccore)
-$(FUZZ_BUILD)/fuzz_label $(BUILD)/test/test_label: app/label_in.c app/label.h
+$(FUZZ_BUILD)/fuzz_label $(BUILD)/test/test_label: app/label_in.c app/label.h \
+	test/unit/eve_diff.h app/label_map.h
 
 $(FUZZ_BUILD)/mkseeds: test/fuzz/mkseeds.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror $< $(FUZZ_OBJ) $(FUZZ_LIBS) -o $@

@@ -46,6 +46,7 @@
 
 #include "app.h"
 #include "label.h"
+#include "label_map.h"
 #include "ncfile.h"
 #include "render.h"
 
@@ -114,147 +115,6 @@ static void *xalloc(void *p, size_t n)
 		exit(1);
 	}
 	return q;
-}
-
-/* ---- a hash map of byte-string keys to uint32 ---- */
-
-/*
- * Open addressing, linear probing, load <= 1/2. A key is known by a
- * 128-bit hash (two 64-bit lanes over its bytes), not kept: a false match
- * needs two keys to collide in 128 bits (with 10^7 keys, about 10^-25),
- * and a probe touches one cache line instead of a second one for the key
- * copy (the label bench spent a third of its time in probes).
- */
-struct bent {
-	uint64_t h, h2; /* h 0: empty */
-	uint32_t v;
-	uint32_t aux; /* the map user's (the frame table's pair hash) */
-};
-
-struct bmap {
-	struct bent *t;
-	size_t cap, n;
-};
-
-static uint64_t mix64(uint64_t h)
-{
-	/* finalizer (splitmix64) so linear probing sees mixed low bits */
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 31;
-	return h;
-}
-
-/* Two independent 64-bit hashes of k: the return (never 0) and *h2. */
-static uint64_t bhash(const void *k, size_t n, uint64_t *h2)
-{
-	const uint8_t *p = k;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, g = 0x6a09e667f3bcc909ull + n;
-
-	/* eight octets at a time, multiply-xorshift per lane; then the tail */
-	for (; n >= 8; n -= 8, p += 8) {
-		uint64_t w;
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-		h ^= h >> 29;
-		g = (g + w) * 0x9fb21c651e98df25ull;
-		g ^= g >> 32;
-	}
-	if (n) {
-		uint64_t w = 0;
-		memcpy(&w, p, n);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-		g = (g + w) * 0x9fb21c651e98df25ull;
-	}
-	*h2 = mix64(g ^ 0x3c6ef372fe94f82bull);
-	h = mix64(h);
-	return h ? h : 1;
-}
-
-static void bmap_grow(struct bmap *m)
-{
-	size_t ncap = m->cap ? m->cap * 2 : 64;
-	struct bent *nt = calloc(ncap, sizeof(*nt));
-
-	if (!nt) {
-		label_err("out of memory");
-		exit(1);
-	}
-	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->t[i].h)
-			continue;
-		size_t j = m->t[i].h & (ncap - 1);
-		while (nt[j].h)
-			j = (j + 1) & (ncap - 1);
-		nt[j] = m->t[i];
-	}
-	free(m->t);
-	m->t = nt;
-	m->cap = ncap;
-}
-
-/* The entry of key, or NULL when absent (create: added with v = dflt).
- * The pointer is valid until the next insertion. */
-static struct bent *bmap_ent(struct bmap *m, const void *k, size_t n,
-			     bool create, uint32_t dflt, bool *created)
-{
-	uint64_t h2, h = bhash(k, n, &h2);
-
-	if (created)
-		*created = false;
-	if (create && (m->n + 1) * 2 > m->cap)
-		bmap_grow(m);
-	if (!m->cap)
-		return NULL;
-	size_t j = h & (m->cap - 1);
-	while (m->t[j].h) {
-		struct bent *e = &m->t[j];
-		if (e->h == h && e->h2 == h2)
-			return e;
-		j = (j + 1) & (m->cap - 1);
-	}
-	if (!create)
-		return NULL;
-	struct bent *e = &m->t[j];
-	e->h = h;
-	e->h2 = h2;
-	e->v = dflt;
-	e->aux = 0;
-	m->n++;
-	if (created)
-		*created = true;
-	return e;
-}
-
-/*
- * Start loading the slot of key k: a record's lookups go to different
- * tables and do not depend on each other, so their cache misses (the
- * tables are far larger than the caches) overlap when each is
- * prefetched before the first is used.
- */
-static void bmap_prefetch(const struct bmap *m, const void *k, size_t n)
-{
-	uint64_t h2;
-
-	if (m->cap)
-		__builtin_prefetch(&m->t[bhash(k, n, &h2) & (m->cap - 1)]);
-}
-
-/* The value slot of key, or NULL when absent (create: added as dflt). */
-static uint32_t *bmap_at(struct bmap *m, const void *k, size_t n, bool create,
-			 uint32_t dflt, bool *created)
-{
-	struct bent *e = bmap_ent(m, k, n, create, dflt, created);
-
-	return e ? &e->v : NULL;
-}
-
-static void bmap_free(struct bmap *m)
-{
-	free(m->t);
-	memset(m, 0, sizeof(*m));
 }
 
 /* ---- labels and label sets ---- */
@@ -594,6 +454,8 @@ static uint32_t label_conn(struct join *j, const struct lbl_rec *ri,
 	const char *cid = lbl_str(m, ri->cid), *uid = lbl_str(m, ri->uid);
 	struct key kc, kt, kn, ku;
 
+	kstart(&ku, 'U', "");
+	kput(&ku, uid, strlen(uid) < 64 ? strlen(uid) : 64);
 	/* the keys first, their slots prefetched, then the lookups */
 	if (j->alerts.n) {
 		if (*cid) {
@@ -611,11 +473,8 @@ static uint32_t label_conn(struct join *j, const struct lbl_rec *ri,
 		kput(&kn, &p, 1);
 		kpair(&kn, &s, sp, &d, dp, false);
 		bmap_prefetch(&j->akeys, kn.b, kn.n);
-		if (*uid) {
-			kstart(&ku, 'U', "");
-			kput(&ku, uid, strlen(uid) < 64 ? strlen(uid) : 64);
+		if (*uid)
 			bmap_prefetch(&j->uids, ku.b, ku.n);
-		}
 		if (*cid)
 			set = alerts_in(j, &kc, lo, hi, set);
 		if (proto_ports(proto))
@@ -840,12 +699,7 @@ static uint32_t label_rec(struct join *j, const struct lbl_rec *ri,
 		}
 	}
 	bool packet = ri->cls == RC_PORTS;
-	if (packet && addrs) {
-		/* its frame entry, loaded while the connection is looked up */
-		struct key f;
-		frame_key(&f, ts, tenant);
-		bmap_prefetch(&j->frames, f.b, f.n);
-	}
+	uint32_t in_frame = UINT32_MAX; /* the frame's labels, when found */
 	if (cls == RC_PORTS && addrs) {
 		int sp = lbl_i32(m, ri->sport), dp = lbl_i32(m, ri->dport);
 		if (ri->proto >= 0) {
@@ -867,6 +721,7 @@ static uint32_t label_rec(struct join *j, const struct lbl_rec *ri,
 		uint32_t fs;
 		if (frame_pair(j, ts, tenant, &s, &d, &fs)) {
 			set = set_union(&j->st, set, fs);
+			in_frame = fs;
 		} else {
 			int proto = ri->proto;
 			if (proto < 0 && ri->ipproto)
@@ -884,7 +739,9 @@ static uint32_t label_rec(struct join *j, const struct lbl_rec *ri,
 		if (ri->ts || ri->first)
 			set = attacks_in(j, lo, hi ? hi : lo, &s, &d, set);
 	}
-	if ((packet || ri->cls == RC_ADDR) && addrs)
+	/* (an IPv4 record that found its TCP record's labels and adds none
+	   would leave the frame as it is) */
+	if ((packet || ri->cls == RC_ADDR) && addrs && set != in_frame)
 		frame_put(j, ts, tenant, &s, &d, set);
 	return set;
 }

@@ -565,6 +565,10 @@ static void sub_cell(struct nc_sb *sb, const ProtobufCMessage *m,
 
 	sb_add(sb, "(", 1);
 	for (unsigned i = 0; i < d->n_fields; i++) {
+		/* a record inside a record (Vulnerability's Software) never
+		   carries a Result: capture --attacks sets the outer one */
+		if (d->fields[i].id == NC_LABEL_FIELD)
+			continue;
 		if (i)
 			sb_add(sb, "/", 1);
 		nc_render_cell(sb, m, &d->fields[i], tf);
@@ -667,7 +671,14 @@ static json_t *json_value(const ProtobufCFieldDescriptor *f, const void *p,
 	case PROTOBUF_C_TYPE_MESSAGE: {
 		const ProtobufCMessage *sm =
 		    *(const ProtobufCMessage *const *)p;
-		return sm ? json_msg(sm, NULL, 0, c) : json_null();
+		if (!sm)
+			return json_null();
+		/* a record inside a record carries no Result (sub_cell) */
+		unsigned cols[256];
+		if (sm->descriptor->n_fields > 256)
+			return json_msg(sm, NULL, 0, c);
+		unsigned n = nc_render_record_cols(sm->descriptor, false, cols);
+		return json_msg(sm, cols, n, c);
 	}
 	}
 	return json_null();

@@ -118,7 +118,8 @@ void nc_render_kv(FILE *out, const ProtobufCMessage *m, enum nc_timefmt tf);
 /*
  * The Result field (number NC_LABEL_FIELD, rec.h) of every record type is set
  * only by capture --attacks, whose files name their lists in
- * Header.LabelSource: renderings show it for those files only. Fills cols
+ * Header.LabelSource: renderings show it for those files only, and never
+ * in a record embedded in another (Vulnerability's Software). Fills cols
  * with the indexes of every field of d but Result (with it when labelled);
  * returns the count. cols holds d->n_fields.
  */

@@ -45,6 +45,11 @@ def addr_text(b):
 def same(name, mine, ref, where):
     """Compare a dump JSON value with a json_format value."""
     if isinstance(ref, dict):
+        # Result (capture --attacks) is shown only in labelled files and
+        # never inside a record embedded in another (records/render.h)
+        if isinstance(mine, dict) and "Result" not in mine and \
+                ref.get("Result") == "":
+            ref = {k: v for k, v in ref.items() if k != "Result"}
         # an unset sub-message: dump writes null, json_format leaves it out
         if not isinstance(mine, dict) or not set(ref) <= set(mine) or \
                 any(mine[k] is not None for k in set(mine) - set(ref)):
@@ -117,7 +122,7 @@ def check(netcap, path, pool, message_class):
     if rc != 0:
         return "dump --json failed: %s" % err.decode(errors="replace")
     try:
-        hdr, ref = read_records.read_records(path, pool, message_class)
+        _, ref = read_records.read_records(path, pool, message_class)
     except read_records.ReadError as e:
         return "read_records.py failed: %s" % e
     mine = [json.loads(line) for line in dump_json.decode().splitlines()]
@@ -126,10 +131,6 @@ def check(netcap, path, pool, message_class):
                                                              len(ref))
     # the protobuf reader's values went through JSON like the old driver's
     ref = json.loads(json.dumps(ref))
-    for r in ref:
-        # dump shows Result only in files capture --attacks labelled
-        if not (hdr or {}).get("LabelSource") and r.get("Result") == "":
-            del r["Result"]
     for i, (m, r) in enumerate(zip(mine, ref)):
         e = same("", m, r, "record %d" % (i + 1))
         if e:

@@ -16,6 +16,7 @@
 
 #include "../../app/label_in.c"
 #include "eve_diff.h"
+#include "../../app/label_map.h"
 
 static void go_ok(const char *layout, const char *value, int y, int mo, int d,
 		  int h, int mi, int s, long ns, bool has_date)
@@ -290,6 +291,86 @@ static void test_eve_paths(void **state)
 				fail_msg("line %zu: fast reader %s", i,
 					 rc ? "took it" : "did not take it");
 		}
+}
+
+/* label's map: no two keys share their 128-bit hash (the keys a weak hash
+   confuses: zeros at every length, one octet changed anywhere) */
+struct hh {
+	uint64_t h, h2;
+};
+
+static int hh_cmp(const void *a, const void *b)
+{
+	const struct hh *x = a, *y = b;
+
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	if (x->h2 != y->h2)
+		return x->h2 < y->h2 ? -1 : 1;
+	return 0;
+}
+
+static void test_map_hash(void **state)
+{
+	(void)state;
+	size_t n = 0, cap = 64 * 64 * 255 + 64;
+	struct hh *v = malloc(cap * sizeof(*v));
+	uint8_t k[64];
+
+	assert_non_null(v);
+	for (size_t len = 0; len < 64; len++) {
+		memset(k, 0, sizeof(k));
+		v[n].h = bhash(k, len, &v[n].h2);
+		n++;
+		for (size_t pos = 0; pos < len; pos++)
+			for (int val = 1; val < 256; val++) {
+				memset(k, 0, sizeof(k));
+				k[pos] = (uint8_t)val;
+				v[n].h = bhash(k, len, &v[n].h2);
+				n++;
+			}
+	}
+	qsort(v, n, sizeof(*v), hh_cmp);
+	size_t same = 0;
+	for (size_t i = 1; i < n; i++)
+		same += v[i].h == v[i - 1].h;
+	free(v);
+	if (same)
+		fail_msg("%zu of %zu keys share a hash", same, n);
+}
+
+static void test_map(void **state)
+{
+	(void)state;
+	struct bmap m = {0};
+	bool created;
+	uint8_t k[12];
+
+	/* 100,000 keys of 12 octets (the table grows many times) */
+	for (uint32_t i = 0; i < 100000; i++) {
+		uint64_t x = (uint64_t)i * 0x10001;
+		memcpy(k, &i, 4);
+		memcpy(k + 4, &x, 8);
+		uint32_t *v = bmap_at(&m, k, sizeof(k), true, 7, &created);
+		assert_true(created);
+		assert_int_equal(*v, 7);
+		*v = i;
+	}
+	for (uint32_t i = 0; i < 100000; i++) {
+		uint64_t x = (uint64_t)i * 0x10001;
+		memcpy(k, &i, 4);
+		memcpy(k + 4, &x, 8);
+		uint32_t *v = bmap_at(&m, k, sizeof(k), true, 7, &created);
+		assert_false(created);
+		assert_int_equal(*v, i);
+		/* the same octets, one shorter: another key, absent */
+		assert_null(bmap_at(&m, k, sizeof(k) - 1, false, 0, NULL));
+		x++;
+		memcpy(k + 4, &x, 8);
+		assert_null(bmap_at(&m, k, sizeof(k), false, 0, NULL));
+	}
+	assert_int_equal(m.n, 100000);
+	bmap_free(&m);
 }
 
 /* EVE anomaly events (Suricata's "anomaly" event type), with --anomalies */
@@ -618,6 +699,8 @@ int main(void)
 	    cmocka_unit_test(test_eve),
 	    cmocka_unit_test(test_eve_anomaly),
 	    cmocka_unit_test(test_eve_paths),
+	    cmocka_unit_test(test_map_hash),
+	    cmocka_unit_test(test_map),
 	    cmocka_unit_test(test_fastlog),
 	    cmocka_unit_test(test_attacks),
 	    cmocka_unit_test(test_attacks_csv),
