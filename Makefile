@@ -107,6 +107,9 @@ $(BUILD)/test/%: test/unit/%.c $(BUILD)/libnccore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CORE_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) -Itest/unit $< -o $@ $(LDFLAGS) $(BUILD)/libnccore.a $(TEST_LIBS)
 
+# the random messages of the packer tests
+$(BUILD)/test/test_packers: test/unit/rand_msg.h
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 deps:
