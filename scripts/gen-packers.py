@@ -37,7 +37,9 @@ VARINT, FIXED64, LENGTH, FIXED32 = 0, 1, 2, 5
 
 # proto scalar type -> (C value expression template, wire type, kind)
 SCALARS = {
-    "int32": ("(uint64_t)(int64_t){v}", VARINT, "varint"),
+    # through int32_t: an enum whose values are all >= 0 may have an
+    # unsigned C type, but protobuf-c packs its negative values as int32
+    "int32": ("(uint64_t)(int64_t)(int32_t){v}", VARINT, "varint"),
     "int64": ("(uint64_t){v}", VARINT, "varint"),
     "uint32": ("(uint64_t){v}", VARINT, "varint"),
     "uint64": ("(uint64_t){v}", VARINT, "varint"),
