@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * rand_msg.h: random protobuf-c messages of any type, filled by walking
- * the descriptors (test_packers.c). Values are chosen to
+ * the descriptors (test_packers.c, test_unpack.c). Values are chosen to
  * hit the encoders' and decoders' edges: 0 (left out in proto3), negative
  * int32 and enum values (10-byte varints), every varint length, bool
  * values other than 1, doubles 0.0, -0.0, NaN, infinities and denormals,
