@@ -263,7 +263,7 @@ $(FUZZ_BUILD)/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz.h $(FUZZ_OBJ)
 $(FUZZ_BUILD)/fuzz_label $(BUILD)/test/test_label: app/label_in.c app/label.h
 
 # the unpackers' differential check, shared by its fuzz target and unit test
-$(BUILD)/test/test_unpack: test/fuzz/unpack_check.h
+$(FUZZ_BUILD)/fuzz_unpack $(BUILD)/test/test_unpack: test/fuzz/unpack_check.h
 
 $(FUZZ_BUILD)/mkseeds: test/fuzz/mkseeds.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror $< $(FUZZ_OBJ) $(FUZZ_LIBS) -o $@
