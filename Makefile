@@ -67,6 +67,16 @@ $(GEN)/netcap_pack.c $(GEN)/netcap_pack.h &: records/netcap.proto scripts/gen-pa
 $(GEN)/netcap_pack.o: $(GEN)/netcap_pack.c $(GEN)/netcap_pack.h $(GEN)/netcap.pb-c.h records/rec_types.def records/rec.h
 	$(CC) $(CORE_CFLAGS) -c $< -o $@
 
+# The same generator on a schema with every type netcap.proto lacks, for
+# test_unpack only (test/unit/unpack_types.proto).
+$(GEN)/unpack_types.pb-c.c $(GEN)/unpack_types.pb-c.h &: test/unit/unpack_types.proto
+	@mkdir -p $(GEN)
+	protoc-c --c_out=$(GEN) -Itest/unit test/unit/unpack_types.proto
+
+$(GEN)/unpack_types_pack.c $(GEN)/unpack_types_pack.h &: test/unit/unpack_types.proto scripts/gen-packers.py
+	@mkdir -p $(GEN)
+	python3 scripts/gen-packers.py test/unit/unpack_types.proto $(GEN)/unpack_types_pack --no-records
+
 # nc_version.h is rewritten only when the version string changes, so the
 # objects that include it rebuild exactly then.
 $(GEN)/nc_version.h: FORCE
@@ -106,6 +116,15 @@ $(BUILD)/xdp_filter.o: bpf/xdp_filter.c
 $(BUILD)/test/%: test/unit/%.c $(BUILD)/libnccore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CORE_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) -Itest/unit $< -o $@ $(LDFLAGS) $(BUILD)/libnccore.a $(TEST_LIBS)
+
+# the random messages of the packer and unpacker tests
+$(BUILD)/test/test_packers $(BUILD)/test/test_unpack: test/unit/rand_msg.h
+
+# test_unpack links the generated code of test/unit/unpack_types.proto
+UT_GEN := $(GEN)/unpack_types.pb-c.c $(GEN)/unpack_types_pack.c
+$(BUILD)/test/test_unpack: test/unit/test_unpack.c $(BUILD)/libnccore.a $(UT_GEN) $(UT_GEN:.c=.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) -Itest/unit $< $(UT_GEN) -o $@ $(LDFLAGS) $(BUILD)/libnccore.a $(TEST_LIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -243,6 +262,9 @@ $(FUZZ_BUILD)/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz.h $(FUZZ_OBJ)
 # libnccore)
 $(FUZZ_BUILD)/fuzz_label $(BUILD)/test/test_label: app/label_in.c app/label.h \
 	test/unit/eve_diff.h app/label_map.h
+
+# the unpackers' differential check, shared by its fuzz target and unit test
+$(FUZZ_BUILD)/fuzz_unpack $(BUILD)/test/test_unpack: test/fuzz/unpack_check.h
 
 $(FUZZ_BUILD)/mkseeds: test/fuzz/mkseeds.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror $< $(FUZZ_OBJ) $(FUZZ_LIBS) -o $@

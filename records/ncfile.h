@@ -86,7 +86,9 @@ int nc_reader_next(struct nc_reader *r, ProtobufCMessage **msg);
 /*
  * nc_reader_next, but *msg belongs to r: valid until the next call or
  * nc_reader_close, not to be freed (its memory is one arena, reused per
- * record: no malloc/free per field).
+ * record: no malloc/free per field). The record is read by the unpacker
+ * generated for its type (nc_unpack_record, build/gen/netcap_pack.h), by
+ * protobuf-c only when that declines: the same message either way.
  */
 int nc_reader_next_tmp(struct nc_reader *r, ProtobufCMessage **msg);
 

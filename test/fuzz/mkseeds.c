@@ -19,6 +19,8 @@
  *   records    record files: each capture decoded with every type on, the
  *              first 8 KiB of records of each type written with nc_writer
  *              (LZ4 and, for every third type, plain)
+ *   unpack     the first UNPACK_CAP records of each type of each capture,
+ *              one per seed: the type octet, then the packed record
  * Seed names are a hash of their contents, so duplicates collapse.
  */
 #include <errno.h>
@@ -33,6 +35,7 @@
 
 #define PER_CAP 24
 #define REC_CAP 8192
+#define UNPACK_CAP 4
 
 static const char *outdir;
 
@@ -426,12 +429,23 @@ struct recbuf {
 	uint8_t data[REC_CAP];
 };
 static struct recbuf recs[NC_REC_MAX];
+static unsigned unpack_seeds[NC_REC_MAX]; /* of the current capture */
 
 static void rec_sink(void *arg, enum nc_rec t, const ProtobufCMessage *m)
 {
 	(void)arg;
 	struct recbuf *b = &recs[t];
 	b->len += nc_pack_delimited(m, b->data + b->len, REC_CAP - b->len);
+	if (unpack_seeds[t] < UNPACK_CAP) {
+		static uint8_t one[1 << 16];
+		size_t n = nc_pack_delimited(m, one, sizeof(one));
+		uint64_t len;
+		int k = nc_varint_get(one, one + n, &len);
+		if (n && k > 0) {
+			seed("unpack", (int)t, one + k, (size_t)len);
+			unpack_seeds[t]++;
+		}
+	}
 }
 
 static void write_records(const char *tag)
@@ -478,6 +492,7 @@ int main(int argc, char **argv)
 	mkdir_p("pcap");
 	mkdir_p("packet");
 	mkdir_p("records");
+	mkdir_p("unpack");
 	for (int t = 0; t < T_MAX; t++)
 		mkdir_p(tname[t]);
 
@@ -510,6 +525,7 @@ int main(int argc, char **argv)
 		struct nc_dec d;
 		nc_dec_init(&d, &cfg, rec_sink, NULL);
 		memset(tcount, 0, sizeof(tcount));
+		memset(unpack_seeds, 0, sizeof(unpack_seeds));
 
 		static uint8_t pk[1 << 16];
 		size_t pl = 0;
