@@ -360,50 +360,32 @@ static void sub_cell(struct nc_sb *sb, const ProtobufCMessage *m,
 
 /* Decimal text of v into tmp (at least 21 bytes, no NUL); returns the
    length. Two digits a step, from the end. */
-static size_t u64_text(char *tmp, uint64_t v)
-{
-	static const char d2[] = "00010203040506070809"
-				 "10111213141516171819"
-				 "20212223242526272829"
-				 "30313233343536373839"
-				 "40414243444546474849"
-				 "50515253545556575859"
-				 "60616263646566676869"
-				 "70717273747576777879"
-				 "80818283848586878889"
-				 "90919293949596979899";
-	static const uint64_t p10[] = {1ull,
-				       10ull,
-				       100ull,
-				       1000ull,
-				       10000ull,
-				       100000ull,
-				       1000000ull,
-				       10000000ull,
-				       100000000ull,
-				       1000000000ull,
-				       10000000000ull,
-				       100000000000ull,
-				       1000000000000ull,
-				       10000000000000ull,
-				       100000000000000ull,
-				       1000000000000000ull,
-				       10000000000000000ull,
-				       100000000000000000ull,
-				       1000000000000000000ull,
-				       10000000000000000000ull};
-	if (v < 10) { /* most counters and flags */
-		tmp[0] = (char)('0' + v);
-		return 1;
-	}
-	size_t n = v >= 10000000000ull ? 11 : 2;
+static const char d2[] = "00010203040506070809"
+			 "10111213141516171819"
+			 "20212223242526272829"
+			 "30313233343536373839"
+			 "40414243444546474849"
+			 "50515253545556575859"
+			 "60616263646566676869"
+			 "70717273747576777879"
+			 "80818283848586878889"
+			 "90919293949596979899";
 
-	while (n < 20 && v >= p10[n])
-		n++;
+/* The digits of v < 10^9 (32-bit arithmetic: cheaper divisions by 100). */
+static size_t u32_text(char *tmp, uint32_t v)
+{
+	size_t n = v < 10000	   ? (v < 100	 ? (v < 10 ? 1 : 2)
+				      : v < 1000 ? 3
+						 : 4)
+		   : v < 1000000   ? (v < 100000 ? 5 : 6)
+		   : v < 100000000 ? (v < 10000000 ? 7 : 8)
+				   : 9;
 	size_t pos = n;
+
 	while (v >= 100) {
-		unsigned k = (unsigned)(v % 100) * 2;
-		v /= 100;
+		uint32_t q = v / 100;
+		unsigned k = (v - q * 100) * 2;
+		v = q;
 		tmp[--pos] = d2[k + 1];
 		tmp[--pos] = d2[k];
 	}
@@ -414,6 +396,38 @@ static size_t u64_text(char *tmp, uint64_t v)
 		tmp[--pos] = (char)('0' + v);
 	}
 	return n;
+}
+
+/* Exactly nine digits of v < 10^9, leading zeros included. */
+static void nine_digits(char *out, uint32_t v)
+{
+	for (int i = 8; i > 0; i -= 2) {
+		uint32_t q = v / 100;
+		unsigned k = (v - q * 100) * 2;
+		v = q;
+		out[i] = d2[k + 1];
+		out[i - 1] = d2[k];
+	}
+	out[0] = (char)('0' + v);
+}
+
+/*
+ * Decimal digits of v; returns their count. Nanosecond timestamps (19
+ * digits) are the common long number: they go as 32-bit pieces of nine
+ * digits.
+ */
+static size_t u64_text(char *tmp, uint64_t v)
+{
+	if (v < 10) { /* most counters and flags */
+		tmp[0] = (char)('0' + v);
+		return 1;
+	}
+	if (v < 1000000000u)
+		return u32_text(tmp, (uint32_t)v);
+	uint64_t hi = v / 1000000000u;
+	size_t n = u64_text(tmp, hi);
+	nine_digits(tmp + n, (uint32_t)(v - hi * 1000000000u));
+	return n + 9;
 }
 
 static size_t i64_text(char *tmp, int64_t v)

@@ -244,6 +244,50 @@ static void fill_tcp(Netcap__TCP *t, Netcap__TCPOption **opts,
 	t->dstip.len = 4;
 }
 
+/* Integers as printf writes them: the cell text and a CSV row (the row
+   renderer's own path), around every power of ten and at the limits */
+static void test_integers(void **state)
+{
+	(void)state;
+	Netcap__Connection c = NETCAP__CONNECTION__INIT;
+	const ProtobufCMessage *msgs[] = {&c.base};
+	const ProtobufCFieldDescriptor *f =
+		protobuf_c_message_descriptor_get_field_by_name(
+			c.base.descriptor, "TotalSize");
+	assert_non_null(f);
+	unsigned col = (unsigned)(f - c.base.descriptor->fields);
+	int64_t vals[200];
+	size_t n = 0;
+	int64_t p = 1;
+	for (int e = 0; e <= 18; e++, p *= 10) {
+		vals[n++] = p - 1;
+		vals[n++] = p;
+		vals[n++] = p + 1;
+		vals[n++] = -p;
+		vals[n++] = p * 9 + (p - 1); /* all nines */
+	}
+	vals[n++] = INT64_MAX;
+	vals[n++] = INT64_MIN;
+	vals[n++] = 1259222733123456789LL;
+	vals[n++] = 999999999LL * 1000000000LL + 1;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	for (int i = 0; i < 40000; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		int64_t v = (int64_t)(x >> (x & 63));
+		char want[32], row[64];
+		if (n < sizeof(vals) / sizeof(vals[0]))
+			vals[n++] = v;
+		v = i < (int)n ? vals[i] : v;
+		snprintf(want, sizeof(want), "%lld", (long long)v);
+		c.totalsize = v;
+		assert_cell(&c, "TotalSize", NC_TIME_NS, want);
+		char *s = render(NC_FMT_CSV, NC_TIME_NS, msgs, 1, &col, 1);
+		snprintf(row, sizeof(row), "TotalSize\n%s\n", want);
+		assert_string_equal(s, row);
+		free(s);
+	}
+}
+
 static void test_cells(void **state)
 {
 	(void)state;
@@ -405,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_double),
 		cmocka_unit_test(test_csv_quoting),
 		cmocka_unit_test(test_cells),
+		cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_select),
