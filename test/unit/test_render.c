@@ -259,12 +259,15 @@ static void test_integers(void **state)
 	int64_t vals[200];
 	size_t n = 0;
 	int64_t p = 1;
-	for (int e = 0; e <= 18; e++, p *= 10) {
+	for (int e = 0; e <= 18; e++) {
 		vals[n++] = p - 1;
 		vals[n++] = p;
 		vals[n++] = p + 1;
 		vals[n++] = -p;
-		vals[n++] = p * 9 + (p - 1); /* all nines */
+		if (e < 18) {
+			vals[n++] = p * 9 + (p - 1); /* all nines */
+			p *= 10;
+		}
 	}
 	vals[n++] = INT64_MAX;
 	vals[n++] = INT64_MIN;
