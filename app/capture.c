@@ -43,6 +43,7 @@
 #include "app.h"
 #include "config.h"
 #include "engine.h"
+#include "prom.h"
 
 #define MAX_MADE_DIRS 32
 
@@ -158,6 +159,10 @@ static void usage(FILE *f)
 	    "                        rather than fill the disk (64M)\n"
 	    "      --stats-file FILE append counters as JSON lines\n"
 	    "      --stats-interval SEC  how often (1)\n"
+	    "      --metrics ADDR:PORT  serve Prometheus metrics at\n"
+	    "                        http://ADDR:PORT/metrics\n"
+	    "      --metrics-linger SEC  keep serving the final counters\n"
+	    "                        this long after the capture (0)\n"
 	    "      --telemetry, --no-telemetry  DPDK telemetry socket\n"
 	    "                        (default: on for -i)\n"
 	    "      --config FILE     settings as JSON (config/netcap.json);\n"
@@ -601,6 +606,7 @@ int nc_cmd_capture(int argc, char **argv)
 	}
 	e->cfg = &cfg;
 	e->end_clock = INT64_MIN;
+	e->metrics_fd = -1;
 	e->nworkers = cfg.workers;
 	if (cfg.fingerprints) {
 		if (nc_fpdb_load(&e->fpdb, cfg.fingerprints, err,
@@ -679,6 +685,16 @@ int nc_cmd_capture(int argc, char **argv)
 		cap_err("--tunnels: %s", err);
 		rc = 2;
 		goto out_free;
+	}
+
+	if (cfg.metrics) {
+		e->metrics_fd =
+		    nc_metrics_listen(cfg.metrics, err, sizeof(err));
+		if (e->metrics_fd < 0) {
+			cap_err("%s", err);
+			rc = 2;
+			goto out_free;
+		}
 	}
 
 	rc = 1;
@@ -839,6 +855,8 @@ out_free:
 		lbl_cap_free(e->lbl);
 	free(e->lbl);
 	nc_stats_free(e);
+	if (e->metrics_fd >= 0)
+		close(e->metrics_fd);
 	free(e);
 	free(ea);
 	nc_config_free(&conf);

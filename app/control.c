@@ -406,12 +406,15 @@ int nc_control_run(struct nc_engine *e)
 	if (progress && last_draw > 0)
 		fputs("\r\033[K", stderr);
 
+	print_summary(e, elapsed);
+	/* --metrics-linger: the final counters stay scrapeable a while;
+	   SIGINT/SIGTERM end it */
+	nc_stats_metrics_end(e);
+
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	sig_eng = NULL;
-
-	print_summary(e, elapsed);
 
 	if (e->wr.failed) {
 		fprintf(stderr, "netcap capture: write failed: %s\n",

@@ -51,6 +51,7 @@
 #include "ncfile.h"
 #include "reasm.h"
 #include "rec.h"
+#include "traffic.h"
 #include "xdp.h"
 
 #define NC_BURST	    32		/* packets per ring burst */
@@ -164,6 +165,9 @@ struct nc_capture_cfg {
 
 	/* counters: control.c */
 	const char *stats_file; /* --stats-file: JSON lines, or NULL */
+	const char *metrics;	/* --metrics ADDR:PORT, or NULL */
+	double metrics_linger;	/* --metrics-linger: seconds served at the
+				   end */
 	double stats_interval;	/* --stats-interval: seconds */
 	int telemetry;		/* --telemetry/--no-telemetry, -1 default */
 
@@ -335,6 +339,8 @@ struct nc_worker {
 	uint64_t rx_bytes;   /* their wire bytes (rss mode) */
 	uint64_t cksum_bad_ip, cksum_bad_l4; /* NIC flags (rss mode) */
 	struct nc_lbl_state *lbl; /* capture --attacks (worker.c), or NULL */
+	struct nc_tm *tm;	  /* --metrics: traffic metrics, or NULL */
+	nc_emit_fn tm_next;	  /* the emit function behind them */
 } __rte_cache_aligned;
 
 struct nc_wr {
@@ -397,6 +403,7 @@ struct nc_engine {
 	struct nc_indicators *ind;  /* --indicators, or NULL */
 	struct lbl_cap *lbl;	    /* --attacks, or NULL */
 	struct nc_stats *stats;	    /* stats.c */
+	int metrics_fd;		    /* --metrics: listening socket, or -1 */
 
 	/* control flags (atomic) */
 	int stop;	     /* stop reading input (signal, write error) */
@@ -453,6 +460,14 @@ void nc_stats_start(struct nc_engine *e, double t0);
 void nc_stats_tick(struct nc_engine *e, double elapsed, bool status);
 void nc_stats_final(struct nc_engine *e, double elapsed);
 void nc_stats_free(struct nc_engine *e);
+/*
+ * --metrics (stats.c, prom.c): nc_stats_start starts the endpoint on
+ * e->metrics_fd; after nc_stats_final it serves the final counters.
+ * nc_stats_metrics_end: after the summary, serves them --metrics-linger
+ * seconds more (or until a signal), then stops the endpoint; before
+ * teardown.
+ */
+void nc_stats_metrics_end(struct nc_engine *e);
 
 /* Return a batch to its pool (or free a heap batch). */
 void nc_batch_put(struct nc_engine *eng, struct nc_batch *b);

@@ -20,6 +20,7 @@ static const struct nc_cmd cmds[] = {
     {"dump", nc_cmd_dump, "print record files as CSV, TSV, JSON or a table"},
     {"label", nc_cmd_label,
      "label records with IDS alerts or attack lists (datasets)"},
+    {"export", nc_cmd_export, "serve Prometheus metrics from record files"},
     {"util", nc_cmd_util, "offline tools: build and check databases"},
 };
 

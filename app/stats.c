@@ -39,12 +39,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/statvfs.h>
+
 #include <jansson.h>
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_ring.h>
 #include <rte_telemetry.h>
+#include <rte_version.h>
 
 #include "engine.h"
+#include "nc_version.h"
+#include "prom.h"
+#include "xdp.h"
 
 #define LD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 
@@ -96,6 +103,8 @@ struct nc_stats {
 	double next_draw; /* of the next status line */
 	bool drew;	  /* a status line is on the terminal */
 	struct stats_snap *cur, *line_prev, *draw_prev;
+	struct nc_metrics_srv *metrics; /* --metrics, or NULL */
+	int final;			/* counters final (atomic) */
 };
 
 static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -591,6 +600,364 @@ static int tel_cb(const char *cmd, const char *params, struct rte_tel_data *d)
 
 /* ---- the control lcore's calls ---- */
 
+/* ---- --metrics: the engine's counters in Prometheus's format ---------- */
+
+static void gauge(struct nc_prom *p, const char *name, const char *help,
+		  double v)
+{
+	nc_prom_family(p, name, "gauge", help);
+	nc_prom_f64(p, name, "", v);
+}
+
+static void counter(struct nc_prom *p, const char *name, const char *help,
+		    uint64_t v)
+{
+	nc_prom_family(p, name, "counter", help);
+	nc_prom_u64(p, name, "", v);
+}
+
+/* a family with one sample per worker; get reads worker w */
+static void per_worker(struct nc_prom *p, const struct nc_engine *e,
+		       const char *name, const char *type, const char *help,
+		       double (*get)(const struct nc_engine *, unsigned))
+{
+	char lab[32];
+
+	nc_prom_family(p, name, type, help);
+	for (unsigned w = 0; w < e->nworkers; w++) {
+		snprintf(lab, sizeof(lab), "worker=\"%u\"", w);
+		nc_prom_f64(p, name, lab, get(e, w));
+	}
+}
+
+static double w_packets(const struct nc_engine *e, unsigned w)
+{
+	return (double)LD(e->workers[w].packets);
+}
+
+static double w_busy(const struct nc_engine *e, unsigned w)
+{
+	return (double)LD(e->workers[w].busy_cycles) / (double)rte_get_tsc_hz();
+}
+
+static double w_ring(const struct nc_engine *e, unsigned w)
+{
+	return e->workers[w].ring ? (double)rte_ring_count(e->workers[w].ring)
+				  : 0;
+}
+
+static double w_ring_drops(const struct nc_engine *e, unsigned w)
+{
+	return (double)LD(e->rx.ring_full_drops[w]);
+}
+
+/* The tables' own counters: plain fields of the worker's structs, read
+   while it writes them; a value may be a moment old (see the top). */
+static double w_conns(const struct nc_engine *e, unsigned w)
+{
+	return nc_conn_active(e->workers[w].dec.conns);
+}
+
+static double w_streams(const struct nc_engine *e, unsigned w)
+{
+	const struct nc_conntab *t = e->workers[w].dec.conns;
+	uint32_t a = nc_conn_streams_active(t), m = nc_conn_streams_max(t);
+	return a <= m ? a : m;
+}
+
+static double w_reasm(const struct nc_engine *e, unsigned w)
+{
+	struct nc_reasm_stats rs;
+
+	if (!e->workers[w].dec.reasm)
+		return 0;
+	nc_reasm_pool_stats(e->workers[w].dec.reasm, &rs);
+	return (double)rs.chunks_used * NC_REASM_CHUNK_SIZE;
+}
+
+static double w_defrag(const struct nc_engine *e, unsigned w)
+{
+	const struct nc_defrag *df = e->workers[w].dec.defrag;
+	return df ? (double)nc_defrag_pages_used(df) * NC_DEFRAG_PAGE : 0;
+}
+
+static double w_app(const struct nc_engine *e, unsigned w)
+{
+	struct nc_app_stats as;
+
+	if (!e->workers[w].dec.apps)
+		return 0;
+	nc_app_stats(e->workers[w].dec.apps, &as);
+	return (double)as.bytes;
+}
+
+static void prom_drops(struct nc_prom *p, const struct nc_engine *e,
+		       const struct stats_snap *s)
+{
+	nc_prom_family(
+	    p, "netcap_dropped_packets_total", "counter",
+	    "Packets lost before decoding, by stage and cause "
+	    "(filters are not drops: netcap_filtered_packets_total)");
+	nc_prom_u64(p, "netcap_dropped_packets_total",
+		    "stage=\"nic\",cause=\"imissed\"", s->sum.imissed);
+	nc_prom_u64(p, "netcap_dropped_packets_total",
+		    "stage=\"nic\",cause=\"rx_nombuf\"", s->sum.rx_nombuf);
+	nc_prom_u64(p, "netcap_dropped_packets_total",
+		    "stage=\"nic\",cause=\"ierrors\"", s->sum.ierrors);
+	nc_prom_u64(p, "netcap_dropped_packets_total",
+		    "stage=\"rx\",cause=\"ring_full\"", s->sum.ring_full);
+
+	nc_prom_family(p, "netcap_filtered_packets_total", "counter",
+		       "Packets a capture filter rejected: --bpf (never "
+		       "decoded) and --xdp-filter (dropped in the kernel)");
+	nc_prom_u64(p, "netcap_filtered_packets_total", "filter=\"bpf\"",
+		    s->sum.filtered);
+	if (e->xdp) {
+		uint64_t x[NC_XDP_COUNTS];
+		nc_xdp_counts(e->xdp, x);
+		nc_prom_u64(p, "netcap_filtered_packets_total",
+			    "filter=\"xdp\"", x[0] + x[1] + x[2]);
+	}
+
+	nc_prom_family(p, "netcap_dropped_records_total", "counter",
+		       "Records lost after decoding, by stage and cause");
+	nc_prom_u64(p, "netcap_dropped_records_total",
+		    "stage=\"worker\",cause=\"unpackable\"",
+		    s->sum.dropped_records);
+	nc_prom_u64(p, "netcap_dropped_records_total",
+		    "stage=\"writer\",cause=\"disk_floor\"",
+		    s->wr.disk_floor_records);
+
+	nc_prom_family(p, "netcap_waits_total", "counter",
+		       "Times a stage found the next one full and waited "
+		       "(files only; nothing lost)");
+	nc_prom_u64(p, "netcap_waits_total", "stage=\"rx\",cause=\"mbuf_pool\"",
+		    s->rx.mbuf_pool_waits);
+	uint64_t rw = 0;
+	for (unsigned w = 0; w < s->nworkers; w++)
+		rw += s->rx.ring_full_waits[w];
+	nc_prom_u64(p, "netcap_waits_total",
+		    "stage=\"rx\",cause=\"worker_ring\"", rw);
+	nc_prom_u64(p, "netcap_waits_total",
+		    "stage=\"worker\",cause=\"batch_pool\"",
+		    s->sum.batch_pool_waits);
+	nc_prom_u64(p, "netcap_waits_total",
+		    "stage=\"worker\",cause=\"writer_ring\"",
+		    s->sum.writer_ring_waits);
+}
+
+static void prom_ports(struct nc_prom *p, const struct stats_snap *s)
+{
+	char lab[RTE_ETH_NAME_MAX_LEN * 2 + 32], name[RTE_ETH_NAME_MAX_LEN * 2];
+
+	nc_prom_family(p, "netcap_port_received_packets_total", "counter",
+		       "Packets a port received (rte_eth_stats ipackets)");
+	for (unsigned i = 0; i < s->nports; i++) {
+		nc_prom_escape(name, sizeof(name), s->port[i].name);
+		snprintf(lab, sizeof(lab), "port=\"%s\"", name);
+		nc_prom_u64(p, "netcap_port_received_packets_total", lab,
+			    s->port[i].st.ipackets);
+	}
+	nc_prom_family(p, "netcap_port_received_octets_total", "counter",
+		       "Octets a port received (rte_eth_stats ibytes)");
+	for (unsigned i = 0; i < s->nports; i++) {
+		nc_prom_escape(name, sizeof(name), s->port[i].name);
+		snprintf(lab, sizeof(lab), "port=\"%s\"", name);
+		nc_prom_u64(p, "netcap_port_received_octets_total", lab,
+			    s->port[i].st.ibytes);
+	}
+	nc_prom_family(p, "netcap_queue_received_packets_total", "counter",
+		       "Packets an RX queue received, where the driver counts "
+		       "them per queue");
+	for (unsigned i = 0; i < s->nports; i++) {
+		nc_prom_escape(name, sizeof(name), s->port[i].name);
+		for (unsigned q = 0; q < s->port[i].nq; q++) {
+			snprintf(lab, sizeof(lab), "port=\"%s\",queue=\"%u\"",
+				 name, q);
+			nc_prom_u64(p, "netcap_queue_received_packets_total",
+				    lab, s->port[i].st.q_ipackets[q]);
+		}
+	}
+}
+
+static void prom_workers(struct nc_prom *p, const struct nc_engine *e)
+{
+	const struct nc_capture_cfg *c = e->cfg;
+
+	per_worker(p, e, "netcap_worker_packets_total", "counter",
+		   "Packets a worker decoded", w_packets);
+	per_worker(p, e, "netcap_worker_busy_seconds_total", "counter",
+		   "Time a worker spent on non-empty bursts (TSC)", w_busy);
+	if (!e->rss) {
+		per_worker(p, e, "netcap_worker_ring_packets", "gauge",
+			   "Packets waiting in a worker's ring", w_ring);
+		gauge(p, "netcap_worker_ring_capacity_packets",
+		      "Packets one worker ring holds", NC_WORKER_RING - 1);
+		per_worker(p, e, "netcap_worker_ring_full_drops_total",
+			   "counter",
+			   "Packets the RX lcore dropped: this worker's ring "
+			   "was full (ports only)",
+			   w_ring_drops);
+	}
+	per_worker(p, e, "netcap_connections_active", "gauge",
+		   "Connections a worker's table tracks", w_conns);
+	gauge(p, "netcap_connections_limit",
+	      "Connections one worker's table holds (--max-connections / "
+	      "workers)",
+	      c->track_conns ? (double)c->conn.max_conns : 0);
+	per_worker(p, e, "netcap_stream_slots_active", "gauge",
+		   "TCP stream reassembly slot pairs in use", w_streams);
+	per_worker(p, e, "netcap_reassembly_buffer_bytes", "gauge",
+		   "Octets of a worker's stream buffer pool held by streams",
+		   w_reasm);
+	gauge(p, "netcap_reassembly_buffer_limit_bytes",
+	      "Octets of one worker's stream buffer pool",
+	      c->track_conns && c->max_streams ? (double)c->reasm.pool_bytes
+					       : 0);
+	per_worker(p, e, "netcap_defrag_buffer_bytes", "gauge",
+		   "Octets of fragments a worker holds for reassembly",
+		   w_defrag);
+	gauge(p, "netcap_defrag_buffer_limit_bytes",
+	      "Octets of fragments one worker may hold",
+	      c->defrag ? (double)c->defrag_cfg.max_bytes : 0);
+	per_worker(p, e, "netcap_app_parser_bytes", "gauge",
+		   "Octets the application parsers of a worker hold", w_app);
+	gauge(p, "netcap_app_parser_limit_bytes",
+	      "Octets the application parsers of one worker may hold",
+	      c->apps ? (double)c->app.memory_bytes : 0);
+}
+
+static void prom_records(struct nc_prom *p, const struct nc_engine *e)
+{
+	char lab[160];
+
+	nc_prom_family(p, "netcap_records_total", "counter",
+		       "Records decoded, by type (the record file's name)");
+	for (unsigned t = 0; t < NC_REC_MAX; t++) {
+		uint64_t n = 0;
+		for (unsigned w = 0; w < e->nworkers; w++)
+			n += LD(e->workers[w].dec.records[t]);
+		if (!n && !e->cfg->want.on[t])
+			continue;
+		snprintf(lab, sizeof(lab), "type=\"%s\"", nc_rec_name(t));
+		nc_prom_u64(p, "netcap_records_total", lab, n);
+	}
+	nc_prom_family(p, "netcap_events_total", "counter",
+		       "Anomalies and informational events, by name");
+	for (unsigned v = 0; v < NC_EV_MAX; v++) {
+		uint64_t n = 0;
+		for (unsigned w = 0; w < e->nworkers; w++)
+			n += LD(e->workers[w].dec.events[v]);
+		if (!n)
+			continue;
+		snprintf(lab, sizeof(lab), "event=\"%s\",kind=\"%s\"",
+			 nc_event_name(v),
+			 nc_event_is_anomaly(v) ? "anomaly" : "info");
+		nc_prom_u64(p, "netcap_events_total", lab, n);
+	}
+}
+
+static void prom_writer(struct nc_prom *p, const struct nc_engine *e,
+			const struct stats_snap *s)
+{
+	struct statvfs vfs;
+
+	counter(p, "netcap_writer_batches_total", "Record batches written",
+		s->wr.batches);
+	counter(p, "netcap_writer_record_octets_total",
+		"Octets of records written, before compression",
+		s->wr.record_bytes);
+	counter(p, "netcap_writer_file_octets_total",
+		"Octets written to record files", s->wr.file_bytes);
+	gauge(p, "netcap_writer_files", "Record files open", s->wr.files);
+	counter(p, "netcap_writer_rotations_total",
+		"Record files closed and renamed (--rotate-*, SIGHUP)",
+		s->wr.rotations);
+	gauge(p, "netcap_writer_ring_batches", "Batches waiting for the writer",
+	      s->wr.backlog);
+	gauge(p, "netcap_writer_ring_capacity_batches",
+	      "Batches the writer's ring holds", s->wr.ring_size);
+	if (statvfs(e->cfg->outdir, &vfs) == 0)
+		gauge(p, "netcap_disk_free_bytes",
+		      "Octets free to netcap on the output file system",
+		      (double)vfs.f_bavail * (double)vfs.f_frsize);
+	gauge(p, "netcap_disk_floor_bytes",
+	      "Octets kept free: below them batches are dropped "
+	      "(--min-free-disk)",
+	      (double)e->cfg->min_free_disk);
+}
+
+/* nc_metrics_fn (the HTTP thread): every engine and traffic metric. */
+static void prom_render(void *arg, struct nc_prom *p)
+{
+	struct nc_engine *e = arg;
+	struct stats_snap *s = malloc(sizeof(*s));
+	bool fin = __atomic_load_n(&e->stats->final, __ATOMIC_ACQUIRE);
+	char lab[128];
+
+	if (!s) {
+		p->failed = true;
+		return;
+	}
+	snap_take(e, s, 0, fin);
+	if (e->rss && !fin) { /* the workers receive (rx_port.c) */
+		s->rx.packets = s->rx.bytes = 0;
+		for (unsigned w = 0; w < e->nworkers; w++) {
+			s->rx.packets += LD(e->workers[w].rx_packets);
+			s->rx.bytes += LD(e->workers[w].rx_bytes);
+		}
+	}
+	nc_prom_family(p, "netcap_build_info", "gauge",
+		       "netcap's version and the DPDK it runs on");
+	snprintf(lab, sizeof(lab), "version=\"%s\",dpdk_version=\"%s\"",
+		 NC_VERSION, rte_version());
+	nc_prom_u64(p, "netcap_build_info", lab, 1);
+	gauge(p, "netcap_start_time_seconds",
+	      "When the capture started (seconds since the epoch)",
+	      (double)e->created / 1e9);
+	gauge(p, "netcap_capture_finished",
+	      "1 once every packet is decoded and every file closed", fin);
+	gauge(p, "netcap_workers", "Worker lcores", e->nworkers);
+	counter(p, "netcap_packets_total",
+		"Packets read from the input (ports: received, before --bpf)",
+		s->rx.packets);
+	counter(p, "netcap_octets_total", "Wire octets of those packets",
+		s->rx.bytes);
+	prom_ports(p, s);
+	prom_drops(p, e, s);
+	uint64_t over = 0;
+	for (unsigned w = 0; w < s->nworkers; w++)
+		over += s->w[w].oversize_records;
+	counter(p, "netcap_oversize_records_total",
+		"Records larger than a batch, written alone", over);
+	prom_workers(p, e);
+	prom_records(p, e);
+	prom_writer(p, e, s);
+	free(s);
+
+	struct nc_tm *tm[NC_MAX_WORKERS];
+	unsigned n = 0;
+	for (unsigned w = 0; w < e->nworkers; w++)
+		if (e->workers[w].tm)
+			tm[n++] = e->workers[w].tm;
+	nc_tm_render(p, tm, n);
+}
+
+void nc_stats_metrics_end(struct nc_engine *e)
+{
+	struct nc_stats *st = e->stats;
+
+	if (!st || !st->metrics)
+		return;
+	for (double t = 0; t < e->cfg->metrics_linger && !e->signalled;
+	     t += 0.05) {
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	nc_metrics_stop(st->metrics);
+	st->metrics = NULL;
+}
+
 int nc_stats_init(struct nc_engine *e, char *err, size_t errlen)
 {
 	const struct nc_capture_cfg *c = e->cfg;
@@ -645,6 +1012,15 @@ void nc_stats_start(struct nc_engine *e, double t0)
 	tel_t0 = t0;
 	tel_eng = e;
 	pthread_mutex_unlock(&tel_lock);
+	if (e->metrics_fd >= 0) {
+		char err[256];
+		int fd = e->metrics_fd;
+		e->metrics_fd = -1; /* the server's now */
+		st->metrics =
+		    nc_metrics_start(fd, prom_render, e, err, sizeof(err));
+		if (!st->metrics)
+			fprintf(stderr, "netcap capture: %s\n", err);
+	}
 }
 
 void nc_stats_tick(struct nc_engine *e, double elapsed, bool status)
@@ -678,6 +1054,7 @@ void nc_stats_final(struct nc_engine *e, double elapsed)
 	pthread_mutex_lock(&tel_lock);
 	tel_eng = NULL;
 	pthread_mutex_unlock(&tel_lock);
+	__atomic_store_n(&st->final, 1, __ATOMIC_RELEASE);
 	if (st->drew) {
 		fputs("\r\033[K", stderr);
 		st->drew = false;
@@ -698,6 +1075,7 @@ void nc_stats_free(struct nc_engine *e)
 	if (tel_eng == e)
 		tel_eng = NULL;
 	pthread_mutex_unlock(&tel_lock);
+	nc_metrics_stop(st->metrics);
 	if (st->file)
 		fclose(st->file);
 	free(st->cur);

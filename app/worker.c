@@ -353,6 +353,17 @@ static void worker_emit_lbl(void *arg, enum nc_rec t,
 		nc_indicators_check(w->eng->ind, &w->dec, t, msg);
 }
 
+/* nc_emit_fn with --metrics: the record's traffic metrics (traffic.c),
+   then the emit function it wraps */
+static void worker_emit_tm(void *arg, enum nc_rec t,
+			   const ProtobufCMessage *msg)
+{
+	struct nc_worker *w = arg;
+
+	nc_tm_observe(w->tm, t, msg);
+	w->tm_next(arg, t, msg);
+}
+
 int nc_worker_setup(struct nc_worker *w)
 {
 	nc_emit_fn emit = w->eng->ind ? worker_emit_ind : worker_emit;
@@ -363,6 +374,13 @@ int nc_worker_setup(struct nc_worker *w)
 			return -1;
 		emit = worker_emit_lbl;
 	}
+	if (w->eng->cfg->metrics) {
+		w->tm = calloc(1, sizeof(*w->tm));
+		if (!w->tm)
+			return -1;
+		w->tm_next = emit;
+		emit = worker_emit_tm;
+	}
 	nc_dec_init(&w->dec, &w->eng->dec_cfg, emit, w);
 	w->clock = INT64_MIN; /* packet times may be before 1970 */
 	return 0;
@@ -370,6 +388,8 @@ int nc_worker_setup(struct nc_worker *w)
 
 void nc_worker_free(struct nc_worker *w)
 {
+	free(w->tm);
+	w->tm = NULL;
 	if (!w->lbl)
 		return;
 	free(w->lbl->stage);

@@ -45,6 +45,7 @@
 
 /* nc_counts slots, as in bpf/xdp_filter.c */
 enum { CNT_NET, CNT_PROTO, CNT_PORT, CNT_PASS, CNT_MAX };
+_Static_assert(CNT_MAX == NC_XDP_COUNTS, "NC_XDP_COUNTS");
 
 struct xdp_net {
 	uint8_t addr[16];
@@ -443,22 +444,29 @@ out:
 	return rc;
 }
 
+void nc_xdp_counts(struct nc_xdp *x, uint64_t out[NC_XDP_COUNTS])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *v = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*v)) : NULL;
+
+	memset(out, 0, NC_XDP_COUNTS * sizeof(*out));
+	for (uint32_t k = 0; v && x->counts_fd >= 0 && k < CNT_MAX; k++) {
+		if (bpf_map_lookup_elem(x->counts_fd, &k, v) != 0)
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			out[k] += v[c];
+	}
+	free(v);
+}
+
 void nc_xdp_summary(struct nc_xdp *x, FILE *o)
 {
 	static const char *const names[] = {"xdp.dropped.net",
 					    "xdp.dropped.proto",
 					    "xdp.dropped.port", "xdp.passed"};
-	uint64_t sum[CNT_MAX] = {0};
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *v = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*v)) : NULL;
+	uint64_t sum[NC_XDP_COUNTS];
 
-	for (uint32_t k = 0; v && x->counts_fd >= 0 && k < CNT_MAX; k++) {
-		if (bpf_map_lookup_elem(x->counts_fd, &k, v) != 0)
-			continue;
-		for (int c = 0; c < ncpu; c++)
-			sum[k] += v[c];
-	}
-	free(v);
+	nc_xdp_counts(x, sum);
 	for (unsigned k = 0; k < CNT_PASS; k++)
 		fprintf(o, "%-36s %" PRIu64 "\n", names[k], sum[k]);
 	fprintf(o, "%-36s %" PRIu64 "\n", "xdp.dropped",

@@ -8,6 +8,7 @@
 #define NC_XDP_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct nc_xdp;
@@ -24,6 +25,10 @@ int nc_xdp_devargs(const char *iface, const char *obj, char *buf, size_t len,
    interface and fill its rule maps; 0, or -1 with one line in err. */
 int nc_xdp_install(struct nc_xdp *x, const char *iface, char *err,
 		   size_t errlen);
+/* Packets the program dropped by rule kind (net, proto, port) and passed,
+   summed over the CPUs (a map read; any thread). */
+#define NC_XDP_COUNTS 4
+void nc_xdp_counts(struct nc_xdp *x, uint64_t out[NC_XDP_COUNTS]);
 /* Summary lines xdp.dropped.<kind>, xdp.dropped, xdp.passed. */
 void nc_xdp_summary(struct nc_xdp *x, FILE *o);
 void nc_xdp_free(struct nc_xdp *x);

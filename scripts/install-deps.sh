@@ -16,7 +16,8 @@ libssl-dev zlib1g-dev ieee-data
 tshark
 python3 python3-protobuf protobuf-compiler
 iproute2 ethtool tcpdump iputils-ping curl bind9-dnsutils nginx dnsmasq-base
-openssh-server openssh-client openssl"
+openssh-server openssh-client openssl
+libmicrohttpd-dev prometheus"
 
 missing=""
 for p in $PKGS; do

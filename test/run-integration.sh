@@ -32,6 +32,8 @@ run test/run-label.sh "$NETCAP"
 run test/run-vulndb.sh "$NETCAP"
 run test/run-rotate.sh "$NETCAP"
 run test/run-stats.sh "$NETCAP"
+# Prometheus metrics: capture --metrics and export, scraped (issue 13)
+run test/run-metrics.sh "$NETCAP"
 run test/run-filter.sh "$NETCAP"
 run test/run-flowhash.sh
 run test/run-xdp.sh "$NETCAP"
