@@ -313,12 +313,13 @@ static void ex_render(void *arg, struct nc_prom *p)
 		       "1 once every record is read");
 	nc_prom_u64(p, "netcap_export_finished", "",
 		    __atomic_load_n(&st->finished, __ATOMIC_RELAXED));
-	nc_tm_render(p, &st->tm, 1);
+	nc_tm_render(p, &st->tm, 1, NULL);
 }
 
 static void ex_count(struct ex_state *st, const struct ex_file *f,
 		     const ProtobufCMessage *m)
 {
+	nc_tm_count(st->tm, f->type);
 	nc_tm_observe(st->tm, f->type, m);
 	__atomic_store_n(&st->records, st->records + 1, __ATOMIC_RELAXED);
 }
@@ -557,6 +558,7 @@ int nc_cmd_export(int argc, char **argv)
 		rc = 1;
 		goto out_state;
 	}
+	st.tm->entropy = true; /* the records hold whatever they hold */
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = ex_on_signal;

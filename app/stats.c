@@ -827,20 +827,29 @@ static void prom_workers(struct nc_prom *p, const struct nc_engine *e)
 	      c->apps ? (double)c->app.memory_bytes : 0);
 }
 
+/* the decoders' record counts, all workers */
+static void records_sum(const struct nc_engine *e, uint64_t rec[NC_REC_MAX])
+{
+	for (unsigned t = 0; t < NC_REC_MAX; t++) {
+		rec[t] = 0;
+		for (unsigned w = 0; w < e->nworkers; w++)
+			rec[t] += LD(e->workers[w].dec.records[t]);
+	}
+}
+
 static void prom_records(struct nc_prom *p, const struct nc_engine *e)
 {
+	uint64_t rec[NC_REC_MAX];
 	char lab[160];
 
+	records_sum(e, rec);
 	nc_prom_family(p, "netcap_records_total", "counter",
 		       "Records decoded, by type (the record file's name)");
 	for (unsigned t = 0; t < NC_REC_MAX; t++) {
-		uint64_t n = 0;
-		for (unsigned w = 0; w < e->nworkers; w++)
-			n += LD(e->workers[w].dec.records[t]);
-		if (!n && !e->cfg->want.on[t])
+		if (!rec[t] && !e->cfg->want.on[t])
 			continue;
 		snprintf(lab, sizeof(lab), "type=\"%s\"", nc_rec_name(t));
-		nc_prom_u64(p, "netcap_records_total", lab, n);
+		nc_prom_u64(p, "netcap_records_total", lab, rec[t]);
 	}
 	nc_prom_family(p, "netcap_events_total", "counter",
 		       "Anomalies and informational events, by name");
@@ -936,11 +945,13 @@ static void prom_render(void *arg, struct nc_prom *p)
 	free(s);
 
 	struct nc_tm *tm[NC_MAX_WORKERS];
+	uint64_t rec[NC_REC_MAX];
 	unsigned n = 0;
 	for (unsigned w = 0; w < e->nworkers; w++)
 		if (e->workers[w].tm)
 			tm[n++] = e->workers[w].tm;
-	nc_tm_render(p, tm, n);
+	records_sum(e, rec);
+	nc_tm_render(p, tm, n, rec);
 }
 
 void nc_stats_metrics_end(struct nc_engine *e)

@@ -112,39 +112,12 @@ static const double cpkts_le[NC_TM_CPKTS_LE] = {
     1,	  2,	4,    8,     16,    32,	   64,	   128,	   256,	   512,	   1024,
     2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576};
 
-/* smallest k with 2^k >= v, for v >= 2 */
-static inline unsigned ceil_log2(uint64_t v)
-{
-	return 64u - (unsigned)__builtin_clzll(v - 1);
-}
-
-/* le 0, 64, 128, ... 65536 */
-static inline unsigned size_bucket(int64_t v)
-{
-	if (v <= 0)
-		return 0;
-	if (v <= 64)
-		return 1;
-	unsigned k = ceil_log2((uint64_t)v) - 5;
-	return k < NC_TM_SIZE_LE ? k : NC_TM_SIZE_LE;
-}
-
-static inline unsigned ent_bucket(double e)
-{
-	if (!(e > 0))
-		return 0;
-	int i = (int)e;
-	if ((double)i < e)
-		i++;
-	return i < NC_TM_ENT_LE ? (unsigned)i : NC_TM_ENT_LE;
-}
-
 /* le 64 * 4^k */
 static inline unsigned csize_bucket(int64_t v)
 {
 	if (v <= 64)
 		return 0;
-	unsigned k = (ceil_log2((uint64_t)v) - 5) / 2;
+	unsigned k = (nc_tm_ceil_log2((uint64_t)v) - 5) / 2;
 	return k < NC_TM_CSIZE_LE ? k : NC_TM_CSIZE_LE;
 }
 
@@ -153,16 +126,8 @@ static inline unsigned cpkts_bucket(int64_t v)
 {
 	if (v <= 1)
 		return 0;
-	unsigned k = ceil_log2((uint64_t)v);
+	unsigned k = nc_tm_ceil_log2((uint64_t)v);
 	return k < NC_TM_CPKTS_LE ? k : NC_TM_CPKTS_LE;
-}
-
-static void layer(struct nc_tm_layer *l, int32_t size, double ent)
-{
-	l->size[size_bucket(size)]++;
-	l->size_sum += size > 0 ? (uint64_t)size : 0;
-	l->ent[ent_bucket(ent)]++;
-	l->ent_sum += ent;
 }
 
 static unsigned index_of(const char *s, const char *const *names, unsigned n)
@@ -235,35 +200,10 @@ static void http(struct nc_tm *tm, const Netcap__HTTP *m)
 				    : NC_TM_STATUSES - 1]++;
 }
 
-void nc_tm_observe(struct nc_tm *tm, enum nc_rec t, const ProtobufCMessage *m)
+void nc_tm_observe_app(struct nc_tm *tm, enum nc_rec t,
+		       const ProtobufCMessage *m)
 {
-	tm->records[t]++;
 	switch (t) {
-	case NC_REC_ETHERNET: {
-		const Netcap__Ethernet *r = (const void *)m;
-		layer(&tm->layer[0], r->payloadsize, r->payloadentropy);
-		break;
-	}
-	case NC_REC_IPV4: {
-		const Netcap__IPv4 *r = (const void *)m;
-		layer(&tm->layer[1], r->payloadsize, r->payloadentropy);
-		break;
-	}
-	case NC_REC_IPV6: {
-		const Netcap__IPv6 *r = (const void *)m;
-		layer(&tm->layer[2], r->payloadsize, r->payloadentropy);
-		break;
-	}
-	case NC_REC_TCP: {
-		const Netcap__TCP *r = (const void *)m;
-		layer(&tm->layer[3], r->payloadsize, r->payloadentropy);
-		break;
-	}
-	case NC_REC_UDP: {
-		const Netcap__UDP *r = (const void *)m;
-		layer(&tm->layer[4], r->payloadsize, r->payloadentropy);
-		break;
-	}
 	case NC_REC_CONNECTION:
 		connection(tm, (const void *)m);
 		break;
@@ -320,6 +260,52 @@ static void hist(struct nc_prom *p, struct nc_tm *const *tm, unsigned n,
 	nc_prom_hist(p, name, "", le, c, nle, sum);
 }
 
+/* nc_protocols_total: records per type, from records[] when given */
+static void protocols(struct nc_prom *p, struct nc_tm *const *tm, unsigned n,
+		      const uint64_t *records, const char *const *names)
+{
+	char lab[128];
+
+	nc_prom_family(
+	    p, "nc_protocols_total", "counter",
+	    "Records written, by record type (Netcap's protocol counter)");
+	for (unsigned t = 0; t < NC_REC_MAX; t++) {
+		uint64_t v =
+		    records
+			? records[t]
+			: sum_u64(tm, n, OFF(records) + t * sizeof(uint64_t));
+		if (!v)
+			continue;
+		snprintf(lab, sizeof(lab), "Protocol=\"%s\"", names[t]);
+		nc_prom_u64(p, "nc_protocols_total", lab, v);
+	}
+}
+
+/* An entropy histogram: a worker without --entropy saw only zeros (all in
+   the first bucket, one per record of the layer). */
+static void entropy_hist(struct nc_prom *p, struct nc_tm *const *tm, unsigned n,
+			 const char *name, const char *help, unsigned l)
+{
+	uint64_t c[NC_TM_ENT_LE + 1] = {0};
+	double sum = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct nc_tm_layer *y = &tm[i]->layer[l];
+		if (!tm[i]->entropy) {
+			for (unsigned b = 0; b <= NC_TM_SIZE_LE; b++)
+				c[0] += LD(y->size[b]);
+			continue;
+		}
+		for (unsigned b = 0; b <= NC_TM_ENT_LE; b++)
+			c[b] += LD(y->ent[b]);
+		double v;
+		__atomic_load(&y->ent_sum, &v, __ATOMIC_RELAXED);
+		sum += v;
+	}
+	nc_prom_family(p, name, "histogram", help);
+	nc_prom_hist(p, name, "", ent_le, c, NC_TM_ENT_LE, sum);
+}
+
 /* a counter with one label from a fixed table, zero values left out */
 static void by_label(struct nc_prom *p, struct nc_tm *const *tm, unsigned n,
 		     const char *name, const char *help, const char *label,
@@ -337,7 +323,8 @@ static void by_label(struct nc_prom *p, struct nc_tm *const *tm, unsigned n,
 	}
 }
 
-void nc_tm_render(struct nc_prom *p, struct nc_tm *const *tm, unsigned n)
+void nc_tm_render(struct nc_prom *p, struct nc_tm *const *tm, unsigned n,
+		  const uint64_t *records)
 {
 	const char
 	    *names[NC_TM_SUITES > NC_REC_MAX ? NC_TM_SUITES : NC_REC_MAX];
@@ -345,9 +332,7 @@ void nc_tm_render(struct nc_prom *p, struct nc_tm *const *tm, unsigned n)
 
 	for (unsigned t = 0; t < NC_REC_MAX; t++)
 		names[t] = nc_rec_name(t);
-	by_label(p, tm, n, "nc_protocols_total",
-		 "Records written, by record type (Netcap's protocol counter)",
-		 "Protocol", names, NC_REC_MAX, OFF(records));
+	protocols(p, tm, n, records, names);
 
 	for (unsigned l = 0; l < NC_TM_LAYERS; l++) {
 		size_t base = OFF(layer) + l * sizeof(struct nc_tm_layer);
@@ -364,10 +349,7 @@ void nc_tm_render(struct nc_prom *p, struct nc_tm *const *tm, unsigned n)
 			 "Payload entropy of %s records, bits per octet "
 			 "(PayloadEntropy; 0 without --entropy)",
 			 layer_name[l]);
-		hist(p, tm, n, name, help, ent_le, NC_TM_ENT_LE,
-		     base + offsetof(struct nc_tm_layer, ent),
-		     sum_f64(tm, n,
-			     base + offsetof(struct nc_tm_layer, ent_sum)));
+		entropy_hist(p, tm, n, name, help, l);
 	}
 	hist(p, tm, n, "nc_connection_size",
 	     "Wire octets of a connection, both directions (TotalSize)",

@@ -13,10 +13,12 @@
 #ifndef NC_TRAFFIC_H
 #define NC_TRAFFIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <protobuf-c/protobuf-c.h>
 
+#include "netcap.pb-c.h"
 #include "prom.h"
 #include "rec.h"
 
@@ -42,6 +44,10 @@ struct nc_tm_layer {
 };
 
 struct nc_tm {
+	/* PayloadEntropy is computed (--entropy; export: always looked at).
+	   Without it every entropy is 0: the histograms are not updated per
+	   record, and render puts every record of the layer in bucket 0. */
+	bool entropy;
 	uint64_t records[NC_REC_MAX];
 	struct nc_tm_layer layer[NC_TM_LAYERS];
 	uint64_t csize[NC_TM_CSIZE_LE + 1], csize_sum;
@@ -70,8 +76,107 @@ struct nc_tm {
 	 (NC_TM_CDUR_LE + 3) + NC_TM_STATES + NC_TM_QTYPES + NC_TM_RCODES +    \
 	 NC_TM_TLSVERS + NC_TM_SUITES + NC_TM_METHODS + NC_TM_STATUSES)
 
-void nc_tm_observe(struct nc_tm *tm, enum nc_rec t, const ProtobufCMessage *m);
-/* The traffic families, summed over tm[0..n). */
-void nc_tm_render(struct nc_prom *p, struct nc_tm *const *tm, unsigned n);
+/*
+ * One record. The per-packet layers are counted inline (a worker calls
+ * this for every record it emits); Connection, DNS, TLSServerHello and
+ * HTTP records in nc_tm_observe_app. records[] is not counted here: the
+ * decoder counts records already (capture); export calls nc_tm_count.
+ */
+void nc_tm_observe_app(struct nc_tm *tm, enum nc_rec t,
+		       const ProtobufCMessage *m);
+
+/* smallest k with 2^k >= v, for v >= 2 */
+static inline unsigned nc_tm_ceil_log2(uint64_t v)
+{
+	return 64u - (unsigned)__builtin_clzll(v - 1);
+}
+
+/* payload size bucket: le 0, 64, 128, ... 65536, +Inf; branch-free:
+   ceil(log2(max(v, 64))) - 5, 0 for v <= 0 */
+static inline unsigned nc_tm_size_bucket(int64_t v)
+{
+	uint64_t x = ((uint64_t)v - 1) | 63;
+	unsigned k = 59u - (unsigned)__builtin_clzll(x);
+	k = k < NC_TM_SIZE_LE ? k : NC_TM_SIZE_LE;
+	return v > 0 ? k : 0;
+}
+
+/* entropy bucket: le 0, 1, ... 8, +Inf */
+static inline unsigned nc_tm_ent_bucket(double e)
+{
+	if (!(e > 0))
+		return 0;
+	int i = (int)e;
+	if ((double)i < e)
+		i++;
+	return i < NC_TM_ENT_LE ? (unsigned)i : NC_TM_ENT_LE;
+}
+
+static inline void nc_tm_layer(const struct nc_tm *tm, struct nc_tm_layer *l,
+			       int32_t size, double ent)
+{
+	l->size[nc_tm_size_bucket(size)]++;
+	l->size_sum += size > 0 ? (uint32_t)size : 0;
+	if (tm->entropy) {
+		l->ent[nc_tm_ent_bucket(ent)]++;
+		l->ent_sum += ent;
+	}
+}
+
+static inline void nc_tm_observe(struct nc_tm *tm, enum nc_rec t,
+				 const ProtobufCMessage *m)
+{
+	switch (t) {
+	case NC_REC_ETHERNET: {
+		const Netcap__Ethernet *r = (const void *)m;
+		nc_tm_layer(tm, &tm->layer[0], r->payloadsize,
+			    r->payloadentropy);
+		break;
+	}
+	case NC_REC_IPV4: {
+		const Netcap__IPv4 *r = (const void *)m;
+		nc_tm_layer(tm, &tm->layer[1], r->payloadsize,
+			    r->payloadentropy);
+		break;
+	}
+	case NC_REC_IPV6: {
+		const Netcap__IPv6 *r = (const void *)m;
+		nc_tm_layer(tm, &tm->layer[2], r->payloadsize,
+			    r->payloadentropy);
+		break;
+	}
+	case NC_REC_TCP: {
+		const Netcap__TCP *r = (const void *)m;
+		nc_tm_layer(tm, &tm->layer[3], r->payloadsize,
+			    r->payloadentropy);
+		break;
+	}
+	case NC_REC_UDP: {
+		const Netcap__UDP *r = (const void *)m;
+		nc_tm_layer(tm, &tm->layer[4], r->payloadsize,
+			    r->payloadentropy);
+		break;
+	}
+	case NC_REC_CONNECTION:
+	case NC_REC_DNS:
+	case NC_REC_TLS_SERVER_HELLO:
+	case NC_REC_HTTP:
+		nc_tm_observe_app(tm, t, m);
+		break;
+	default:
+		break;
+	}
+}
+
+/* export: one more record of type t */
+static inline void nc_tm_count(struct nc_tm *tm, enum nc_rec t)
+{
+	__atomic_store_n(&tm->records[t], tm->records[t] + 1, __ATOMIC_RELAXED);
+}
+
+/* The traffic families, summed over tm[0..n); nc_protocols_total from
+   records[NC_REC_MAX] when not NULL, else from the tm's own counts. */
+void nc_tm_render(struct nc_prom *p, struct nc_tm *const *tm, unsigned n,
+		  const uint64_t *records);
 
 #endif /* NC_TRAFFIC_H */

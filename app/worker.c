@@ -112,7 +112,8 @@ static void emit_oversize(struct nc_worker *w, enum nc_rec t,
 }
 
 /* nc_emit_fn: pack one record into the batch of its type. */
-static void worker_emit(void *arg, enum nc_rec t, const ProtobufCMessage *msg)
+static inline void worker_emit(void *arg, enum nc_rec t,
+			       const ProtobufCMessage *msg)
 {
 	struct nc_worker *w = arg;
 	struct nc_batch *b = w->cur[t];
@@ -361,7 +362,10 @@ static void worker_emit_tm(void *arg, enum nc_rec t,
 	struct nc_worker *w = arg;
 
 	nc_tm_observe(w->tm, t, msg);
-	w->tm_next(arg, t, msg);
+	if (likely(w->tm_next == worker_emit)) /* the common case, inlined */
+		worker_emit(arg, t, msg);
+	else
+		w->tm_next(arg, t, msg);
 }
 
 int nc_worker_setup(struct nc_worker *w)
@@ -378,6 +382,7 @@ int nc_worker_setup(struct nc_worker *w)
 		w->tm = calloc(1, sizeof(*w->tm));
 		if (!w->tm)
 			return -1;
+		w->tm->entropy = w->eng->cfg->entropy;
 		w->tm_next = emit;
 		emit = worker_emit_tm;
 	}

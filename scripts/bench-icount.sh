@@ -6,6 +6,10 @@
 #
 #   scripts/bench-icount.sh OLD_NETCAP NEW_NETCAP [CAPTURE...]
 #
+# BENCH_NEW_OPTS adds capture options to the new binary's runs only: the
+# same binary twice with BENCH_NEW_OPTS="--metrics 127.0.0.1:PORT" gives
+# the cost of the traffic metrics per packet.
+#
 # The traffic is scripts/mkbench.py's mix of the Ethernet captures given
 # (default: every test/data capture without a protocol the parity work
 # added a decoder for and without a tunnel, i.e. the untunnelled traffic
@@ -61,8 +65,8 @@ for set in all l2l4 conn; do
 	# shellcheck disable=SC2086
 	o1=$(count "$old" "$dir/mix.pcap" "$dir/old-$set-mix.cg" $opt)
 	o0=$(count "$old" "$dir/one.pcap" "$dir/old-$set-one.cg" $opt)
-	n1=$(count "$new" "$dir/mix.pcap" "$dir/new-$set-mix.cg" $opt)
-	n0=$(count "$new" "$dir/one.pcap" "$dir/new-$set-one.cg" $opt)
+	n1=$(count "$new" "$dir/mix.pcap" "$dir/new-$set-mix.cg" $opt ${BENCH_NEW_OPTS:-})
+	n0=$(count "$new" "$dir/one.pcap" "$dir/new-$set-one.cg" $opt ${BENCH_NEW_OPTS:-})
 	a=$(((o1 - o0) / n)) b=$(((n1 - n0) / n))
 	printf '%-10s %14d %14d %8s\n' "$set" "$a" "$b" \
 		"$(awk "BEGIN { printf \"%.3f\", $b / $a }")"

@@ -33,6 +33,10 @@
 # With BENCH_BASE=OLD_NETCAP it also compares the decoders' instructions per
 # packet of the two builds on untunnelled traffic (scripts/bench-icount.sh).
 #
+# Then the cost of --metrics: (a)'s all-types and L2-L4 runs again with
+# the endpoint on and scraped every 100 ms, worker cycles per packet as a
+# ratio to the runs without it.
+#
 # Then the label row (scripts/bench-label.sh: one million records, 100,000
 # alerts).
 #
@@ -161,6 +165,18 @@ for tr in real conns; do
 	best "$tr.all" $src -w "$NW"
 done
 
+# --metrics on and scraped every 100 ms (docs/OPERATIONS.md "Metrics"):
+# the same runs of (a) as above, worker cycles per packet compared
+mport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+(while :; do
+	curl -s -o /dev/null -m 1 "http://127.0.0.1:$mport/metrics"
+	sleep 0.1
+done) &
+scraper=$!
+best real.all.m -r "$cap" -w "$NW" --metrics "127.0.0.1:$mport"
+best real.l24.m -r "$cap" -w "$NW" --include "$L24" --metrics "127.0.0.1:$mport"
+kill $scraper 2>/dev/null || true
+
 # end to end, as a user runs it (no pinning): each record set, then tshark
 # with 25 fields of the same layers, then the fixed cost on one packet
 e2e() {
@@ -243,6 +259,16 @@ END {
 	row("tshark -n -T fields (25 fields of L2-L4)", tsh)
 	printf "netcap fixed cost (start-up and exit, one-packet capture): %.2f s\n", e2e_one
 }' "$out/rows"
+
+echo
+for set in all l24; do
+	a=$(val worker.cycles_per_packet "$out/real.$set.txt")
+	m=$(val worker.cycles_per_packet "$out/real.$set.m.txt")
+	echo "$set $a $m"
+done | awk '{
+	name = $1 == "all" ? "all types" : "L2-L4"
+	printf "--metrics, scraped every 100 ms, real, %-9s %6d cyc/pkt, %6d without: %.3f\n", name, $3, $2, $3 / $2
+}'
 
 # Against an older build, in instructions (repeatable on a busy machine):
 # BENCH_BASE=path/to/old/netcap make bench (scripts/bench-icount.sh)

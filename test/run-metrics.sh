@@ -28,6 +28,8 @@
 #   5. export -r over the records of every capture in test/data (one
 #      capture each): nc_protocols_total equals the sum of the summaries'
 #      records, series under the bound; export --replay finishes.
+#      Its DNS, TLS and HTTP counters and TCP/UDP size histograms equal
+#      what tshark finds in the same capture.
 #   6. Every PromQL expression of config/grafana-netcap.json returns data.
 #
 # Without prometheus or promtool it prints "metrics: skipped (why)".
@@ -266,10 +268,13 @@ wait $EXPID || bad "export exit $?: $(cat "$TMP/export.err")"
 	>/dev/null 2>"$TMP/rexp.err" &
 EXPID=$!
 for i in $(seq 1 300); do
-	curl -sf http://127.0.0.1:$P4/metrics 2>/dev/null | grep -q '^netcap_export_finished 1' && break
+	curl -sf http://127.0.0.1:$P4/metrics >"$TMP/web.txt" 2>/dev/null &&
+		grep -q '^netcap_export_finished 1' "$TMP/web.txt" && break
 	[ $i = 300 ] && bad "export --replay did not finish in 30 s"
 	sleep 0.1
 done
+# its counters and histograms against tshark on the same capture
+"$PY" test/py/metrics_check.py tshark "$TMP/web.txt" $WEB || bad "metrics vs tshark"
 kill -TERM $EXPID
 wait $EXPID || bad "export --replay exit $?: $(cat "$TMP/rexp.err")"
 

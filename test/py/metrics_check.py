@@ -16,6 +16,12 @@
   metrics_check.py dashboard PROM DASHBOARD.json JOB...
       every PromQL expression of every panel returns data, evaluated at the
       last sample of each JOB ($__rate_interval = 1m).
+  metrics_check.py tshark SCRAPE PCAP
+      a scrape of export over the records of PCAP against tshark on PCAP:
+      DNS questions by type and responses by code, TLS server hellos by
+      version and cipher suite (tshark's names), HTTP requests by method
+      and responses by status class, and the TCP and UDP payload size
+      histograms (tcp.len, udp.length - 8), bucket by bucket.
   metrics_check.py wait PROM JOB
       until a sample of netcap_capture_finished or netcap_export_finished
       is 1 (30 s at most).
@@ -211,6 +217,110 @@ def dashboard(prom, path, jobs):
           (len(dash["panels"]), n))
 
 
+def scrape_values(path):
+    """{(name, frozenset(labels)): value} of a text exposition"""
+    import re
+    out = {}
+    for line in open(path):
+        if line.startswith("#") or not line.strip():
+            continue
+        m = re.match(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$',
+                     line.strip())
+        if not m:
+            errs.append("unparsable line: " + line.strip())
+            continue
+        labs = frozenset(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"',
+                                    m.group(3) or ""))
+        out[(m.group(1), labs)] = float(m.group(4))
+    return out
+
+
+def family(vals, name, label):
+    return {dict(k[1])[label]: int(v) for k, v in vals.items()
+            if k[0] == name}
+
+
+def pdml_shownames(pcap, filt, field):
+    import subprocess
+    import xml.etree.ElementTree as ET
+    x = subprocess.run(["tshark", "-r", pcap, "-Y", filt, "-T", "pdml"],
+                       capture_output=True, check=True).stdout
+    return [f.get("showname") for f in ET.fromstring(x).iter("field")
+            if f.get("name") == field]
+
+
+def tshark_fields(pcap, filt, *fields):
+    import subprocess
+    cmd = ["tshark", "-r", pcap, "-Y", filt, "-T", "fields"]
+    for f in fields:
+        cmd += ["-e", f]
+    x = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return [l.split("\t") for l in x.stdout.splitlines()]
+
+
+def count(items):
+    c = {}
+    for i in items:
+        c[i] = c.get(i, 0) + 1
+    return c
+
+
+def compare(what, got, want):
+    if got != want:
+        errs.append("%s: metrics %s, tshark %s" % (what, got, want))
+
+
+def tshark(scrape, pcap):
+    v = scrape_values(scrape)
+    # DNS: question types by tshark's name ("Type: A (Host Address) (1)")
+    names = [sn.split()[1] for sn in
+             pdml_shownames(pcap, "dns.flags.response == 0", "dns.qry.type")]
+    compare("DNS questions", family(v, "nc_dns_questions_total", "type"),
+            count(names))
+    rcodes = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
+              "REFUSED"]  # RFC 1035 4.1.1
+    got = tshark_fields(pcap, "dns.flags.response == 1", "dns.flags.rcode")
+    compare("DNS responses", family(v, "nc_dns_responses_total", "rcode"),
+            count(rcodes[int(r[0])] for r in got))
+    # TLS: negotiated version (supported_versions, else the hello's)
+    vers = {"0x0300": "SSLv3", "0x0301": "TLSv1.0", "0x0302": "TLSv1.1",
+            "0x0303": "TLSv1.2", "0x0304": "TLSv1.3"}
+    got = tshark_fields(pcap, "tls.handshake.type == 2",
+                        "tls.handshake.version",
+                        "tls.handshake.extensions.supported_version")
+    compare("TLS versions", family(v, "nc_tls_server_hellos_total",
+                                   "version"),
+            count(vers[(r[1] if len(r) > 1 and r[1] else r[0])]
+                  for r in got))
+    suites = [sn.split()[2] for sn in
+              pdml_shownames(pcap, "tls.handshake.type == 2",
+                             "tls.handshake.ciphersuite")]
+    compare("TLS cipher suites", family(v, "nc_tls_cipher_suites_total",
+                                        "suite"), count(suites))
+    got = tshark_fields(pcap, "http.request", "http.request.method")
+    compare("HTTP methods", family(v, "nc_http_requests_total", "method"),
+            count(r[0] for r in got))
+    got = tshark_fields(pcap, "http.response", "http.response.code")
+    compare("HTTP status classes",
+            family(v, "nc_http_responses_total", "status_class"),
+            count(r[0][0] + "xx" for r in got))
+    # payload size histograms, cumulative buckets
+    for layer, filt, field, adj in (("tcp", "tcp", "tcp.len", 0),
+                                    ("udp", "udp", "udp.length", -8)):
+        sizes = [int(r[0]) + adj for r in tshark_fields(pcap, filt, field)]
+        buckets = {dict(k[1])["le"]: int(val) for k, val in v.items()
+                   if k[0] == "nc_%s_size_bucket" % layer}
+        want = {}
+        for le in buckets:
+            lim = float("inf") if le == "+Inf" else float(le)
+            want[le] = sum(1 for x in sizes if x <= lim)
+        compare("%s payload size buckets" % layer, buckets, want)
+        sm = v.get(("nc_%s_size_sum" % layer, frozenset()))
+        compare("%s payload size sum" % layer, sm, float(sum(sizes)))
+    print("metrics: tshark: DNS, TLS, HTTP counters and TCP/UDP size "
+          "histograms of %s agree" % pcap)
+
+
 def main():
     cmd, prom = sys.argv[1], sys.argv[2]
     if cmd == "capture":
@@ -219,6 +329,8 @@ def main():
         export(prom, sys.argv[3], sys.argv[4], int(sys.argv[5]))
     elif cmd == "dashboard":
         dashboard(prom, sys.argv[3], sys.argv[4:])
+    elif cmd == "tshark":
+        tshark(sys.argv[2], sys.argv[3])
     elif cmd == "wait":
         wait(prom, sys.argv[3])
     for e in errs:
