@@ -19,7 +19,8 @@
 #      less than the stated bound, and Prometheus keeps scraping.
 #      metrics_check.py capture: counters monotonic, last packets and
 #      records per type and drops by cause equal the summary, the rate
-#      from the scrapes matches packets_per_s, series under the bound.
+#      from the scrapes matches packets_per_s (a steady replay), series
+#      under the bound.
 #      `promtool check metrics` on a scrape (text format) is clean; the
 #      OpenMetrics scrape (Accept header) ends in "# EOF".
 #   4. A live port: net_af_packet on one end of a veth pair, ping and
@@ -201,7 +202,7 @@ wait $NCPID || bad "replay capture exit $?: $(cat "$TMP/replay.err")"
 [ -s "$TMP/replay.err" ] && bad "replay capture stderr: $(head -3 "$TMP/replay.err")"
 "$PY" test/py/metrics_check.py wait $PROM replay || bad "wait replay"
 "$PY" test/py/metrics_check.py capture $PROM replay "$TMP/replay.sum" \
-	"$(engine_bound 2 2 1)" || bad "replay metrics"
+	"$(engine_bound 2 2 1)" steady || bad "replay metrics"
 
 # --- 4. live port ------------------------------------------------------------
 live=0
