@@ -1346,9 +1346,7 @@ int nc_cmd_label(int argc, char **argv)
 	for (size_t i = 0; i < j->alerts.n; i++) {
 		struct lbl_alert *a = &j->alerts.v[i];
 		if (excluded(exclude, a->category)) {
-			free(a->cid);
-			free(a->category);
-			free(a->signature);
+			lbl_alert_free(a);
 			nexcl++;
 			continue;
 		}
@@ -1363,14 +1361,7 @@ int nc_cmd_label(int argc, char **argv)
 		struct lbl_attack *a = &j->attacks.v[i];
 		if (excluded(exclude, a->category)) {
 			nexcl_atk++;
-			free(a->name);
-			free(a->category);
-			free(a->proto);
-			free(a->mitre);
-			free(a->notes);
-			free(a->ips);
-			free(a->victims);
-			free(a->attackers);
+			lbl_attack_free(a);
 			continue;
 		}
 		a->label = label_id(&j->st, lr.o.description || !*a->category

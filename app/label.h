@@ -90,6 +90,9 @@ int lbl_read_attacks_csv(const char *path, const char *tz,
 
 void lbl_alerts_free(struct lbl_alerts *a);
 void lbl_attacks_free(struct lbl_attacks *a);
+/* The strings of one alert or attack (not the struct itself). */
+void lbl_alert_free(struct lbl_alert *a);
+void lbl_attack_free(struct lbl_attack *a);
 
 /* Is tz a zone of the system's zoneinfo ("UTC" always is)? */
 bool lbl_zone_ok(const char *tz);

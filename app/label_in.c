@@ -447,7 +447,7 @@ static void alerts_push(struct lbl_alerts *out, const struct lbl_alert *a)
 	out->v[out->n++] = *a;
 }
 
-static void alert_free(struct lbl_alert *a)
+void lbl_alert_free(struct lbl_alert *a)
 {
 	free(a->cid);
 	free(a->category);
@@ -457,7 +457,7 @@ static void alert_free(struct lbl_alert *a)
 void lbl_alerts_free(struct lbl_alerts *a)
 {
 	for (size_t i = 0; i < a->n; i++)
-		alert_free(&a->v[i]);
+		lbl_alert_free(&a->v[i]);
 	free(a->v);
 	memset(a, 0, sizeof(*a));
 }
@@ -466,7 +466,7 @@ void lbl_alerts_free(struct lbl_alerts *a)
 static void alerts_cut(struct lbl_alerts *out, size_t n0)
 {
 	while (out->n > n0)
-		alert_free(&out->v[--out->n]);
+		lbl_alert_free(&out->v[--out->n]);
 }
 
 /* ---- EVE JSON ---- */
@@ -1627,17 +1627,8 @@ int lbl_read_attacks(const char *path, struct lbl_attacks *out, char *err,
 	     it < list->data.sequence.items.top; it++) {
 		if (yattack(&y, yaml_document_get_node(&doc, *it), tfmt, dfmt,
 			    loc, out) < 0) {
-			while (out->n > n0) {
-				struct lbl_attack *a = &out->v[--out->n];
-				free(a->name);
-				free(a->category);
-				free(a->proto);
-				free(a->mitre);
-				free(a->notes);
-				free(a->ips);
-				free(a->victims);
-				free(a->attackers);
-			}
+			while (out->n > n0)
+				lbl_attack_free(&out->v[--out->n]);
 			goto out;
 		}
 	}
@@ -1651,18 +1642,22 @@ out:
 	return rc;
 }
 
+void lbl_attack_free(struct lbl_attack *a)
+{
+	free(a->name);
+	free(a->category);
+	free(a->proto);
+	free(a->mitre);
+	free(a->notes);
+	free(a->ips);
+	free(a->victims);
+	free(a->attackers);
+}
+
 void lbl_attacks_free(struct lbl_attacks *a)
 {
-	for (size_t i = 0; i < a->n; i++) {
-		free(a->v[i].name);
-		free(a->v[i].category);
-		free(a->v[i].proto);
-		free(a->v[i].mitre);
-		free(a->v[i].notes);
-		free(a->v[i].ips);
-		free(a->v[i].victims);
-		free(a->v[i].attackers);
-	}
+	for (size_t i = 0; i < a->n; i++)
+		lbl_attack_free(&a->v[i]);
 	free(a->v);
 	free(a->location);
 	memset(a, 0, sizeof(*a));

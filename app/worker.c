@@ -194,18 +194,6 @@ static bool lbl_grow(uint8_t **p, size_t *cap, size_t need)
 	return true;
 }
 
-static size_t put_varint(uint8_t *p, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		p[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (uint8_t)v;
-	return n;
-}
-
 /* Pack msg, delimited, at *buf + off; its length, 0 when out of memory. */
 static size_t lbl_pack(uint8_t **buf, size_t *cap, size_t off, enum nc_rec t,
 		       const ProtobufCMessage *msg)
@@ -267,14 +255,14 @@ static void lbl_write(struct nc_worker *w, enum nc_rec t, const uint8_t *p,
 	}
 	size_t tl = strlen(text);
 	uint8_t field[2 * NC_VARINT_MAX];
-	size_t fl = put_varint(field, (NC_LABEL_FIELD << 3) | 2);
-	fl += put_varint(field + fl, tl);
+	size_t fl = nc_varint_put(field, (NC_LABEL_FIELD << 3) | 2);
+	fl += nc_varint_put(field + fl, tl);
 	size_t total = body + fl + tl;
 	if (!lbl_grow(&ls->out, &ls->out_cap, total + NC_VARINT_MAX)) {
 		w->dropped_records++;
 		return;
 	}
-	size_t k = put_varint(ls->out, total);
+	size_t k = nc_varint_put(ls->out, total);
 	memcpy(ls->out + k, p + pre, body);
 	k += body;
 	memcpy(ls->out + k, field, fl);
