@@ -778,6 +778,18 @@ static void prom_ports(struct nc_prom *p, const struct stats_snap *s)
 				    lab, s->port[i].st.q_ipackets[q]);
 		}
 	}
+	nc_prom_family(p, "netcap_queue_received_octets_total", "counter",
+		       "Octets an RX queue received, where the driver counts "
+		       "them per queue");
+	for (unsigned i = 0; i < s->nports; i++) {
+		nc_prom_escape(name, sizeof(name), s->port[i].name);
+		for (unsigned q = 0; q < s->port[i].nq; q++) {
+			snprintf(lab, sizeof(lab), "port=\"%s\",queue=\"%u\"",
+				 name, q);
+			nc_prom_u64(p, "netcap_queue_received_octets_total",
+				    lab, s->port[i].st.q_ibytes[q]);
+		}
+	}
 }
 
 static void prom_workers(struct nc_prom *p, const struct nc_engine *e)
@@ -801,6 +813,35 @@ static void prom_workers(struct nc_prom *p, const struct nc_engine *e)
 	}
 	per_worker(p, e, "netcap_connections_active", "gauge",
 		   "Connections a worker's table tracks", w_conns);
+	/* timeouts and evictions by timeout class (the timeouts.* keys) */
+	static const char *const cls[NC_CT_MAX] = {
+	    "tcp_handshake", "tcp_established", "tcp_closed",
+	    "udp",	     "icmp",		"other"};
+	uint64_t to[NC_CT_MAX] = {0}, ev[NC_CT_MAX] = {0};
+	for (unsigned w = 0; w < e->nworkers; w++) {
+		uint64_t a[NC_CT_MAX], b[NC_CT_MAX];
+		nc_conn_close_counts(e->workers[w].dec.conns, a, b);
+		for (int k = 0; k < NC_CT_MAX; k++) {
+			to[k] += a[k];
+			ev[k] += b[k];
+		}
+	}
+	char lab[64];
+	nc_prom_family(p, "netcap_connection_timeouts_total", "counter",
+		       "Connections closed by their idle timeout, by the "
+		       "state (timeout class) they were in");
+	for (int k = 0; k < NC_CT_MAX; k++) {
+		snprintf(lab, sizeof(lab), "state=\"%s\"", cls[k]);
+		nc_prom_u64(p, "netcap_connection_timeouts_total", lab, to[k]);
+	}
+	nc_prom_family(p, "netcap_connection_evictions_total", "counter",
+		       "Connections closed early for room in a full table, by "
+		       "the state (timeout class) they were in");
+	for (int k = 0; k < NC_CT_MAX; k++) {
+		snprintf(lab, sizeof(lab), "state=\"%s\"", cls[k]);
+		nc_prom_u64(p, "netcap_connection_evictions_total", lab,
+			    ev[k]);
+	}
 	gauge(p, "netcap_connections_limit",
 	      "Connections one worker's table holds (--max-connections / "
 	      "workers)",

@@ -14,11 +14,12 @@
 #      line, exit 2, before EAL starts (no EAL line, no output directory).
 #   3. A replayed capture (two net_pcap ports replaying from memory, one
 #      with web, TLS and DNS traffic, one with an anomaly) with
-#      --metrics-linger, while a client holds NC_METRICS_CONNS+ idle
+#      --metrics-linger and a 20-connection table (evictions), while a client holds NC_METRICS_CONNS+ idle
 #      connections open and another sends garbage: the peak RSS grows by
 #      less than the stated bound, and Prometheus keeps scraping.
 #      metrics_check.py capture: counters monotonic, last packets and
-#      records per type and drops by cause equal the summary, the rate
+#      records per type, drops by cause and connections closed by
+#      timeout and eviction equal the summary, the rate
 #      from the scrapes matches packets_per_s (a steady replay), series
 #      under the bound.
 #      `promtool check metrics` on a scrape (text format) is clean; the
@@ -78,7 +79,7 @@ PROM=http://127.0.0.1:$PP
 R=$(grep -c '^X(' records/rec_types.def)
 E=$(grep -c '^E(' decoders/events.def)
 TM=$((R + 307))
-engine_bound() { echo $((33 + 9 * $1 + 2 * $2 + $2 * $3 + R + E + TM)); }
+engine_bound() { echo $((45 + 9 * $1 + 2 * $2 + 2 * $2 * $3 + R + E + TM)); }
 
 # --- 1. rules --------------------------------------------------------------
 promtool check rules config/netcap-alerts.yml >"$TMP/rules.log" 2>&1 ||
@@ -136,6 +137,7 @@ echo "metrics: bad --metrics values and busy ports: exit 2, one line, before EAL
 WEB=test/data/live_netns_http-tls-dns-ssh.pcap
 ANOM=test/data/malformed_ipv4-invalid-total-length.pcap
 "$NETCAP" capture -q -w 2 -o "$TMP/replay" --duration 12 --metrics-linger 3 \
+	--max-connections 20 \
 	-i "net_pcap0,rx_pcap=$WEB,infinite_rx=1,net_pcap1,rx_pcap=$ANOM,infinite_rx=1" \
 	--metrics 127.0.0.1:$P1 -- --file-prefix ncmet-$$-1 \
 	>"$TMP/replay.sum" 2>"$TMP/replay.err" &

@@ -220,6 +220,10 @@ struct nc_conntab {
 	uint32_t fresh;	    /* next never-used entry, 1..max_conns */
 	uint32_t active;
 	struct nc_lru lru[NC_CT_MAX];
+	/* connections closed by an idle timeout and by eviction, by the
+	   timeout class they were in (nc_conn_close_counts) */
+	uint64_t timeouts[NC_CT_MAX];
+	uint64_t evictions[NC_CT_MAX];
 	/* TCP stream slots: nstreams pairs, free ones stacked in sfree */
 	struct nc_stream_pair *sp;
 	uint32_t *sfree;
@@ -382,6 +386,18 @@ void nc_conntab_free(struct nc_conntab *t)
 uint32_t nc_conn_active(const struct nc_conntab *t)
 {
 	return t ? t->active : 0;
+}
+
+void nc_conn_close_counts(const struct nc_conntab *t,
+			  uint64_t timeouts[NC_CT_MAX],
+			  uint64_t evictions[NC_CT_MAX])
+{
+	for (int c = 0; c < NC_CT_MAX; c++) {
+		timeouts[c] =
+		    t ? __atomic_load_n(&t->timeouts[c], __ATOMIC_RELAXED) : 0;
+		evictions[c] =
+		    t ? __atomic_load_n(&t->evictions[c], __ATOMIC_RELAXED) : 0;
+	}
 }
 
 uint32_t nc_conn_streams_active(const struct nc_conntab *t)
@@ -1234,8 +1250,10 @@ static void conn_close(struct nc_dec *d, struct nc_conntab *t, uint32_t i,
 		d->tun = frame_tun;
 		d->tun_msg_ok = false;
 	}
-	if (strcmp(reason, "timeout") == 0)
+	if (strcmp(reason, "timeout") == 0) {
 		nc_event(d, NC_EV_CONN_TIMEOUT, NULL);
+		t->timeouts[conn_class(e)]++;
+	}
 
 	uint32_t *pp = bucket_of(t, conn_tab_hash(t, e));
 	while (*pp != i)
@@ -1285,6 +1303,7 @@ static uint32_t conn_alloc(struct nc_dec *d, struct nc_conntab *t)
 				}
 			}
 			nc_event(d, NC_EV_CONN_EVICTED, NULL);
+			t->evictions[conn_class(&t->e[victim])]++;
 			conn_close(d, t, victim, "evicted");
 		}
 	}

@@ -91,6 +91,13 @@ void nc_conn_flush(struct nc_dec *d);
 /* Connections currently tracked. */
 uint32_t nc_conn_active(const struct nc_conntab *t);
 
+/* Connections closed by an idle timeout (conn.timeout) and by eviction
+   (conn.evicted), by the timeout class they were in; any thread (relaxed
+   loads of the owner's plain counters). */
+void nc_conn_close_counts(const struct nc_conntab *t,
+			  uint64_t timeouts[NC_CT_MAX],
+			  uint64_t evictions[NC_CT_MAX]);
+
 /* Stream slot pairs in use now, and in the table. */
 uint32_t nc_conn_streams_active(const struct nc_conntab *t);
 uint32_t nc_conn_streams_max(const struct nc_conntab *t);

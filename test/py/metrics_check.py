@@ -174,12 +174,23 @@ def capture(prom, job, sumfile, bound, steady):
               "disk_floor": int(s.get("writer.disk_floor_records", 0))}
     if rdrops != want_r:
         errs.append("%s: record drops %s, summary %s" % (job, rdrops, want_r))
+    # connections closed by timeout and eviction, by state: their sums
+    # are the summary's conn.timeout and conn.evicted events
+    closed = {}
+    for m, ev in (("netcap_connection_timeouts_total", "conn.timeout"),
+                  ("netcap_connection_evictions_total", "conn.evicted")):
+        got = sum(int(vals[-1][1]) for vals in raw(prom, m, job).values())
+        w = int(s.get("events." + ev, 0))
+        closed[ev] = got
+        if got != w:
+            errs.append("%s: sum of %s %d, summary events.%s %d" %
+                        (job, m, got, ev, w))
     n = check_bound(prom, job, bound)
     print("metrics: %s: %d scrapes, %d counter samples monotonic, packets "
           "%d, %.0f packets/s from the scrapes (summary %s), %d record "
-          "types, drops %s, %d series (bound %d)" %
+          "types, drops %s, closed %s, %d series (bound %d)" %
           (job, len(pk), nsamples, want, rate or 0, s["packets_per_s"],
-           len(want_rec), drops, n, bound))
+           len(want_rec), drops, closed, n, bound))
 
 
 def export(prom, job, sumlist, bound):
