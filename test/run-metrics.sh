@@ -6,7 +6,8 @@
 #
 #   test/run-metrics.sh [NETCAP]
 #
-#   1. config/: promtool check rules on the alerting rules and promtool
+#   1. config/: promtool check config on the scrape configuration,
+#      promtool check rules on the alerting rules and promtool
 #      test rules (test/data/metrics/alerts-test.yml: each alert fires on
 #      the series that should raise it, and only there).
 #   2. Bad input: a malformed --metrics value, a port out of range, an
@@ -84,6 +85,8 @@ engine_bound() { echo $((45 + 9 * $1 + 2 * $2 + 2 * $2 * $3 + R + E + TM)); }
 # --- 1. rules --------------------------------------------------------------
 promtool check rules config/netcap-alerts.yml >"$TMP/rules.log" 2>&1 ||
 	bad "promtool check rules: $(cat "$TMP/rules.log")"
+promtool check config config/prometheus.yml >"$TMP/conf.log" 2>&1 ||
+	bad "promtool check config: $(cat "$TMP/conf.log")"
 (cd test/data/metrics && promtool test rules alerts-test.yml) >"$TMP/rt.log" 2>&1 ||
 	bad "promtool test rules: $(cat "$TMP/rt.log")"
 "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' config/grafana-netcap.json ||
