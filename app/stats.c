@@ -34,6 +34,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -746,50 +747,48 @@ static void prom_drops(struct nc_prom *p, const struct nc_engine *e,
 		    s->sum.writer_ring_waits);
 }
 
+/* One sample per port (queues false: the uint64_t at off in struct
+   rte_eth_stats) or per counted RX queue (true: the array at off). */
+static void per_port(struct nc_prom *p, const struct stats_snap *s,
+		     const char *name, const char *help, size_t off,
+		     bool queues)
+{
+	char lab[RTE_ETH_NAME_MAX_LEN * 2 + 32], pn[RTE_ETH_NAME_MAX_LEN * 2];
+
+	nc_prom_family(p, name, "counter", help);
+	for (unsigned i = 0; i < s->nports; i++) {
+		const uint64_t *v =
+		    (const uint64_t *)((const char *)&s->port[i].st + off);
+		nc_prom_escape(pn, sizeof(pn), s->port[i].name);
+		if (!queues) {
+			snprintf(lab, sizeof(lab), "port=\"%s\"", pn);
+			nc_prom_u64(p, name, lab, *v);
+			continue;
+		}
+		for (unsigned q = 0; q < s->port[i].nq; q++) {
+			snprintf(lab, sizeof(lab), "port=\"%s\",queue=\"%u\"",
+				 pn, q);
+			nc_prom_u64(p, name, lab, v[q]);
+		}
+	}
+}
+
 static void prom_ports(struct nc_prom *p, const struct stats_snap *s)
 {
-	char lab[RTE_ETH_NAME_MAX_LEN * 2 + 32], name[RTE_ETH_NAME_MAX_LEN * 2];
-
-	nc_prom_family(p, "netcap_port_received_packets_total", "counter",
-		       "Packets a port received (rte_eth_stats ipackets)");
-	for (unsigned i = 0; i < s->nports; i++) {
-		nc_prom_escape(name, sizeof(name), s->port[i].name);
-		snprintf(lab, sizeof(lab), "port=\"%s\"", name);
-		nc_prom_u64(p, "netcap_port_received_packets_total", lab,
-			    s->port[i].st.ipackets);
-	}
-	nc_prom_family(p, "netcap_port_received_octets_total", "counter",
-		       "Octets a port received (rte_eth_stats ibytes)");
-	for (unsigned i = 0; i < s->nports; i++) {
-		nc_prom_escape(name, sizeof(name), s->port[i].name);
-		snprintf(lab, sizeof(lab), "port=\"%s\"", name);
-		nc_prom_u64(p, "netcap_port_received_octets_total", lab,
-			    s->port[i].st.ibytes);
-	}
-	nc_prom_family(p, "netcap_queue_received_packets_total", "counter",
-		       "Packets an RX queue received, where the driver counts "
-		       "them per queue");
-	for (unsigned i = 0; i < s->nports; i++) {
-		nc_prom_escape(name, sizeof(name), s->port[i].name);
-		for (unsigned q = 0; q < s->port[i].nq; q++) {
-			snprintf(lab, sizeof(lab), "port=\"%s\",queue=\"%u\"",
-				 name, q);
-			nc_prom_u64(p, "netcap_queue_received_packets_total",
-				    lab, s->port[i].st.q_ipackets[q]);
-		}
-	}
-	nc_prom_family(p, "netcap_queue_received_octets_total", "counter",
-		       "Octets an RX queue received, where the driver counts "
-		       "them per queue");
-	for (unsigned i = 0; i < s->nports; i++) {
-		nc_prom_escape(name, sizeof(name), s->port[i].name);
-		for (unsigned q = 0; q < s->port[i].nq; q++) {
-			snprintf(lab, sizeof(lab), "port=\"%s\",queue=\"%u\"",
-				 name, q);
-			nc_prom_u64(p, "netcap_queue_received_octets_total",
-				    lab, s->port[i].st.q_ibytes[q]);
-		}
-	}
+	per_port(p, s, "netcap_port_received_packets_total",
+		 "Packets a port received (rte_eth_stats ipackets)",
+		 offsetof(struct rte_eth_stats, ipackets), false);
+	per_port(p, s, "netcap_port_received_octets_total",
+		 "Octets a port received (rte_eth_stats ibytes)",
+		 offsetof(struct rte_eth_stats, ibytes), false);
+	per_port(p, s, "netcap_queue_received_packets_total",
+		 "Packets an RX queue received, where the driver counts them "
+		 "per queue",
+		 offsetof(struct rte_eth_stats, q_ipackets), true);
+	per_port(p, s, "netcap_queue_received_octets_total",
+		 "Octets an RX queue received, where the driver counts them "
+		 "per queue",
+		 offsetof(struct rte_eth_stats, q_ibytes), true);
 }
 
 static void prom_workers(struct nc_prom *p, const struct nc_engine *e)
@@ -815,8 +814,8 @@ static void prom_workers(struct nc_prom *p, const struct nc_engine *e)
 		   "Connections a worker's table tracks", w_conns);
 	/* timeouts and evictions by timeout class (the timeouts.* keys) */
 	static const char *const cls[NC_CT_MAX] = {
-	    "tcp_handshake", "tcp_established", "tcp_closed",
-	    "udp",	     "icmp",		"other"};
+	    "tcp_handshake", "tcp_established", "tcp_closed", "udp", "icmp",
+	    "other"};
 	uint64_t to[NC_CT_MAX] = {0}, ev[NC_CT_MAX] = {0};
 	for (unsigned w = 0; w < e->nworkers; w++) {
 		uint64_t a[NC_CT_MAX], b[NC_CT_MAX];
@@ -839,8 +838,7 @@ static void prom_workers(struct nc_prom *p, const struct nc_engine *e)
 		       "the state (timeout class) they were in");
 	for (int k = 0; k < NC_CT_MAX; k++) {
 		snprintf(lab, sizeof(lab), "state=\"%s\"", cls[k]);
-		nc_prom_u64(p, "netcap_connection_evictions_total", lab,
-			    ev[k]);
+		nc_prom_u64(p, "netcap_connection_evictions_total", lab, ev[k]);
 	}
 	gauge(p, "netcap_connections_limit",
 	      "Connections one worker's table holds (--max-connections / "
