@@ -16,6 +16,12 @@ int nc_cmd_export(int argc, char **argv);
 /* util's verbs (vulndb_build.c): argv[0] is the verb */
 int nc_util_db_build(int argc, char **argv);
 int nc_util_db_check(int argc, char **argv);
+/* util's verb-less tools (util_tools.c; env: config.c): argv[0] the noun */
+int nc_util_check(int argc, char **argv);
+int nc_util_ts2utc(int argc, char **argv);
+int nc_util_mkpacket(int argc, char **argv);
+int nc_util_interfaces(int argc, char **argv);
+int nc_util_env(int argc, char **argv);
 
 /* Print "netcap: " + message + newline on stderr. */
 void nc_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -21,7 +21,8 @@ static const struct nc_cmd cmds[] = {
     {"label", nc_cmd_label,
      "label records with IDS alerts or attack lists (datasets)"},
     {"export", nc_cmd_export, "serve Prometheus metrics from record files"},
-    {"util", nc_cmd_util, "offline tools: build and check databases"},
+    {"util", nc_cmd_util,
+     "offline tools: check record files, times, pcaps, settings, NICs"},
 };
 
 void nc_errorf(const char *fmt, ...)

@@ -12,7 +12,7 @@
 
 struct util_verb {
 	const char *noun, *verb;
-	int (*fn)(int argc, char **argv); /* argv[0]: the verb */
+	int (*fn)(int argc, char **argv); /* argv[0]: the verb (or noun) */
 	const char *help;
 };
 
@@ -21,17 +21,32 @@ static const struct util_verb verbs[] = {
      "build a vulnerability database from NVD and Exploit-DB files"},
     {"db", "check", nc_util_db_check,
      "validate a vulnerability database and print its sources"},
+    {"check", NULL, nc_util_check,
+     "validate record files, print records and time range per file"},
+    {"ts2utc", NULL, nc_util_ts2utc,
+     "print ns or seconds since the epoch as RFC 3339 UTC"},
+    {"mkpacket", NULL, nc_util_mkpacket, "write hex bytes as a pcap file"},
+    {"env", NULL, nc_util_env,
+     "print every capture setting, its value and where it came from"},
+    {"interfaces", NULL, nc_util_interfaces,
+     "list network interfaces and DPDK-bound PCI devices"},
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: netcap util <noun> <verb> [options]\n\n");
-	for (size_t i = 0; i < NVERBS; i++)
-		fprintf(f, "  %s %-8s %s\n", verbs[i].noun, verbs[i].verb,
-			verbs[i].help);
-	fprintf(f, "\n'netcap util <noun> <verb> --help' shows its options.\n");
+	char name[32];
+
+	fprintf(f, "usage: netcap util <noun> [<verb>] [options]\n\n");
+	for (size_t i = 0; i < NVERBS; i++) {
+		snprintf(name, sizeof(name), "%s%s%s", verbs[i].noun,
+			 verbs[i].verb ? " " : "",
+			 verbs[i].verb ? verbs[i].verb : "");
+		fprintf(f, "  %-11s %s\n", name, verbs[i].help);
+	}
+	fprintf(f, "\n'netcap util <noun> [<verb>] --help' shows its "
+		   "options.\n");
 }
 
 int nc_cmd_util(int argc, char **argv)
@@ -45,6 +60,8 @@ int nc_cmd_util(int argc, char **argv)
 		if (strcmp(argv[1], verbs[i].noun) != 0)
 			continue;
 		noun_ok = true;
+		if (!verbs[i].verb)
+			return verbs[i].fn(argc - 1, argv + 1);
 		if (argc >= 3 && !strcmp(argv[2], verbs[i].verb))
 			return verbs[i].fn(argc - 2, argv + 2);
 	}
