@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "config.h"
 
 enum opt_kind {
@@ -184,6 +185,9 @@ _Static_assert(NOPTS <= NC_CONFIG_MAX_OPTS, "raise NC_CONFIG_MAX_OPTS");
 
 enum { FROM_DEFAULT, FROM_FILE, FROM_FLAG };
 
+/* What messages start with: capture's, or `util env`'s while it parses. */
+static const char *prog = "netcap capture";
+
 static bool takes_arg(const struct opt *o)
 {
 	return o->kind != K_BOOL && o->kind != K_TRI && o->kind != K_PRINT &&
@@ -214,7 +218,7 @@ static int flag_err(const struct opt *o, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "netcap capture: ");
+	fprintf(stderr, "%s: ", prog);
 	if (o)
 		fprintf(stderr, "--%s: ", o->flag);
 	va_start(ap, fmt);
@@ -231,7 +235,7 @@ static int file_err(const struct nc_config *c, const char *key, const char *fmt,
 {
 	va_list ap;
 
-	fprintf(stderr, "netcap capture: %s: ", c->file);
+	fprintf(stderr, "%s: %s: ", prog, c->file);
 	if (key)
 		fprintf(stderr, "%s: ", key);
 	va_start(ap, fmt);
@@ -1019,8 +1023,8 @@ static int load_file(struct nc_config *c)
 	fclose(f);
 	if (!c->root) {
 		safe_text(safe, sizeof(safe), je.text);
-		fprintf(stderr, "netcap capture: %s:%d:%d: %s\n", c->file,
-			je.line, je.column, safe);
+		fprintf(stderr, "%s: %s:%d:%d: %s\n", prog, c->file, je.line,
+			je.column, safe);
 		return 2;
 	}
 	if (!json_is_object(c->root)) {
@@ -1246,7 +1250,7 @@ static int cross_err(const struct nc_config *c, int i, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("netcap capture: ", stderr);
+	fprintf(stderr, "%s: ", prog);
 	if (c->from[i] == FROM_FILE)
 		fprintf(stderr, "%s: ", c->file);
 	va_start(ap, fmt);
@@ -1258,7 +1262,7 @@ static int cross_err(const struct nc_config *c, int i, const char *fmt, ...)
 	return 2;
 }
 
-static int finish(struct nc_config *c)
+static int finish(struct nc_config *c, bool env)
 {
 	struct nc_capture_cfg *cfg = c->cfg;
 	int i_read = opt_index("read");
@@ -1267,7 +1271,7 @@ static int finish(struct nc_config *c)
 	int i_sbuf = opt_index("max-stream-buffer");
 	char n1[64], n2[64];
 
-	if (!cfg->print_config && !cfg->input && !cfg->iface)
+	if (!env && !cfg->print_config && !cfg->input && !cfg->iface)
 		return flag_err(NULL,
 				"missing -r FILE or -i PORT (what to read)");
 	if (cfg->input && cfg->iface) {
@@ -1283,7 +1287,7 @@ static int finish(struct nc_config *c)
 				 c->from[i_bare] == FROM_FILE
 				     ? "input.interface"
 				     : "-i PORT");
-	if (!cfg->print_config && !cfg->outdir)
+	if (!env && !cfg->print_config && !cfg->outdir)
 		return flag_err(NULL, "missing -o DIR (where record files go)");
 	if (!cfg->workers)
 		cfg->workers = default_workers(cfg);
@@ -1302,6 +1306,8 @@ static int finish(struct nc_config *c)
 				 name_of(c, i_sbuf, n1, sizeof(n1)),
 				 (unsigned long long)cfg->max_stream_buffer,
 				 MIN_SBUF >> 10, cfg->workers);
+	if (env)
+		return 0;
 	if (cfg->print_config)
 		return print_config(c) ? 2 : NC_CONFIG_PRINTED;
 	cfg->max_streams = streams;
@@ -1321,8 +1327,9 @@ static const struct opt *opt_of_getopt(int ch)
 	return NULL;
 }
 
-int nc_config_parse(struct nc_config *c, struct nc_capture_cfg *cfg, int argc,
-		    char **argv)
+/* nc_config_parse; env: for `util env` (no input or output needed). */
+static int parse(struct nc_config *c, struct nc_capture_cfg *cfg, int argc,
+		 char **argv, bool env)
 {
 	static struct option lopts[NOPTS + 1];
 	char shortopts[2 * NOPTS + 2], why[WHY_LEN];
@@ -1420,8 +1427,89 @@ int nc_config_parse(struct nc_config *c, struct nc_capture_cfg *cfg, int argc,
 	if (eal_argc >= 0) {
 		cfg->eal_argc = eal_argc;
 		cfg->eal_argv = eal_argv;
+		c->from[key_index("eal_args")] = FROM_FLAG;
 	}
-	return finish(c);
+	return finish(c, env);
+}
+
+int nc_config_parse(struct nc_config *c, struct nc_capture_cfg *cfg, int argc,
+		    char **argv)
+{
+	return parse(c, cfg, argc, argv, false);
+}
+
+/* ---- util env ---- */
+
+static void env_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: netcap util env [--config FILE] [capture flags...] "
+		"[-- EAL args]\n"
+		"Load the settings as `netcap capture` does (defaults, then "
+		"the --config\n"
+		"file, then the flags; -r/-i and -o are not needed) and print "
+		"every\n"
+		"setting, one a line:\n"
+		"  KEY VALUE SOURCE\n"
+		"KEY: the JSON key (docs/ops-config.md); VALUE: the effective "
+		"value as\n"
+		"JSON (null: unset); SOURCE: default, file or flag.\n"
+		"Exit status: 0; 2 a bad flag or config file (one line).\n");
+}
+
+/* Where option i's value came from, flag-only aliases included. */
+static int source_of(const struct nc_config *c, unsigned i)
+{
+	int from = c->from[i];
+
+	for (unsigned j = 0; j < NOPTS; j++)
+		if (!opts[j].key && opts[j].kind == opts[i].kind &&
+		    opts[j].size && opts[j].off == opts[i].off &&
+		    c->from[j] > from)
+			from = c->from[j];
+	return from;
+}
+
+int nc_util_env(int argc, char **argv)
+{
+	static const char *const src[] = {"default", "file", "flag"};
+	struct nc_capture_cfg *cfg = calloc(1, sizeof(*cfg));
+	struct nc_config c;
+	int rc;
+
+	if (!cfg) {
+		fprintf(stderr, "netcap util env: out of memory\n");
+		return 1;
+	}
+	prog = "netcap util env";
+	rc = parse(&c, cfg, argc, argv, true);
+	prog = "netcap capture";
+	if (rc == NC_CONFIG_HELP) {
+		env_usage(stdout);
+		rc = 0;
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	for (unsigned i = 0; i < NOPTS; i++) {
+		const struct opt *o = &opts[i];
+		if (!o->key)
+			continue;
+		json_t *v = value_json(&c, o);
+		char *s = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
+						JSON_REAL_PRECISION(15))
+			    : NULL;
+		json_decref(v);
+		printf("%s %s %s\n", o->key, s ? s : "\"(not UTF-8)\"",
+		       src[source_of(&c, i)]);
+		free(s);
+	}
+	if (fflush(stdout) != 0)
+		rc = 1;
+out:
+	nc_config_free(&c);
+	free(cfg);
+	return rc;
 }
 
 void nc_config_free(struct nc_config *c)
