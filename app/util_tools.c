@@ -139,12 +139,18 @@ static void ts2utc_usage(FILE *f)
 
 int nc_util_ts2utc(int argc, char **argv)
 {
-	int rc = help_only("ts2utc", argc, argv, ts2utc_usage);
 	char buf[64];
 	int64_t ns;
 
-	if (rc >= 0)
-		return rc;
+	/* no getopt: "-1.5" is a VALUE, not an option */
+	optind = 1;
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		ts2utc_usage(stdout);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--"))
+		optind = 2;
 	if (optind >= argc) {
 		util_err("ts2utc",
 			 "missing VALUE (try 'netcap util ts2utc --help')");

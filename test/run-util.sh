@@ -101,7 +101,7 @@ expect_err 1 'Zz\.ncap\.lz4: offset [0-9]+' "$NETCAP" util check "$d"
 echo "util: check rejected truncated, flipped and foreign files"
 
 # ---- 2. ts2utc and mkpacket ----
-vals="1700000000.123456789 1700000000123456789 0 -1 -1.5 1.000000001 \
+vals="-0.000000001 1700000000.123456789 1700000000123456789 0 -1 -1.5 1.000000001 \
 	9223372035.999999999 4102444800.5 86400 -86400.25 1234567890.5"
 "$NETCAP" util ts2utc $vals >"$tmp/ts" 2>"$tmp/err" || bad "ts2utc: $(cat "$tmp/err")"
 $PY - $vals >"$tmp/tspy" <<'PYEOF'
