@@ -483,23 +483,6 @@ static void check_usage(FILE *f)
 	    "the decompressed record stream (\"stream\"); 2 usage error.\n");
 }
 
-/* Byte offset in a reader message, and whether it counts file bytes. */
-static uint64_t err_offset(const char *msg, bool lz4, const char **where)
-{
-	const char *p = strstr(msg, "file offset ");
-	const char *q = strstr(msg, "stream offset ");
-
-	*where = "file";
-	if (p)
-		return strtoull(p + 12, NULL, 10);
-	if (q) {
-		if (lz4)
-			*where = "stream";
-		return strtoull(q + 14, NULL, 10);
-	}
-	return 0;
-}
-
 /* Check one file; 0 (row filled), 1 invalid (printed), 2 unreadable. */
 static int check_file(const char *path, struct chk_row *row)
 {
@@ -507,7 +490,7 @@ static int check_file(const char *path, struct chk_row *row)
 	uint8_t magic[4] = {0};
 	struct stat st;
 	bool lz4 = false;
-	const char *where, *msg;
+	const char *msg;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 || fstat(fd, &st) != 0) {
@@ -523,7 +506,10 @@ static int check_file(const char *path, struct chk_row *row)
 	memset(row, 0, sizeof(*row));
 	row->bytes = (uint64_t)st.st_size;
 
-	struct nc_reader *r = nc_reader_open(path, err, sizeof(err));
+	uint64_t off = 0;
+	int at = 0;
+	struct nc_reader *r =
+	    nc_reader_open_at(path, err, sizeof(err), &off, &at);
 	if (!r && !lz4) {
 		util_err(
 		    "check",
@@ -537,9 +523,8 @@ static int check_file(const char *path, struct chk_row *row)
 		msg = strncmp(err, path, pl) == 0 && !strncmp(err + pl, ": ", 2)
 			  ? err + pl + 2
 			  : err;
-		uint64_t off = err_offset(msg, lz4, &where);
 		util_err("check", "%s: offset %" PRIu64 " (%s): %s", path, off,
-			 where, msg);
+			 at == 2 ? "stream" : "file", msg);
 		return 1;
 	}
 	const Netcap__Header *h = nc_reader_header(r);
@@ -576,10 +561,12 @@ static int check_file(const char *path, struct chk_row *row)
 		protobuf_c_message_free_unpacked(m, NULL);
 	}
 	if (k < 0) {
+		bool in_file = true;
 		msg = nc_reader_error(r);
-		uint64_t off = err_offset(msg, lz4, &where);
+		if (!nc_reader_error_offset(r, &off, &in_file))
+			off = 0;
 		util_err("check", "%s: offset %" PRIu64 " (%s): %s", path, off,
-			 where, msg);
+			 in_file ? "file" : "stream", msg);
 		nc_reader_close(r);
 		return 1;
 	}

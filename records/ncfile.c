@@ -350,6 +350,9 @@ struct nc_reader {
 	const ProtobufCMessageDescriptor *desc;
 	bool failed;
 	char err[256];
+	/* where the error is (r_fail_at), when known */
+	bool err_off_set, err_in_file;
+	uint64_t err_off;
 
 	/* nc_reader_next_tmp's messages: one bump arena, reset per record;
 	   what does not fit goes in malloc'd blocks chained on big, and the
@@ -428,6 +431,12 @@ static int r_fail(struct nc_reader *r, const char *fmt, ...)
 	return -1;
 }
 
+/* r_fail for an error at a known place: off counts file bytes (in_file)
+   or bytes of the decompressed stream (nc_reader_error_offset) */
+#define r_fail_at(r, in_file, off, ...)                                        \
+	((r)->err_off = (off), (r)->err_in_file = (in_file),                   \
+	 (r)->err_off_set = true, r_fail((r), __VA_ARGS__))
+
 /* Read more file bytes into r->in (only when it is drained). 0, or -1. */
 static int r_read_in(struct nc_reader *r)
 {
@@ -438,9 +447,10 @@ static int r_read_in(struct nc_reader *r)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return r_fail(
-			    r, "read error at file offset %" PRIu64 ": %s",
-			    r->in_base, strerror(errno));
+			return r_fail_at(r, true, r->in_base,
+					 "read error at file offset %" PRIu64
+					 ": %s",
+					 r->in_base, strerror(errno));
 		}
 		if (n == 0)
 			r->src_eof = true;
@@ -512,8 +522,8 @@ static int r_fill(struct nc_reader *r, size_t need)
 		size_t hint = LZ4F_decompress(r->dctx, r->buf + r->end, &dst,
 					      r->in + r->in_pos, &src, NULL);
 		if (LZ4F_isError(hint)) {
-			return r_fail(
-			    r,
+			return r_fail_at(
+			    r, true, at,
 			    "LZ4 frame error near file offset %" PRIu64 ": %s",
 			    at, LZ4F_getErrorName(hint));
 		}
@@ -544,11 +554,11 @@ static int r_frame(struct nc_reader *r, const uint8_t **data, size_t *len)
 		return -1;
 	if (r->end == r->start) {
 		if (r->lz4 && r->frame_open)
-			return r_fail(r,
-				      "LZ4 frame end mark missing at file "
-				      "offset %" PRIu64 " (file truncated "
-				      "after record %" PRIu64 ")",
-				      r->in_base + r->in_pos, r->nrec);
+			return r_fail_at(r, true, r->in_base + r->in_pos,
+					 "LZ4 frame end mark missing at file "
+					 "offset %" PRIu64 " (file truncated "
+					 "after record %" PRIu64 ")",
+					 r->in_base + r->in_pos, r->nrec);
 		if (!r->hdr)
 			return r_fail(r, "empty record file: no header");
 		return 0;
@@ -562,30 +572,32 @@ static int r_frame(struct nc_reader *r, const uint8_t **data, size_t *len)
 		if (r_fill(r, have + 1) < 0)
 			return -1;
 		if (r->end - r->start == have)
-			return r_fail(r,
-				      "truncated %s length at stream offset "
-				      "%" PRIu64 " (record %" PRIu64 ")",
-				      r_what(r), off, r->nrec + 1);
+			return r_fail_at(r, false, off,
+					 "truncated %s length at stream offset "
+					 "%" PRIu64 " (record %" PRIu64 ")",
+					 r_what(r), off, r->nrec + 1);
 	}
 	if (k < 0)
-		return r_fail(r,
-			      "bad %s length varint at stream offset %" PRIu64
-			      " (record %" PRIu64 ")",
-			      r_what(r), off, r->nrec + 1);
+		return r_fail_at(
+		    r, false, off,
+		    "bad %s length varint at stream offset %" PRIu64
+		    " (record %" PRIu64 ")",
+		    r_what(r), off, r->nrec + 1);
 	if (v > NC_REC_LIMIT)
-		return r_fail(r,
-			      "record too large (%" PRIu64 " bytes) at "
-			      "stream offset %" PRIu64 " (record %" PRIu64 ")",
-			      v, off, r->nrec + 1);
+		return r_fail_at(r, false, off,
+				 "record too large (%" PRIu64 " bytes) at "
+				 "stream offset %" PRIu64 " (record %" PRIu64
+				 ")",
+				 v, off, r->nrec + 1);
 	size_t need = (size_t)k + (size_t)v;
 	if (r_fill(r, need) < 0)
 		return -1;
 	if (r->end - r->start < need)
-		return r_fail(r,
-			      "truncated %s at stream offset %" PRIu64
-			      " (record %" PRIu64 "): %zu of %zu bytes",
-			      r_what(r), off, r->nrec + 1,
-			      r->end - r->start - (size_t)k, (size_t)v);
+		return r_fail_at(r, false, off,
+				 "truncated %s at stream offset %" PRIu64
+				 " (record %" PRIu64 "): %zu of %zu bytes",
+				 r_what(r), off, r->nrec + 1,
+				 r->end - r->start - (size_t)k, (size_t)v);
 	*data = r->buf + r->start + k;
 	*len = (size_t)v;
 	r->start += need;
@@ -594,6 +606,14 @@ static int r_frame(struct nc_reader *r, const uint8_t **data, size_t *len)
 
 struct nc_reader *nc_reader_open(const char *path, char *err, size_t errlen)
 {
+	return nc_reader_open_at(path, err, errlen, NULL, NULL);
+}
+
+struct nc_reader *nc_reader_open_at(const char *path, char *err, size_t errlen,
+				    uint64_t *off, int *where)
+{
+	if (where)
+		*where = 0;
 	struct nc_reader *r = calloc(1, sizeof(*r));
 	const uint8_t *d = NULL;
 	size_t len = 0;
@@ -641,7 +661,8 @@ struct nc_reader *nc_reader_open(const char *path, char *err, size_t errlen)
 		goto fail;
 	r->hdr = netcap__header__unpack(NULL, len, d);
 	if (!r->hdr) {
-		r_fail(r, "header does not parse at stream offset 0");
+		r_fail_at(r, false, 0,
+			  "header does not parse at stream offset 0");
 		goto fail;
 	}
 	r->type = nc_rec_by_wire(r->hdr->type);
@@ -649,6 +670,12 @@ struct nc_reader *nc_reader_open(const char *path, char *err, size_t errlen)
 	return r;
 fail:
 	snprintf(err, errlen, "%s: %s", path, r->err);
+	if (where) {
+		bool in_file;
+		*where = 0;
+		if (nc_reader_error_offset(r, off, &in_file))
+			*where = in_file ? 1 : 2;
+	}
 fail_quiet:
 	nc_reader_close(r);
 	return NULL;
@@ -711,10 +738,10 @@ static int r_next(struct nc_reader *r, ProtobufCMessage **msg, bool tmp)
 		*msg = protobuf_c_message_unpack(r->desc, NULL, len, d);
 	}
 	if (!*msg)
-		return r_fail(r,
-			      "record %" PRIu64 " at stream offset %" PRIu64
-			      " does not parse as %s",
-			      r->nrec + 1, off, r->desc->name);
+		return r_fail_at(r, false, off,
+				 "record %" PRIu64 " at stream offset %" PRIu64
+				 " does not parse as %s",
+				 r->nrec + 1, off, r->desc->name);
 	r->nrec++;
 	return 1;
 }
@@ -727,6 +754,17 @@ int nc_reader_next(struct nc_reader *r, ProtobufCMessage **msg)
 int nc_reader_next_tmp(struct nc_reader *r, ProtobufCMessage **msg)
 {
 	return r_next(r, msg, true);
+}
+
+bool nc_reader_error_offset(const struct nc_reader *r, uint64_t *off,
+			    bool *in_file)
+{
+	if (!r->failed || !r->err_off_set)
+		return false;
+	*off = r->err_off;
+	/* an uncompressed file is its stream */
+	*in_file = r->err_in_file || !r->lz4;
+	return true;
 }
 
 const char *nc_reader_error(const struct nc_reader *r)

@@ -70,6 +70,11 @@ struct nc_reader;
  * magic), and read its Header. Returns NULL with a one-line message in err.
  */
 struct nc_reader *nc_reader_open(const char *path, char *err, size_t errlen);
+/* nc_reader_open that also says where a failure is (where: 0 unknown, 1
+   *off counts file bytes, 2 bytes of the decompressed stream); where may
+   be NULL. */
+struct nc_reader *nc_reader_open_at(const char *path, char *err, size_t errlen,
+				    uint64_t *off, int *where);
 
 const Netcap__Header *nc_reader_header(const struct nc_reader *r);
 
@@ -100,6 +105,10 @@ int nc_reader_next_tmp(struct nc_reader *r, ProtobufCMessage **msg);
 size_t nc_reader_peek(const struct nc_reader *r, const uint8_t **data);
 
 const char *nc_reader_error(const struct nc_reader *r);
+/* Where the last error is, when the reader knows: *off counts bytes of the
+   file (*in_file) or of the decompressed record stream; false if unknown. */
+bool nc_reader_error_offset(const struct nc_reader *r, uint64_t *off,
+			    bool *in_file);
 
 void nc_reader_close(struct nc_reader *r);
 
