@@ -23,6 +23,8 @@ static const struct nc_cmd cmds[] = {
     {"export", nc_cmd_export, "serve Prometheus metrics from record files"},
     {"util", nc_cmd_util,
      "offline tools: check record files, times, pcaps, settings, NICs"},
+    {"transform", nc_cmd_transform,
+     "Maltego local transforms over record files"},
 };
 
 void nc_errorf(const char *fmt, ...)
