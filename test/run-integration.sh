@@ -31,6 +31,7 @@ run test/run-label.sh "$NETCAP"
 # Vulnerability, Exploit, Alert (util db build, --vuln-db, --indicators)
 run test/run-vulndb.sh "$NETCAP"
 run test/run-util.sh "$NETCAP"
+run test/run-transform.sh "$NETCAP"
 run test/run-rotate.sh "$NETCAP"
 run test/run-stats.sh "$NETCAP"
 # Prometheus metrics: capture --metrics and export, scraped (issue 13)
