@@ -12,6 +12,9 @@
 #  2. Bad input: no such directory, unknown transform, malformed
 #     properties, a value not found, no path: a UIMessage, exit 0; an
 #     unknown option or missing arguments: exit 2, one stderr line.
+#     A path with control and non-UTF-8 bytes echoed in the message, and
+#     a DNS name with < & " ' > and non-UTF-8 bytes: escaped, parses,
+#     equals dump's value.
 #  3. --export-config: a zip whose entity and transform files parse as
 #     XML and name every transform of --list, the command = this netcap.
 #   test/run-transform.sh [NETCAP]
@@ -156,6 +159,32 @@ print(json.loads(sys.stdin.readline())["SrcIP"])')
 	done <"$tmp/table"
 done
 
+# hostile values: a DNS question whose labels hold < & " ' > and bytes
+# that are not UTF-8 (one raw-IP packet made with util mkpacket): the
+# response parses and its value is the one dump --json shows
+$PY - >"$tmp/h.hex" <<'PYEOF'
+import struct,sys
+def csum(b):
+    if len(b)%2: b+=b'\0'
+    s=sum(struct.unpack('!%dH'%(len(b)//2),b)); s=(s>>16)+(s&0xffff); s+=s>>16
+    return (~s)&0xffff
+labels=[b'a<b&c"d\'e>', b'x\x01y\xffz\xed\xa0\x80w\xc3\xa9', b'test']
+q=b''.join(bytes([len(l)])+l for l in labels)+b'\0'+struct.pack('!HH',1,1)
+dns=struct.pack('!HHHHHH',0x1234,0x0100,1,0,0,0)+q
+udp=struct.pack('!HHHH',40000,53,8+len(dns),0)+dns
+ip=struct.pack('!BBHHHBBH4s4s',0x45,0,20+len(udp),1,0,64,17,0,bytes([10,0,0,1]),bytes([10,0,0,2]))
+ip=ip[:10]+struct.pack('!H',csum(ip))+ip[12:]
+print((ip+udp).hex())
+PYEOF
+"$NETCAP" util mkpacket --link-type RAW -o "$tmp/h.pcap" "$tmp/h.hex" ||
+	bad "mkpacket"
+"$NETCAP" capture -q -r "$tmp/h.pcap" -o "$tmp/h" >/dev/null || bad "capture h"
+"$NETCAP" transform ToDNSQuestions x "path=$tmp/h" >"$tmp/out.xml"
+xmllint --noout "$tmp/out.xml" 2>/dev/null || bad "hostile: xmllint"
+grep -q '&lt;b&amp;c' "$tmp/out.xml" || bad "hostile: not escaped"
+$PY "$tmp/check.py" "$NETCAP" "$tmp/h" ToDNSQuestions DNS Questions.Name - \
+	netcap.DNSName "$tmp/out.xml" x || fail=1
+
 # a value not found by a filtered transform; VALUE as the root directory
 d="$tmp/live_netns_http-tls-dns-ssh"
 if ! "$NETCAP" transform ToConnectionsForIP 192.0.2.99 "path=$d" \
@@ -182,6 +211,8 @@ uimsg() {
 uimsg FatalError ToDNSQuestions x "path=$tmp/nonexistent"
 uimsg FatalError ToDNSQuestions x "path=$tmp/nonexistent/DNS.ncap.lz4"
 uimsg FatalError NoSuchTransform x "path=$d"
+# control and non-UTF-8 bytes in the echoed path: dropped, still XML
+uimsg FatalError ToDNSQuestions x "path=$(printf '/no\001\377\355\240\200<&')"
 uimsg FatalError ToDNSQuestions x 'path'
 uimsg FatalError ToDNSQuestions x 'path=a\b'
 uimsg FatalError ToDNSQuestions x
