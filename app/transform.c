@@ -795,6 +795,20 @@ static int export_config(const char *out)
 	}
 	nc_sb_puts(&sb, "</Transforms>\n</TransformSet>\n");
 	bad |= zadd(z, "TransformSets/netcap.set", &sb);
+	/* the local "server" that lists the local transforms */
+	nc_sb_puts(&sb, "<MaltegoServer name=\"Local\" enabled=\"true\" "
+			"description=\"Local transforms hosted on this "
+			"machine\" url=\"http://localhost\">\n"
+			"<LastSync>2026-01-01 00:00:00 UTC</LastSync>\n"
+			"<Protocol version=\"0.0\"/>\n"
+			"<Authentication type=\"none\"/>\n<Transforms>\n");
+	for (size_t i = 0; i < NTX; i++) {
+		nc_sb_puts(&sb, "<Transform name=\"netcap.");
+		nc_sb_puts(&sb, txs[i].name);
+		nc_sb_puts(&sb, "\"/>\n");
+	}
+	nc_sb_puts(&sb, "</Transforms>\n<Seeds/>\n</MaltegoServer>\n");
+	bad |= zadd(z, "Servers/Local.tas", &sb);
 
 	for (size_t i = 0; i < NTX; i++) {
 		const struct tx *t = &txs[i];
