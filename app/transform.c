@@ -558,7 +558,8 @@ static void run_tx(const struct tx *t, const char *dir, const char *value,
 		   struct resp *r)
 {
 	int type = nc_rec_by_name(t->rec);
-	const ProtobufCMessageDescriptor *d = nc_rec_desc((enum nc_rec)type);
+	const ProtobufCMessageDescriptor *d =
+	    nc_rec_desc((enum nc_rec)(type < 0 ? 0 : type));
 	struct vals vs = {0};
 	struct vfield vf = {0};
 	const ProtobufCFieldDescriptor *flt[4];
@@ -571,6 +572,11 @@ static void run_tx(const struct tx *t, const char *dir, const char *value,
 	if (dot && vf.f && vf.f->type == PROTOBUF_C_TYPE_MESSAGE)
 		vf.sub =
 		    field_by_name(vf.f->descriptor, dot + 1, strlen(dot + 1));
+	if (type < 0 || !vf.f || (dot && !vf.sub)) {
+		resp_msg(r, "FatalError", "%s: no field %s in %s", t->name,
+			 t->field, t->rec);
+		return;
+	}
 	for (const char *p = t->filter; p && *p && nflt < 4;) {
 		size_t n = strcspn(p, ",");
 		flt[nflt] = field_by_name(d, p, n);
@@ -583,7 +589,8 @@ static void run_tx(const struct tx *t, const char *dir, const char *value,
 		const ProtobufCFieldDescriptor *f = field_by_name(d, p, n);
 		if (f) {
 			vs.extra[vs.nextra] = f;
-			vs.extraname[vs.nextra] = strndup(p, n);
+			vs.extraname[vs.nextra] = xmalloc(n + 1);
+			memcpy(vs.extraname[vs.nextra], p, n);
 			vs.nextra++;
 		}
 		p += n + (p[n] == ',');
