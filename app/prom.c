@@ -269,15 +269,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	(void)upload_len;
 	(void)state;
 	s->requests++;
-	if (strcmp(method, MHD_HTTP_METHOD_GET) &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD))
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
 			     (char *)na, sizeof(na) - 1,
 			     MHD_RESPMEM_PERSISTENT);
-	if (!strcmp(url, "/"))
+	if (strcmp(url, "/") == 0)
 		return reply(c, MHD_HTTP_OK, "text/plain", (char *)root,
 			     sizeof(root) - 1, MHD_RESPMEM_PERSISTENT);
-	if (strcmp(url, "/metrics"))
+	if (strcmp(url, "/metrics") != 0)
 		return reply(c, MHD_HTTP_NOT_FOUND, "text/plain", (char *)nf,
 			     sizeof(nf) - 1, MHD_RESPMEM_PERSISTENT);
 

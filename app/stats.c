@@ -999,8 +999,9 @@ void nc_stats_metrics_end(struct nc_engine *e)
 
 	if (!st || !st->metrics)
 		return;
-	for (double t = 0; t < e->cfg->metrics_linger && !e->signalled;
-	     t += 0.05) {
+	/* 50 ms naps, so a signal ends it at once */
+	long naps = (long)ceil(e->cfg->metrics_linger * 20);
+	for (long i = 0; i < naps && !e->signalled; i++) {
 		struct timespec ts = {0, 50 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}

@@ -238,9 +238,12 @@ static double sum_f64(struct nc_tm *const *tm, unsigned n, size_t off)
 {
 	double s = 0;
 	for (unsigned i = 0; i < n; i++) {
+		/* the double's bits, loaded as one 64-bit word */
+		const uint64_t *w =
+		    (const uint64_t *)((const char *)tm[i] + off);
+		uint64_t bits = __atomic_load_n(w, __ATOMIC_RELAXED);
 		double v;
-		__atomic_load((const double *)((const char *)tm[i] + off), &v,
-			      __ATOMIC_RELAXED);
+		memcpy(&v, &bits, sizeof(v));
 		s += v;
 	}
 	return s;

@@ -348,7 +348,8 @@ static void vals_add(struct vals *vs, const char *s, size_t n,
 		return;
 	if (vs->n * 2 >= vs->nbuckets) {
 		size_t nb = vs->nbuckets ? vs->nbuckets * 2 : 256;
-		struct val **t = xmalloc(nb * sizeof(*t));
+		/* an array of pointers */
+		struct val **t = xmalloc(nb * sizeof(void *));
 		for (size_t i = 0; i < vs->n; i++) {
 			struct val *v = vs->order[i];
 			size_t b = fnv(v->text, v->n) & (nb - 1);
@@ -383,7 +384,8 @@ static void vals_add(struct vals *vs, const char *s, size_t n,
 	vs->tab[b] = v;
 	if (vs->n == vs->ordercap) {
 		vs->ordercap = vs->ordercap ? vs->ordercap * 2 : 256;
-		struct val **o = realloc(vs->order, vs->ordercap * sizeof(*o));
+		struct val **o =
+		    realloc(vs->order, vs->ordercap * sizeof(void *));
 		if (!o) {
 			nc_errorf("transform: out of memory");
 			exit(1);
