@@ -17,7 +17,7 @@ tshark
 python3 python3-protobuf protobuf-compiler
 iproute2 ethtool tcpdump iputils-ping curl bind9-dnsutils nginx dnsmasq-base
 openssh-server openssh-client openssl
-libmicrohttpd-dev libzip-dev prometheus"
+libmicrohttpd-dev libzip-dev prometheus libxml2-utils"
 
 missing=""
 for p in $PKGS; do
