@@ -441,18 +441,15 @@ static void add_elem(struct vals *vs, const ProtobufCMessage *m,
 	}
 }
 
+/* Size of an element of a repeated string, bytes or message field; 0 for
+   other types (their values are rendered whole). */
 static size_t elem_size(const ProtobufCFieldDescriptor *f)
 {
-	switch (f->type) {
-	case PROTOBUF_C_TYPE_STRING:
-		return sizeof(char *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(ProtobufCMessage *);
-	default:
-		return 0;
-	}
+	return f->type == PROTOBUF_C_TYPE_STRING ||
+		       f->type == PROTOBUF_C_TYPE_BYTES ||
+		       f->type == PROTOBUF_C_TYPE_MESSAGE
+		   ? nc_pb_type_size(f->type)
+		   : 0;
 }
 
 /* The values of field f of m (any type; repeated strings, bytes and

@@ -26,6 +26,10 @@ enum nc_rec {
 
 /* Record name as in the schema and the file name, e.g. "TCP". */
 const char *nc_rec_name(enum nc_rec t);
+/* Octets of one value of protobuf-c type t in a message struct (an element
+   of a repeated field's array): 4, 8, a pointer (strings, messages), a
+   ProtobufCBinaryData (bytes), a protobuf_c_boolean. */
+size_t nc_pb_type_size(ProtobufCType t);
 /* protobuf-c descriptor of the record message. */
 const ProtobufCMessageDescriptor *nc_rec_desc(enum nc_rec t);
 /* Header.Type value written in files of this record type. */

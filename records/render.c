@@ -306,42 +306,13 @@ static size_t fcount(const ProtobufCMessage *m,
 	return 1;
 }
 
-static size_t type_size(ProtobufCType t)
-{
-	switch (t) {
-	case PROTOBUF_C_TYPE_INT32:
-	case PROTOBUF_C_TYPE_SINT32:
-	case PROTOBUF_C_TYPE_SFIXED32:
-	case PROTOBUF_C_TYPE_UINT32:
-	case PROTOBUF_C_TYPE_FIXED32:
-	case PROTOBUF_C_TYPE_FLOAT:
-	case PROTOBUF_C_TYPE_ENUM:
-		return 4;
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return 8;
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_STRING:
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(void *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	}
-	return 0;
-}
-
 /* Pointer to element i of f (a repeated field's array, or the field). */
 static const void *felem(const ProtobufCMessage *m,
 			 const ProtobufCFieldDescriptor *f, size_t i)
 {
 	if (f->label == PROTOBUF_C_LABEL_REPEATED)
 		return *(const char *const *)fptr(m, f) +
-		       i * type_size(f->type);
+		       i * nc_pb_type_size(f->type);
 	return fptr(m, f);
 }
 

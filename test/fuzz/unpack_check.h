@@ -66,29 +66,6 @@ static void uc_arena_free(struct uc_arena *a)
 	}
 }
 
-static size_t uc_scalar_size(ProtobufCType t)
-{
-	switch (t) {
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return 8;
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_STRING:
-		return sizeof(char *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(ProtobufCMessage *);
-	default:
-		return 4;
-	}
-}
-
 static int uc_diff_msg(const ProtobufCMessage *a, const ProtobufCMessage *b,
 		       char *why, size_t whylen);
 
@@ -144,7 +121,7 @@ static int uc_diff_value(const ProtobufCFieldDescriptor *f, const void *va,
 	}
 	default:
 		/* the stored bits: NaN payloads, -0.0, bool values */
-		if (memcmp(va, vb, uc_scalar_size(f->type)) != 0) {
+		if (memcmp(va, vb, nc_pb_type_size(f->type)) != 0) {
 			snprintf(why, whylen, "%s: values differ", f->name);
 			return 1;
 		}
@@ -188,7 +165,7 @@ static int uc_diff_msg(const ProtobufCMessage *a, const ProtobufCMessage *b,
 		}
 		const uint8_t *ea = *(const uint8_t *const *)pa;
 		const uint8_t *eb = *(const uint8_t *const *)pb;
-		size_t es = uc_scalar_size(f->type);
+		size_t es = nc_pb_type_size(f->type);
 		for (size_t k = 0; k < na; k++)
 			if (uc_diff_value(f, ea + k * es, eb + k * es, why,
 					  whylen))

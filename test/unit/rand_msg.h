@@ -124,28 +124,6 @@ static size_t rnd_len(size_t min)
 	return n < min ? min : n;
 }
 
-/* Size of one element of a repeated field of type t (not messages). */
-static size_t elem_size(ProtobufCType t)
-{
-	switch (t) {
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return 8;
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_STRING:
-		return sizeof(char *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	default:
-		return 4;
-	}
-}
-
 /*
  * A random value of scalar type t at v. in_repeated: a string is never
  * NULL (protobuf-c cannot pack a NULL element).
@@ -259,7 +237,7 @@ static void fill(ProtobufCMessage *m, int depth, bool result)
 							    depth + 1, result);
 				arr = ma;
 			} else if (n) {
-				size_t es = elem_size(f->type);
+				size_t es = nc_pb_type_size(f->type);
 				arr = calloc(n, es);
 				assert_non_null(arr);
 				for (size_t k = 0; k < n; k++)
