@@ -204,9 +204,7 @@ static int ex_add_dir(struct ex_state *st, const char *dir)
 	}
 	while ((de = readdir(dp))) {
 		const char *nm = de->d_name;
-		size_t l = strlen(nm);
-		if (!(l > 9 && !strcmp(nm + l - 9, ".ncap.lz4")) &&
-		    !(l > 5 && !strcmp(nm + l - 5, ".ncap")))
+		if (!nc_record_suffix(nm))
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
@@ -217,7 +215,7 @@ static int ex_add_dir(struct ex_state *st, const char *dir)
 			}
 			names = v;
 		}
-		size_t pl = strlen(dir) + l + 2;
+		size_t pl = strlen(dir) + strlen(nm) + 2;
 		char *path = malloc(pl);
 		if (!path) {
 			rc = -1;

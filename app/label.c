@@ -1013,12 +1013,8 @@ static int scan_dir(const char *dir, struct infile **out, size_t *nout)
 	}
 	while ((de = readdir(dp))) {
 		const char *nm = de->d_name;
-		size_t l = strlen(nm), bl;
-		if (l > 9 && !strcmp(nm + l - 9, ".ncap.lz4"))
-			bl = l - 9;
-		else if (l > 5 && !strcmp(nm + l - 5, ".ncap"))
-			bl = l - 5;
-		else
+		size_t l = strlen(nm), sl = nc_record_suffix(nm), bl = l - sl;
+		if (!sl)
 			continue;
 		size_t pl = strlen(dir) + l + 2;
 		char *path = xalloc(NULL, pl);

@@ -534,8 +534,7 @@ static int rec_files(const char *dir, const char *name, char ***out)
 		const char *e = ents[i]->d_name;
 		size_t el = strlen(e);
 		bool ok = strncmp(e, name, nl) == 0 && e[nl] == '.' &&
-			  ((el >= 9 && strcmp(e + el - 9, ".ncap.lz4") == 0) ||
-			   (el >= 5 && strcmp(e + el - 5, ".ncap") == 0));
+			  nc_record_suffix(e) != 0;
 		/* <name>.<stamp>.ncap: the stamp starts with a digit */
 		if (ok && strcmp(e + nl, ".ncap.lz4") != 0 &&
 		    strcmp(e + nl, ".ncap") != 0 &&

@@ -574,17 +574,9 @@ static int check_file(const char *path, struct chk_row *row)
 	return 0;
 }
 
-static bool is_record_name(const char *n)
-{
-	size_t l = strlen(n);
-
-	return (l > 9 && !strcmp(n + l - 9, ".ncap.lz4")) ||
-	       (l > 5 && !strcmp(n + l - 5, ".ncap"));
-}
-
 static int dirent_filter(const struct dirent *e)
 {
-	return e->d_name[0] != '.' && is_record_name(e->d_name);
+	return e->d_name[0] != '.' && nc_record_suffix(e->d_name) != 0;
 }
 
 /* Append path to the list; false when out of memory. */

@@ -788,3 +788,14 @@ void nc_reader_close(struct nc_reader *r)
 	free(r->buf);
 	free(r);
 }
+
+size_t nc_record_suffix(const char *name)
+{
+	size_t l = strlen(name);
+
+	if (l > 9 && strcmp(name + l - 9, ".ncap.lz4") == 0)
+		return 9;
+	if (l > 5 && strcmp(name + l - 5, ".ncap") == 0)
+		return 5;
+	return 0;
+}

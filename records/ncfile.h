@@ -105,6 +105,9 @@ int nc_reader_next_tmp(struct nc_reader *r, ProtobufCMessage **msg);
 size_t nc_reader_peek(const struct nc_reader *r, const uint8_t **data);
 
 const char *nc_reader_error(const struct nc_reader *r);
+/* Length of a record file name's suffix: 9 for "X.ncap.lz4", 5 for
+   "X.ncap" (a name before it), 0 for any other name. */
+size_t nc_record_suffix(const char *name);
 /* Where the last error is, when the reader knows: *off counts bytes of the
    file (*in_file) or of the decompressed record stream; false if unknown. */
 bool nc_reader_error_offset(const struct nc_reader *r, uint64_t *off,
