@@ -8,6 +8,8 @@
 #define NC_APP_H
 
 int nc_cmd_capture(int argc, char **argv);
+int nc_cmd_agent(int argc, char **argv);
+int nc_cmd_collect(int argc, char **argv);
 int nc_cmd_dump(int argc, char **argv);
 int nc_cmd_util(int argc, char **argv);
 int nc_cmd_label(int argc, char **argv);

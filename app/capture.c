@@ -42,35 +42,93 @@
 
 #include "app.h"
 #include "config.h"
+#include "agent.h"
 #include "engine.h"
+#include "natsconn.h"
 #include "prom.h"
 
 #define MAX_MADE_DIRS 32
+
+/* "netcap capture" or "netcap agent": what messages start with */
+static const char *cap_prog = "netcap capture";
 
 static void cap_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void cap_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("netcap capture: ", stderr);
+	fprintf(stderr, "%s: ", cap_prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
 
-static void usage(FILE *f)
+static void agent_usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: netcap capture -r FILE|-i PORT -o DIR [options] [-- EAL "
-	    "args]\n"
+	    "usage: netcap agent -r FILE|-i PORT [--nats URL,...] [-o DIR] "
+	    "[options]\n"
 	    "\n"
-	    "Read a capture file (pcap or pcapng) or a DPDK port and write "
-	    "one\n"
-	    "record file per record type, DIR/<Type>.ncap.lz4, then print a\n"
-	    "summary.\n"
+	    "Capture as netcap capture does and publish every record batch "
+	    "to\n"
+	    "NATS JetStream, subject netcap.<sensor>.<Type> (netcap collect\n"
+	    "--setup makes the stream); with -o, write the record files "
+	    "too.\n"
+	    "A batch counts as delivered when JetStream acknowledges it; "
+	    "while\n"
+	    "no server answers, batches wait in the spool directory and go\n"
+	    "out, oldest first, once one does (docs/DISTRIBUTED.md).\n"
 	    "\n"
+	    "      --nats URL,...    servers (default %s)\n"
+	    "      --sensor NAME     this sensor's name (default: the host "
+	    "name)\n"
+	    "      --spool DIR       spool directory (default\n"
+	    "                        /var/tmp/netcap-spool/<sensor>)\n"
+	    "      --spool-max BYTES spool size limit (default 1G)\n"
+	    "      --spool-policy P  drop-oldest (default) or drop-newest "
+	    "when\n"
+	    "                        the spool is full (counted)\n"
+	    "      --max-inflight N  batches sent, not yet acknowledged "
+	    "(256)\n"
+	    "      --ack-wait SEC    spool a batch not acknowledged by then "
+	    "(5)\n"
+	    "      --drain-timeout SEC  at the end, wait this long for the\n"
+	    "                        spool to empty (30); what is left stays\n"
+	    "                        for the next run\n"
+	    "      --nats-ca FILE    CA certificates: TLS, server verified\n"
+	    "      --nats-tls        TLS with the system's CAs\n"
+	    "      --nats-cert FILE, --nats-key FILE  client certificate\n"
+	    "      --nats-creds FILE NATS credentials (.creds: JWT and "
+	    "nkey)\n"
+	    "      --nats-user NAME  user; the password from\n"
+	    "                        NETCAP_NATS_PASSWORD or:\n"
+	    "      --nats-password-file FILE\n"
+	    "      --nats-token-file FILE  token (or NETCAP_NATS_TOKEN)\n"
+	    "      --nats-nkey PUBKEY, --nats-nkey-seed FILE  nkey\n"
+	    "\n"
+	    "Capture options (netcap capture --help):\n",
+	    NC_NATS_DEFAULT_URL);
+}
+
+static void usage(FILE *f, bool agent)
+{
+	if (agent)
+		agent_usage(f);
+	else
+		fprintf(f,
+			"usage: netcap capture -r FILE|-i PORT -o DIR "
+			"[options] [-- EAL args]\n"
+			"\n"
+			"Read a capture file (pcap or pcapng) or a DPDK port "
+			"and write one\n"
+			"record file per record type, DIR/<Type>.ncap.lz4, "
+			"then print a\n"
+			"summary.\n"
+			"\n");
+	fprintf(
+	    f,
 	    "  -r, --read FILE       capture file to read\n"
 	    "  -i, --interface PORT  DPDK vdev to read, e.g.\n"
 	    "                        net_pcap0,rx_pcap=F.pcap,infinite_rx=1\n"
@@ -532,7 +590,7 @@ static void engine_teardown(struct nc_engine *e)
 	rte_mempool_free(e->mbuf_pool);
 }
 
-int nc_cmd_capture(int argc, char **argv)
+static int capture_main(int argc, char **argv, bool agent)
 {
 	struct nc_capture_cfg cfg;
 	struct nc_config conf;
@@ -544,11 +602,13 @@ int nc_cmd_capture(int argc, char **argv)
 	int rc;
 
 	/* defaults, then --config FILE, then the flags (config.c) */
-	rc = nc_config_parse(&conf, &cfg, argc, argv);
+	cap_prog = agent ? "netcap agent" : "netcap capture";
+	rc = agent ? nc_config_parse_agent(&conf, &cfg, argc, argv)
+		   : nc_config_parse(&conf, &cfg, argc, argv);
 	if (rc) {
 		nc_config_free(&conf);
 		if (rc == NC_CONFIG_HELP)
-			usage(stdout);
+			usage(stdout, agent);
 		return rc < 0 ? 0 : rc;
 	}
 	if (cfg.iface) {
@@ -736,8 +796,8 @@ int nc_cmd_capture(int argc, char **argv)
 			goto out_dirs;
 		}
 	}
-	if (make_dirs(cfg.outdir, made, &nmade) != 0 ||
-	    probe_dir(cfg.outdir) != 0) {
+	if (cfg.outdir && (make_dirs(cfg.outdir, made, &nmade) != 0 ||
+			   probe_dir(cfg.outdir) != 0)) {
 		cap_err("%s: cannot write there: %s", cfg.outdir,
 			strerror(errno));
 		goto out_dirs;
@@ -758,6 +818,16 @@ int nc_cmd_capture(int argc, char **argv)
 	if (nc_stats_init(e, err, sizeof(err)) != 0) {
 		cap_err("%s", err);
 		goto out_dirs;
+	}
+	/* agent: connect before EAL, so a refused credential is one line
+	   and exit 2 (libnats' threads keep the process's affinity) */
+	if (agent) {
+		e->pub = nc_pub_open(e, err, sizeof(err));
+		if (!e->pub) {
+			cap_err("%s", err);
+			rc = 2;
+			goto out_dirs;
+		}
 	}
 	if (cfg.iface &&
 	    nc_port_check_hugepages(&cfg, eal_mem_mb(&cfg), err, sizeof(err))) {
@@ -816,6 +886,12 @@ int nc_cmd_capture(int argc, char **argv)
 		if (rc == 0)
 			rc = 1;
 	}
+	if (rc == 0 && e->pub) {
+		struct nc_pub_counts pc;
+		nc_pub_counts(e->pub, &pc);
+		if (pc.dropped)
+			rc = 1; /* records were lost (counted, said) */
+	}
 	if (rc != 0 && e->wr.nfiles == 0)
 		remove_made_dirs(made, nmade);
 	nc_port_teardown(e);
@@ -832,6 +908,7 @@ int nc_cmd_capture(int argc, char **argv)
 		lbl_cap_free(e->lbl);
 	free(e->lbl);
 	nc_stats_free(e);
+	nc_pub_close(e->pub);
 	free(e);
 	free(ea);
 	nc_config_free(&conf);
@@ -855,10 +932,21 @@ out_free:
 		lbl_cap_free(e->lbl);
 	free(e->lbl);
 	nc_stats_free(e);
+	nc_pub_close(e->pub);
 	if (e->metrics_fd >= 0)
 		close(e->metrics_fd);
 	free(e);
 	free(ea);
 	nc_config_free(&conf);
 	return rc;
+}
+
+int nc_cmd_capture(int argc, char **argv)
+{
+	return capture_main(argc, argv, false);
+}
+
+int nc_cmd_agent(int argc, char **argv)
+{
+	return capture_main(argc, argv, true);
 }

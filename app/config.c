@@ -24,6 +24,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "natsconn.h"
 
 enum opt_kind {
 	K_STR,		/* const char *, not empty */
@@ -168,6 +169,29 @@ static const struct opt opts[] = {
     {"telemetry", 0, "stats.telemetry", K_TRI, FLD(telemetry), 0, 0, O_NULL, 1,
      NULL, 0},
     {"no-telemetry", 0, NULL, K_TRI, FLD(telemetry), 0, 0, 0, 0, NULL, 0},
+    /* netcap agent only (docs/DISTRIBUTED.md) */
+    OSTR("nats", 0, "nats.servers", nats_servers, "URL list"),
+    OSTR("sensor", 0, "nats.sensor", sensor, "name"),
+    OSTR("spool", 0, "nats.spool", spool_dir, "directory"),
+    ONUM("spool-max", 0, "nats.spool_max", K_SIZE, spool_max, 1 << 20, TB, 0),
+    OENUM("spool-policy", "nats.spool_policy", spool_policy,
+	  "drop-oldest|drop-newest"),
+    ONUM("max-inflight", 0, "nats.max_inflight", K_UINT, max_inflight, 1, 65536,
+	 0),
+    ONUM("ack-wait", 0, "nats.ack_wait", K_SECONDS, ack_wait, 0.1, 3600, 0),
+    ONUM("drain-timeout", 0, "nats.drain_timeout", K_SECONDS, drain_timeout, 0,
+	 86400, 0),
+    OSTR("nats-ca", 0, "nats.ca", nats_ca, "file name"),
+    OSTR("nats-cert", 0, "nats.cert", nats_cert, "file name"),
+    OSTR("nats-key", 0, "nats.key", nats_key, "file name"),
+    OBOOL("nats-tls", 0, "nats.tls", nats_tls, 1),
+    OSTR("nats-creds", 0, "nats.creds", nats_creds, "file name"),
+    OSTR("nats-user", 0, "nats.user", nats_user, "name"),
+    OSTR("nats-password-file", 0, "nats.password_file", nats_password_file,
+	 "file name"),
+    OSTR("nats-token-file", 0, "nats.token_file", nats_token_file, "file name"),
+    OSTR("nats-nkey", 0, "nats.nkey", nats_nkey, "public key"),
+    OSTR("nats-nkey-seed", 0, "nats.nkey_seed", nats_nkey_seed, "file name"),
     OBOOL("quiet", 'q', "quiet", quiet, 1),
     OSPECIAL(NULL, 0, "eal_args", K_ARGS, 0, 0),
     OSPECIAL("config", 0, NULL, K_CONFIG, 0, 0),
@@ -187,6 +211,8 @@ enum { FROM_DEFAULT, FROM_FILE, FROM_FLAG };
 
 /* What messages start with: capture's, or `util env`'s while it parses. */
 static const char *prog = "netcap capture";
+/* parsing for netcap agent: -o optional, the nats.* options allowed */
+static bool agent_mode;
 
 static bool takes_arg(const struct opt *o)
 {
@@ -224,7 +250,7 @@ static int flag_err(const struct opt *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs(" (try 'netcap capture --help')\n", stderr);
+	fprintf(stderr, " (try '%s --help')\n", prog);
 	return 2;
 }
 
@@ -418,7 +444,7 @@ static int get_enum(struct nc_capture_cfg *cfg, const struct opt *o)
 
 /* "64M" into *v: decimal digits and an optional K, M, G or T (powers of
  * 1024); false when it is not that or overflows. */
-static bool parse_bytes(const char *s, uint64_t *v)
+bool nc_parse_bytes(const char *s, uint64_t *v)
 {
 	char *end;
 	unsigned shift = 0;
@@ -732,7 +758,7 @@ static bool set_text(struct nc_config *c, const struct opt *o, const char *s,
 		put_uint(cfg, o, u);
 		return true;
 	case K_SIZE:
-		if (!parse_bytes(s, &b) || !size_ok(o, b))
+		if (!nc_parse_bytes(s, &b) || !size_ok(o, b))
 			break;
 		put_uint(cfg, o, b);
 		return true;
@@ -843,7 +869,7 @@ static bool set_json(struct nc_config *c, const struct opt *o, json_t *v,
 		if (json_is_integer(v) && json_integer_value(v) >= 0)
 			b = (uint64_t)json_integer_value(v);
 		else if (!json_is_string(v) ||
-			 !parse_bytes(json_string_value(v), &b))
+			 !nc_parse_bytes(json_string_value(v), &b))
 			break;
 		if (!size_ok(o, b))
 			break;
@@ -1205,6 +1231,10 @@ static void defaults(struct nc_capture_cfg *cfg)
 	cfg->link_wait = 10;
 	cfg->min_free_disk = 64ull << 20;
 	cfg->stats_interval = 1;
+	cfg->spool_max = 1ull << 30;
+	cfg->max_inflight = 256;
+	cfg->ack_wait = 5;
+	cfg->drain_timeout = 30;
 	cfg->telemetry = -1;
 	cfg->max_connections = NC_DEFAULT_MAX_CONNS;
 	cfg->max_streams = UINT64_MAX; /* as max_connections */
@@ -1256,9 +1286,10 @@ static int cross_err(const struct nc_config *c, int i, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs(c->from[i] == FROM_FILE ? "\n"
-				      : " (try 'netcap capture --help')\n",
-	      stderr);
+	if (c->from[i] == FROM_FILE)
+		fputc('\n', stderr);
+	else
+		fprintf(stderr, " (try '%s --help')\n", prog);
 	return 2;
 }
 
@@ -1287,8 +1318,20 @@ static int finish(struct nc_config *c, bool env)
 				 c->from[i_bare] == FROM_FILE
 				     ? "input.interface"
 				     : "-i PORT");
-	if (!env && !cfg->print_config && !cfg->outdir)
+	if (!env && !cfg->print_config && !cfg->outdir && !agent_mode)
 		return flag_err(NULL, "missing -o DIR (where record files go)");
+	for (unsigned i = 0; i < NOPTS && !agent_mode && !env; i++)
+		if (opts[i].key && !strncmp(opts[i].key, "nats.", 5) &&
+		    c->from[i] != FROM_DEFAULT)
+			return cross_err(c, (int)i,
+					 "%s is an option of 'netcap agent'",
+					 name_of(c, (int)i, n1, sizeof(n1)));
+	if (agent_mode && cfg->sensor && !nc_sensor_ok(cfg->sensor))
+		return cross_err(
+		    c, opt_index("sensor"),
+		    "%s '%s': 1 to %d of A-Z a-z 0-9 _ -",
+		    name_of(c, opt_index("sensor"), n1, sizeof(n1)),
+		    cfg->sensor, NC_SENSOR_MAX);
 	if (!cfg->workers)
 		cfg->workers = default_workers(cfg);
 	uint64_t streams = cfg->max_streams == UINT64_MAX ? cfg->max_connections
@@ -1436,6 +1479,16 @@ int nc_config_parse(struct nc_config *c, struct nc_capture_cfg *cfg, int argc,
 		    char **argv)
 {
 	return parse(c, cfg, argc, argv, false);
+}
+
+int nc_config_parse_agent(struct nc_config *c, struct nc_capture_cfg *cfg,
+			  int argc, char **argv)
+{
+	prog = "netcap agent";
+	agent_mode = true;
+	int rc = parse(c, cfg, argc, argv, false);
+	cfg->agent = true;
+	return rc;
 }
 
 /* ---- util env ---- */

@@ -21,7 +21,7 @@
 
 #define NC_CONFIG_HELP	   (-1) /* -h given: print the usage, exit 0 */
 #define NC_CONFIG_PRINTED  (-2) /* --print-config done: exit 0 */
-#define NC_CONFIG_MAX_OPTS 64	/* entries of the option table */
+#define NC_CONFIG_MAX_OPTS 96	/* entries of the option table */
 
 /* Parser state that outlives parsing: cfg's strings point into it. */
 struct nc_config {
@@ -43,6 +43,12 @@ struct nc_config {
 int nc_config_parse(struct nc_config *c, struct nc_capture_cfg *cfg, int argc,
 		    char **argv);
 void nc_config_free(struct nc_config *c);
+/* "64M" into *v: digits and an optional K, M, G or T (powers of 1024);
+   false when it is not that or overflows (every size option's syntax). */
+bool nc_parse_bytes(const char *s, uint64_t *v);
+/* nc_config_parse for netcap agent: -o optional, nats.* allowed. */
+int nc_config_parse_agent(struct nc_config *c, struct nc_capture_cfg *cfg,
+			  int argc, char **argv);
 
 /*
  * The EAL --lcores value for cfg: lcores 0 (main), 1 (RX), 2..W+1

@@ -97,6 +97,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 
+#include "agent.h"
 #include "engine.h"
 
 static struct nc_engine *sig_eng;
@@ -159,6 +160,15 @@ static void draw_progress(struct nc_engine *e, double elapsed,
 		"\r\033[K%" PRIu64
 		" packets  %s  %5.1f%%  %.0f packets/s  %s left",
 		pkts, hb, pct, rate, eta);
+	if (e->pub) {
+		struct nc_pub_counts c;
+		nc_pub_counts(e->pub, &c);
+		fprintf(stderr,
+			"  batches: %" PRIu64 " published %" PRIu64
+			" acked %" PRIu64 " spooled %" PRIu64 " resent %" PRIu64
+			" dropped",
+			c.published, c.acked, c.spooled, c.resent, c.dropped);
+	}
 	fflush(stderr);
 	*last_pkts = pkts;
 	*last_t = elapsed;
@@ -354,6 +364,8 @@ static void print_summary(struct nc_engine *e, double elapsed)
 	}
 	if (e->xdp)
 		nc_xdp_summary(e->xdp, o);
+	if (e->pub)
+		nc_pub_summary(e->pub, o);
 	fprintf(o, "%-36s %d\n", "input.truncated", e->rx.truncated ? 1 : 0);
 	fprintf(o, "%-36s %d\n", "interrupted", e->signalled ? 1 : 0);
 	fflush(o);

@@ -81,6 +81,8 @@ struct nc_pkt_meta {
  * A batch of delimited records of one type. From the fixed batch mempool,
  * or (heap = 1) malloc'd for a single record larger than NC_BATCH_CAP.
  */
+struct nc_pub;
+
 struct nc_batch {
 	uint32_t type; /* enum nc_rec */
 	uint32_t len;  /* bytes used in data */
@@ -170,6 +172,21 @@ struct nc_capture_cfg {
 				   end */
 	double stats_interval;	/* --stats-interval: seconds */
 	int telemetry;		/* --telemetry/--no-telemetry, -1 default */
+
+	/* netcap agent (agent.c, natsconn.h): the writer publishes */
+	bool agent;
+	const char *nats_servers; /* --nats URL[,URL...] */
+	const char *sensor;	  /* --sensor NAME (default: host) */
+	const char *spool_dir;	  /* --spool DIR */
+	uint64_t spool_max;	  /* --spool-max BYTES */
+	unsigned spool_policy;	  /* 0 drop-oldest, 1 drop-newest */
+	unsigned max_inflight;	  /* --max-inflight batches */
+	double ack_wait;	  /* --ack-wait SEC: then spooled */
+	double drain_timeout;	  /* --drain-timeout SEC at the end */
+	const char *nats_ca, *nats_cert, *nats_key, *nats_creds;
+	const char *nats_user, *nats_password_file, *nats_token_file;
+	const char *nats_nkey, *nats_nkey_seed;
+	bool nats_tls;
 
 	const char *cpus;	 /* --cpus LIST, or NULL: the affinity */
 	const char *config_file; /* --config FILE, or NULL */
@@ -404,6 +421,7 @@ struct nc_engine {
 	struct lbl_cap *lbl;	    /* --attacks, or NULL */
 	struct nc_stats *stats;	    /* stats.c */
 	int metrics_fd;		    /* --metrics: listening socket, or -1 */
+	struct nc_pub *pub;	    /* netcap agent: the publisher (agent.h) */
 
 	/* control flags (atomic) */
 	int stop;	     /* stop reading input (signal, write error) */

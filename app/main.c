@@ -17,6 +17,10 @@ struct nc_cmd {
 
 static const struct nc_cmd cmds[] = {
     {"capture", nc_cmd_capture, "read packets, write typed records"},
+    {"agent", nc_cmd_agent,
+     "capture and publish the records to NATS JetStream"},
+    {"collect", nc_cmd_collect,
+     "write the records agents publish to NATS JetStream to files"},
     {"dump", nc_cmd_dump, "print record files as CSV, TSV, JSON or a table"},
     {"label", nc_cmd_label,
      "label records with IDS alerts or attack lists (datasets)"},

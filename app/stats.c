@@ -925,7 +925,7 @@ static void prom_writer(struct nc_prom *p, const struct nc_engine *e,
 	      s->wr.backlog);
 	gauge(p, "netcap_writer_ring_capacity_batches",
 	      "Batches the writer's ring holds", s->wr.ring_size);
-	if (statvfs(e->cfg->outdir, &vfs) == 0)
+	if (e->cfg->outdir && statvfs(e->cfg->outdir, &vfs) == 0)
 		gauge(p, "netcap_disk_free_bytes",
 		      "Octets free to netcap on the output file system",
 		      (double)vfs.f_bavail * (double)vfs.f_frsize);

@@ -27,6 +27,10 @@
  * stops reading; the writer keeps draining the ring, returning batches
  * unwritten, so no worker blocks, and still closes (and, rotating, renames)
  * every file it opened.
+ *
+ * netcap agent: every batch also goes to the publisher (agent.c), without
+ * -o to it alone; the writer polls its spool between batches and, after
+ * the last one, waits for the acknowledgements (--drain-timeout).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +45,7 @@
 
 #include <rte_ring.h>
 
+#include "agent.h"
 #include "engine.h"
 
 #define WR_NS_PER_S	   1000000000LL
@@ -69,6 +74,7 @@ struct wr_state {
 	uint64_t since_check; /* bytes written since the last statvfs */
 	uint64_t check_bytes; /* statvfs again after this many bytes ... */
 	int64_t check_at;     /* ... or at this monotonic time (ns) */
+	unsigned polls;	      /* agent: batches since the last spool poll */
 };
 
 static int64_t clock_ns(clockid_t id)
@@ -331,6 +337,8 @@ int nc_writer_main(void *arg)
 			wr_rotate_due(&s, clock_ns(CLOCK_REALTIME_COARSE));
 		unsigned n = rte_ring_sc_dequeue_burst(e->writer_ring, objs,
 						       NC_BURST, NULL);
+		if (e->pub && (n == 0 || ++s.polls % 64 == 0))
+			nc_pub_poll(e->pub); /* the spool, when connected */
 		if (n == 0) {
 			if ((unsigned)nc_load(&e->workers_done) ==
 				e->nworkers &&
@@ -347,8 +355,10 @@ int nc_writer_main(void *arg)
 		idle = 0;
 		for (unsigned i = 0; i < n; i++) {
 			struct nc_batch *b = objs[i];
-			if (!wr->failed)
+			if (!wr->failed && e->cfg->outdir)
 				wr_batch(&s, b);
+			if (e->pub)
+				nc_pub_batch(e->pub, b);
 			nc_batch_put(e, b);
 		}
 	}
@@ -358,6 +368,8 @@ int nc_writer_main(void *arg)
 		s.renaming = true;
 	for (unsigned t = 0; t < NC_REC_MAX; t++)
 		wr_close(&s, t);
+	if (e->pub)
+		nc_pub_finish(e->pub); /* acknowledgements, then the spool */
 	nc_store(&e->writer_done, 1);
 	return 0;
 }

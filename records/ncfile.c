@@ -170,6 +170,89 @@ static int w_done(struct nc_writer *w)
 	return 0;
 }
 
+/*
+ * The compression context and a frame header in w->out (*n bytes).
+ * Independent blocks, a checksum per block and none for the content: a
+ * frame can be cut after any block and resumed (nc_writer_resume).
+ */
+static int w_frame_begin(struct nc_writer *w, size_t *n)
+{
+	w->prefs.frameInfo.blockSizeID = LZ4F_max64KB;
+	w->prefs.frameInfo.blockMode = LZ4F_blockIndependent;
+	w->prefs.frameInfo.contentChecksumFlag = LZ4F_noContentChecksum;
+	w->prefs.frameInfo.blockChecksumFlag = LZ4F_blockChecksumEnabled;
+	w->prefs.autoFlush = 1;
+	if (LZ4F_isError(LZ4F_createCompressionContext(&w->cctx, LZ4F_VERSION)))
+		return -ENOMEM;
+	w->outcap =
+	    LZ4F_compressBound(W_CHUNK, &w->prefs) + LZ4F_HEADER_SIZE_MAX;
+	w->out = malloc(w->outcap);
+	if (!w->out)
+		return -ENOMEM;
+	*n = LZ4F_compressBegin(w->cctx, w->out, w->outcap, &w->prefs);
+	return LZ4F_isError(*n) ? lz4_err(*n) : 0;
+}
+
+struct nc_writer *nc_writer_resume(const char *path, uint64_t offset)
+{
+	struct nc_writer *w = calloc(1, sizeof(*w));
+	struct stat st;
+	size_t n;
+	int rc;
+
+	if (!w)
+		return NULL;
+	w->compress = true;
+	w->fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (w->fd < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	if (fstat(w->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size < offset || offset < 4) {
+		rc = -EINVAL; /* shorter than what was written: not ours */
+		goto fail;
+	}
+	if (ftruncate(w->fd, (off_t)offset) != 0 ||
+	    lseek(w->fd, (off_t)offset, SEEK_SET) != (off_t)offset) {
+		rc = -errno;
+		goto fail;
+	}
+	w->bytes = w->good = offset;
+	/* a new context continues the frame: its header is not written */
+	rc = w_frame_begin(w, &n);
+	if (rc)
+		goto fail;
+	return w;
+fail:
+	if (w->fd >= 0)
+		close(w->fd);
+	if (w->cctx)
+		LZ4F_freeCompressionContext(w->cctx);
+	free(w->out);
+	free(w);
+	errno = -rc;
+	return NULL;
+}
+
+int nc_writer_detach(struct nc_writer *w)
+{
+	int rc = w->err;
+
+	if (close(w->fd) < 0 && !rc && errno != EINTR)
+		rc = -errno;
+	if (w->cctx)
+		LZ4F_freeCompressionContext(w->cctx);
+	free(w->out);
+	free(w);
+	return rc;
+}
+
+int nc_writer_sync(struct nc_writer *w)
+{
+	return fdatasync(w->fd) == 0 ? 0 : -errno;
+}
+
 /* Remove a file nc_writer_open() created but could not start. */
 static void w_discard(int fd, const char *path)
 {
@@ -200,31 +283,10 @@ struct nc_writer *nc_writer_open(const char *path,
 		goto fail;
 	}
 	if (w->compress) {
-		w->prefs.frameInfo.blockSizeID = LZ4F_max64KB;
-		w->prefs.frameInfo.blockMode = LZ4F_blockIndependent;
-		w->prefs.frameInfo.contentChecksumFlag = LZ4F_noContentChecksum;
-		w->prefs.frameInfo.blockChecksumFlag =
-		    LZ4F_blockChecksumEnabled;
-		w->prefs.autoFlush = 1;
-		if (LZ4F_isError(LZ4F_createCompressionContext(&w->cctx,
-							       LZ4F_VERSION))) {
-			rc = -ENOMEM;
-			goto fail;
-		}
-		w->outcap = LZ4F_compressBound(W_CHUNK, &w->prefs) +
-			    LZ4F_HEADER_SIZE_MAX;
-		w->out = malloc(w->outcap);
-		if (!w->out) {
-			rc = -ENOMEM;
-			goto fail;
-		}
-		size_t n =
-		    LZ4F_compressBegin(w->cctx, w->out, w->outcap, &w->prefs);
-		if (LZ4F_isError(n)) {
-			rc = lz4_err(n);
-			goto fail;
-		}
-		rc = write_all(w, w->out, n);
+		size_t n;
+		rc = w_frame_begin(w, &n);
+		if (!rc)
+			rc = write_all(w, w->out, n);
 		if (rc)
 			goto fail;
 	}

@@ -63,6 +63,19 @@ uint64_t nc_writer_bytes(const struct nc_writer *w);
 /* Finish the frame, flush and close; frees w. 0, or -errno. */
 int nc_writer_close(struct nc_writer *w);
 
+/*
+ * Reopen a compressed record file to append after its first offset bytes
+ * (a size nc_writer_bytes() gave after an append, so a block boundary):
+ * anything after them (an end mark, a half-written block) is cut off.
+ * NULL with errno set; EINVAL when the file is shorter than offset.
+ */
+struct nc_writer *nc_writer_resume(const char *path, uint64_t offset);
+/* Close without ending the frame (nc_writer_resume goes on from
+   nc_writer_bytes()); frees w. 0, or -errno. */
+int nc_writer_detach(struct nc_writer *w);
+/* fdatasync(2) the file. 0, or -errno. */
+int nc_writer_sync(struct nc_writer *w);
+
 struct nc_reader;
 
 /*
