@@ -15,7 +15,11 @@
  * in the order it was filled. Spool entries are files,
  * SPOOL/<16 hex id>-<records>.batch, removed once acknowledged: a killed
  * agent leaves them for the next run. Beyond --spool-max the oldest (or,
- * with drop-newest, the arriving) batch is dropped and counted.
+ * with drop-newest, the arriving) batch that was never sent is dropped and
+ * counted. A batch sent once whose acknowledgement never came may be in
+ * the stream: it is kept (the spool may pass its limit by those, at most
+ * the batches in flight when the servers went), so the records counted
+ * dropped are exactly the records lost.
  *
  * Every message carries Nats-Msg-Id <sensor>.<run>.<Type>.<seq>, so a
  * batch sent again (an acknowledgement lost, a spool resent) is dropped by
@@ -51,6 +55,10 @@ struct sp_ent {
 	uint64_t bytes;
 	uint32_t records;
 	uint8_t state; /* SP_QUEUED, SP_SENT, SP_DONE */
+	/* handed to a server once (its acknowledgement never came, so it
+	   may be in the stream): never dropped, so that every dropped
+	   batch is certainly lost and the count of lost records exact */
+	uint8_t sent;
 };
 
 enum { SP_QUEUED, SP_SENT, SP_DONE };
@@ -75,6 +83,9 @@ struct nc_pub {
 	size_t head, n, cap;
 	uint64_t next_id;
 	unsigned sp_sent; /* spooled batches in flight */
+	/* a resend failed (the stream not there yet after a restart): the
+	   next waits until retry_at, backoff_ms doubling up to 2 s */
+	int64_t retry_at, backoff_ms;
 	bool warned_full, warned_io;
 	struct nc_pub_counts c;
 	int connected; /* atomic: the callbacks' view */
@@ -184,13 +195,17 @@ static void sp_forget(struct nc_pub *p, struct sp_ent *s)
 	p->c.spool_bytes -= s->bytes;
 }
 
-/* Make room for bytes: drop the oldest queued batches (drop-oldest).
-   false when the new batch is to be dropped instead. */
-static bool sp_room(struct nc_pub *p, uint64_t bytes)
+/*
+ * Make room for a batch of bytes: drop the oldest queued batches never
+ * sent (drop-oldest). false when the new batch is to be dropped instead.
+ * A batch that was sent (sent) is always kept, so the spool may pass
+ * --spool-max by the batches in flight when the servers went away.
+ */
+static bool sp_room(struct nc_pub *p, uint64_t bytes, bool sent)
 {
 	const struct nc_capture_cfg *cfg = p->e->cfg;
 
-	if (p->c.spool_bytes + bytes <= cfg->spool_max)
+	if (p->c.spool_bytes + bytes <= cfg->spool_max || sent)
 		return true;
 	if (!p->warned_full) {
 		p->warned_full = true;
@@ -206,7 +221,7 @@ static bool sp_room(struct nc_pub *p, uint64_t bytes)
 	     i < p->head + p->n && p->c.spool_bytes + bytes > cfg->spool_max;
 	     i++) {
 		struct sp_ent *s = &p->sp[i];
-		if (s->state != SP_QUEUED)
+		if (s->state != SP_QUEUED || s->sent)
 			continue;
 		p->c.dropped++;
 		p->c.dropped_records += s->records;
@@ -246,7 +261,7 @@ static uint32_t msg_records(natsMsg *m)
  * "KEY\tVALUE" per header, then the data. Written under a temporary name
  * and renamed, so a spool file is whole or absent.
  */
-static void sp_add(struct nc_pub *p, natsMsg *m)
+static void sp_add(struct nc_pub *p, natsMsg *m, bool sent)
 {
 	char line[1024], path[PATH_MAX], tmp[PATH_MAX + 8];
 	const char **keys = NULL;
@@ -257,9 +272,10 @@ static void sp_add(struct nc_pub *p, natsMsg *m)
 
 	if (natsMsgHeader_Keys(m, &keys, &nkeys) != NATS_OK)
 		nkeys = 0;
-	if (!sp_room(p, (uint64_t)dlen + 1024))
+	if (!sp_room(p, (uint64_t)dlen + 1024, sent))
 		goto drop;
-	struct sp_ent s = {.id = p->next_id++, .records = records};
+	struct sp_ent s = {
+	    .id = p->next_id++, .records = records, .sent = sent};
 	sp_path(p, &s, path, sizeof(path));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -388,7 +404,8 @@ static int cmp_ent(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* The batches a previous run left in the spool. */
+/* The batches a previous run left in the spool (counted as sent: that
+   run may have sent them). */
 static int sp_scan(struct nc_pub *p, char *err, size_t errlen)
 {
 	DIR *d = opendir(p->dir);
@@ -415,7 +432,8 @@ static int sp_scan(struct nc_pub *p, char *err, size_t errlen)
 			continue;
 		if (sp_push(p, (struct sp_ent){.id = id,
 					       .bytes = (uint64_t)st.st_size,
-					       .records = rec}) != 0) {
+					       .records = rec,
+					       .sent = 1}) != 0) {
 			closedir(d);
 			snprintf(err, errlen, "--spool: out of memory");
 			return -1;
@@ -453,12 +471,17 @@ static void on_ack(jsCtx *js, natsMsg *m, jsPubAck *pa, jsPubAckErr *pae,
 		if (s) {
 			sp_forget(p, s);
 			sp_trim(p);
+			p->backoff_ms = 0;
 		}
 	} else if (s) {
 		s->state = SP_QUEUED; /* its file is still there */
+		p->backoff_ms = p->backoff_ms ? p->backoff_ms * 2 : 100;
+		if (p->backoff_ms > 2000)
+			p->backoff_ms = 2000;
+		p->retry_at = mono_ms() + p->backoff_ms;
 	} else if (!spooled) {
 		natsMsgHeader_Delete(m, "Netcap-Spool");
-		sp_add(p, m);
+		sp_add(p, m, true);
 	}
 	p->c.inflight--;
 	pthread_mutex_unlock(&p->mu);
@@ -490,7 +513,7 @@ static void send_msg(struct nc_pub *p, natsMsg *m, bool spooled, uint64_t sid)
 		p->c.resent--;
 	} else {
 		p->c.published--;
-		sp_add(p, m);
+		sp_add(p, m, false);
 	}
 	pthread_mutex_unlock(&p->mu);
 	natsMsg_Destroy(m);
@@ -601,7 +624,7 @@ void nc_pub_batch(struct nc_pub *p, const struct nc_batch *b)
 	pthread_mutex_lock(&p->mu);
 	bool to_spool = p->n > 0 || !connected(p);
 	if (to_spool)
-		sp_add(p, m);
+		sp_add(p, m, false);
 	else
 		p->c.published++;
 	pthread_mutex_unlock(&p->mu);
@@ -623,7 +646,8 @@ void nc_pub_poll(struct nc_pub *p)
 	for (;;) {
 		struct sp_ent *s = NULL;
 		pthread_mutex_lock(&p->mu);
-		if (p->n && p->sp_sent < p->window && connected(p))
+		if (p->n && p->sp_sent < p->window && connected(p) &&
+		    mono_ms() >= p->retry_at)
 			for (size_t i = p->head; i < p->head + p->n; i++)
 				if (p->sp[i].state == SP_QUEUED) {
 					s = &p->sp[i];
@@ -645,6 +669,7 @@ void nc_pub_poll(struct nc_pub *p)
 			continue;
 		}
 		s->state = SP_SENT;
+		s->sent = 1;
 		p->sp_sent++;
 		p->c.resent++;
 		uint64_t sid = s->id; /* s moves when on_ack spools */

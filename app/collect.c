@@ -461,8 +461,10 @@ static const char *inflate_batch(struct coll *c, natsMsg *m, struct batch *b)
 	if (used != inlen || made != outlen || hint != 0) {
 		/* not all consumed, a short or long result, or the frame
 		   does not end: truncated or not what the headers say */
-		if (made < outlen || hint != 0)
+		if (hint != 0)
 			return "truncated LZ4 frame";
+		if (made < outlen)
+			return "LZ4 content shorter than Netcap-Size";
 		return "LZ4 frame longer than Netcap-Size";
 	}
 	b->raw = c->raw;

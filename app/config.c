@@ -173,7 +173,7 @@ static const struct opt opts[] = {
     OSTR("nats", 0, "nats.servers", nats_servers, "URL list"),
     OSTR("sensor", 0, "nats.sensor", sensor, "name"),
     OSTR("spool", 0, "nats.spool", spool_dir, "directory"),
-    ONUM("spool-max", 0, "nats.spool_max", K_SIZE, spool_max, 1 << 20, TB, 0),
+    ONUM("spool-max", 0, "nats.spool_max", K_SIZE, spool_max, 64 << 10, TB, 0),
     OENUM("spool-policy", "nats.spool_policy", spool_policy,
 	  "drop-oldest|drop-newest"),
     ONUM("max-inflight", 0, "nats.max_inflight", K_UINT, max_inflight, 1, 65536,

@@ -36,6 +36,8 @@ run test/run-rotate.sh "$NETCAP"
 run test/run-stats.sh "$NETCAP"
 # Prometheus metrics: capture --metrics and export, scraped (issue 13)
 run test/run-metrics.sh "$NETCAP"
+# agent and collect over a NATS JetStream cluster (issue 12)
+run test/run-distributed.sh "$NETCAP"
 run test/run-filter.sh "$NETCAP"
 run test/run-flowhash.sh
 run test/run-xdp.sh "$NETCAP"
