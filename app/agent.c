@@ -328,70 +328,76 @@ drop:
 /* Read spool file s back as a message (with Netcap-Spool: its id). */
 static natsMsg *sp_load(struct nc_pub *p, const struct sp_ent *s)
 {
-	char path[PATH_MAX], subj[512], idbuf[32];
+	char path[PATH_MAX], idbuf[32], *line = NULL;
+	size_t cap = 0;
 	natsMsg *m = NULL;
-	int nh = 0;
+	uint8_t *d = NULL;
 	FILE *f;
 
 	sp_path(p, s, path, sizeof(path));
 	f = fopen(path, "re");
 	if (!f)
 		return NULL;
-	char magic[16];
-	if (fscanf(f, "%15s %511s %d", magic, subj, &nh) != 3 ||
-	    strcmp(magic, SP_MAGIC) || nh < 0 || nh > 64 || fgetc(f) != '\n')
+	/* "NCSPOOL1 SUBJECT NHEADERS" */
+	ssize_t ll = getline(&line, &cap, f);
+	if (ll <= 0 || line[ll - 1] != '\n')
 		goto bad;
-	struct {
-		char k[256], v[768];
-	} *h = calloc((size_t)nh + 1, sizeof(*h));
-	if (!h)
+	line[ll - 1] = 0;
+	char *subj = strchr(line, ' '),
+	     *cnt = subj ? strchr(subj + 1, ' ') : NULL;
+	if (!cnt || strncmp(line, SP_MAGIC " ", sizeof(SP_MAGIC)) != 0)
 		goto bad;
-	for (int i = 0; i < nh; i++) {
-		char line[1100];
-		if (!fgets(line, sizeof(line), f)) {
+	*cnt++ = 0;
+	subj++;
+	char *end;
+	errno = 0;
+	unsigned long nh = strtoul(cnt, &end, 10);
+	if (errno || end == cnt || *end || nh > 64)
+		goto bad;
+	/* headers as "KEY\tVALUE" lines, kept until the data is read */
+	char *hk[64], *hv[64];
+	unsigned got = 0;
+	for (; got < nh; got++) {
+		char *h = NULL;
+		size_t hc = 0;
+		ssize_t hl = getline(&h, &hc, f);
+		char *tab = hl > 0 ? strchr(h, '\t') : NULL;
+		if (!tab || h[hl - 1] != '\n') {
 			free(h);
-			goto bad;
+			break;
 		}
-		line[strcspn(line, "\n")] = 0;
-		char *tab = strchr(line, '\t');
-		if (!tab) {
-			free(h);
-			goto bad;
-		}
+		h[hl - 1] = 0;
 		*tab = 0;
-		if (strlen(line) >= sizeof(h[i].k) ||
-		    strlen(tab + 1) >= sizeof(h[i].v)) {
-			free(h);
-			goto bad;
-		}
-		strcpy(h[i].k, line);
-		strcpy(h[i].v, tab + 1);
+		hk[got] = h;
+		hv[got] = tab + 1;
 	}
 	long at = ftell(f);
 	struct stat st;
-	if (at < 0 || fstat(fileno(f), &st) != 0 || st.st_size < at) {
-		free(h);
-		goto bad;
+	bool ok = got == nh && at >= 0 && fstat(fileno(f), &st) == 0 &&
+		  st.st_size >= at;
+	size_t dlen = ok ? (size_t)(st.st_size - at) : 0;
+	if (ok) {
+		d = malloc(dlen ? dlen : 1);
+		ok = d && fread(d, 1, dlen, f) == dlen &&
+		     natsMsg_Create(&m, subj, NULL, (const char *)d,
+				    (int)dlen) == NATS_OK;
 	}
-	size_t dlen = (size_t)(st.st_size - at);
-	uint8_t *d = malloc(dlen ? dlen : 1);
-	if (!d || fread(d, 1, dlen, f) != dlen ||
-	    natsMsg_Create(&m, subj, NULL, (const char *)d, (int)dlen) !=
-		NATS_OK) {
-		free(d);
-		free(h);
-		m = NULL;
-		goto bad;
+	for (unsigned i = 0; i < got; i++) {
+		if (ok)
+			natsMsgHeader_Set(m, hk[i], hv[i]);
+		free(hk[i]);
 	}
-	free(d);
-	for (int i = 0; i < nh; i++)
-		natsMsgHeader_Set(m, h[i].k, h[i].v);
-	free(h);
+	if (!ok)
+		goto bad;
 	snprintf(idbuf, sizeof(idbuf), "%" PRIu64, s->id);
 	natsMsgHeader_Set(m, "Netcap-Spool", idbuf);
+	free(d);
+	free(line);
 	fclose(f);
 	return m;
 bad:
+	free(d);
+	free(line);
 	fclose(f);
 	natsMsg_Destroy(m);
 	return NULL;
@@ -418,13 +424,18 @@ static int sp_scan(struct nc_pub *p, char *err, size_t errlen)
 	}
 	while ((de = readdir(d))) {
 		uint64_t id;
-		uint32_t rec;
-		char tail[16];
+		unsigned long rec;
 		struct stat st;
-		char path[PATH_MAX];
-		if (sscanf(de->d_name, "%16" SCNx64 "-%" SCNu32 ".%15s", &id,
-			   &rec, tail) != 3 ||
-		    strcmp(tail, "batch"))
+		char path[PATH_MAX], *e;
+		/* <16 hex digits>-<records>.batch */
+		errno = 0;
+		id = strtoull(de->d_name, &e, 16);
+		if (errno || e != de->d_name + 16 || *e != '-')
+			continue;
+		const char *r = e + 1;
+		rec = strtoul(r, &e, 10);
+		if (errno || e == r || rec > UINT32_MAX ||
+		    strcmp(e, ".batch") != 0)
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", p->dir, de->d_name) >=
 			(int)sizeof(path) ||
@@ -432,7 +443,7 @@ static int sp_scan(struct nc_pub *p, char *err, size_t errlen)
 			continue;
 		if (sp_push(p, (struct sp_ent){.id = id,
 					       .bytes = (uint64_t)st.st_size,
-					       .records = rec,
+					       .records = (uint32_t)rec,
 					       .sent = 1}) != 0) {
 			closedir(d);
 			snprintf(err, errlen, "--spool: out of memory");
@@ -442,7 +453,8 @@ static int sp_scan(struct nc_pub *p, char *err, size_t errlen)
 			p->next_id = id + 1;
 	}
 	closedir(d);
-	qsort(p->sp + p->head, p->n, sizeof(*p->sp), cmp_ent);
+	if (p->n)
+		qsort(p->sp + p->head, p->n, sizeof(*p->sp), cmp_ent);
 	return 0;
 }
 

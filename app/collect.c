@@ -28,13 +28,13 @@
  * collector killed mid-batch leaves a file that reads up to its last
  * complete batch.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,17 +114,13 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * CO_NS + ts.tv_nsec;
 }
 
-static void cerr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void cerr(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("netcap collect: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
+/* One line on stderr: "netcap collect: ..." */
+#define cerr(...)                                                              \
+	do {                                                                   \
+		fputs("netcap collect: ", stderr);                             \
+		fprintf(stderr, __VA_ARGS__);                                  \
+		fputc('\n', stderr);                                           \
+	} while (0)
 
 /* ---- sequence sets ------------------------------------------------------ */
 
@@ -240,7 +236,7 @@ static struct run_seqs *state_touch(struct cstate *st, struct run_seqs *rs)
 static void paths(const struct coll *c, const struct slot *s, const char *what,
 		  char *buf, size_t len)
 {
-	if (!strcmp(what, "file"))
+	if (strcmp(what, "file") == 0)
 		snprintf(buf, len, "%s/%s/%s.ncap.lz4", c->dir, s->sensor,
 			 nc_rec_name(s->type));
 	else
@@ -248,11 +244,62 @@ static void paths(const struct coll *c, const struct slot *s, const char *what,
 			 nc_rec_name(s->type), what);
 }
 
+/* An unsigned number at *p in base, then *p past it; false if none. */
+static bool num_at(char **p, int base, uint64_t *v)
+{
+	char *end;
+
+	if (!isxdigit((unsigned char)**p))
+		return false;
+	errno = 0;
+	*v = strtoull(*p, &end, base);
+	if (errno || end == *p)
+		return false;
+	*p = end;
+	return true;
+}
+
+/* One line of the state file into st. false when malformed. */
+static bool state_line(struct cstate *st, char *l, bool first)
+{
+	uint64_t a, b, run;
+
+	l[strcspn(l, "\n")] = 0;
+	if (first) { /* "file OFFSET OPENED" */
+		if (strncmp(l, "file ", 5) != 0)
+			return false;
+		l += 5;
+		if (!num_at(&l, 10, &st->offset) || *l++ != ' ' ||
+		    !num_at(&l, 10, &a) || *l || a > INT64_MAX)
+			return false;
+		st->opened = (int64_t)a;
+		return true;
+	}
+	/* "run HEX LO-HI,LO-HI,..." */
+	if (strncmp(l, "run ", 4) != 0)
+		return false;
+	l += 4;
+	if (!num_at(&l, 16, &run) || *l++ != ' ')
+		return false;
+	struct run_seqs *rs = state_run(st, run, true);
+	for (;;) {
+		if (!num_at(&l, 10, &a) || *l++ != '-' || !num_at(&l, 10, &b) ||
+		    seqs_push(rs, a, b) != 0)
+			return false;
+		if (!*l)
+			return true;
+		if (*l++ != ',')
+			return false;
+	}
+}
+
 /* Read the state file; a missing one is an empty state. 0, or -1. */
 static int state_load(struct coll *c, const struct slot *s)
 {
 	struct cstate *st = &c->st;
-	char path[PATH_MAX], line[4096];
+	char path[PATH_MAX], *line = NULL;
+	size_t cap = 0;
+	unsigned n = 0;
 	FILE *f;
 
 	state_clear(st);
@@ -260,34 +307,20 @@ static int state_load(struct coll *c, const struct slot *s)
 	f = fopen(path, "re");
 	if (!f)
 		return errno == ENOENT ? 0 : -1;
-	if (!fgets(line, sizeof(line), f) ||
-	    strncmp(line, STATE_MAGIC, strlen(STATE_MAGIC)) ||
-	    !fgets(line, sizeof(line), f) ||
-	    sscanf(line, "file %" SCNu64 " %" SCNd64, &st->offset,
-		   &st->opened) != 2)
-		goto bad;
-	/* run lines: "run HEX lo-hi,lo-hi,..."; long ones span fgets calls */
-	int ch;
-	while ((ch = fgetc(f)) != EOF) {
-		uint64_t run, lo, hi;
-		ungetc(ch, f);
-		if (fscanf(f, "run %" SCNx64, &run) != 1)
+	while (getline(&line, &cap, f) > 0) {
+		bool ok = n == 0 ? strcmp(line, STATE_MAGIC "\n") == 0
+				 : state_line(st, line, n == 1);
+		if (!ok)
 			goto bad;
-		struct run_seqs *rs = state_run(st, run, true);
-		for (;;) {
-			if (fscanf(f, " %" SCNu64 "-%" SCNu64, &lo, &hi) != 2 ||
-			    seqs_push(rs, lo, hi) != 0)
-				goto bad;
-			ch = fgetc(f);
-			if (ch == '\n' || ch == EOF)
-				break;
-			if (ch != ',')
-				goto bad;
-		}
+		n++;
 	}
+	if (n < 2)
+		goto bad;
+	free(line);
 	fclose(f);
 	return 0;
 bad:
+	free(line);
 	fclose(f);
 	errno = EINVAL;
 	return -1;
@@ -325,7 +358,16 @@ static int state_save(struct coll *c, const struct slot *s)
 		(void)unlink(tmp);
 		return -1;
 	}
-	return 0;
+	if (c->sync) { /* the rename too */
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s/%s", c->dir, s->sensor);
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || fsync(fd) != 0)
+			rc = -1;
+		if (fd >= 0)
+			close(fd);
+	}
+	return rc;
 }
 
 /* ---- files ------------------------------------------------------------ */
@@ -521,10 +563,10 @@ static const char *parse_batch(struct coll *c, natsMsg *m, struct batch *b,
 	if (!t || !sn || !nc_sensor_ok(sn))
 		return "no Netcap-Type or Netcap-Sensor header";
 	int ty = nc_rec_by_name(t);
-	if (ty < 0 || strcmp(nc_rec_name((enum nc_rec)ty), t))
+	if (ty < 0 || strcmp(nc_rec_name((enum nc_rec)ty), t) != 0)
 		return "unknown Netcap-Type";
 	snprintf(want, sizeof(want), NC_NATS_SUBJECT_ROOT ".%s.%s", sn, t);
-	if (strcmp(subj, want))
+	if (strcmp(subj, want) != 0)
 		return "subject does not match its headers";
 	snprintf(b->sensor, sizeof(b->sensor), "%s", sn);
 	b->type = (enum nc_rec)ty;
@@ -759,7 +801,8 @@ static int stream_cfg_load(const char *file, struct stream_cfg *sc, char *err,
 			sc->replicas = json_integer_value(v);
 		} else if (!strcmp(k, "storage")) {
 			const char *s = json_string_value(v);
-			if (!s || (strcmp(s, "file") && strcmp(s, "memory"))) {
+			if (!s || (strcmp(s, "file") != 0 &&
+				   strcmp(s, "memory") != 0)) {
 				snprintf(err, errlen,
 					 "%s: storage: \"file\" or \"memory\"",
 					 file);
@@ -1204,7 +1247,7 @@ int nc_cmd_collect(int argc, char **argv)
 		}
 		if (repl)
 			sc.replicas = (int64_t)repl;
-		if (strcmp(c.stream, NC_NATS_STREAM))
+		if (strcmp(c.stream, NC_NATS_STREAM) != 0)
 			snprintf(sc.name, sizeof(sc.name), "%s", c.stream);
 	} else if (!c.dir) {
 		cerr("missing -o DIR (where record files go) or --setup");

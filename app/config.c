@@ -1320,9 +1320,11 @@ static int finish(struct nc_config *c, bool env)
 				     : "-i PORT");
 	if (!env && !cfg->print_config && !cfg->outdir && !agent_mode)
 		return flag_err(NULL, "missing -o DIR (where record files go)");
+	/* a file may hold them (one file for capture and agent); a flag
+	   given to capture is a mistake */
 	for (unsigned i = 0; i < NOPTS && !agent_mode && !env; i++)
 		if (opts[i].key && !strncmp(opts[i].key, "nats.", 5) &&
-		    c->from[i] != FROM_DEFAULT)
+		    c->from[i] == FROM_FLAG)
 			return cross_err(c, (int)i,
 					 "%s is an option of 'netcap agent'",
 					 name_of(c, (int)i, n1, sizeof(n1)));

@@ -49,6 +49,7 @@
 #include <rte_telemetry.h>
 #include <rte_version.h>
 
+#include "agent.h"
 #include "engine.h"
 #include "nc_version.h"
 #include "prom.h"
@@ -402,7 +403,7 @@ static void si(char *buf, size_t len, double v)
 	snprintf(buf, len, *u ? "%.2f%s" : "%.0f%s", v, u);
 }
 
-static void draw_status(const struct stats_snap *s,
+static void draw_status(struct nc_engine *e, const struct stats_snap *s,
 			const struct stats_snap *prev)
 {
 	double dt = s->elapsed - prev->elapsed;
@@ -417,6 +418,15 @@ static void draw_status(const struct stats_snap *s,
 		pps, bps, s->sum.imissed + s->sum.ierrors, s->sum.rx_nombuf,
 		s->sum.ring_full, s->sum.filtered, s->wr.disk_floor_records,
 		s->wr.backlog, s->wr.ring_size);
+	if (e->pub) { /* netcap agent */
+		struct nc_pub_counts c;
+		nc_pub_counts(e->pub, &c);
+		fprintf(stderr,
+			" | batches: %" PRIu64 " published %" PRIu64
+			" acked %" PRIu64 " spooled %" PRIu64 " resent %" PRIu64
+			" dropped",
+			c.published, c.acked, c.spooled, c.resent, c.dropped);
+	}
 	fflush(stderr);
 }
 
@@ -1090,7 +1100,7 @@ void nc_stats_tick(struct nc_engine *e, double elapsed, bool status)
 			st->next_line += e->cfg->stats_interval;
 	}
 	if (draw) {
-		draw_status(st->cur, st->draw_prev);
+		draw_status(e, st->cur, st->draw_prev);
 		*st->draw_prev = *st->cur;
 		st->drew = true;
 		while (st->next_draw <= elapsed)

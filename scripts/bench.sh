@@ -38,7 +38,8 @@
 # ratio to the runs without it.
 #
 # Then the label row (scripts/bench-label.sh: one million records, 100,000
-# alerts).
+# alerts), and the NATS row (scripts/bench-nats.sh: agent through a local
+# JetStream server to collect, next to capture writing the files).
 #
 #   BENCH_SECONDS (default 2) per replay run, BENCH_RUNS (3),
 #   BENCH_WORKERS (1), BENCH_PACKETS (300000, bench.pcap), BENCH_CONNS
@@ -288,3 +289,8 @@ scripts/bench-flowhash.sh
 # (scripts/bench-label.sh, docs/LABEL.md)
 echo
 scripts/bench-label.sh "$NETCAP"
+
+# netcap agent -> NATS JetStream -> netcap collect, next to capture writing
+# the files (scripts/bench-nats.sh, docs/DISTRIBUTED.md "Sizing")
+echo
+scripts/bench-nats.sh "$NETCAP"
