@@ -795,7 +795,7 @@ static int up_make(struct px_conn *c)
 		}
 		bev = bufferevent_openssl_socket_new(
 		    base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
-		    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+		    BEV_OPT_CLOSE_ON_FREE);
 	} else {
 		bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	}

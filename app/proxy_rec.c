@@ -349,7 +349,7 @@ size_t px_rec_pack(const struct px_rec *r, uint8_t *buf, size_t cap)
 	}
 	if (r->resh) {
 		int64_t l = clen(r->resh);
-		h.rescontentlength = r->res_nobody ? 0 : l >= 0 ? l : -1;
+		h.rescontentlength = l >= 0 ? l : r->res_nobody ? 0 : -1;
 	}
 	/* the content type of encoded content is not guessed from its
 	   first octets (capture decodes gzip first; the proxy does not) */
