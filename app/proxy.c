@@ -79,7 +79,7 @@
 #include "ncfile.h"
 #include "proxy.h"
 
-#define PX_TICK_MS   100	 /* deadlines checked, records written */
+#define PX_TICK_MS   100	  /* deadlines checked, records written */
 #define PX_HIGH	     (256u << 10) /* response octets waiting per client */
 #define PX_BATCH     (1u << 20)	  /* record batch buffer */
 #define PX_MAX_PROXY 64
@@ -128,7 +128,7 @@ struct px_proxy {
 	bool rtls;	      /* the remote is https */
 	char lhost[256];
 	uint16_t lport;
-	char rhost[256]; /* as in the URL: SNI, certificate name */
+	char rhost[256];	      /* as in the URL: SNI, certificate name */
 	char raddr[INET6_ADDRSTRLEN]; /* resolved at start */
 	uint16_t rport;
 	unsigned nconns;
@@ -144,7 +144,7 @@ struct px_conn {
 	bool killed;		 /* shut down by us */
 	enum px_st st;
 	struct sockaddr_storage peer, local;
-	int64_t deadline; /* monotonic ns, 0 none */
+	int64_t deadline;  /* monotonic ns, 0 none */
 	uint64_t in_bytes; /* octets of the request being read */
 	/* upstream */
 	struct evhttp_connection *up;
@@ -274,8 +274,8 @@ static const char *method_name(enum evhttp_cmd_type t)
  * The record of c's exchange: req (may be NULL: a request evhttp refused
  * before it was dispatched), the status the client was sent.
  */
-static void px_record(struct px_conn *c, struct evhttp_request *req,
-		      int status, const char *reason, bool res_trunc)
+static void px_record(struct px_conn *c, struct evhttp_request *req, int status,
+		      const char *reason, bool res_trunc)
 {
 	struct px_rec r;
 	int64_t m = now_ns(CLOCK_MONOTONIC);
@@ -438,9 +438,9 @@ static void on_in(struct evbuffer *b, const struct evbuffer_cb_info *info,
 			c->ts_first = now_ns(CLOCK_REALTIME);
 			c->m_first = now_ns(CLOCK_MONOTONIC);
 			c->deadline =
-			    c->m_first +
-			    (int64_t)((c->p->cfg.header_to + c->p->cfg.body_to) *
-				      1e9);
+			    c->m_first + (int64_t)((c->p->cfg.header_to +
+						    c->p->cfg.body_to) *
+						   1e9);
 		}
 		c->in_bytes += info->n_added;
 	}
@@ -515,9 +515,9 @@ static struct bufferevent *on_bev(struct event_base *base, void *arg)
 			free(c);
 			return NULL;
 		}
-		bev = bufferevent_openssl_socket_new(
-		    base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
-		    BEV_OPT_CLOSE_ON_FREE);
+		bev = bufferevent_openssl_socket_new(base, -1, ssl,
+						     BUFFEREVENT_SSL_ACCEPTING,
+						     BEV_OPT_CLOSE_ON_FREE);
 	} else {
 		bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	}
@@ -552,8 +552,15 @@ static struct bufferevent *on_bev(struct event_base *base, void *arg)
 /* the exchange */
 
 static const char *const hop_by_hop[] = {
-    "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate",
-    "Proxy-Authorization", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+    "Connection",
+    "Keep-Alive",
+    "Proxy-Connection",
+    "Proxy-Authenticate",
+    "Proxy-Authorization",
+    "TE",
+    "Trailer",
+    "Transfer-Encoding",
+    "Upgrade",
 };
 
 static bool is_hop(const char *k, const struct evkeyvalq *h)
@@ -621,12 +628,11 @@ static void exch_fail(struct px_conn *c, int code, enum px_err e)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 				  "Content-Length", "0");
 	}
-	px_record(c, req, code,
-		  code == 504 ? "Gateway Timeout" : "Bad Gateway", false);
+	px_record(c, req, code, code == 504 ? "Gateway Timeout" : "Bad Gateway",
+		  false);
 	/* frees req when the client is gone */
-	evhttp_send_reply(req, code, code == 504 ? "Gateway Timeout"
-						: "Bad Gateway",
-			  NULL);
+	evhttp_send_reply(
+	    req, code, code == 504 ? "Gateway Timeout" : "Bad Gateway", NULL);
 	exch_end(c);
 }
 
@@ -639,10 +645,9 @@ static void exch_cut(struct px_conn *c, enum px_err e)
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 
 	s->err[e]++;
-	px_record(c, req, c->started ? evhttp_request_get_response_code(req)
-				     : 0,
-		  c->started ? evhttp_request_get_response_code_line(req) : "",
-		  true);
+	px_record(
+	    c, req, c->started ? evhttp_request_get_response_code(req) : 0,
+	    c->started ? evhttp_request_get_response_code_line(req) : "", true);
 	if (evcon) {
 		/* frees req with the connection */
 		c->killed = true;
@@ -736,11 +741,13 @@ static void on_up_done(struct evhttp_request *ur, void *arg)
 		}
 		/* a connect that failed on its timeout is a timeout too */
 		int64_t el = now_ns(CLOCK_MONOTONIC) - c->m_dispatch;
-		bool to = c->up_timeout ||
-			  (!c->up_connected &&
-			   el >= (int64_t)(c->p->cfg.connect_to * 1e9) - 5000000);
+		bool to =
+		    c->up_timeout ||
+		    (!c->up_connected &&
+		     el >= (int64_t)(c->p->cfg.connect_to * 1e9) - 5000000);
 		exch_fail(c, to ? 504 : 502,
-			  to ? PX_E_UPSTREAM_TIMEOUT : PX_E_UPSTREAM_UNREACHABLE);
+			  to ? PX_E_UPSTREAM_TIMEOUT
+			     : PX_E_UPSTREAM_UNREACHABLE);
 		return;
 	}
 	struct evbuffer *b = evhttp_request_get_input_buffer(ur);
@@ -793,9 +800,9 @@ static int up_make(struct px_conn *c)
 			if (X509_VERIFY_PARAM_set1_ip_asc(vp, p->rhost) != 1)
 				SSL_set1_host(ssl, p->rhost);
 		}
-		bev = bufferevent_openssl_socket_new(
-		    base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
-		    BEV_OPT_CLOSE_ON_FREE);
+		bev = bufferevent_openssl_socket_new(base, -1, ssl,
+						     BUFFEREVENT_SSL_CONNECTING,
+						     BEV_OPT_CLOSE_ON_FREE);
 	} else {
 		bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	}
@@ -853,7 +860,8 @@ static void on_request(struct evhttp_request *req, void *arg)
 			       : PX_FORM_KEEP;
 		c->form = malloc(n);
 		if (c->form)
-			c->form_len = (size_t)evbuffer_copyout(body, c->form, n);
+			c->form_len =
+			    (size_t)evbuffer_copyout(body, c->form, n);
 	}
 
 	if (c->up && c->up_dead)
@@ -874,9 +882,8 @@ static void on_request(struct evhttp_request *req, void *arg)
 	copy_headers(uh, in, true);
 	char addr[INET6_ADDRSTRLEN] = "";
 	if (c->peer.ss_family == AF_INET)
-		inet_ntop(AF_INET,
-			  &((struct sockaddr_in *)&c->peer)->sin_addr, addr,
-			  sizeof(addr));
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&c->peer)->sin_addr,
+			  addr, sizeof(addr));
 	else if (c->peer.ss_family == AF_INET6)
 		inet_ntop(AF_INET6,
 			  &((struct sockaddr_in6 *)&c->peer)->sin6_addr, addr,
@@ -1083,8 +1090,7 @@ static bool parse_uint(const char *v, uint64_t lo, uint64_t hi, uint64_t *out)
 }
 
 /* ADDR:PORT, [V6]:PORT or :PORT (all addresses) into host, port */
-static bool parse_hostport(const char *v, char *host, size_t hl,
-			   uint16_t *port)
+static bool parse_hostport(const char *v, char *host, size_t hl, uint16_t *port)
 {
 	const char *colon;
 	size_t n;
@@ -1134,8 +1140,9 @@ static bool parse_remote(struct px_proxy *p, char *why, size_t wl)
 	int port = evhttp_uri_get_port(u);
 	bool tls = sch && !strcasecmp(sch, "https");
 	if (!sch || (!tls && strcasecmp(sch, "http")))
-		snprintf(why, wl, "expected http://HOST[:PORT] or "
-				  "https://HOST[:PORT]");
+		snprintf(why, wl,
+			 "expected http://HOST[:PORT] or "
+			 "https://HOST[:PORT]");
 	else if (!host || !*host || strlen(host) >= sizeof(p->rhost))
 		snprintf(why, wl, "no host");
 	else if (path && *path && strcmp(path, "/"))
@@ -1286,15 +1293,14 @@ static bool load_config(struct px_state *s, const char *path, json_t **root)
 		json_object_foreach(e, k, v)
 		{
 			static const char *const strs[] = {
-			    "name", "local", "remote", "tls_cert", "tls_key",
-			    "remote_ca"};
+			    "name",	"local",   "remote",
+			    "tls_cert", "tls_key", "remote_ca"};
 			const char **sf[] = {&c->name,	 &c->local,
 					     &c->remote, &c->cert,
 					     &c->key,	 &c->remote_ca};
 			static const char *const secs[] = {
-			    "header_timeout", "body_timeout",
-			    "connect_timeout", "response_timeout",
-			    "idle_timeout"};
+			    "header_timeout", "body_timeout", "connect_timeout",
+			    "response_timeout", "idle_timeout"};
 			double *df[] = {&c->header_to, &c->body_to,
 					&c->connect_to, &c->response_to,
 					&c->idle_to};
@@ -1442,8 +1448,7 @@ static SSL_CTX *server_ctx(const struct px_cfg *c)
 	if (SSL_CTX_use_PrivateKey_file(x, c->key, SSL_FILETYPE_PEM) != 1)
 		return ctx_fail(x, "tls_key", c->key);
 	if (SSL_CTX_check_private_key(x) != 1)
-		return ctx_fail(x, "tls_key (does not match tls_cert)",
-				c->key);
+		return ctx_fail(x, "tls_key (does not match tls_cert)", c->key);
 	return x;
 }
 
@@ -1479,13 +1484,11 @@ static bool resolve(struct px_proxy *p)
 		       p->rhost, gai_strerror(rc));
 		return false;
 	}
-	const void *a = res->ai_family == AF_INET6
-			    ? (const void *)&((struct sockaddr_in6 *)
-						  res->ai_addr)
-				  ->sin6_addr
-			    : (const void *)&((struct sockaddr_in *)
-						  res->ai_addr)
-				  ->sin_addr;
+	const void *a =
+	    res->ai_family == AF_INET6
+		? (const void *)&((struct sockaddr_in6 *)res->ai_addr)
+		      ->sin6_addr
+		: (const void *)&((struct sockaddr_in *)res->ai_addr)->sin_addr;
 	inet_ntop(res->ai_family, a, p->raddr, sizeof(p->raddr));
 	freeaddrinfo(res);
 	return true;
@@ -1766,7 +1769,9 @@ int nc_cmd_proxy(int argc, char **argv)
 		case O_MAXC:
 		case O_MAXH:
 		case O_MAXB: {
-			uint64_t lo = ch == O_MAXC ? 1 : ch == O_MAXH ? 1024 : 0;
+			uint64_t lo = ch == O_MAXC   ? 1
+				      : ch == O_MAXH ? 1024
+						     : 0;
 			uint64_t hi = ch == O_MAXC   ? 1000000
 				      : ch == O_MAXH ? 1u << 24
 						     : 1ull << 32;
@@ -1831,8 +1836,8 @@ int nc_cmd_proxy(int argc, char **argv)
 	for (unsigned i = 0; i < s->npx; i++) {
 		char where[96] = "";
 		if (config)
-			snprintf(where, sizeof(where), "%s: proxies[%u]: ",
-				 config, i);
+			snprintf(where, sizeof(where),
+				 "%s: proxies[%u]: ", config, i);
 		if (!px_check(s, i, where))
 			goto out;
 	}

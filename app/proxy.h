@@ -23,19 +23,19 @@ struct evkeyvalq;
  * for the call; a NULL header list is an absent message side.
  */
 struct px_rec {
-	int64_t ts;		 /* first octet of the request, ns since epoch */
+	int64_t ts; /* first octet of the request, ns since epoch */
 	const struct sockaddr *src; /* the client */
 	const struct sockaddr *dst; /* the proxy's address it connected to */
-	const char *method;	 /* "" when the request line was not parsed */
-	const char *url;	 /* request-target as sent, or "" */
-	int major, minor;	 /* HTTP version of the request, 0.0 unknown */
+	const char *method; /* "" when the request line was not parsed */
+	const char *url;    /* request-target as sent, or "" */
+	int major, minor;   /* HTTP version of the request, 0.0 unknown */
 	const struct evkeyvalq *reqh; /* request headers as received */
 	const struct evkeyvalq *resh; /* response headers as sent */
 	int status;
 	const char *reason;
-	bool res_nobody;   /* HEAD, 1xx, 204, 304: ResContentLength 0 */
-	int64_t req_body;  /* request body octets (dechunked) */
-	int64_t res_body;  /* response body octets forwarded */
+	bool res_nobody;  /* HEAD, 1xx, 204, 304: ResContentLength 0 */
+	int64_t req_body; /* request body octets (dechunked) */
+	int64_t res_body; /* response body octets forwarded */
 	const uint8_t *req_head, *res_head; /* first body octets */
 	size_t req_head_len, res_head_len;
 	const uint8_t *form; /* urlencoded request body, or NULL */

@@ -68,7 +68,8 @@ static const struct evkeyval *kv_first(const struct evkeyvalq *h)
 
 static const char *find(const struct evkeyvalq *h, const char *name)
 {
-	for (const struct evkeyval *kv = kv_first(h); kv; kv = kv->next.tqe_next)
+	for (const struct evkeyval *kv = kv_first(h); kv;
+	     kv = kv->next.tqe_next)
 		if (!strcasecmp(kv->key, name))
 			return kv->value;
 	return NULL;
@@ -231,13 +232,14 @@ static void set_cookie(struct arena *a, const char *p, Netcap__HTTPCookie *c)
 			c->expires = cookie_date(av, avl);
 		} else if (ieq(an, anl, "max-age")) {
 			char tmp[24];
-			size_t tl = avl < sizeof(tmp) - 1 ? avl : sizeof(tmp) - 1;
+			size_t tl =
+			    avl < sizeof(tmp) - 1 ? avl : sizeof(tmp) - 1;
 			memcpy(tmp, av, tl);
 			tmp[tl] = 0;
 			char *end;
 			long long s = strtoll(tmp, &end, 10);
 			if (tl && !*end)
-				c->maxage = s <= 0	      ? -1
+				c->maxage = s <= 0	    ? -1
 					    : s > INT32_MAX ? INT32_MAX
 							    : (int32_t)s;
 		} else if (ieq(an, anl, "secure")) {
@@ -387,8 +389,8 @@ size_t px_rec_pack(const struct px_rec *r, uint8_t *buf, size_t cap)
 	for (int side = 0; side < 2; side++) {
 		char **out = side ? rsh : rqh;
 		size_t *n = side ? &nrsh : &nrqh;
-		for (const struct evkeyval *kv = kv_first(side ? r->resh
-							      : r->reqh);
+		for (const struct evkeyval *kv =
+			 kv_first(side ? r->resh : r->reqh);
 		     kv && *n < PX_MAX_HEADERS; kv = kv->next.tqe_next) {
 			char tmp[2048];
 			int l = snprintf(tmp, sizeof(tmp), "%.256s: %s",
