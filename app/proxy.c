@@ -295,8 +295,8 @@ static void px_record(struct px_conn *c, struct evhttp_request *req, int status,
 		r.url = evhttp_request_get_uri(req);
 		if (!r.url)
 			r.url = "";
-		r.major = req->major;
-		r.minor = req->minor;
+		r.major = (unsigned char)req->major;
+		r.minor = (unsigned char)req->minor;
 		r.reqh = evhttp_request_get_input_headers(req);
 		r.resh = evhttp_request_get_output_headers(req);
 		r.res_nobody = t == EVHTTP_REQ_HEAD ||
@@ -459,10 +459,11 @@ static void on_out(struct evbuffer *b, const struct evbuffer_cb_info *info,
 		s->bytes_out += info->n_deleted;
 	if (!info->n_added || (c->st != ST_HEADER && c->st != ST_IDLE))
 		return;
-	if (evbuffer_copyout(b, line, 12) != 12 || memcmp(line, "HTTP/", 5))
+	if (evbuffer_copyout(b, line, 12) != 12 ||
+	    memcmp(line, "HTTP/", 5) != 0)
 		return;
 	line[12] = 0;
-	int code = atoi(line + 9);
+	int code = (int)strtol(line + 9, NULL, 10);
 	if (code < 200) /* 100 Continue */
 		return;
 	s->requests++;
@@ -1044,8 +1045,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 #define DEF_CONNECT_TO	5.0
 #define DEF_RESPONSE_TO 30.0
 #define DEF_IDLE_TO	60.0
-#define DEF_MAX_CONNS	4096
-#define DEF_MAX_HEADER	65536
+#define DEF_MAX_CONNS	4096u
+#define DEF_MAX_HEADER	65536u
 #define DEF_MAX_BODY	(16u << 20)
 #define DEF_STOP_TO	10.0
 #define MAX_TIMEOUT	86400.0
@@ -1139,13 +1140,13 @@ static bool parse_remote(struct px_proxy *p, char *why, size_t wl)
 	const char *path = evhttp_uri_get_path(u);
 	int port = evhttp_uri_get_port(u);
 	bool tls = sch && !strcasecmp(sch, "https");
-	if (!sch || (!tls && strcasecmp(sch, "http")))
+	if (!sch || (!tls && strcasecmp(sch, "http") != 0))
 		snprintf(why, wl,
 			 "expected http://HOST[:PORT] or "
 			 "https://HOST[:PORT]");
 	else if (!host || !*host || strlen(host) >= sizeof(p->rhost))
 		snprintf(why, wl, "no host");
-	else if (path && *path && strcmp(path, "/"))
+	else if (path && *path && strcmp(path, "/") != 0)
 		snprintf(why, wl, "a path prefix is not supported");
 	else if (evhttp_uri_get_query(u) || evhttp_uri_get_userinfo(u))
 		snprintf(why, wl, "no query or user info allowed");
@@ -1563,7 +1564,7 @@ static int px_run(struct px_state *s)
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
 	s->nfd = rl.rlim_cur > (1u << 22) ? (1u << 22) : (size_t)rl.rlim_cur;
-	s->by_fd = calloc(s->nfd, sizeof(*s->by_fd));
+	s->by_fd = calloc(s->nfd, sizeof(struct px_conn *));
 	s->batch = malloc(PX_BATCH);
 	s->base = event_base_new();
 	if (!s->by_fd || !s->batch || !s->base) {
@@ -1621,8 +1622,10 @@ static int px_run(struct px_state *s)
 			evhttp_free(s->px[i].http); /* its connections too */
 			s->px[i].http = NULL;
 		}
-	while (s->conns)
-		conn_free(s->conns);
+	for (struct px_conn *c = s->conns, *nx; c; c = nx) {
+		nx = c->next;
+		conn_free(c);
+	}
 	px_flush(s);
 	rc = nc_writer_close(s->w);
 	s->w = NULL;
@@ -1646,8 +1649,10 @@ out:
 		if (p->rctx)
 			SSL_CTX_free(p->rctx);
 	}
-	while (s->conns)
-		conn_free(s->conns);
+	for (struct px_conn *c = s->conns, *nx; c; c = nx) {
+		nx = c->next;
+		conn_free(c);
+	}
 	if (s->tick)
 		event_free(s->tick);
 	if (s->sig_term)

@@ -259,7 +259,7 @@ static void set_cookie(struct arena *a, const char *p, Netcap__HTTPCookie *c)
 static char *basic_user(struct arena *a, const char *v)
 {
 	uint8_t out[512];
-	if (strncasecmp(v, "basic ", 6))
+	if (strncasecmp(v, "basic ", 6) != 0)
 		return nc_app_str("");
 	v += 6;
 	while (*v == ' ')
