@@ -38,7 +38,8 @@
 # ratio to the runs without it.
 #
 # Then the label row (scripts/bench-label.sh: one million records, 100,000
-# alerts).
+# alerts) and the proxy row (scripts/bench-proxy.sh: wrk through netcap
+# proxy against nginx alone, requests/s and added latency as ratios).
 #
 #   BENCH_SECONDS (default 2) per replay run, BENCH_RUNS (3),
 #   BENCH_WORKERS (1), BENCH_PACKETS (300000, bench.pcap), BENCH_CONNS
@@ -288,3 +289,8 @@ scripts/bench-flowhash.sh
 # (scripts/bench-label.sh, docs/LABEL.md)
 echo
 scripts/bench-label.sh "$NETCAP"
+
+# netcap proxy in front of nginx against nginx alone, same run
+# (scripts/bench-proxy.sh, docs/TOOLS.md "proxy")
+echo
+scripts/bench-proxy.sh "$NETCAP"

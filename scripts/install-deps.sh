@@ -17,7 +17,8 @@ tshark
 python3 python3-protobuf protobuf-compiler
 iproute2 ethtool tcpdump iputils-ping curl bind9-dnsutils nginx dnsmasq-base
 openssh-server openssh-client openssl
-libmicrohttpd-dev libzip-dev prometheus libxml2-utils"
+libmicrohttpd-dev libzip-dev prometheus libxml2-utils
+libevent-dev wrk"
 
 missing=""
 for p in $PKGS; do

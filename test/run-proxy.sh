@@ -20,7 +20,9 @@
 #      keys): one line, exit 2.
 #   2. Bodies: small files, a 5 MB file and a gzip chunked response,
 #      through the plain and the TLS proxy, equal nginx's own (sha256);
-#      curl with three URLs on one connection reuses it (num_connects).
+#      curl with three URLs on one connection reuses it (num_connects); a
+#      client that stops reading a 64 MB response grows the proxy's RSS by
+#      less than 16 MB (plain and TLS: the body is streamed, not buffered).
 #   3. Records against capture: tcpdump on the client's veth during a few
 #      exchanges, `netcap capture -r` on that pcap; the proxy's HTTP
 #      records and capture's agree on method, host, URL, proto, status,
@@ -153,6 +155,7 @@ printf 'hello from the proxy test\n' >"$TMP/www/index.html"
 printf 'wrk\n' >"$TMP/www/wrk.html"
 head -c 5000000 /dev/urandom >"$TMP/www/big.bin"
 head -c 100000 /dev/urandom >"$TMP/www/mid.bin"
+truncate -s 64M "$TMP/www/huge.bin"
 cat docs/*.md >"$TMP/www/text.txt"
 cat >"$TMP/nginx.conf" <<EOF
 user root root;
@@ -257,6 +260,34 @@ conns=$(ccurl -o /dev/null -o /dev/null -o /dev/null -w '%{num_connects} ' \
 conns=$(ccurl --cacert "$TMP/ca.pem" -o /dev/null -o /dev/null -w '%{num_connects} ' \
 	"https://$S4:8443/index.html" "https://$S4:8443/big.bin")
 [ "$conns" = "1 0 " ] || bad "TLS keep-alive: connections per transfer '$conns'"
+# streaming: a client that stops reading a 64 MB response costs the proxy
+# at most its flow-control window, not the body (plain and TLS)
+for port in 8080 8443; do
+	in_cli "$PY" - "$S4" "$port" "$PX" "$TMP/ca.pem" >"$TMP/stream.log" 2>&1 <<'PYEOF' ||
+import socket, ssl, sys, time
+host, port, pid, ca = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+def rss():
+    for l in open(f"/proc/{pid}/status"):
+        if l.startswith("VmRSS:"):
+            return int(l.split()[1])
+s = socket.create_connection((host, port), timeout=10)
+if port == 8443:
+    s = ssl.create_default_context(cafile=ca).wrap_socket(s, server_hostname=host)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+before = rss()
+s.sendall(b"GET /huge.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+got = 0
+while got < 1 << 20:
+    got += len(s.recv(65536))
+time.sleep(1.5)  # the client reads nothing now
+grown = rss() - before
+print(f"port {port}: RSS grew {grown} kB while a 64 MB response waited")
+if grown > 16384:
+    sys.exit(f"port {port}: RSS grew {grown} kB: the response is buffered")
+PYEOF
+		bad "streaming: $(cat "$TMP/stream.log")"
+	cat "$TMP/stream.log"
+done
 
 # --- 3. records against capture on the client's veth ----------------------
 ip netns exec "$CLI" tcpdump -i veth0 -n -s 0 -U -w "$TMP/cli.pcap" \
