@@ -453,16 +453,18 @@ static void on_out(struct evbuffer *b, const struct evbuffer_cb_info *info,
 {
 	struct px_conn *c = arg;
 	struct px_state *s = c->p->s;
-	char line[16];
+	char line[80];
 
 	if (info->n_deleted)
 		s->bytes_out += info->n_deleted;
 	if (!info->n_added || (c->st != ST_HEADER && c->st != ST_IDLE))
 		return;
-	if (evbuffer_copyout(b, line, 12) != 12 ||
-	    memcmp(line, "HTTP/", 5) != 0)
+	/* evhttp's status line: "HTTP/1.1 400 Bad Request\r\n" */
+	ev_ssize_t n = evbuffer_copyout(b, line, sizeof(line) - 1);
+	if (n < 12 || memcmp(line, "HTTP/", 5) != 0)
 		return;
-	line[12] = 0;
+	line[n] = 0;
+	line[strcspn(line, "\r\n")] = 0;
 	int code = (int)strtol(line + 9, NULL, 10);
 	if (code < 200) /* 100 Continue */
 		return;
@@ -473,8 +475,7 @@ static void on_out(struct evbuffer *b, const struct evbuffer_cb_info *info,
 		s->err[PX_E_HEADER_TOO_LARGE]++;
 	else
 		s->err[PX_E_BAD_REQUEST]++;
-	px_record(c, NULL, code,
-		  code == 413 ? "Payload Too Large" : "Bad Request", false);
+	px_record(c, NULL, code, strlen(line) > 13 ? line + 13 : "", false);
 	c->st = ST_DONE; /* evhttp closes the connection after it */
 }
 
@@ -585,14 +586,17 @@ static bool is_hop(const char *k, const struct evkeyvalq *h)
 	return false;
 }
 
+/* request: also without Content-Length (set from the body evhttp read)
+   and Expect (evhttp answered 100-continue itself) */
 static void copy_headers(struct evkeyvalq *to, const struct evkeyvalq *from,
-			 bool skip_length)
+			 bool request)
 {
 	for (const struct evkeyval *kv = from->tqh_first; kv;
 	     kv = kv->next.tqe_next) {
 		if (is_hop(kv->key, from))
 			continue;
-		if (skip_length && !strcasecmp(kv->key, "Content-Length"))
+		if (request && (!strcasecmp(kv->key, "Content-Length") ||
+				!strcasecmp(kv->key, "Expect")))
 			continue;
 		evhttp_add_header(to, kv->key, kv->value);
 	}
