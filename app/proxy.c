@@ -142,6 +142,7 @@ struct px_conn {
 	bool once_pending;	 /* the accept check is scheduled */
 	bool counted;		 /* in p->nconns */
 	bool killed;		 /* shut down by us */
+	bool addrs;		 /* peer and local are known */
 	enum px_st st;
 	struct sockaddr_storage peer, local;
 	int64_t deadline;  /* monotonic ns, 0 none */
@@ -407,8 +408,9 @@ static void conn_addrs(struct px_conn *c)
 	struct px_state *s = c->p->s;
 	socklen_t l;
 
-	if (c->fd >= 0 || conn_fd(c) < 0)
+	if (c->addrs || conn_fd(c) < 0)
 		return;
+	c->addrs = true;
 	if ((size_t)c->fd < s->nfd)
 		s->by_fd[c->fd] = c;
 	l = sizeof(c->peer);
@@ -672,7 +674,8 @@ static void on_drained(struct evhttp_connection *evcon, void *arg)
 		c->paused = false;
 		bufferevent_enable(c->upbev, EV_READ);
 		if (evbuffer_get_length(bufferevent_get_input(c->upbev)))
-			bufferevent_trigger(c->upbev, EV_READ, 0);
+			bufferevent_trigger(c->upbev, EV_READ,
+					    BEV_TRIG_DEFER_CALLBACKS);
 	}
 }
 
