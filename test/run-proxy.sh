@@ -8,13 +8,15 @@
 #   pxcli-PID  10.203.0.2  curl, wrk, the hostile clients, tcpdump on veth0
 #   pxsrv-PID  10.203.0.1  nginx :80 and :443 (TLS, a CA made here),
 #                          a silent server on 127.0.0.1:9999,
-#                          netcap proxy --config (five proxies):
+#                          netcap proxy --config (seven proxies):
 #     :8080 -> http://10.203.0.1:80    header/body timeouts 1 s + 1 s,
 #                                      8 KiB headers
 #     :8443 -> https://10.203.0.1:443  TLS both sides, remote_ca
 #     :8081 -> http://127.0.0.1:9      nothing listens: 502
 #     :8082 -> http://127.0.0.1:9999   accepts, never answers: 504 after 1 s
 #     :8083 -> http://10.203.0.1:80    max_connections 2
+#     :8084 -> https://10.203.0.1:443  remote_ca: another CA (502)
+#     :8085 -> https://10.203.0.1:443  remote_verify false
 #
 #   1. --help, and bad input (flags, config keys of the wrong type, unknown
 #      keys): one line, exit 2.
@@ -30,7 +32,9 @@
 #      addresses and ports, parameters and cookies.
 #   4. Hostile: a malformed request line (400), oversized headers (4xx), a
 #      slow client (one header octet per 0.3 s: 408 and closed), an
-#      unreachable remote (502), a remote that does not answer (504), a
+#      unreachable remote (502), a remote that does not answer (504), an
+#      https remote whose certificate another CA signed (502; with
+#      remote_verify false: 200), a body over max_body_size (413), a
 #      connection over the limit (503, closed): each in the summary's
 #      counters and (those with a request) as a record with that status.
 #   5. wrk, 1000 keep-alive connections for 10 s: no socket errors, no
@@ -146,6 +150,8 @@ done
 cd "$TMP" || die "cd"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem \
 	-subj /CN=netcap-proxy-test-ca -days 2 >/dev/null 2>&1 || die "openssl CA"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout other-ca.key -out other-ca.pem \
+	-subj /CN=some-other-ca -days 2 >/dev/null 2>&1 || die "openssl other CA"
 openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr \
 	-subj /CN=$S4 >/dev/null 2>&1 || die "openssl key"
 printf 'subjectAltName=IP:%s\n' $S4 >san.ext
@@ -215,7 +221,8 @@ cat >"$TMP/proxy.json" <<EOF
   "stop_timeout": 5,
   "proxies": [
     {"name": "plain", "local": "$S4:8080", "remote": "http://$S4:80",
-     "header_timeout": 1, "body_timeout": 1, "max_header_size": 8192},
+     "header_timeout": 1, "body_timeout": 1, "max_header_size": 8192,
+     "max_body_size": 1048576},
     {"name": "tls", "local": "$S4:8443", "remote": "https://$S4:443",
      "tls_cert": "$TMP/srv.pem", "tls_key": "$TMP/srv.key",
      "remote_ca": "$TMP/ca.pem"},
@@ -224,7 +231,11 @@ cat >"$TMP/proxy.json" <<EOF
     {"name": "silent", "local": "$S4:8082", "remote": "http://127.0.0.1:9999",
      "response_timeout": 1},
     {"name": "limited", "local": "$S4:8083", "remote": "http://$S4:80",
-     "max_connections": 2}
+     "max_connections": 2},
+    {"name": "wrong-ca", "local": "$S4:8084", "remote": "https://$S4:443",
+     "remote_ca": "$TMP/other-ca.pem"},
+    {"name": "no-verify", "local": "$S4:8085", "remote": "https://$S4:443",
+     "remote_verify": false}
   ]
 }
 EOF
@@ -232,8 +243,8 @@ ip netns exec "$SRV" "$NETCAP" proxy --config "$TMP/proxy.json" \
 	>"$TMP/px.sum" 2>"$TMP/px.err" &
 PX=$!
 for i in $(seq 1 100); do
-	n=$(in_srv ss -H -lnt | grep -cE ":(80|443|8080|8443|8081|8082|8083|9999) ")
-	[ "$n" -ge 8 ] && break
+	n=$(in_srv ss -H -lnt | grep -cE ":(80|443|8080|8443|808[1-5]|9999) ")
+	[ "$n" -ge 10 ] && break
 	kill -0 $PX 2>/dev/null || die "proxy exited: $(cat "$TMP/px.err")"
 	[ "$i" = 100 ] && die "servers did not start ($n listening)"
 	sleep 0.1
@@ -363,6 +374,9 @@ want("slow client", status(out), ["408"])
 print("slow client closed after", round(time.time() - t0, 1), "s")
 want("unreachable", status(talk(8081, b"GET /u HTTP/1.1\r\nHost: x\r\n\r\n")), ["502"])
 want("silent remote", status(talk(8082, b"GET /s HTTP/1.1\r\nHost: x\r\n\r\n")), ["504"])
+want("remote certificate from another CA", status(talk(8084, b"GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n")), ["502"])
+want("remote_verify false", status(talk(8085, b"GET /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")), ["200"])
+want("body over max_body_size", status(talk(8080, b"POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n" + b"a" * 65536)), ["413"])
 # two connections held (with a request each), the third is refused
 held = [socket.create_connection((H, 8083), timeout=5) for _ in range(2)]
 for c in held:
@@ -467,7 +481,7 @@ if s:
         bad.append(f"summary records {s['records']} != {len(recs)} in the file")
     if s["completed"] > s["records"]:
         bad.append(f"completed {s['completed']} > records {s['records']}")
-    for k in ("bad_request", "header_too_large", "slow_client",
+    for k in ("bad_request", "header_too_large", "body_too_large", "slow_client",
               "upstream_unreachable", "upstream_timeout", "over_limit"):
         if s.get(k, 0) < 1:
             bad.append(f"summary: {k} is {s.get(k)}, expected >= 1")
@@ -476,7 +490,7 @@ if s:
 codes = {}
 for r in recs:
     codes[r["StatusCode"]] = codes.get(r["StatusCode"], 0) + 1
-for want in (400, 408, 502, 504):
+for want in (400, 408, 413, 502, 504):
     if not codes.get(want):
         bad.append(f"no record with status {want} (statuses: {codes})")
 wrk = [r for r in recs if r["URL"] == "/wrk.html"]
