@@ -690,6 +690,14 @@ static int on_up_header(struct evhttp_request *ur, void *arg)
 	const char *reason = evhttp_request_get_response_code_line(ur);
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
 	copy_headers(out, evhttp_request_get_input_headers(ur), false);
+	if (req->major == 1 && req->minor == 0 &&
+	    !evhttp_find_header(out, "Content-Length")) {
+		/* an HTTP/1.0 client cannot take chunks: the body ends with
+		   the connection, which evhttp keeps open (and sends a wrong
+		   Content-Length) while the request asked for keep-alive */
+		evhttp_remove_header(evhttp_request_get_input_headers(req),
+				     "Connection");
+	}
 	if (c->p->s->stopping)
 		evhttp_add_header(out, "Connection", "close");
 	c->m_headers = now_ns(CLOCK_MONOTONIC);

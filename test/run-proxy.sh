@@ -264,6 +264,13 @@ for path in index.html big.bin text.txt missing.html; do
 		[ "$d" = "$(sha256sum <"$TMP/viatls")" ] || bad "TLS proxy: $path ($hdr) differs from nginx's"
 	done
 done
+# an HTTP/1.0 client asking for keep-alive gets the chunked response as
+# a body that ends with the connection
+ccurl --http1.0 -H "Connection: keep-alive" -H "Accept-Encoding: gzip" \
+	-o "$TMP/h10" "http://$S4:8080/text.txt" || bad "curl --http1.0"
+ccurl -H "Accept-Encoding: gzip" -o "$TMP/direct" "http://$S4/text.txt"
+[ "$(sha256sum <"$TMP/h10")" = "$(sha256sum <"$TMP/direct")" ] ||
+	bad "HTTP/1.0 client: the gzip body differs from nginx's"
 # the gzip response is chunked (nginx compresses on the fly)
 ccurl -H "Accept-Encoding: gzip" -D "$TMP/gz.h" -o /dev/null "http://$S4:8080/text.txt"
 grep -qi '^transfer-encoding: chunked' "$TMP/gz.h" || bad "gzip response through the proxy is not chunked"
