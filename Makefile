@@ -25,7 +25,8 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 CORE_PKGS := libprotobuf-c liblz4 jansson libcrypto zlib
-APP_PKGS := libdpdk libpcap libbpf yaml-0.1 libmicrohttpd libzip libnats $(CORE_PKGS)
+APP_PKGS := libdpdk libpcap libbpf yaml-0.1 libmicrohttpd libzip libnats \
+	libevent libevent_openssl libssl $(CORE_PKGS)
 
 GEN := $(BUILD)/gen
 # decoders/ holds the decoder contract and the dispatch registries; its

@@ -15,6 +15,7 @@ int nc_cmd_util(int argc, char **argv);
 int nc_cmd_label(int argc, char **argv);
 int nc_cmd_export(int argc, char **argv);
 int nc_cmd_transform(int argc, char **argv);
+int nc_cmd_proxy(int argc, char **argv);
 
 /* util's verbs (vulndb_build.c): argv[0] is the verb */
 int nc_util_db_build(int argc, char **argv);

@@ -29,6 +29,7 @@ static const struct nc_cmd cmds[] = {
      "offline tools: check record files, times, pcaps, settings, NICs"},
     {"transform", nc_cmd_transform,
      "Maltego local transforms over record files"},
+    {"proxy", nc_cmd_proxy, "HTTP/1.1 reverse proxy that writes HTTP records"},
 };
 
 void nc_errorf(const char *fmt, ...)

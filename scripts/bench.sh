@@ -38,8 +38,10 @@
 # ratio to the runs without it.
 #
 # Then the label row (scripts/bench-label.sh: one million records, 100,000
-# alerts), and the NATS row (scripts/bench-nats.sh: agent through a local
-# JetStream server to collect, next to capture writing the files).
+# alerts), the NATS row (scripts/bench-nats.sh: agent through a local
+# JetStream server to collect, next to capture writing the files) and the
+# proxy row (scripts/bench-proxy.sh: wrk through netcap proxy against nginx
+# alone, requests/s and added latency as ratios).
 #
 #   BENCH_SECONDS (default 2) per replay run, BENCH_RUNS (3),
 #   BENCH_WORKERS (1), BENCH_PACKETS (300000, bench.pcap), BENCH_CONNS
@@ -294,3 +296,8 @@ scripts/bench-label.sh "$NETCAP"
 # the files (scripts/bench-nats.sh, docs/DISTRIBUTED.md "Sizing")
 echo
 scripts/bench-nats.sh "$NETCAP"
+
+# netcap proxy in front of nginx against nginx alone, same run
+# (scripts/bench-proxy.sh, docs/TOOLS.md "proxy")
+echo
+scripts/bench-proxy.sh "$NETCAP"

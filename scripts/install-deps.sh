@@ -18,7 +18,8 @@ python3 python3-protobuf protobuf-compiler
 iproute2 ethtool tcpdump iputils-ping curl bind9-dnsutils nginx dnsmasq-base
 openssh-server openssh-client openssl
 libmicrohttpd-dev libzip-dev prometheus libxml2-utils
-nats-server libnats-dev"
+nats-server libnats-dev
+libevent-dev wrk"
 
 missing=""
 for p in $PKGS; do

@@ -47,6 +47,8 @@ run test/run-live-capture.sh "$NETCAP"
 run test/run-live-timeout.sh "$NETCAP"
 # tunnels with real programs in namespaces (issue 17)
 run test/run-tunnels.sh "$NETCAP"
+# netcap proxy against nginx, curl, wrk and hostile clients (issue 15)
+run test/run-proxy.sh "$NETCAP"
 run test/run-hugepages.sh "$NETCAP"
 if [ -n "${NC_SAN:-}" ]; then
 	run env FLOOD_COUNT=200000 FLOOD_MAXC=10000 test/run-flood.sh "$NETCAP"
