@@ -283,4 +283,8 @@ void nc_nats_close(natsConnection *nc, jsCtx *js)
 		natsConnection_Close(nc);
 		natsConnection_Destroy(nc);
 	}
+	/* the library's threads may still be running a callback (the
+	   disconnection the close caused) whose argument the caller is about
+	   to free: wait for every one of them to end */
+	nats_CloseAndWait(5000);
 }

@@ -63,6 +63,8 @@ struct nc_nats_events {
 int nc_nats_connect(const struct nc_nats_opts *o, const char *name, bool retry,
 		    const struct nc_nats_events *ev, natsConnection **nc,
 		    char *err, size_t errlen);
+/* Close, and wait for the client library's threads (and so its callbacks)
+   to end: once per process, at its end. */
 void nc_nats_close(natsConnection *nc, jsCtx *js);
 
 /* A sensor name usable as one subject token: [A-Za-z0-9_-], 1..64. */
