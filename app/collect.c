@@ -56,6 +56,7 @@
 #define MAX_RUNS      256 /* agent runs remembered per (sensor, type) */
 #define STATE_MAGIC   "NCCOLLECT1"
 #define FETCH_WAIT_MS 500
+#define DRAIN_WAIT_MS 100
 
 /* Sequences written for one agent run: sorted, disjoint ranges. */
 struct seq_range {
@@ -1050,8 +1051,10 @@ static int run_collect(struct coll *c, natsConnection *nc, jsCtx *js, int fetch,
 	int idle = 0;
 	while (!stopping) {
 		natsMsgList list = {0};
-		s = natsSubscription_Fetch(&list, sub, fetch, FETCH_WAIT_MS,
-					   &je);
+		/* --drain: short waits, the end is found by two in a row */
+		s = natsSubscription_Fetch(
+		    &list, sub, fetch, drain ? DRAIN_WAIT_MS : FETCH_WAIT_MS,
+		    &je);
 		if (s == NATS_OK) {
 			idle = 0;
 			for (int i = 0; i < list.Count && !stopping; i++)

@@ -41,7 +41,10 @@ P=$1 M=$2
 URL=nats://127.0.0.1:$P
 
 server() { # a fresh server and stream
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
 	rm -rf "$out/js"
 	nats-server -a 127.0.0.1 -p "$P" -m "$M" -js -sd "$out/js" >"$out/ns.log" 2>&1 &
 	pid=$!
