@@ -95,6 +95,7 @@ struct coll {
 	uint8_t *raw;
 	size_t rawcap;
 	LZ4F_dctx *dctx;
+	struct nc_rcheck *rcheck;
 	/* counters */
 	uint64_t msgs, batches, records, dups, invalid, bytes, files, errors;
 };
@@ -516,9 +517,9 @@ static const char *inflate_batch(struct coll *c, natsMsg *m, struct batch *b)
 
 /* Every record: a varint length, a message of the type; as many as
    Netcap-Records. NULL, or why not. */
-static const char *check_records(const struct batch *b, char *why, size_t len)
+static const char *check_records(struct coll *c, const struct batch *b,
+				 char *why, size_t len)
 {
-	const ProtobufCMessageDescriptor *d = nc_rec_desc(b->type);
 	const uint8_t *p = b->raw, *end = b->raw + b->size;
 	uint64_t n = 0, l;
 
@@ -529,15 +530,12 @@ static const char *check_records(const struct batch *b, char *why, size_t len)
 				 n + 1);
 			return why;
 		}
-		ProtobufCMessage *msg =
-		    protobuf_c_message_unpack(d, NULL, (size_t)l, p + k);
-		if (!msg) {
+		if (!nc_rcheck(c->rcheck, b->type, p + k, (size_t)l)) {
 			snprintf(why, len,
 				 "record %" PRIu64 ": not a %s message", n + 1,
 				 nc_rec_name(b->type));
 			return why;
 		}
-		protobuf_c_message_free_unpacked(msg, NULL);
 		p += k + l;
 		n++;
 	}
@@ -584,7 +582,7 @@ static const char *parse_batch(struct coll *c, natsMsg *m, struct batch *b,
 	const char *e = inflate_batch(c, m, b);
 	if (e)
 		return e;
-	return check_records(b, why, len);
+	return check_records(c, b, why, len);
 }
 
 /* Write batch b under its slot's lock. 1 written, 0 duplicate, -1 error. */
@@ -1292,8 +1290,10 @@ int nc_cmd_collect(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	c.dctx = NULL;
-	if (LZ4F_isError(
-		LZ4F_createDecompressionContext(&c.dctx, LZ4F_VERSION))) {
+	c.rcheck = nc_rcheck_new();
+	if (!c.rcheck || LZ4F_isError(LZ4F_createDecompressionContext(
+			     &c.dctx, LZ4F_VERSION))) {
+		nc_rcheck_free(c.rcheck);
 		cerr("out of memory");
 		nc_nats_close(nc, js);
 		return 1;
@@ -1314,6 +1314,7 @@ int nc_cmd_collect(int argc, char **argv)
 	if (c.errors && !rc)
 		rc = 1;
 	LZ4F_freeDecompressionContext(c.dctx);
+	nc_rcheck_free(c.rcheck);
 	for (struct slot *s = c.slots, *n; s; s = n) {
 		n = s->next;
 		close(s->lockfd);

@@ -808,6 +808,40 @@ static int r_next(struct nc_reader *r, ProtobufCMessage **msg, bool tmp)
 	return 1;
 }
 
+/* ---- record checker -------------------------------------------------- */
+
+struct nc_rcheck {
+	struct arena ar;
+};
+
+struct nc_rcheck *nc_rcheck_new(void)
+{
+	return calloc(1, sizeof(struct nc_rcheck));
+}
+
+bool nc_rcheck(struct nc_rcheck *c, enum nc_rec t, const uint8_t *p, size_t len)
+{
+	ProtobufCAllocator al = {ar_alloc, ar_free, &c->ar};
+	ProtobufCMessage *m;
+
+	/* as nc_reader_next_tmp reads a record: the generated unpacker, and
+	   protobuf-c where it declines */
+	ar_reset(&c->ar);
+	if (nc_unpack_record(t, p, len, &al, &m))
+		return true;
+	ar_reset(&c->ar);
+	return protobuf_c_message_unpack(nc_rec_desc(t), &al, len, p) != NULL;
+}
+
+void nc_rcheck_free(struct nc_rcheck *c)
+{
+	if (!c)
+		return;
+	ar_reset(&c->ar);
+	free(c->ar.p);
+	free(c);
+}
+
 int nc_reader_next(struct nc_reader *r, ProtobufCMessage **msg)
 {
 	return r_next(r, msg, false);

@@ -128,4 +128,16 @@ bool nc_reader_error_offset(const struct nc_reader *r, uint64_t *off,
 
 void nc_reader_close(struct nc_reader *r);
 
+/*
+ * A record checker: whether len bytes are one record of type t, read as a
+ * reader reads it (the generated unpacker, protobuf-c where it declines),
+ * without a malloc per field: one arena, reused. For records that arrive
+ * without a file (netcap collect).
+ */
+struct nc_rcheck;
+struct nc_rcheck *nc_rcheck_new(void);
+bool nc_rcheck(struct nc_rcheck *c, enum nc_rec t, const uint8_t *p,
+	       size_t len);
+void nc_rcheck_free(struct nc_rcheck *c);
+
 #endif /* NC_NCFILE_H */
