@@ -6,6 +6,8 @@
 #
 #   test/run-distributed.sh [NETCAP]
 #
+#   0. Bad stream settings (--setup --stream-config) and bad agent
+#      options: one line, exit 2, before anything starts.
 #   1. One server: agent -r on every capture in test/data (under ASan
 #      every 12th: NC_SAN set) with a sensor each,
 #      one collect --drain: per sensor, the collected records equal those
@@ -118,6 +120,31 @@ grep -q "stream NETCAP created" "$TMP/setup1.out" || bad "--setup said: $(cat "$
 "$NETCAP" collect --setup --nats $URL --stream-config "$TMP/stream1.json" \
 	>"$TMP/setup1b.out" 2>&1 && grep -q "checked and updated" "$TMP/setup1b.out" ||
 	bad "--setup again: $(cat "$TMP/setup1b.out")"
+
+# bad stream settings: one line naming the key, exit 2
+for bad in '{"replicas": 7}' '{"replicas": "3"}' '{"storage": "tape"}' \
+	'{"max_age": -1}' '{"max_bytes": "lots"}' '{"name": "a.b"}' '{"colour": 1}' \
+	'{"replicas": 1,' '[1]'; do
+	printf '%s\n' "$bad" >"$TMP/bad-stream.json"
+	"$NETCAP" collect --setup --nats $URL --stream-config "$TMP/bad-stream.json" \
+		>"$TMP/bs.out" 2>"$TMP/bs.err"
+	rc=$?
+	[ $rc = 2 ] && [ "$(wc -l <"$TMP/bs.err")" = 1 ] ||
+		bad "--stream-config '$bad': exit $rc: $(cat "$TMP/bs.err")"
+done
+# agent options that are wrong: one line, exit 2, before EAL
+for args in "--sensor a.b" "--sensor ''" "--spool-max 1K" "--spool-policy random" \
+	"--max-inflight 0" "--nats-cert $TMP/x.pem" "--nats-nkey ABC"; do
+	eval "set -- $args"
+	"$NETCAP" agent -r test/data/dns_a-aaaa-mx.pcap --nats $URL "$@" \
+		>"$TMP/ba.out" 2>"$TMP/ba.err"
+	rc=$?
+	{ [ $rc = 2 ] && [ "$(wc -l <"$TMP/ba.err")" = 1 ] && ! grep -q EAL "$TMP/ba.err"; } ||
+		bad "agent $args: exit $rc: $(cat "$TMP/ba.err")"
+done
+"$NETCAP" capture -r test/data/dns_a-aaaa-mx.pcap -o "$TMP/no" --nats $URL \
+	>/dev/null 2>"$TMP/bc.err" && bad "capture took --nats"
+grep -q "is an option of 'netcap agent'" "$TMP/bc.err" || bad "capture --nats: $(cat "$TMP/bc.err")"
 
 # two at a time (the machine's cores), each with its own files
 one() { # I CAPTURE
