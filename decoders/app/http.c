@@ -60,14 +60,12 @@
 
 #include "applayer.h"
 #include "files.h"
+#include "http_fields.h"
 #include "netcap.pb-c.h"
 #include "observe.h"
 
 #define HTTP_MAX_PENDING   16	 /* requests waiting for responses */
-#define HTTP_MAX_HEADERS   64	 /* ReqHeaders/ResHeaders kept */
 #define HTTP_MANY_HEADERS  1000	 /* more lines: http.too_many_headers */
-#define HTTP_MAX_COOKIES   32	 /* per side of a record */
-#define HTTP_MAX_PARAMS	   64	 /* Parameters kept */
 #define HTTP_FORM_KEEP	   8192	 /* urlencoded request body kept */
 #define HTTP_BODY_KEEP	   65536 /* RequestBody/ResponseBody (--payload) */
 #define HTTP_INFLATE_MAX   (32u << 20) /* decoded octets per body */
@@ -75,7 +73,6 @@
 #define HTTP_RESYNC_MAX	   (1u << 20)  /* octets searched for a start line */
 #define HTTP_CHUNK_LINE	   4096	       /* chunk-size line with extensions */
 #define HTTP_TRAILER_MAX   65536       /* trailer section octets */
-#define HTTP_ARENA	   98304       /* text of one record */
 
 /* where a direction is */
 enum http_ps {
@@ -148,41 +145,12 @@ struct http_state {
 };
 
 /* ---------------------------------------------------------------------- */
-/* small text helpers */
-
-static uint8_t lower(uint8_t b)
-{
-	return (b >= 'A' && b <= 'Z') ? (uint8_t)(b + 32) : b;
-}
-
-static bool ieq(const uint8_t *p, size_t n, const char *s)
-{
-	size_t k = strlen(s);
-	if (n != k)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (lower(p[i]) != (uint8_t)s[i])
-			return false;
-	return true;
-}
-
-static bool iprefix(const uint8_t *p, size_t n, const char *s)
-{
-	size_t k = strlen(s);
-	return n >= k && ieq(p, k, s);
-}
+/* small text helpers (the ones for header values, shared with `netcap
+   proxy`, are in http_fields.c) */
 
 static bool is_digit(uint8_t b)
 {
 	return b >= '0' && b <= '9';
-}
-
-static int hexval(uint8_t b)
-{
-	if (is_digit(b))
-		return b - '0';
-	b = lower(b);
-	return (b >= 'a' && b <= 'f') ? b - 'a' + 10 : -1;
 }
 
 /* RFC 9110 5.6.2 tchar */
@@ -195,14 +163,6 @@ static bool is_tchar(uint8_t b)
 	if (is_digit(b))
 		return true;
 	return b && strchr("!#$%&'*+-.^_`|~", b) != NULL;
-}
-
-static void trim(const uint8_t **p, size_t *n)
-{
-	while (*n && (**p == ' ' || **p == '\t'))
-		(*p)++, (*n)--;
-	while (*n && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t'))
-		(*n)--;
 }
 
 /* FNV-1a: to tell whether a User-Agent or Server changed */
@@ -363,8 +323,8 @@ static bool next_field(struct cur *c, struct hline *h, bool *bad)
 		h->nlen = (size_t)(colon - l);
 		h->val = colon + 1;
 		h->vlen = n - h->nlen - 1;
-		trim(&h->name, &h->nlen);
-		trim(&h->val, &h->vlen);
+		nc_http_trim(&h->name, &h->nlen);
+		nc_http_trim(&h->val, &h->vlen);
 		return true;
 	}
 	return false;
@@ -408,7 +368,7 @@ static bool parse_reqline(const uint8_t *l, size_t n, struct reqline *r)
 	r->tlen = (size_t)(sp2 - t);
 	r->version = sp2 + 1;
 	r->vlen = left - r->tlen - 1;
-	trim(&r->version, &r->vlen);
+	nc_http_trim(&r->version, &r->vlen);
 	if (r->mlen == 0 || r->tlen == 0)
 		return false;
 	for (size_t i = 0; i < r->mlen; i++)
@@ -434,29 +394,13 @@ static bool parse_statusline(const uint8_t *l, size_t n, int *code,
 	return true;
 }
 
-/* Content-Length: 1*DIGIT; -1 when invalid. Values over 2^62 are
-   clamped (they are bounded by the stream anyway). */
-static int64_t parse_clen(const uint8_t *p, size_t n)
-{
-	int64_t v = 0;
-	if (n == 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (!is_digit(p[i]))
-			return -1;
-		if (v < ((int64_t)1 << 58))
-			v = v * 10 + (p[i] - '0');
-	}
-	return v;
-}
-
 static uint8_t parse_coding(const uint8_t *p, size_t n)
 {
-	if (n == 0 || ieq(p, n, "identity"))
+	if (n == 0 || nc_http_ieq(p, n, "identity"))
 		return CODING_NONE;
-	if (ieq(p, n, "gzip") || ieq(p, n, "x-gzip"))
+	if (nc_http_ieq(p, n, "gzip") || nc_http_ieq(p, n, "x-gzip"))
 		return CODING_GZIP;
-	if (ieq(p, n, "deflate"))
+	if (nc_http_ieq(p, n, "deflate"))
 		return CODING_DEFLATE;
 	return CODING_OTHER;
 }
@@ -472,8 +416,8 @@ static bool te_chunked(const uint8_t *p, size_t n)
 		n -= (size_t)(comma + 1 - p);
 		p = comma + 1;
 	}
-	trim(&p, &n);
-	return ieq(p, n, "chunked");
+	nc_http_trim(&p, &n);
+	return nc_http_ieq(p, n, "chunked");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -499,313 +443,14 @@ static void msg_free(struct nc_app_ctx *x, struct http_msg *m)
 }
 
 /* ---------------------------------------------------------------------- */
-/* the record */
-
-struct arena {
-	char *p;
-	size_t left;
-};
-
-/* n protocol octets as a string of at most max octets in the arena */
-static char *ar_text(struct arena *a, const void *s, size_t n, size_t max)
-{
-	size_t cap = n * 4 + 1;
-	if (cap > max)
-		cap = max;
-	if (cap > a->left)
-		cap = a->left;
-	if (cap == 0)
-		return nc_app_str("");
-	char *o = a->p;
-	size_t l = nc_app_text(o, cap, s, n);
-	a->p += l + 1;
-	a->left -= l + 1;
-	return o;
-}
-
-/* "%XX" and '+' decoding of n octets into out (cap), returns length */
-static size_t pct_decode(uint8_t *out, size_t cap, const uint8_t *p, size_t n)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n && o < cap; i++) {
-		uint8_t b = p[i];
-		if (b == '+') {
-			b = ' ';
-		} else if (b == '%' && i + 2 < n && hexval(p[i + 1]) >= 0 &&
-			   hexval(p[i + 2]) >= 0) {
-			b = (uint8_t)(hexval(p[i + 1]) << 4 | hexval(p[i + 2]));
-			i += 2;
-		}
-		out[o++] = b;
-	}
-	return o;
-}
-
-/* Parameters from "k=v&k=v" (query or form) into out[*n < max]. */
-static void add_params(struct arena *a, const uint8_t *p, size_t len,
-		       char **out, size_t *n, size_t max)
-{
-	uint8_t tmp[1024];
-	while (len && *n < max) {
-		const uint8_t *amp = memchr(p, '&', len);
-		size_t k = amp ? (size_t)(amp - p) : len;
-		if (k) {
-			const uint8_t *eq = memchr(p, '=', k);
-			size_t kl = eq ? (size_t)(eq - p) : k;
-			size_t o = pct_decode(tmp, sizeof(tmp) - 1, p, kl);
-			tmp[o++] = '=';
-			if (eq)
-				o += pct_decode(tmp + o, sizeof(tmp) - o,
-						eq + 1, k - kl - 1);
-			out[(*n)++] = ar_text(a, tmp, o, 4096);
-		}
-		if (!amp)
-			break;
-		len -= k + 1;
-		p = amp + 1;
-	}
-}
-
-/* RFC 6265 5.1.1 cookie-date: unix seconds, 0 when unparseable */
-static bool is_delim(uint8_t b)
-{
-	return b == 0x09 || (b >= 0x20 && b <= 0x2f) ||
-	       (b >= 0x3b && b <= 0x40) || (b >= 0x5b && b <= 0x60) ||
-	       (b >= 0x7b && b <= 0x7e);
-}
-
-/* 1*max DIGIT at p followed by the end or a non-digit: value, or -1 */
-static int digits(const uint8_t *p, size_t n, size_t min, size_t max,
-		  size_t *used)
-{
-	size_t i = 0;
-	int v = 0;
-	while (i < n && is_digit(p[i]) && i < max)
-		v = v * 10 + (p[i++] - '0');
-	if (i < min || (i < n && is_digit(p[i])))
-		return -1;
-	*used = i;
-	return v;
-}
-
-static uint64_t cookie_date(const uint8_t *p, size_t n)
-{
-	static const char mon[] = "janfebmaraprmayjunjulaugsepoctnovdec";
-	int hh = -1, mm = 0, ss = 0, day = -1, month = -1, year = -1;
-	size_t i = 0;
-
-	while (i < n) {
-		while (i < n && is_delim(p[i]))
-			i++;
-		size_t s = i;
-		while (i < n && !is_delim(p[i]))
-			i++;
-		const uint8_t *t = p + s;
-		size_t tl = i - s, u;
-		if (tl == 0)
-			break;
-		if (hh < 0) {
-			int a = digits(t, tl, 1, 2, &u);
-			if (a >= 0 && u < tl && t[u] == ':') {
-				size_t o = u + 1, u2, u3;
-				int b = digits(t + o, tl - o, 1, 2, &u2);
-				if (b >= 0 && o + u2 < tl && t[o + u2] == ':') {
-					o += u2 + 1;
-					int c =
-					    digits(t + o, tl - o, 1, 2, &u3);
-					if (c >= 0) {
-						hh = a, mm = b, ss = c;
-						continue;
-					}
-				}
-			}
-		}
-		if (day < 0) {
-			int a = digits(t, tl, 1, 2, &u);
-			if (a >= 0) {
-				day = a;
-				continue;
-			}
-		}
-		if (month < 0 && tl >= 3) {
-			bool hit = false;
-			for (int k = 0; k < 12 && !hit; k++)
-				if (lower(t[0]) == (uint8_t)mon[3 * k] &&
-				    lower(t[1]) == (uint8_t)mon[3 * k + 1] &&
-				    lower(t[2]) == (uint8_t)mon[3 * k + 2]) {
-					month = k + 1;
-					hit = true;
-				}
-			if (hit)
-				continue;
-		}
-		if (year < 0) {
-			int a = digits(t, tl, 2, 4, &u);
-			if (a >= 0)
-				year = a;
-		}
-	}
-	if (year >= 70 && year <= 99)
-		year += 1900;
-	else if (year >= 0 && year <= 69)
-		year += 2000;
-	if (hh < 0 || day < 1 || day > 31 || month < 0 || year < 1601 ||
-	    hh > 23 || mm > 59 || ss > 59)
-		return 0;
-	/* days from 1970-01-01 (civil calendar, H. Hinnant's algorithm) */
-	int y = year - (month <= 2);
-	int era = y / 400;
-	int yoe = y - era * 400;
-	int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	int64_t days = (int64_t)era * 146097 + doe - 719468;
-	int64_t t = days * 86400 + hh * 3600 + mm * 60 + ss;
-	return t > 0 ? (uint64_t)t : 0;
-}
-
-/* Cookie: "a=b; c=d" into ck[*n < max] */
-static void req_cookies(struct arena *a, const uint8_t *p, size_t len,
-			Netcap__HTTPCookie *ck, size_t *n, size_t max)
-{
-	while (len && *n < max) {
-		const uint8_t *semi = memchr(p, ';', len);
-		size_t k = semi ? (size_t)(semi - p) : len;
-		const uint8_t *e = p;
-		size_t el = k;
-		trim(&e, &el);
-		if (el) {
-			const uint8_t *eq = memchr(e, '=', el);
-			size_t nl = eq ? (size_t)(eq - e) : el;
-			Netcap__HTTPCookie *c = &ck[(*n)++];
-			netcap__httpcookie__init(c);
-			c->name = ar_text(a, e, nl, 1024);
-			c->value = eq ? ar_text(a, eq + 1, el - nl - 1, 4096)
-				      : nc_app_str("");
-		}
-		if (!semi)
-			break;
-		len -= k + 1;
-		p = semi + 1;
-	}
-}
-
-/* Set-Cookie: "n=v; Attr=val; Flag" (RFC 6265 5.2) into c */
-static void set_cookie(struct arena *a, const uint8_t *p, size_t len,
-		       Netcap__HTTPCookie *c)
-{
-	netcap__httpcookie__init(c);
-	const uint8_t *semi = memchr(p, ';', len);
-	size_t k = semi ? (size_t)(semi - p) : len;
-	const uint8_t *e = p;
-	size_t el = k;
-	trim(&e, &el);
-	const uint8_t *eq = memchr(e, '=', el);
-	size_t nl = eq ? (size_t)(eq - e) : 0;
-	const uint8_t *nm = e;
-	trim(&nm, &nl);
-	c->name = ar_text(a, nm, nl, 1024);
-	const uint8_t *v = eq ? eq + 1 : e;
-	size_t vl = eq ? el - (size_t)(eq + 1 - e) : el;
-	trim(&v, &vl);
-	c->value = ar_text(a, v, vl, 4096);
-	c->path = c->domain = nc_app_str("");
-	int attrs = 0;
-	while (semi && attrs++ < 64) {
-		len -= k + 1;
-		p = semi + 1;
-		semi = memchr(p, ';', len);
-		k = semi ? (size_t)(semi - p) : len;
-		const uint8_t *an = p;
-		size_t anl = k;
-		trim(&an, &anl);
-		const uint8_t *aeq = memchr(an, '=', anl);
-		const uint8_t *av = aeq ? aeq + 1 : an + anl;
-		size_t avl = aeq ? anl - (size_t)(aeq + 1 - an) : 0;
-		if (aeq)
-			anl = (size_t)(aeq - an);
-		trim(&an, &anl);
-		trim(&av, &avl);
-		if (ieq(an, anl, "path")) {
-			c->path = ar_text(a, av, avl, 1024);
-		} else if (ieq(an, anl, "domain")) {
-			c->domain = ar_text(a, av, avl, 1024);
-		} else if (ieq(an, anl, "expires")) {
-			c->expires = cookie_date(av, avl);
-		} else if (ieq(an, anl, "max-age")) {
-			bool neg = avl && av[0] == '-';
-			int64_t s = parse_clen(av + neg, avl - neg);
-			if (s >= 0)
-				c->maxage = neg || s == 0   ? -1
-					    : s > INT32_MAX ? INT32_MAX
-							    : (int32_t)s;
-		} else if (ieq(an, anl, "secure")) {
-			c->secure = true;
-		} else if (ieq(an, anl, "httponly")) {
-			c->httponly = true;
-		} else if (ieq(an, anl, "samesite")) {
-			c->samesite = ieq(av, avl, "lax")      ? 2
-				      : ieq(av, avl, "strict") ? 3
-				      : ieq(av, avl, "none")   ? 4
-							       : 1;
-		}
-	}
-}
-
-/* Basic credentials of an Authorization value: user and password, NUL
-   terminated in out (cap); false when not Basic or malformed. */
-static bool basic_auth(const uint8_t *v, size_t vl, uint8_t *out, size_t cap,
-		       size_t *ulen, size_t *plen, bool *bad)
-{
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	if (vl < 6 || !iprefix(v, vl, "basic "))
-		return false;
-	v += 6, vl -= 6;
-	trim(&v, &vl);
-	uint32_t acc = 0;
-	int bits = 0;
-	size_t o = 0;
-	for (size_t i = 0; i < vl; i++) {
-		if (v[i] == '=')
-			break;
-		const char *q = v[i] ? strchr(b64, v[i]) : NULL;
-		if (!q) {
-			*bad = true;
-			return false;
-		}
-		acc = acc << 6 | (uint32_t)(q - b64);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o + 1 >= cap) {
-				*bad = true;
-				return false;
-			}
-			out[o++] = (uint8_t)(acc >> bits);
-		}
-	}
-	const uint8_t *colon = memchr(out, ':', o);
-	if (!colon) {
-		*bad = true;
-		return false;
-	}
-	*ulen = (size_t)(colon - out);
-	*plen = o - *ulen - 1;
-	return true;
-}
+/* the record: header values become fields through http_fields.c, so that
+   `netcap proxy` (app/proxy_rec.c) writes the same fields for the same
+   exchange */
 
 /* "Name: value" for ReqHeaders/ResHeaders */
-static char *hdr_text(struct arena *a, const struct hline *h)
+static char *hdr_text(struct nc_http_arena *a, const struct hline *h)
 {
-	uint8_t tmp[1024];
-	size_t nl = h->nlen < 256 ? h->nlen : 256;
-	size_t vl =
-	    h->vlen < sizeof(tmp) - nl - 2 ? h->vlen : sizeof(tmp) - nl - 2;
-	memcpy(tmp, h->name, nl);
-	tmp[nl] = ':';
-	tmp[nl + 1] = ' ';
-	memcpy(tmp + nl + 2, h->val, vl);
-	return ar_text(a, tmp, nl + 2 + vl, 2048);
+	return nc_http_header(a, h->name, h->nlen, h->val, h->vlen);
 }
 
 static void emit_pair(struct nc_app_ctx *x, struct http_state *st,
@@ -813,20 +458,17 @@ static void emit_pair(struct nc_app_ctx *x, struct http_state *st,
 {
 	if (!nc_want(x->d, NC_REC_HTTP))
 		return;
-	char mem[HTTP_ARENA];
-	struct arena a = {mem, sizeof(mem)};
+	char mem[NC_HTTP_ARENA];
+	struct nc_http_arena a = {mem, sizeof(mem)};
 	Netcap__HTTP r = NETCAP__HTTP__INIT;
-	Netcap__HTTPCookie rqc[HTTP_MAX_COOKIES], rsc[HTTP_MAX_COOKIES];
-	Netcap__HTTPCookie *rqcp[HTTP_MAX_COOKIES], *rscp[HTTP_MAX_COOKIES];
-	char *rqh[HTTP_MAX_HEADERS], *rsh[HTTP_MAX_HEADERS];
-	char *params[HTTP_MAX_PARAMS];
-	size_t nrqc = 0, nrsc = 0, nrqh = 0, nrsh = 0, np = 0;
+	struct nc_http_lists ls;
 	const uint8_t *l;
 	size_t ln;
 	struct hline h;
 	bool bad = false;
 	int client = st->client;
 
+	nc_http_lists_init(&ls);
 	r.proto = r.method = r.host = r.useragent = r.referer = r.url =
 	    r.contenttype = r.reqcontentencoding = r.rescontentencoding =
 		r.servername = r.rescontenttype = r.contenttypedetected =
@@ -844,9 +486,9 @@ static void emit_pair(struct nc_app_ctx *x, struct http_state *st,
 		struct reqline rl;
 		struct cur c = fields_of(rq, &l, &ln);
 		if (parse_reqline(l, ln, &rl)) {
-			r.method = ar_text(&a, rl.method, rl.mlen, 64);
-			r.url = ar_text(&a, rl.target, rl.tlen, 16384);
-			r.proto = ar_text(&a, rl.version, rl.vlen, 16);
+			r.method = nc_http_text(&a, rl.method, rl.mlen, 64);
+			r.url = nc_http_text(&a, rl.target, rl.tlen, 16384);
+			r.proto = nc_http_text(&a, rl.version, rl.vlen, 16);
 			const uint8_t *qm = memchr(rl.target, '?', rl.tlen);
 			if (qm) {
 				query = qm + 1;
@@ -860,27 +502,30 @@ static void emit_pair(struct nc_app_ctx *x, struct http_state *st,
 				     : rq->clen < 0 ? 0
 						    : rq->clen;
 		while (next_field(&c, &h, &bad)) {
-			if (ieq(h.name, h.nlen, "host"))
-				r.host = ar_text(&a, h.val, h.vlen, 1024);
-			else if (ieq(h.name, h.nlen, "user-agent"))
-				r.useragent = ar_text(&a, h.val, h.vlen, 2048);
-			else if (ieq(h.name, h.nlen, "referer"))
-				r.referer = ar_text(&a, h.val, h.vlen, 8192);
-			else if (ieq(h.name, h.nlen, "content-type"))
-				r.contenttype = ar_text(&a, h.val, h.vlen, 512);
-			else if (ieq(h.name, h.nlen, "content-encoding"))
+			if (nc_http_ieq(h.name, h.nlen, "host"))
+				r.host = nc_http_text(&a, h.val, h.vlen, 1024);
+			else if (nc_http_ieq(h.name, h.nlen, "user-agent"))
+				r.useragent =
+				    nc_http_text(&a, h.val, h.vlen, 2048);
+			else if (nc_http_ieq(h.name, h.nlen, "referer"))
+				r.referer =
+				    nc_http_text(&a, h.val, h.vlen, 8192);
+			else if (nc_http_ieq(h.name, h.nlen, "content-type"))
+				r.contenttype =
+				    nc_http_text(&a, h.val, h.vlen, 512);
+			else if (nc_http_ieq(h.name, h.nlen,
+					     "content-encoding"))
 				r.reqcontentencoding =
-				    ar_text(&a, h.val, h.vlen, 128);
-			else if (ieq(h.name, h.nlen, "cookie"))
-				req_cookies(&a, h.val, h.vlen, rqc, &nrqc,
-					    HTTP_MAX_COOKIES);
-			else if (ieq(h.name, h.nlen, "authorization")) {
-				uint8_t up[512];
-				size_t ul, pl;
-				bool b2 = false;
-				if (basic_auth(h.val, h.vlen, up, sizeof(up),
-					       &ul, &pl, &b2))
-					r.username = ar_text(&a, up, ul, 512);
+				    nc_http_text(&a, h.val, h.vlen, 128);
+			else if (nc_http_ieq(h.name, h.nlen, "cookie"))
+				nc_http_req_cookies(&a, h.val, h.vlen, ls.reqc,
+						    &ls.n_reqc,
+						    NC_HTTP_MAX_COOKIES);
+			else if (nc_http_ieq(h.name, h.nlen, "authorization")) {
+				/* the last Basic one wins, as in header_done */
+				char *u = nc_http_basic_user(&a, h.val, h.vlen);
+				if (u)
+					r.username = u;
 			}
 		}
 		r.contenttypedetected =
@@ -901,25 +546,28 @@ static void emit_pair(struct nc_app_ctx *x, struct http_state *st,
 		size_t sml;
 		if (parse_statusline(l, ln, &code, &sm, &sml)) {
 			r.statuscode = code;
-			r.statusmsg = ar_text(&a, sm, sml, 512);
+			r.statusmsg = nc_http_text(&a, sm, sml, 512);
 			if (!rq)
-				r.proto = ar_text(&a, l, 8, 16);
+				r.proto = nc_http_text(&a, l, 8, 16);
 		}
 		r.rescontentlength = rs->clen >= 0		  ? rs->clen
 				     : (rs->chunked || !rs->head) ? -1
 								  : 0;
 		while (next_field(&c, &h, &bad)) {
-			if (ieq(h.name, h.nlen, "server"))
-				r.servername = ar_text(&a, h.val, h.vlen, 1024);
-			else if (ieq(h.name, h.nlen, "content-type"))
+			if (nc_http_ieq(h.name, h.nlen, "server"))
+				r.servername =
+				    nc_http_text(&a, h.val, h.vlen, 1024);
+			else if (nc_http_ieq(h.name, h.nlen, "content-type"))
 				r.rescontenttype =
-				    ar_text(&a, h.val, h.vlen, 512);
-			else if (ieq(h.name, h.nlen, "content-encoding"))
+				    nc_http_text(&a, h.val, h.vlen, 512);
+			else if (nc_http_ieq(h.name, h.nlen,
+					     "content-encoding"))
 				r.rescontentencoding =
-				    ar_text(&a, h.val, h.vlen, 128);
-			else if (ieq(h.name, h.nlen, "set-cookie") &&
-				 nrsc < HTTP_MAX_COOKIES)
-				set_cookie(&a, h.val, h.vlen, &rsc[nrsc++]);
+				    nc_http_text(&a, h.val, h.vlen, 128);
+			else if (nc_http_ieq(h.name, h.nlen, "set-cookie") &&
+				 ls.n_resc < NC_HTTP_MAX_COOKIES)
+				nc_http_set_cookie(&a, h.val, h.vlen,
+						   &ls.resc[ls.n_resc++]);
 		}
 		r.rescontenttypedetected =
 		    nc_app_str(nc_file_mime(rs->headb, rs->head_len));
@@ -935,33 +583,22 @@ static void emit_pair(struct nc_app_ctx *x, struct http_state *st,
 	}
 	/* repeated strings last: they take what the arena has left */
 	if (query)
-		add_params(&a, query, qlen, params, &np, HTTP_MAX_PARAMS);
+		nc_http_params(&a, query, qlen, ls.params, &ls.n_params,
+			       NC_HTTP_MAX_PARAMS);
 	if (form)
-		add_params(&a, form, flen, params, &np, HTTP_MAX_PARAMS);
+		nc_http_params(&a, form, flen, ls.params, &ls.n_params,
+			       NC_HTTP_MAX_PARAMS);
 	for (int side = 0; side < 2; side++) {
 		struct http_msg *m = side ? rs : rq;
-		char **out = side ? rsh : rqh;
-		size_t *n = side ? &nrsh : &nrqh;
+		char **out = side ? ls.resh : ls.reqh;
+		size_t *n = side ? &ls.n_resh : &ls.n_reqh;
 		if (!m)
 			continue;
 		struct cur c = fields_of(m, &l, &ln);
-		while (*n < HTTP_MAX_HEADERS && next_field(&c, &h, &bad))
+		while (*n < NC_HTTP_MAX_HEADERS && next_field(&c, &h, &bad))
 			out[(*n)++] = hdr_text(&a, &h);
 	}
-	for (size_t i = 0; i < nrqc; i++)
-		rqcp[i] = &rqc[i];
-	for (size_t i = 0; i < nrsc; i++)
-		rscp[i] = &rsc[i];
-	r.n_reqcookies = nrqc;
-	r.reqcookies = rqcp;
-	r.n_rescookies = nrsc;
-	r.rescookies = rscp;
-	r.n_reqheaders = nrqh;
-	r.reqheaders = rqh;
-	r.n_resheaders = nrsh;
-	r.resheaders = rsh;
-	r.n_parameters = np;
-	r.parameters = params;
+	nc_http_lists_set(&r, &ls);
 	nc_emit(x->d, NC_REC_HTTP, &r.base);
 }
 
@@ -1057,14 +694,14 @@ static void file_info(const struct http_msg *m, const struct http_msg *rq,
 
 	out[0] = host[0] = ctype[0] = enc[0] = '\0';
 	while (next_field(&c, &h, &bad)) {
-		if (ieq(h.name, h.nlen, "content-type")) {
+		if (nc_http_ieq(h.name, h.nlen, "content-type")) {
 			nc_app_text(ctype, ccap, h.val, h.vlen);
-		} else if (ieq(h.name, h.nlen, "content-encoding")) {
+		} else if (nc_http_ieq(h.name, h.nlen, "content-encoding")) {
 			nc_app_text(enc, ecap, h.val, h.vlen);
-		} else if (ieq(h.name, h.nlen, "content-disposition")) {
+		} else if (nc_http_ieq(h.name, h.nlen, "content-disposition")) {
 			for (size_t i = 0; i + 9 <= h.vlen; i++) {
-				if (!iprefix(h.val + i, h.vlen - i,
-					     "filename="))
+				if (!nc_http_iprefix(h.val + i, h.vlen - i,
+						     "filename="))
 					continue;
 				const uint8_t *v = h.val + i + 9;
 				size_t vl = h.vlen - i - 9;
@@ -1093,7 +730,7 @@ static void file_info(const struct http_msg *m, const struct http_msg *rq,
 			    qm ? (size_t)(qm - rl.target) : rl.tlen);
 	}
 	while (next_field(&c, &h, &bad))
-		if (ieq(h.name, h.nlen, "host"))
+		if (nc_http_ieq(h.name, h.nlen, "host"))
 			nc_app_text(host, hcap, h.val, h.vlen);
 }
 
@@ -1355,30 +992,33 @@ static void header_done(struct nc_app_ctx *x, struct http_state *st, int dir)
 	char ua[1024] = "", srv[1024] = "";
 	while (next_field(&c, &h, &bad)) {
 		nlines++;
-		if (ieq(h.name, h.nlen, "content-length")) {
-			int64_t v = parse_clen(h.val, h.vlen);
+		if (nc_http_ieq(h.name, h.nlen, "content-length")) {
+			int64_t v = nc_http_uint(h.val, h.vlen);
 			if (v < 0 || (m->clen >= 0 && v != m->clen))
 				cl_bad = true;
 			else
 				m->clen = v;
-		} else if (ieq(h.name, h.nlen, "transfer-encoding")) {
+		} else if (nc_http_ieq(h.name, h.nlen, "transfer-encoding")) {
 			te = true;
 			m->chunked = te_chunked(h.val, h.vlen);
-		} else if (ieq(h.name, h.nlen, "content-encoding")) {
+		} else if (nc_http_ieq(h.name, h.nlen, "content-encoding")) {
 			m->coding = parse_coding(h.val, h.vlen);
-		} else if (client && ieq(h.name, h.nlen, "content-type")) {
-			m->form = iprefix(h.val, h.vlen,
-					  "application/x-www-form-urlencoded");
-		} else if (client && ieq(h.name, h.nlen, "user-agent")) {
+		} else if (client &&
+			   nc_http_ieq(h.name, h.nlen, "content-type")) {
+			m->form = nc_http_iprefix(
+			    h.val, h.vlen, "application/x-www-form-urlencoded");
+		} else if (client &&
+			   nc_http_ieq(h.name, h.nlen, "user-agent")) {
 			nc_app_text(ua, sizeof(ua), h.val, h.vlen);
-		} else if (!client && ieq(h.name, h.nlen, "server")) {
+		} else if (!client && nc_http_ieq(h.name, h.nlen, "server")) {
 			nc_app_text(srv, sizeof(srv), h.val, h.vlen);
-		} else if (client && ieq(h.name, h.nlen, "authorization")) {
+		} else if (client &&
+			   nc_http_ieq(h.name, h.nlen, "authorization")) {
 			uint8_t up[512];
 			size_t ul, pl;
 			bool b2 = false;
-			if (basic_auth(h.val, h.vlen, up, sizeof(up), &ul, &pl,
-				       &b2)) {
+			if (nc_http_basic_auth(h.val, h.vlen, up, sizeof(up),
+					       &ul, &pl, &b2)) {
 				char u[1024], pw[1024];
 				nc_app_text(u, sizeof(u), up, ul);
 				nc_app_text(pw, sizeof(pw), up + ul + 1, pl);
@@ -1625,7 +1265,7 @@ static size_t chunk_bytes(struct nc_app_ctx *x, struct http_state *st, int dir,
 				dd->chunk_ext = true;
 				continue;
 			}
-			int v = hexval(b);
+			int v = nc_http_hexval(b);
 			if (v < 0 || dd->chunk >> 56)
 				goto bad;
 			dd->chunk = dd->chunk << 4 | (uint64_t)v;

@@ -762,7 +762,7 @@ static void test_long_header_line(void **state)
 }
 
 /* 100,000 header fields: bounded by max_message; with a bigger one, the
-   record keeps HTTP_MAX_HEADERS (64) of them. */
+   record keeps NC_HTTP_MAX_HEADERS (64) of them. */
 static void test_many_headers(void **state)
 {
 	(void)state;
