@@ -277,6 +277,11 @@ int nc_fpdb_build(const char *const *sslbl, unsigned nsslbl,
 		free(tmp);
 		goto out;
 	}
+	/* mkstemp makes it 0600: give it the mode fopen would (a failure
+	   leaves it readable by its owner only, not an error) */
+	mode_t um = umask(0);
+	umask(um);
+	(void)fchmod(fd, 0666 & ~um);
 	FILE *f = fdopen(fd, "w");
 	bool bad = !f;
 	if (f) {

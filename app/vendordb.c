@@ -312,6 +312,11 @@ static int write_vendordb(struct vbuild *b, const char *out)
 		free(tmp);
 		return -1;
 	}
+	/* mkstemp makes it 0600: give it the mode fopen would (a failure
+	   leaves it readable by its owner only, not an error) */
+	mode_t um = umask(0);
+	umask(um);
+	(void)fchmod(fd, 0666 & ~um);
 	struct vout o = {fdopen(fd, "w"), EVP_MD_CTX_new(), false};
 	if (!o.f || !o.md || EVP_DigestInit_ex(o.md, EVP_sha256(), NULL) != 1) {
 		if (o.f)

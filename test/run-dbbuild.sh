@@ -29,6 +29,7 @@
 set -u
 NETCAP=${1:-build/netcap}
 cd "$(dirname "$0")/.."
+umask 022
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -110,6 +111,7 @@ SOURCE_DATE_EPOCH=1767323045 "$NETCAP" util db build $(for f in $SLICES; do prin
 	-o "$tmp/v.db" >"$tmp/so" 2>"$tmp/se" || bad "db build (slices): exit $?: $(cat "$tmp/se")"
 grep -q "^$tmp/v.db: 86 assignments (MA-L 44, MA-M 15, MA-S 15, IAB 12)\$" "$tmp/so" ||
 	bad "db build summary: $(cat "$tmp/so")"
+[ "$(stat -c %a "$tmp/v.db")" = 644 ] || bad "database mode $(stat -c %a "$tmp/v.db"), want 644 (umask 022)"
 # shellcheck disable=SC2086
 check_db slices "$tmp/v.db" $SLICES
 FULL=""
