@@ -295,6 +295,7 @@ struct nc_oui {
 	struct oui_ent *v;
 	size_t n;
 	unsigned lens; /* prefix lengths present: 1: 24, 2: 28, 4: 36 bits */
+	bool db;       /* from nc_oui_load_db (else oui.txt) */
 	char *buf;     /* the file; the names point into it */
 	const char *path;
 	pthread_t thread; /* nc_oui_load_start's, while loading */

@@ -343,6 +343,7 @@ int nc_oui_load_db(struct nc_oui *t, const char *path, char *err, size_t errlen)
 	}
 	if (!built)
 		return db_err(err, errlen, 0, "no built line");
+	t->db = true;
 	if (want != t->n)
 		return db_err(err, errlen, 0,
 			      "built line counts %zu entries, the file has %zu",
@@ -402,7 +403,31 @@ static const struct oui_ent *oui_find(const struct nc_oui *t, unsigned bits,
 	return NULL;
 }
 
-/* Longest prefix first: 36 bits (MA-S, IAB), 28 (MA-M), 24 (MA-L). */
+/*
+ * Any entry of key in a table of 24-bit prefixes only (oui.txt): the
+ * search netcap always made there, kept so that the prefixes the IEEE
+ * lists more than once (080030, 0001C8) resolve as they did.
+ */
+static const struct oui_ent *oui_find_txt(const struct nc_oui *t, uint64_t key)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->v[mid].key < key)
+			lo = mid + 1;
+		else if (t->v[mid].key > key)
+			hi = mid;
+		else
+			return &t->v[mid];
+	}
+	return NULL;
+}
+
+/*
+ * Longest prefix first: 36 bits (MA-S, IAB), 28 (MA-M), 24 (MA-L); in a
+ * vendor database the first entry of a prefix listed more than once.
+ */
 const char *nc_oui_vendor(void *arg, const uint8_t mac[6])
 {
 	const struct nc_oui *t = arg;
@@ -411,6 +436,10 @@ const char *nc_oui_vendor(void *arg, const uint8_t mac[6])
 
 	for (int i = 0; i < 6; i++)
 		m = m << 8 | mac[i];
+	if (!t->db) {
+		const struct oui_ent *e = oui_find_txt(t, m >> 24);
+		return e ? e->name : NULL;
+	}
 	for (unsigned i = 0; i < 3; i++) {
 		if (!(t->lens & (4u >> i)))
 			continue;
