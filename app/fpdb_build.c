@@ -222,11 +222,17 @@ static int read_sslbl(json_t *out, json_t *sources, const char *path,
 			 "abuse.ch SSLBL: listed as %s, first seen %s, last "
 			 "seen %s",
 			 f[3], f[1][0] ? f[1] : "-", f[2][0] ? f[2] : "-");
-		json_object_set_new(ja3, f[0],
-				    json_pack("{s:s, s:s, s:s, s:s, s:s}",
-					      "product", f[3], "version", "",
-					      "vendor", "", "os", "", "notes",
-					      notes));
+		json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "product",
+				      f[3], "version", "", "vendor", "", "os",
+				      "", "notes", notes);
+		if (!e || json_object_set_new(ja3, f[0], e) != 0) {
+			fprintf(stderr,
+				"netcap util db build: %s: row %u (line %u): "
+				"not UTF-8 text\n",
+				path, row, at);
+			free(data);
+			return -1;
+		}
 		(*added)++;
 	}
 	free(data);

@@ -28,7 +28,7 @@
 #   test/run-dbbuild.sh [NETCAP]
 set -u
 NETCAP=${1:-build/netcap}
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 umask 022
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -106,7 +106,7 @@ check_db() { # name db files...
 		bad "$name: db check counts, want $n: $(grep entries "$tmp/check")"
 	grep -q "^built	2026-01-02T03:04:05Z	$n\$" "$db" || bad "$name: built line: $(grep '^built' "$db")"
 }
-# shellcheck disable=SC2086
+# shellcheck disable=SC2046
 SOURCE_DATE_EPOCH=1767323045 "$NETCAP" util db build $(for f in $SLICES; do printf -- '--oui %s ' "$f"; done) \
 	-o "$tmp/v.db" >"$tmp/so" 2>"$tmp/se" || bad "db build (slices): exit $?: $(cat "$tmp/se")"
 grep -q "^$tmp/v.db: 86 assignments (MA-L 44, MA-M 15, MA-S 15, IAB 12)\$" "$tmp/so" ||
@@ -119,7 +119,7 @@ for f in oui mam oui36 iab; do
 	[ -r /usr/share/ieee-data/$f.csv ] && FULL="$FULL /usr/share/ieee-data/$f.csv"
 done
 if [ -n "$FULL" ]; then
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046
 	SOURCE_DATE_EPOCH=1767323045 "$NETCAP" util db build $(for f in $FULL; do printf -- '--oui %s ' "$f"; done) \
 		-o "$tmp/full.db" >"$tmp/so" 2>"$tmp/se" || bad "db build (full): exit $?: $(cat "$tmp/se")"
 	# shellcheck disable=SC2086
@@ -226,7 +226,9 @@ while IFS='|' read -r name body want; do
 	[ "$rc" = 1 ] || bad "$name: exit $rc, want 1"
 	[ "$(wc -l <"$tmp/se")" = 1 ] || bad "$name: stderr is not one line: $(cat "$tmp/se")"
 	grep -qF -- "$tmp/m-$name.csv: $want" "$tmp/se" || bad "$name: '$want' not in: $(cat "$tmp/se")"
-	ls "$tmp" | grep -q "^bad-$name.db" && bad "$name: left $(ls "$tmp" | grep "^bad-$name")"
+	for left in "$tmp/bad-$name.db"*; do
+		[ -e "$left" ] && bad "$name: left $left"
+	done
 done <<'EOF'
 hex|MA-L,002272,A,x\r\nMA-L,00G272,B,y\r\n|row 2 (line 3): assignment '00G272' is not hexadecimal
 length|MA-L,002272,A,x\r\nMA-S,70B3D5F2,B,y\r\n|row 2 (line 3): assignment '70B3D5F2' has 8 characters, MA-S assignments have 9 hex digits
