@@ -30,6 +30,11 @@ int nc_util_db_lookup(int argc, char **argv);
 int nc_fpdb_build(const char *const *sslbl, unsigned nsslbl,
 		  const char *const *fps, unsigned nfps, const char *out);
 int nc_fpdb_check(const char *path);
+/* db build --feodo/--drop and its check (indicators_build.c) */
+int nc_indicators_build(const char *const *feodo, unsigned nfeodo,
+			const char *const *drop, unsigned ndrop,
+			const char *out);
+int nc_indicators_check_file(const char *path);
 /* util's verb-less tools (util_tools.c; env: config.c): argv[0] the noun */
 int nc_util_check(int argc, char **argv);
 int nc_util_ts2utc(int argc, char **argv);

@@ -890,28 +890,35 @@ static int write_db(struct build *b, const char *out)
 
 static void build_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: netcap util db build --nvd FILE [--nvd FILE...] "
-		"[--exploitdb FILE] -o FILE\n"
-		"       netcap util db build --oui FILE [--oui FILE...] -o "
-		"FILE\n"
-		"       netcap util db build [--ja3-sslbl FILE...] "
-		"[--fingerprints FILE...] -o FILE\n\n"
-		"  --nvd FILE        an NVD CVE JSON 2.0 feed "
-		"(nvdcve-2.0-<year>.json), several allowed\n"
-		"  --exploitdb FILE  Exploit-DB's files_exploits.csv\n"
-		"  --oui FILE        an IEEE registry CSV (oui.csv, mam.csv, "
-		"oui36.csv, iab.csv):\n"
-		"                    a vendor database for capture --vendors\n"
-		"  --ja3-sslbl FILE  abuse.ch SSLBL's ja3_fingerprints.csv: "
-		"a fingerprints JSON\n"
-		"                    for capture --fingerprints\n"
-		"  --fingerprints FILE  a netcap fingerprints JSON to merge "
-		"(its entries win)\n"
-		"  -o, --out FILE    the database to write (replaced only when "
-		"complete)\n\n"
-		"One database per run. Reads only the files named; nothing is "
-		"downloaded.\n");
+	fprintf(
+	    f, "usage: netcap util db build --nvd FILE [--nvd FILE...] "
+	       "[--exploitdb FILE] -o FILE\n"
+	       "       netcap util db build --oui FILE [--oui FILE...] -o "
+	       "FILE\n"
+	       "       netcap util db build [--ja3-sslbl FILE...] "
+	       "[--fingerprints FILE...] -o FILE\n"
+	       "       netcap util db build [--feodo FILE...] [--drop FILE...] "
+	       "-o FILE\n\n"
+	       "  --nvd FILE        an NVD CVE JSON 2.0 feed "
+	       "(nvdcve-2.0-<year>.json), several allowed\n"
+	       "  --exploitdb FILE  Exploit-DB's files_exploits.csv\n"
+	       "  --oui FILE        an IEEE registry CSV (oui.csv, mam.csv, "
+	       "oui36.csv, iab.csv):\n"
+	       "                    a vendor database for capture --vendors\n"
+	       "  --ja3-sslbl FILE  abuse.ch SSLBL's ja3_fingerprints.csv: "
+	       "a fingerprints JSON\n"
+	       "                    for capture --fingerprints\n"
+	       "  --fingerprints FILE  a netcap fingerprints JSON to merge "
+	       "(its entries win)\n"
+	       "  --feodo FILE      abuse.ch Feodo Tracker's ipblocklist.csv: "
+	       "an indicator list\n"
+	       "                    for capture --indicators\n"
+	       "  --drop FILE       Spamhaus DROP/EDROP (drop.txt): an "
+	       "indicator list\n"
+	       "  -o, --out FILE    the database to write (replaced only when "
+	       "complete)\n\n"
+	       "One database per run. Reads only the files named; nothing is "
+	       "downloaded.\n");
 }
 
 int nc_util_db_build(int argc, char **argv)
@@ -922,12 +929,15 @@ int nc_util_db_build(int argc, char **argv)
 	    {"oui", required_argument, NULL, 'v'},
 	    {"ja3-sslbl", required_argument, NULL, 's'},
 	    {"fingerprints", required_argument, NULL, 'f'},
+	    {"feodo", required_argument, NULL, 'F'},
+	    {"drop", required_argument, NULL, 'D'},
 	    {"out", required_argument, NULL, 'o'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	const char *nvd[MAX_INPUTS], *xdb[MAX_INPUTS], *out = NULL;
 	const char *oui[MAX_INPUTS], *ssl[MAX_INPUTS], *fps[MAX_INPUTS];
-	unsigned nn = 0, nx = 0, no = 0, ns = 0, nf = 0;
+	const char *feo[MAX_INPUTS], *drp[MAX_INPUTS];
+	unsigned nn = 0, nx = 0, no = 0, ns = 0, nf = 0, nfe = 0, nd = 0;
 	int c;
 
 	optind = 1;
@@ -949,9 +959,19 @@ int nc_util_db_build(int argc, char **argv)
 			break;
 		case 'v':
 		case 's':
-		case 'f': {
-			unsigned *k = c == 'v' ? &no : c == 's' ? &ns : &nf;
-			const char **a = c == 'v' ? oui : c == 's' ? ssl : fps;
+		case 'f':
+		case 'F':
+		case 'D': {
+			unsigned *k = c == 'v'	 ? &no
+				      : c == 's' ? &ns
+				      : c == 'f' ? &nf
+				      : c == 'F' ? &nfe
+						 : &nd;
+			const char **a = c == 'v'   ? oui
+					 : c == 's' ? ssl
+					 : c == 'f' ? fps
+					 : c == 'F' ? feo
+						    : drp;
 			if (*k == MAX_INPUTS) {
 				fprintf(stderr,
 					"netcap util db build: at most %d "
@@ -973,15 +993,16 @@ int nc_util_db_build(int argc, char **argv)
 			return 2;
 		}
 	}
-	unsigned kinds = (nn || nx) + !!no + (ns || nf);
+	unsigned kinds = (nn || nx) + !!no + (ns || nf) + (nfe || nd);
 	if (optind != argc || !out || kinds != 1 || (nx && !nn)) {
 		fprintf(stderr, "netcap util db build: %s (try --help)\n",
 			optind != argc ? "unexpected argument"
 			: kinds > 1
 			    ? "one database per run: --nvd/--exploitdb, "
-			      "--oui or --ja3-sslbl/--fingerprints"
-			: !kinds    ? "--nvd, --oui or --ja3-sslbl FILE is "
-				      "required"
+			      "--oui, --ja3-sslbl/--fingerprints or "
+			      "--feodo/--drop"
+			: !kinds ? "--nvd, --oui, --ja3-sslbl, --fingerprints, "
+				   "--feodo or --drop FILE is required"
 			: nx && !nn ? "--nvd FILE is required"
 				    : "-o FILE is required");
 		return 2;
@@ -990,6 +1011,8 @@ int nc_util_db_build(int argc, char **argv)
 		return nc_vendordb_build(oui, no, out);
 	if (ns || nf)
 		return nc_fpdb_build(ssl, ns, fps, nf, out);
+	if (nfe || nd)
+		return nc_indicators_build(feo, nfe, drp, nd, out);
 
 	struct build *b = calloc(1, sizeof(*b));
 	if (!b) {
@@ -1045,6 +1068,8 @@ int nc_util_db_check(int argc, char **argv)
 	}
 	if (!strncmp(head, NC_VENDORDB_MAGIC "\t", sizeof(NC_VENDORDB_MAGIC)))
 		return nc_vendordb_check(argv[1]);
+	if (!strncmp(head, "# netcap-indicators 1\n", 22))
+		return nc_indicators_check_file(argv[1]);
 	const char *j = head + strspn(head, " \t\r\n");
 	if (*j == '{')
 		return nc_fpdb_check(argv[1]);

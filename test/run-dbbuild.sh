@@ -25,6 +25,11 @@
 #     them, and capture --fingerprints with it turns the JA3 of
 #     tls12_sni_full-handshake.pcap into a Software record named by the
 #     listing reason. Bad SSLBL rows: exit 1, one line with the row.
+#  5. Indicator list from a Feodo Tracker CSV and a Spamhaus DROP file made
+#     here: exactly the expected lines (an address listed twice once), db
+#     check shows both sources, capture --indicators on the live capture
+#     alerts on exactly the three indicators that match its addresses; a
+#     changed list fails db check; bad rows are one line, exit 1.
 #   test/run-dbbuild.sh [NETCAP]
 set -u
 NETCAP=${1:-build/netcap}
@@ -351,6 +356,70 @@ done <<'EOF'
 md5|b386946a5a44d1ddcc843bc75336dfc,a,b,Dridex|row 1 (line 2): ja3_md5 is not 32 hex digits
 fields|b386946a5a44d1ddcc843bc75336dfce,a,b|row 1 (line 2): want 4 fields
 reason|b386946a5a44d1ddcc843bc75336dfce,a,b,|row 1 (line 2): empty Listingreason
+EOF
+
+# --- 5. indicator list from Feodo Tracker and Spamhaus DROP files
+cat >"$tmp/ipblocklist.csv" <<'EOF'
+################################################################
+# abuse.ch Feodo Tracker Botnet C2 IP Blocklist (CSV)          #
+# Last updated: 2026-01-02 03:04:05 UTC                        #
+################################################################
+"first_seen_utc","dst_ip","dst_port","c2_status","last_online","malware"
+"2021-01-17 07:44:46","10.200.0.1","443","online","2024-05-01","Dridex"
+"2021-01-17 07:44:46","10.200.0.1","8080","online","2024-05-01","Dridex"
+"2022-02-01 00:00:00","fd00:200::2","447","offline","2023-01-01","Qak Bot"
+"2022-02-01 00:00:00","192.0.2.9","447","offline","2023-01-01","Emotet"
+EOF
+printf '; Spamhaus DROP List 2026/01/02\n; Last-Modified: Fri, 02 Jan 2026 03:04:05 GMT\n1.10.16.0/20 ; SBL256894\r\n10.200.0.0/24 ; SBL1\r\n' >"$tmp/drop.txt"
+SOURCE_DATE_EPOCH=1767323045 "$NETCAP" util db build --feodo "$tmp/ipblocklist.csv" --drop "$tmp/drop.txt" \
+	-o "$tmp/ind.txt" >"$tmp/so" 2>"$tmp/se" || bad "db build --feodo --drop: exit $?: $(cat "$tmp/se")"
+grep -q ": 5 indicators (1 listed again: kept the first)\$" "$tmp/so" || bad "indicators summary: $(cat "$tmp/so")"
+"$NETCAP" util db check "$tmp/ind.txt" >"$tmp/check" 2>"$tmp/se" || bad "db check ind.txt: $(cat "$tmp/se")"
+for f in "$tmp/ipblocklist.csv" "$tmp/drop.txt"; do
+	sum=$(sha256sum "$f" | cut -d' ' -f1)
+	size=$(wc -c <"$f" | tr -d ' ')
+	grep -q "^source   [a-z]* $(basename "$f") $size $sum 20.* updated " "$tmp/check" ||
+		bad "db check ind.txt: $f not shown: $(cat "$tmp/check")"
+done
+grep -q "^entries  5 indicators\$" "$tmp/check" || bad "db check ind.txt counts: $(cat "$tmp/check")"
+grep -vE '^#' "$tmp/ind.txt" >"$tmp/ind.lines"
+cat >"$tmp/ind.want" <<'EOF'
+ip 10.200.0.1 feodo-Dridex reputation=malicious Feodo Tracker: Dridex C2 port 443, online, first seen 2021-01-17 07:44:46, last online 2024-05-01
+ip fd00:200::2 feodo-Qak-Bot reputation=malicious Feodo Tracker: Qak Bot C2 port 447, offline, first seen 2022-02-01 00:00:00, last online 2023-01-01
+ip 192.0.2.9 feodo-Emotet reputation=malicious Feodo Tracker: Emotet C2 port 447, offline, first seen 2022-02-01 00:00:00, last online 2023-01-01
+cidr 1.10.16.0/20 spamhaus-drop reputation=malicious Spamhaus DROP SBL256894
+cidr 10.200.0.0/24 spamhaus-drop reputation=malicious Spamhaus DROP SBL1
+EOF
+cmp -s "$tmp/ind.lines" "$tmp/ind.want" || bad "indicator lines: $(diff "$tmp/ind.want" "$tmp/ind.lines")"
+"$NETCAP" capture -q -r test/data/live_netns_http-tls-dns-ssh.pcap -o "$tmp/o.ind" \
+	--indicators "$tmp/ind.txt" >/dev/null 2>"$tmp/se" || bad "capture --indicators ind.txt: $(cat "$tmp/se")"
+"$NETCAP" dump --json "$tmp/o.ind/Alert.ncap.lz4" 2>/dev/null | $PY -c '
+import json, sys
+names = set()
+for l in sys.stdin:
+    if l.startswith("{"):
+        names.add(json.loads(l)["Indicator"])
+sys.exit(0 if names == {"ip 10.200.0.1", "ip fd00:200::2", "cidr 10.200.0.0/24"} else 1)' ||
+	bad "Alert indicators from ind.txt are not exactly the three that match"
+sed 's/SBL1$/SBL2/' "$tmp/ind.txt" >"$tmp/ind.changed"
+"$NETCAP" util db check "$tmp/ind.changed" >/dev/null 2>"$tmp/se"
+[ $? = 1 ] && grep -q "checksum mismatch" "$tmp/se" || bad "changed indicator list: $(cat "$tmp/se")"
+while IFS='|' read -r name opt body want; do
+	[ -n "$name" ] || continue
+	# shellcheck disable=SC2059
+	printf "$body" >"$tmp/i-$name"
+	"$NETCAP" util db build "$opt" "$tmp/i-$name" -o "$tmp/bad-$name.txt" >/dev/null 2>"$tmp/se"
+	rc=$?
+	[ "$rc" = 1 ] || bad "indicators $name: exit $rc, want 1"
+	[ "$(wc -l <"$tmp/se")" = 1 ] && grep -qF -- "i-$name: $want" "$tmp/se" ||
+		bad "indicators $name: '$want' not in: $(cat "$tmp/se")"
+	[ -e "$tmp/bad-$name.txt" ] && bad "indicators $name: output written"
+done <<'EOF'
+feodo-ip|--feodo|"first_seen_utc","dst_ip","dst_port","c2_status","last_online","malware"\n"a","10.0.0.300","1","x","y","Z"\n|row 1 (line 2): dst_ip is not an IPv4 or IPv6 address
+feodo-hdr|--feodo|"a","b"\n|line 1: not Feodo Tracker's ipblocklist.csv
+feodo-fields|--feodo|# c\n"first_seen_utc","dst_ip","dst_port","c2_status","last_online","malware"\n"a","10.0.0.3","1"\n|row 1 (line 3): want 6 fields
+drop-prefix|--drop|; c\n1.10.16.0/33 ; SBL1\n|line 2: '1.10.16.0/33' is not an address/prefix
+drop-addr|--drop|1.10.16/20 ; SBL1\n|line 1: '1.10.16/20' is not an address/prefix
 EOF
 
 [ $fail = 0 ] && echo "dbbuild: all checks passed"
