@@ -19,8 +19,8 @@ struct util_verb {
 
 static const struct util_verb verbs[] = {
     {"db", "build", nc_util_db_build,
-     "build a vulnerability, vendor or fingerprint database from "
-     "downloaded files"},
+     "build a vulnerability, vendor, fingerprint or indicator "
+     "database from downloaded files"},
     {"db", "check", nc_util_db_check,
      "validate a database and print its sources"},
     {"db", "lookup", nc_util_db_lookup,
