@@ -20,6 +20,21 @@ int nc_cmd_proxy(int argc, char **argv);
 /* util's verbs (vulndb_build.c): argv[0] is the verb */
 int nc_util_db_build(int argc, char **argv);
 int nc_util_db_check(int argc, char **argv);
+int nc_csv_record(char **p, char **f, unsigned max, unsigned *nf,
+		  unsigned *line);
+/* db build --oui and db check of a vendor database (vendordb.c) */
+int nc_vendordb_build(const char *const *files, unsigned n, const char *out);
+int nc_vendordb_check(const char *path);
+int nc_util_db_lookup(int argc, char **argv);
+/* db build --ja3-sslbl/--fingerprints and its check (fpdb_build.c) */
+int nc_fpdb_build(const char *const *sslbl, unsigned nsslbl,
+		  const char *const *fps, unsigned nfps, const char *out);
+int nc_fpdb_check(const char *path);
+/* db build --feodo/--drop and its check (indicators_build.c) */
+int nc_indicators_build(const char *const *feodo, unsigned nfeodo,
+			const char *const *drop, unsigned ndrop,
+			const char *out);
+int nc_indicators_check_file(const char *path);
 /* util's verb-less tools (util_tools.c; env: config.c): argv[0] the noun */
 int nc_util_check(int argc, char **argv);
 int nc_util_ts2utc(int argc, char **argv);

@@ -176,6 +176,9 @@ static void usage(FILE *f, bool agent)
 	    "      --fingerprints FILE  known JA3/JA3S/JA4/HASSH values\n"
 	    "                        (JSON, e.g. config/fingerprints.json):\n"
 	    "                        a match adds a Software record\n"
+	    "      --vendors FILE    vendor database (netcap util db build\n"
+	    "                        --oui) for DeviceManufacturer, instead\n"
+	    "                        of " NC_OUI_PATH "\n"
 	    "      --vuln-db FILE    vulnerability database (netcap util db\n"
 	    "                        build): Vulnerability and Exploit\n"
 	    "                        records for matching Software\n"
@@ -730,10 +733,20 @@ static int capture_main(int argc, char **argv, bool agent)
 		cfg.conn.stream_data = nc_streams_write;
 		cfg.conn.stream_arg = &e->sink;
 	}
-	if (cfg.want.on[NC_REC_DEVICEPROFILE]) {
+	if (cfg.vendors) {
+		/* checked whole before EAL: a bad database stops the capture */
+		if (nc_oui_load_db(&e->oui, cfg.vendors, err, sizeof(err)) !=
+		    0) {
+			cap_err("--vendors: %s: %s", cfg.vendors, err);
+			rc = 2;
+			goto out_free;
+		}
+	} else if (cfg.want.on[NC_REC_DEVICEPROFILE]) {
 		/* read while EAL starts; an unreadable file leaves the table
 		   empty (DeviceManufacturer ""), it is not an error */
 		nc_oui_load_start(&e->oui, NC_OUI_PATH);
+	}
+	if (cfg.want.on[NC_REC_DEVICEPROFILE]) {
 		cfg.prof.vendor = nc_oui_vendor;
 		cfg.prof.vendor_arg = &e->oui;
 	}

@@ -122,6 +122,7 @@ static const struct opt opts[] = {
     OBOOL("entropy", 0, "records.entropy", entropy, 1),
     OSTR("fingerprints", 0, "records.fingerprints", fingerprints, "file name"),
     OSTR("vuln-db", 0, "records.vuln_db", vuln_db, "file name"),
+    OSTR("vendors", 0, "records.vendors", vendors, "file name"),
     OSTR("indicators", 0, "records.indicators", indicators, "file list"),
     OSTR("attacks", 0, "records.attacks", attacks, "file list"),
     OSTR("attacks-tz", 0, "records.attacks_tz", attacks_tz, "zone"),

@@ -129,6 +129,7 @@ struct nc_capture_cfg {
 	const char *files_dir;		 /* --files DIR, or NULL */
 	const char *fingerprints;	 /* --fingerprints FILE, or NULL */
 	const char *vuln_db;		 /* --vuln-db FILE, or NULL */
+	const char *vendors;		 /* --vendors FILE, or NULL */
 	const char *indicators;		 /* --indicators FILE[,FILE], or NULL */
 	const char *attacks;		 /* --attacks FILE[,FILE], or NULL */
 	const char *attacks_tz;		 /* --attacks-tz ZONE (CSV lists) */
@@ -282,16 +283,36 @@ void nc_filter_free(struct nc_filter *f);
 /* --xdp-filter RULES: xdp.h */
 
 /* MAC vendors (oui.c). */
-#define NC_OUI_PATH "/usr/share/ieee-data/oui.txt"
+#define NC_OUI_PATH	    "/usr/share/ieee-data/oui.txt"
+#define NC_VENDORDB_MAGIC   "netcap-vendors"
+#define NC_VENDORDB_FORMAT  1
+#define NC_VENDORDB_MAX_SRC 64
+/* a source line of a vendor database, pointing into nc_oui.buf */
+struct nc_oui_src {
+	const char *name, *size, *sha256, *mtime;
+};
 struct nc_oui {
 	struct oui_ent *v;
 	size_t n;
-	char *buf; /* the file; the names point into it */
+	unsigned lens; /* prefix lengths present: 1: 24, 2: 28, 4: 36 bits */
+	bool db;       /* from nc_oui_load_db (else oui.txt) */
+	char *buf;     /* the file; the names point into it */
 	const char *path;
 	pthread_t thread; /* nc_oui_load_start's, while loading */
 	bool loading;
+	/* nc_oui_load_db only: the header and entries per registry */
+	struct nc_oui_src src[NC_VENDORDB_MAX_SRC];
+	unsigned nsrc;
+	const char *built;
+	char sha256[65];
+	size_t count[4]; /* MA-L, MA-M, MA-S, IAB */
 };
 int nc_oui_load(struct nc_oui *t, const char *path); /* 0 or -1 */
+/* A vendor database (netcap util db build --oui): 0, or -1 and one line
+   in err (without the path). */
+int nc_oui_load_db(struct nc_oui *t, const char *path, char *err,
+		   size_t errlen);
+extern const char *const nc_oui_registry[4]; /* "MA-L", "MA-M", "MA-S", "IAB" */
 void nc_oui_load_start(struct nc_oui *t, const char *path);
 void nc_oui_wait(struct nc_oui *t); /* before the first lookup */
 const char *nc_oui_vendor(void *arg, const uint8_t mac[6]);

@@ -9,6 +9,11 @@
  *	                           "vendor": "", "os": "", "notes": "" } },
  *	  "ja3s": {...}, "ja4": {...}, "hassh": {...}, "hasshServer": {...} }
  *
+ * A file written by `netcap util db build --ja3-sslbl/--fingerprints`
+ * (fpdb_build.c) also has "built" (a string, the date) and "sources" (an
+ * array of objects: file, kind, size, sha256, modified): checked for
+ * their types and otherwise not used here.
+ *
  * Every part is checked; the first problem is reported with the path of
  * keys that leads to it ("ja3.<hash>.product: ...") and the capture does
  * not start. The entries are kept in one array sorted by (kind, value) and
@@ -199,10 +204,35 @@ int nc_fpdb_load(struct nc_fpdb *db, const char *path, char *err, size_t errlen)
 	{
 		int k = kind_index(kind);
 		shown(k1, sizeof(k1), kind);
+		if (!strcmp(kind, "built")) {
+			if (json_is_string(kobj))
+				continue;
+			snprintf(err, errlen, "%s: built: not a string", path);
+			goto fail;
+		}
+		if (!strcmp(kind, "sources")) {
+			size_t i;
+			json_t *so;
+			if (!json_is_array(kobj)) {
+				snprintf(err, errlen,
+					 "%s: sources: not a JSON array", path);
+				goto fail;
+			}
+			json_array_foreach(kobj, i, so)
+			{
+				if (json_is_object(so))
+					continue;
+				snprintf(err, errlen,
+					 "%s: sources[%zu]: not a JSON object",
+					 path, i);
+				goto fail;
+			}
+			continue;
+		}
 		if (k < 0) {
 			snprintf(err, errlen,
 				 "%s: %s: unknown kind (ja3, ja3s, ja4, "
-				 "hassh, hasshServer)",
+				 "hassh, hasshServer; or built, sources)",
 				 path, k1);
 			goto fail;
 		}

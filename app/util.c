@@ -2,7 +2,8 @@
 /*
  * util.c: `netcap util <noun> <verb> [options]`, offline tools that need
  * no capture. A small dispatcher: one table line per verb; the verbs live
- * next to what they work on (db: vulndb_build.c).
+ * next to what they work on (db: vulndb_build.c, vendordb.c,
+ * fpdb_build.c).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,9 +19,12 @@ struct util_verb {
 
 static const struct util_verb verbs[] = {
     {"db", "build", nc_util_db_build,
-     "build a vulnerability database from NVD and Exploit-DB files"},
+     "build a vulnerability, vendor, fingerprint or indicator "
+     "database from downloaded files"},
     {"db", "check", nc_util_db_check,
-     "validate a vulnerability database and print its sources"},
+     "validate a database and print its sources"},
+    {"db", "lookup", nc_util_db_lookup,
+     "print the vendors of MAC addresses from a vendor database"},
     {"check", NULL, nc_util_check,
      "validate record files, print records and time range per file"},
     {"ts2utc", NULL, nc_util_ts2utc,

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "engine.h"
 #include "vulndb.h"
 
 #define MAX_INPUTS 64
@@ -463,9 +464,13 @@ static int read_nvd(struct build *b, const char *path, unsigned *order)
 	return 0;
 }
 
-/* One CSV record (RFC 4180) from *p; fields point into buf (rewritten). */
-static int csv_record(char **p, char **f, unsigned max, unsigned *nf,
-		      unsigned *line)
+/*
+ * One CSV record (RFC 4180) from *p; fields point into buf (rewritten).
+ * 0, -1 for an unterminated quote, -2 for more than max fields; *line
+ * counts the newlines read (inside quotes too).
+ */
+int nc_csv_record(char **p, char **f, unsigned max, unsigned *nf,
+		  unsigned *line)
 {
 	char *s = *p, *o = s;
 	unsigned n = 0;
@@ -546,7 +551,7 @@ static int read_exploitdb(struct build *b, const char *path)
 	if (read_file(b, "exploitdb", path, &data, &len))
 		return -1;
 	p = data;
-	if (csv_record(&p, f, 64, &nhead, &line) != 0) {
+	if (nc_csv_record(&p, f, 64, &nhead, &line) != 0) {
 		XFAIL("%s: line 1: unreadable header", path);
 	}
 	for (unsigned k = 0; k < NCOL; k++) {
@@ -564,7 +569,7 @@ static int read_exploitdb(struct build *b, const char *path)
 	while (*p) {
 		unsigned at = line;
 		row++;
-		int rc = csv_record(&p, f, 64, &nf, &line);
+		int rc = nc_csv_record(&p, f, 64, &nf, &line);
 		if (rc == 0 && nf == 1 && !f[0][0])
 			continue; /* empty line */
 		const char *idv = rc == 0 && f[0][0] ? f[col[C_ID]] : "?";
@@ -800,6 +805,11 @@ static int write_db(struct build *b, const char *out)
 		free(tmp);
 		return -1;
 	}
+	/* mkstemp makes it 0600: give it the mode fopen would (a failure
+	   leaves it readable by its owner only, not an error) */
+	mode_t um = umask(0);
+	umask(um);
+	(void)fchmod(fd, 0666 & ~um);
 	struct out o = {fdopen(fd, "w"), EVP_MD_CTX_new(), false};
 	if (!o.f || !o.md || EVP_DigestInit_ex(o.md, EVP_sha256(), NULL) != 1) {
 		if (o.f)
@@ -880,15 +890,35 @@ static int write_db(struct build *b, const char *out)
 
 static void build_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: netcap util db build --nvd FILE [--nvd FILE...] "
-		"[--exploitdb FILE] -o FILE\n\n"
-		"  --nvd FILE        an NVD CVE JSON 2.0 feed "
-		"(nvdcve-2.0-<year>.json), several allowed\n"
-		"  --exploitdb FILE  Exploit-DB's files_exploits.csv\n"
-		"  -o, --out FILE    the database to write (replaced only when "
-		"complete)\n\n"
-		"Reads only the files named; nothing is downloaded.\n");
+	fprintf(
+	    f, "usage: netcap util db build --nvd FILE [--nvd FILE...] "
+	       "[--exploitdb FILE] -o FILE\n"
+	       "       netcap util db build --oui FILE [--oui FILE...] -o "
+	       "FILE\n"
+	       "       netcap util db build [--ja3-sslbl FILE...] "
+	       "[--fingerprints FILE...] -o FILE\n"
+	       "       netcap util db build [--feodo FILE...] [--drop FILE...] "
+	       "-o FILE\n\n"
+	       "  --nvd FILE        an NVD CVE JSON 2.0 feed "
+	       "(nvdcve-2.0-<year>.json), several allowed\n"
+	       "  --exploitdb FILE  Exploit-DB's files_exploits.csv\n"
+	       "  --oui FILE        an IEEE registry CSV (oui.csv, mam.csv, "
+	       "oui36.csv, iab.csv):\n"
+	       "                    a vendor database for capture --vendors\n"
+	       "  --ja3-sslbl FILE  abuse.ch SSLBL's ja3_fingerprints.csv: "
+	       "a fingerprints JSON\n"
+	       "                    for capture --fingerprints\n"
+	       "  --fingerprints FILE  a netcap fingerprints JSON to merge "
+	       "(its entries win)\n"
+	       "  --feodo FILE      abuse.ch Feodo Tracker's ipblocklist.csv: "
+	       "an indicator list\n"
+	       "                    for capture --indicators\n"
+	       "  --drop FILE       Spamhaus DROP/EDROP (drop.txt): an "
+	       "indicator list\n"
+	       "  -o, --out FILE    the database to write (replaced only when "
+	       "complete)\n\n"
+	       "One database per run. Reads only the files named; nothing is "
+	       "downloaded.\n");
 }
 
 int nc_util_db_build(int argc, char **argv)
@@ -896,11 +926,18 @@ int nc_util_db_build(int argc, char **argv)
 	static const struct option lo[] = {
 	    {"nvd", required_argument, NULL, 'n'},
 	    {"exploitdb", required_argument, NULL, 'x'},
+	    {"oui", required_argument, NULL, 'v'},
+	    {"ja3-sslbl", required_argument, NULL, 's'},
+	    {"fingerprints", required_argument, NULL, 'f'},
+	    {"feodo", required_argument, NULL, 'F'},
+	    {"drop", required_argument, NULL, 'D'},
 	    {"out", required_argument, NULL, 'o'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	const char *nvd[MAX_INPUTS], *xdb[MAX_INPUTS], *out = NULL;
-	unsigned nn = 0, nx = 0;
+	const char *oui[MAX_INPUTS], *ssl[MAX_INPUTS], *fps[MAX_INPUTS];
+	const char *feo[MAX_INPUTS], *drp[MAX_INPUTS];
+	unsigned nn = 0, nx = 0, no = 0, ns = 0, nf = 0, nfe = 0, nd = 0;
 	int c;
 
 	optind = 1;
@@ -920,6 +957,31 @@ int nc_util_db_build(int argc, char **argv)
 			else
 				xdb[nx++] = optarg;
 			break;
+		case 'v':
+		case 's':
+		case 'f':
+		case 'F':
+		case 'D': {
+			unsigned *k = c == 'v'	 ? &no
+				      : c == 's' ? &ns
+				      : c == 'f' ? &nf
+				      : c == 'F' ? &nfe
+						 : &nd;
+			const char **a = c == 'v'   ? oui
+					 : c == 's' ? ssl
+					 : c == 'f' ? fps
+					 : c == 'F' ? feo
+						    : drp;
+			if (*k == MAX_INPUTS) {
+				fprintf(stderr,
+					"netcap util db build: at most %d "
+					"files per option\n",
+					MAX_INPUTS);
+				return 2;
+			}
+			a[(*k)++] = optarg;
+			break;
+		}
 		case 'o':
 			out = optarg;
 			break;
@@ -931,13 +993,26 @@ int nc_util_db_build(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc || !out || !nn) {
+	unsigned kinds = (nn || nx) + !!no + (ns || nf) + (nfe || nd);
+	if (optind != argc || !out || kinds != 1 || (nx && !nn)) {
 		fprintf(stderr, "netcap util db build: %s (try --help)\n",
 			optind != argc ? "unexpected argument"
-			: !nn	       ? "--nvd FILE is required"
-				       : "-o FILE is required");
+			: kinds > 1
+			    ? "one database per run: --nvd/--exploitdb, "
+			      "--oui, --ja3-sslbl/--fingerprints or "
+			      "--feodo/--drop"
+			: !kinds ? "--nvd, --oui, --ja3-sslbl, --fingerprints, "
+				   "--feodo or --drop FILE is required"
+			: nx && !nn ? "--nvd FILE is required"
+				    : "-o FILE is required");
 		return 2;
 	}
+	if (no)
+		return nc_vendordb_build(oui, no, out);
+	if (ns || nf)
+		return nc_fpdb_build(ssl, ns, fps, nf, out);
+	if (nfe || nd)
+		return nc_indicators_build(feo, nfe, drp, nd, out);
 
 	struct build *b = calloc(1, sizeof(*b));
 	if (!b) {
@@ -976,13 +1051,28 @@ int nc_util_db_check(int argc, char **argv)
 	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		printf("usage: netcap util db check FILE\n\n"
 		       "Validates a database written by 'netcap util db build' "
-		       "and prints its sources.\n");
+		       "(vulnerability,\nvendor or fingerprints, told by its "
+		       "first bytes) and prints its sources.\n");
 		return 0;
 	}
 	if (argc != 2) {
 		fprintf(stderr, "usage: netcap util db check FILE\n");
 		return 2;
 	}
+	char head[32] = "";
+	FILE *hf = fopen(argv[1], "rb");
+	if (hf) {
+		size_t hn = fread(head, 1, sizeof(head) - 1, hf);
+		head[hn] = '\0';
+		fclose(hf);
+	}
+	if (!strncmp(head, NC_VENDORDB_MAGIC "\t", sizeof(NC_VENDORDB_MAGIC)))
+		return nc_vendordb_check(argv[1]);
+	if (!strncmp(head, "# netcap-indicators 1\n", 22))
+		return nc_indicators_check_file(argv[1]);
+	const char *j = head + strspn(head, " \t\r\n");
+	if (*j == '{')
+		return nc_fpdb_check(argv[1]);
 	struct nc_vulndb db;
 	char err[512];
 	if (nc_vulndb_load(&db, argv[1], err, sizeof(err)) != 0) {

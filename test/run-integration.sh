@@ -30,6 +30,7 @@ run test/run-fpdb.sh "$NETCAP"
 run test/run-label.sh "$NETCAP"
 # Vulnerability, Exploit, Alert (util db build, --vuln-db, --indicators)
 run test/run-vulndb.sh "$NETCAP"
+run test/run-dbbuild.sh "$NETCAP"
 run test/run-util.sh "$NETCAP"
 run test/run-transform.sh "$NETCAP"
 run test/run-rotate.sh "$NETCAP"
