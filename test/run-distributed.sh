@@ -30,8 +30,9 @@
 #      test/py/dist_traffic.py); the agent also writes its own files (-o),
 #      the reference:
 #      a. one node killed (SIGKILL) in the middle and restarted, the
-#         collector killed (SIGKILL) four times at random points and
-#         restarted: the collected records equal the agent's files;
+#         collector killed (SIGKILL) four times at random points
+#         (DIST_SEED, printed) and restarted: the collected records equal
+#         the agent's files;
 #      b. every server stopped for 10 s in the middle: the batches spool
 #         and are delivered after; records equal; the summary's spooled
 #         and resent batches are non-zero and its acknowledged records
@@ -356,30 +357,33 @@ collect_bg() {
 	echo $! >"$TMP/collect.pid"
 }
 
-# a. a node killed and restarted; the collector killed four times
+# a. a node killed and restarted; the collector killed four times, at
+# points drawn from DIST_SEED (printed: a failure can be run again)
+SEED=${DIST_SEED:-$(date +%s)}
+set -- $(awk -v s="$SEED" 'BEGIN { srand(s); for (i = 0; i < 4; i++) printf "%.2f ", 0.2 + rand() * 1.1 }')
 agent_bg a 6
 collect_bg
 sleep 2
 stop n1 KILL
-sleep 0.7
+sleep "$1"
 stop collect KILL
 collect_bg
-sleep 1.3
+sleep "$2"
 stop collect KILL
 collect_bg
-sleep 1
+sleep 0.5
 start n1 "$TMP/node1.conf" $M1
-sleep 0.4
+sleep "$3"
 stop collect KILL
 collect_bg
-sleep 0.6
+sleep "$4"
 stop collect KILL
 agent_wait a
 "$NETCAP" collect -q -o "$TMP/coll4" --nats "$CURL" --drain --ack-wait 2 \
 	>>"$TMP/coll4.log" 2>&1 || bad "4a. collect --drain: $(tail -3 "$TMP/coll4.log")"
 "$PY" test/py/dist_check.py "$NETCAP" same "$TMP/local-a" "$TMP/coll4/a" >"$TMP/chk4a.out" &&
-	echo "distributed: 4a. a node and the collector killed mid-run: $(cat "$TMP/chk4a.out") ($(cat "$TMP/a.sent") frames sent)" ||
-	bad "4a. $(cat "$TMP/chk4a.out")"
+	echo "distributed: 4a. a node and the collector killed mid-run (DIST_SEED=$SEED): $(cat "$TMP/chk4a.out") ($(cat "$TMP/a.sent") frames sent)" ||
+	bad "4a. (DIST_SEED=$SEED) $(cat "$TMP/chk4a.out")"
 
 # b. every server stopped for 10 s
 agent_bg b 14
