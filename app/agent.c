@@ -155,6 +155,7 @@ static int sp_push(struct nc_pub *p, struct sp_ent s)
 	}
 	p->sp[p->head + p->n++] = s;
 	p->c.spool_batches++;
+	p->c.spool_records += s.records;
 	p->c.spool_bytes += s.bytes;
 	return 0;
 }
@@ -192,6 +193,7 @@ static void sp_forget(struct nc_pub *p, struct sp_ent *s)
 	(void)unlink(path);
 	s->state = SP_DONE;
 	p->c.spool_batches--;
+	p->c.spool_records -= s->records;
 	p->c.spool_bytes -= s->bytes;
 }
 
@@ -733,9 +735,10 @@ void nc_pub_summary(struct nc_pub *p, FILE *f)
 	fprintf(f, "%-36s %" PRIu64 "\n", "agent batches resent", c.resent);
 	fprintf(f, "%-36s %" PRIu64 " (%" PRIu64 " records)\n",
 		"agent batches dropped", c.dropped, c.dropped_records);
-	fprintf(f, "%-36s %" PRIu64 " (%" PRIu64 " bytes in %s)\n",
-		"agent batches left in spool", c.spool_batches, c.spool_bytes,
-		p->dir);
+	fprintf(f, "%-36s %" PRIu64 " (%" PRIu64 " records, %" PRIu64
+		   " bytes in %s)\n",
+		"agent batches left in spool", c.spool_batches,
+		c.spool_records, c.spool_bytes, p->dir);
 }
 
 struct nc_pub *nc_pub_open(struct nc_engine *e, char *err, size_t errlen)

@@ -27,6 +27,7 @@ struct nc_pub_counts {
 	uint64_t dropped;	  /* batches dropped: spool full, oversize */
 	uint64_t dropped_records; /* records in them */
 	uint64_t spool_batches;	  /* in the spool now */
+	uint64_t spool_records;
 	uint64_t spool_bytes;
 	uint64_t inflight; /* sent, not yet acknowledged */
 };

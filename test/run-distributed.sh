@@ -39,7 +39,9 @@
 #         equal the collected ones;
 #      c. the same outage with a spool smaller than it: the summary's
 #         dropped records equal exactly the records missing from the
-#         collected files, and nothing else is missing.
+#         collected files (plus, at most, the records it says it left in
+#         the spool for its next run, when the servers came back too late
+#         for --drain-timeout), and nothing else is missing.
 #
 # Without nats-server, root or veth it prints "distributed: skipped (why)".
 set -u
@@ -426,10 +428,14 @@ have=$("$PY" test/py/dist_check.py "$NETCAP" count "$TMP/local-c")
 miss=$("$PY" test/py/dist_check.py "$NETCAP" missing "$TMP/local-c" "$TMP/coll4/c") ||
 	bad "4c. collected records the agent did not write: $miss"
 [ "${db:-0}" -gt 0 ] || bad "4c. nothing dropped with a 64K spool: $(cat "$TMP/c.out")"
-[ "$miss" = "${dr:-x}" ] ||
-	bad "4c. $have records written locally, $miss not collected, ${dr:-?} dropped"
+# batches left in the spool at the end (the servers back too late for
+# --drain-timeout) are not lost, they wait for the next run; those sent
+# once may be in the stream already: dropped <= missing <= dropped + left
+left=$(rec "agent batches left in spool" "$TMP/c.out")
+[ "${miss:-x}" -ge "${dr:-0}" ] 2>/dev/null && [ "$miss" -le $((dr + ${left:-0})) ] ||
+	bad "4c. $have records written locally, $miss not collected, ${dr:-?} dropped, ${left:-?} left in the spool: $(grep agent "$TMP/c.out" | tr '\n' ';')"
 grep -q "spool .* full" "$TMP/c.err" || bad "4c. no warning: $(cat "$TMP/c.err")"
-[ $fail = 0 ] && echo "distributed: 4c. a 64K spool: $db batches ($dr records) dropped, counted; of $have records exactly $miss missing"
+[ $fail = 0 ] && echo "distributed: 4c. a 64K spool: $db batches ($dr records) dropped, counted; of $have records $miss missing ($left left in the spool for the next run)"
 
 [ $fail = 0 ] && echo "distributed: all passed"
 exit $fail
