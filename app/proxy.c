@@ -16,7 +16,9 @@
  * closes the socket. Each client connection has its own upstream
  * connection, made at its first request and kept alive with it (a TLS
  * one is made afresh after the remote closed it: a bufferevent_openssl
- * does not reconnect).
+ * does not reconnect). The remote's name is resolved once, at start; the
+ * end of an upstream TLS handshake is seen by the SSL info callback
+ * (on_up_tls) and timed for the exchange that made the connection.
  *
  * An exchange (one request at a time per connection: evhttp reads the
  * next request after the response ended):
@@ -105,6 +107,10 @@ enum px_err { PX_ERRS(E) PX_E_MAX };
 static const char *const px_err_name[] = {PX_ERRS(E)};
 #undef E
 
+/* the SSL ex_data slot of an upstream connection's struct px_conn (for
+   on_up_tls); set once at start, -1 until an https remote needs it */
+static int px_ssl_idx = -1;
+
 struct px_cfg {
 	const char *name;
 	const char *local;
@@ -151,11 +157,13 @@ struct px_conn {
 	struct evhttp_connection *up;
 	struct bufferevent *upbev;
 	bool up_dead, up_connected, paused;
+	bool tls_wait; /* the exchange made a TLS connection: handshake due */
 	/* the exchange */
 	struct evhttp_request *req;    /* held from dispatch to the end */
 	struct evhttp_request *up_req; /* pending at the remote */
 	int64_t ts_first;	       /* realtime ns of the first octet */
 	int64_t m_first, m_dispatch, m_headers; /* monotonic ns */
+	int64_t m_tls; /* monotonic ns: the upstream TLS handshake it made */
 	int64_t req_body, res_body;
 	uint8_t req_head[PX_HEAD_KEEP], res_head[PX_HEAD_KEEP];
 	size_t req_head_len, res_head_len;
@@ -313,6 +321,8 @@ static void px_record(struct px_conn *c, struct evhttp_request *req, int status,
 		r.form_len = c->form_len;
 		if (c->m_headers && c->m_first)
 			r.first_byte_after = c->m_headers - c->m_first;
+		if (c->m_tls && c->m_first)
+			r.tls_done_after = c->m_tls - c->m_first;
 		if (c->m_first)
 			r.done_after = m - c->m_first;
 	}
@@ -358,7 +368,8 @@ static void exch_reset(struct px_conn *c)
 	c->req = NULL;
 	c->up_req = NULL;
 	c->ts_first = 0;
-	c->m_first = c->m_dispatch = c->m_headers = 0;
+	c->m_first = c->m_dispatch = c->m_headers = c->m_tls = 0;
+	c->tls_wait = false;
 	c->req_body = c->res_body = 0;
 	c->req_head_len = c->res_head_len = 0;
 	free(c->form);
@@ -372,6 +383,10 @@ static void exch_reset(struct px_conn *c)
 static void up_free(struct px_conn *c)
 {
 	if (c->up) {
+		SSL *ssl =
+		    c->upbev ? bufferevent_openssl_get_ssl(c->upbev) : NULL;
+		if (ssl) /* no handshake news for c once it is gone */
+			SSL_set_ex_data(ssl, px_ssl_idx, NULL);
 		/* pending requests are freed without their callbacks */
 		evhttp_connection_free(c->up);
 		c->up = NULL;
@@ -800,6 +815,21 @@ static void on_up_out(struct evbuffer *b, const struct evbuffer_cb_info *info,
 	}
 }
 
+/* the upstream TLS handshake finished: TLSDoneAfter of the exchange that
+   made the connection (TLS 1.3 also reports post-handshake messages such
+   as NewSessionTicket as HANDSHAKE_DONE: only the first counts) */
+static void on_up_tls(const SSL *ssl, int where, int ret)
+{
+	(void)ret;
+	if (!(where & SSL_CB_HANDSHAKE_DONE))
+		return;
+	struct px_conn *c = SSL_get_ex_data(ssl, px_ssl_idx);
+	if (c && c->tls_wait) {
+		c->tls_wait = false;
+		c->m_tls = now_ns(CLOCK_MONOTONIC);
+	}
+}
+
 static int up_make(struct px_conn *c)
 {
 	struct px_proxy *p = c->p;
@@ -811,6 +841,8 @@ static int up_make(struct px_conn *c)
 		if (!ssl)
 			return -1;
 		SSL_set_tlsext_host_name(ssl, p->rhost);
+		SSL_set_ex_data(ssl, px_ssl_idx, c);
+		SSL_set_info_callback(ssl, on_up_tls);
 		if (SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER) {
 			X509_VERIFY_PARAM *vp = SSL_get0_param(ssl);
 			if (X509_VERIFY_PARAM_set1_ip_asc(vp, p->rhost) != 1)
@@ -832,6 +864,7 @@ static int up_make(struct px_conn *c)
 	}
 	c->upbev = bev;
 	c->up_connected = c->up_dead = false;
+	c->tls_wait = p->rctx != NULL;
 	struct timeval tv = tv_of(p->cfg.connect_to);
 	evhttp_connection_set_timeout_tv(c->up, &tv);
 	evhttp_connection_set_closecb(c->up, on_up_closed, c);
@@ -1519,6 +1552,13 @@ static bool px_setup(struct px_state *s, struct px_proxy *p)
 		return false;
 	if (p->rtls && !(p->rctx = client_ctx(c)))
 		return false;
+	if (p->rtls && px_ssl_idx < 0) {
+		px_ssl_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+		if (px_ssl_idx < 0) {
+			px_err("out of memory");
+			return false;
+		}
+	}
 	if (c->cert && !(p->lctx = server_ctx(c)))
 		return false;
 	p->http = evhttp_new(s->base);

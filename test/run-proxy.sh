@@ -25,11 +25,18 @@
 #      curl with three URLs on one connection reuses it (num_connects); a
 #      client that stops reading a 64 MB response grows the proxy's RSS by
 #      less than 16 MB (plain and TLS: the body is streamed, not buffered).
+#      Timings: two requests on one client connection through the TLS
+#      proxy: the first (it made the upstream TLS connection) has
+#      0 < TLSDoneAfter <= FirstByteAfter <= DoneAfter, the second
+#      (reused it) TLSDoneAfter 0; through the plain proxy, and for the
+#      remote whose certificate fails, TLSDoneAfter is 0; DNSDoneAfter is
+#      0 in every record (the remote is resolved once, at start).
 #   3. Records against capture: tcpdump on the client's veth during a few
 #      exchanges, `netcap capture -r` on that pcap; the proxy's HTTP
 #      records and capture's agree on method, host, URL, proto, status,
 #      reason, user agent, referer, content lengths and types, server,
-#      addresses and ports, parameters and cookies.
+#      addresses and ports, parameters and cookies; capture's records
+#      have DNSDoneAfter and TLSDoneAfter 0 (proxy timings).
 #   4. Hostile: a malformed request line (400), oversized headers (4xx), a
 #      slow client (one header octet per 0.3 s: 408 and closed), an
 #      unreachable remote (502), a remote that does not answer (504), an
@@ -282,6 +289,12 @@ conns=$(ccurl -o /dev/null -o /dev/null -o /dev/null -w '%{num_connects} ' \
 conns=$(ccurl --cacert "$TMP/ca.pem" -o /dev/null -o /dev/null -w '%{num_connects} ' \
 	"https://$S4:8443/index.html" "https://$S4:8443/big.bin")
 [ "$conns" = "1 0 " ] || bad "TLS keep-alive: connections per transfer '$conns'"
+# timings (checked on the records below): a new client connection makes
+# its upstream connection at its first request, and reuses it after
+conns=$(ccurl --cacert "$TMP/ca.pem" -o /dev/null -o /dev/null -w '%{num_connects} ' \
+	"https://$S4:8443/index.html?timing=tls1" "https://$S4:8443/index.html?timing=tls2")
+[ "$conns" = "1 0 " ] || bad "timing, TLS keep-alive: connections per transfer '$conns'"
+ccurl -o /dev/null "http://$S4:8080/index.html?timing=plain" || bad "curl (timing, plain)"
 # streaming: a client that stops reading a 64 MB response costs the proxy
 # at most its flow-control window, not the body (plain and TLS)
 for port in 8080 8443; do
@@ -530,10 +543,44 @@ for c in cap:
             bad.append(f"{c['URL']}: {f}: capture {c[f]}, proxy {p[f]}")
     if p["DoneAfter"] < p["FirstByteAfter"] or p["FirstByteAfter"] <= 0:
         bad.append(f"{c['URL']}: FirstByteAfter {p['FirstByteAfter']} DoneAfter {p['DoneAfter']}")
+    # a tap sees neither the proxy's resolution nor its upstream handshake
+    for f in ("DNSDoneAfter", "TLSDoneAfter"):
+        if c[f] != 0:
+            bad.append(f"{c['Method']} {c['URL']}: capture's {f} is {c[f]}, expected 0")
 print(f"proxy: {len(cap)} exchanges compared with capture on {len(fields) + 2} fields")
+
+# the upstream timings: TLSDoneAfter only for the exchange that made an
+# upstream TLS connection; DNSDoneAfter never (resolved once, at start)
+tm = {r["URL"].split("timing=", 1)[1]: r for r in recs if "timing=" in r["URL"]}
+if sorted(tm) != ["plain", "tls1", "tls2"]:
+    bad.append(f"timing records: {sorted(tm)}, expected plain, tls1, tls2")
+else:
+    a = tm["tls1"]
+    if not 0 < a["TLSDoneAfter"] <= a["FirstByteAfter"] <= a["DoneAfter"]:
+        bad.append(f"new TLS upstream: TLSDoneAfter {a['TLSDoneAfter']} FirstByteAfter "
+                   f"{a['FirstByteAfter']} DoneAfter {a['DoneAfter']}, expected 0 < each <= the next")
+    if tm["tls2"]["TLSDoneAfter"] != 0:
+        bad.append(f"reused TLS upstream: TLSDoneAfter {tm['tls2']['TLSDoneAfter']}, expected 0")
+    print(f"proxy: TLSDoneAfter {a['TLSDoneAfter']} ns (new upstream), "
+          f"{tm['tls2']['TLSDoneAfter']} (reused), {tm['plain']['TLSDoneAfter']} (plain)")
+for r in recs:
+    if r["DstPort"] in (8080, 8081, 8082, 8083, 8084) and r["TLSDoneAfter"] != 0:
+        bad.append(f"port {r['DstPort']} {r['URL']}: TLSDoneAfter {r['TLSDoneAfter']}, "
+                   "expected 0 (plain remote, or a handshake that failed)")
+nv = [r for r in recs if r["DstPort"] == 8085]
+if len(nv) != 1 or not 0 < nv[0]["TLSDoneAfter"] <= nv[0]["FirstByteAfter"]:
+    bad.append(f"remote_verify false: TLSDoneAfter of {[r['TLSDoneAfter'] for r in nv]}")
+if not any(r["DstPort"] == 8084 for r in recs):
+    bad.append("no record of the remote whose certificate another CA signed")
+n = sum(1 for r in recs if r["DNSDoneAfter"] != 0)
+if n:
+    bad.append(f"{n} proxy records with DNSDoneAfter != 0 (the remote is resolved at start)")
 
 # SIGTERM under load
 recs2 = dump(f"{tmp}/out2/HTTP.ncap.lz4")
+n = sum(1 for r in recs2 if r["DNSDoneAfter"] != 0 or r["TLSDoneAfter"] != 0)
+if n:
+    bad.append(f"under load: {n} records (plain remote) with DNSDoneAfter or TLSDoneAfter != 0")
 s2 = summary(f"{tmp}/px2.sum")
 if s2:
     if s2["records"] != len(recs2):

@@ -163,6 +163,9 @@ static void test_get_gzip(void **state)
 	assert_int_equal(h->timestamp, 1363624631406021000ll);
 	assert_int_equal(h->firstbyteafter, 34973000);
 	assert_int_equal(h->doneafter, 35297000);
+	/* the proxy's timings: a tap sees neither */
+	assert_int_equal(h->dnsdoneafter, 0);
+	assert_int_equal(h->tlsdoneafter, 0);
 	assert_int_equal(h->n_reqheaders, 3);
 	assert_string_equal(h->reqheaders[0], "User-Agent: curl/7.29.0");
 	assert_string_equal(h->reqheaders[2], "Accept: */*");
