@@ -1046,15 +1046,15 @@ static int run_collect(struct coll *c, natsConnection *nc, jsCtx *js, int fetch,
 		}
 		nats_Sleep(250);
 	}
-	int idle = 0;
+	int64_t quiet_since = 0; /* --drain: nothing pending since (ns) */
 	while (!stopping) {
 		natsMsgList list = {0};
-		/* --drain: short waits, the end is found by two in a row */
+		/* --drain: short waits */
 		s = natsSubscription_Fetch(
 		    &list, sub, fetch, drain ? DRAIN_WAIT_MS : FETCH_WAIT_MS,
 		    &je);
 		if (s == NATS_OK) {
-			idle = 0;
+			quiet_since = 0;
 			for (int i = 0; i < list.Count && !stopping; i++)
 				handle(c, list.Msgs[i]);
 			natsMsgList_Destroy(&list);
@@ -1065,14 +1065,18 @@ static int run_collect(struct coll *c, natsConnection *nc, jsCtx *js, int fetch,
 			nats_Sleep(250); /* a server away: the client
 					    reconnects */
 		close_all(c, false);	 /* rotation by time */
-		/* --drain: done when nothing is pending, twice in a row
-		   (an acknowledgement of ours may still be on its way) */
+		/* --drain: done when the consumer has had nothing pending for
+		   a second of empty fetches (an acknowledgement of ours may be
+		   on its way; after a leader change a replica's answer may be
+		   late) */
 		if (drain && s == NATS_TIMEOUT &&
 		    consumer_pending(js, c) == 0) {
-			if (++idle >= 2)
+			if (!quiet_since)
+				quiet_since = now_ns();
+			else if (now_ns() - quiet_since >= CO_NS)
 				break;
 		} else
-			idle = 0;
+			quiet_since = 0;
 	}
 	natsSubscription_Destroy(sub);
 	return rc;
