@@ -735,10 +735,11 @@ void nc_pub_summary(struct nc_pub *p, FILE *f)
 	fprintf(f, "%-36s %" PRIu64 "\n", "agent batches resent", c.resent);
 	fprintf(f, "%-36s %" PRIu64 " (%" PRIu64 " records)\n",
 		"agent batches dropped", c.dropped, c.dropped_records);
-	fprintf(f, "%-36s %" PRIu64 " (%" PRIu64 " records, %" PRIu64
-		   " bytes in %s)\n",
-		"agent batches left in spool", c.spool_batches,
-		c.spool_records, c.spool_bytes, p->dir);
+	fprintf(f,
+		"%-36s %" PRIu64 " (%" PRIu64 " records, %" PRIu64
+		" bytes in %s)\n",
+		"agent batches left in spool", c.spool_batches, c.spool_records,
+		c.spool_bytes, p->dir);
 }
 
 struct nc_pub *nc_pub_open(struct nc_engine *e, char *err, size_t errlen)
