@@ -1,6 +1,6 @@
 #!/bin/sh
 # Mutated captures (docs/HARDENING.md): every capture in test/data is
-# mutated MUTATE_N times with a fixed seed (default: MUTATE_TOTAL, 3000,
+# mutated MUTATE_N times with a fixed seed (default: MUTATE_TOTAL, 2000,
 # shared evenly among the captures, at least 20 each, so the suite's time
 # stays put as captures are added; make soak runs 1000 each), the way
 # Wireshark's fuzz test uses editcap -E: random bit flips and byte
@@ -24,7 +24,7 @@ import concurrent.futures as cf
 import glob, os, random, shutil, struct, subprocess, sys, tempfile, time
 
 N = int(os.environ.get("MUTATE_N", "0"))
-TOTAL = int(os.environ.get("MUTATE_TOTAL", "3000"))
+TOTAL = int(os.environ.get("MUTATE_TOTAL", "2000"))
 SEED = int(os.environ.get("MUTATE_SEED", "20240601"))
 JOBS = int(os.environ.get("MUTATE_JOBS", "2"))
 NETCAP = os.environ["NETCAP"]
