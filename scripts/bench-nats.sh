@@ -8,7 +8,9 @@
 # worker; best (shortest) of BENCH_RUNS runs each:
 #   capture -r -o DIR                  the files directly
 #   agent -r (no -o)                   until every batch is acknowledged
-#   collect --drain                    the stream to files, alone
+#   collect                            the stream to files, alone, until
+#                                      the server's /jsz shows nothing
+#                                      pending for the consumer
 #   agent and collect at once          from the agent's start to the end
 #                                      of collect's drain
 # with records/s and batches/s, and the stream's messages and octets
@@ -55,6 +57,17 @@ server() { # a fresh server and stream
 	"$NETCAP" collect --setup --nats "$URL" >/dev/null
 }
 now() { date +%s.%N; }
+# until the server says the consumer has nothing pending (its /jsz)
+drained() {
+	while [ "$(curl -s "http://127.0.0.1:$M/jsz?consumers=true" |
+		python3 -c 'import json,sys
+d = json.load(sys.stdin)
+c = [c for a in d.get("account_details", []) for s in a.get("stream_detail", [])
+     for c in s.get("consumer_detail", [])]
+print(sum(x["num_pending"] + x["num_ack_pending"] for x in c) if c else 1)')" != 0 ]; do
+		sleep 0.02
+	done
+}
 dt() { echo "$1 $2" | awk '{ printf "%.3f", $2 - $1 }'; }
 best() { # keep the smaller of $1 and $2 ("" is none)
 	[ -z "$1" ] && echo "$2" && return
@@ -77,8 +90,12 @@ for _ in $(seq 1 "$RUNS"); do
 	curl -s "http://127.0.0.1:$M/jsz" >"$out/jsz.json"
 	rm -rf "$out/coll"
 	t0=$(now)
-	"$NETCAP" collect -q -o "$out/coll" --nats "$URL" --drain
+	"$NETCAP" collect -q -o "$out/coll" --nats "$URL" &
+	cpid=$!
+	drained
 	tcol=$(best "$tcol" "$(dt "$t0" "$(now)")")
+	kill -TERM $cpid
+	wait $cpid || true
 
 	server
 	rm -rf "$out/coll2"
@@ -87,15 +104,7 @@ for _ in $(seq 1 "$RUNS"); do
 	cpid=$!
 	"$NETCAP" agent -q -w 1 -r "$cap" --nats "$URL" --sensor bench \
 		--spool "$out/spool" >/dev/null
-	# the collector drains what is left, then a second one confirms
-	while [ "$(curl -s "http://127.0.0.1:$M/jsz?consumers=true" |
-		python3 -c 'import json,sys
-d = json.load(sys.stdin)
-c = [c for a in d.get("account_details", []) for s in a.get("stream_detail", [])
-     for c in s.get("consumer_detail", [])]
-print(sum(x["num_pending"] + x["num_ack_pending"] for x in c) if c else 1)')" != 0 ]; do
-		sleep 0.02
-	done
+	drained
 	tboth=$(best "$tboth" "$(dt "$t0" "$(now)")")
 	kill -TERM $cpid
 	wait $cpid || true
@@ -110,6 +119,6 @@ row() { echo "$2" | awk -v w="$1" -v r="$recs" -v b="$bat" \
 	'{ printf "%-52s %8.3f %12.0f %10.0f\n", w, $1, r / $1, b / $1 }'; }
 row "capture -r -o DIR (the files directly)" "$tcap"
 row "agent -r, every batch acknowledged" "$tag"
-row "collect --drain (stream to files)" "$tcol"
+row "collect (stream to files), alone" "$tcol"
 row "agent and collect at once, to the last file" "$tboth"
 echo "$msgs $bytes $tag" | awk '{ printf "stream: %d messages, %.1f MB stored; during the agent run %.0f messages/s, %.1f MB/s into one server\n", $1, $2 / 1e6, $1 / $3, $2 / 1e6 / $3 }'
