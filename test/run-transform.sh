@@ -21,7 +21,10 @@
 #     unknown option or missing arguments: exit 2, one stderr line.
 #     A path with control and non-UTF-8 bytes echoed in the message, and
 #     a DNS name with < & " ' > and non-UTF-8 bytes: escaped, parses,
-#     equals dump's value.
+#     equals dump's value. An SMTP mail whose From, To and CC hold quoted
+#     commas, comments, a group, an escaped quote and &: ToMailContacts
+#     gives the addresses getaddresses finds. A value not found by the
+#     IP, device, host and via transforms: "not found", no entities.
 #  3. --export-config: a zip whose entity and transform files parse as
 #     XML and name every transform of --list, the command = this netcap.
 #   test/run-transform.sh [NETCAP]
@@ -132,6 +135,14 @@ def match(r, conds, keys):
         else:
             key = key or any(v in keys for v in vals(r, p))
     return key is not False
+def addresses(v):
+    # strict=False: the strict parse (Python's CVE-2023-27043 fix, in
+    # Debian's 3.11) gives ('', '') for a comment with a comma in it
+    try:
+        pairs = email.utils.getaddresses([v], strict=False)
+    except TypeError:
+        pairs = email.utils.getaddresses([v])
+    return [a for _, a in pairs]
 keys = {value}
 if via != "-":
     vt, vf, vflt = via.split(":")
@@ -143,8 +154,7 @@ for r in recs:
         continue
     for f in field.split(","):
         for v in vals(r, f):
-            for a in ([a for _, a in email.utils.getaddresses([v])]
-                      if addrs != "-" else [v]):
+            for a in addresses(v) if addrs != "-" else [v]:
                 if a != "":
                     want[a] = want.get(a, 0) + 1
 root = ET.parse(out).getroot()
@@ -255,6 +265,59 @@ xmllint --noout "$tmp/out.xml" 2>/dev/null || bad "hostile: xmllint"
 grep -q '&lt;b&amp;c' "$tmp/out.xml" || bad "hostile: not escaped"
 $PY "$tmp/check.py" "$NETCAP" "$tmp/h" ToDNSQuestions DNS Questions.Name - \
 	netcap.DNSName "$tmp/out.xml" x - - || fail=1
+
+# hostile address lists: an SMTP mail (a TCP session made with util
+# mkpacket) whose From, To and CC hold quoted commas, comments, a group
+# and an escaped quote: ToMailContacts gives what Python's
+# email.utils.getaddresses finds, escaped (&)
+$PY - >"$tmp/m.hex" <<'PYEOF'
+import struct
+def csum(b):
+    if len(b)%2: b+=b'\0'
+    s=sum(struct.unpack('!%dH'%(len(b)//2),b)); s=(s>>16)+(s&0xffff); s+=s>>16
+    return (~s)&0xffff
+C, S = bytes([10,0,0,1]), bytes([10,0,0,2])
+def pkt(src, dst, sp, dp, seq, ack, flags, data=b''):
+    tcp = struct.pack('!HHIIBBHHH', sp, dp, seq, ack, 5 << 4, flags, 65535, 0, 0) + data
+    ph = src + dst + struct.pack('!BBH', 0, 6, len(tcp))
+    tcp = tcp[:16] + struct.pack('!H', csum(ph + tcp)) + tcp[18:]
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp), 1, 0, 64, 6, 0, src, dst)
+    ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
+    return (ip + tcp).hex()
+hdrs = (b'From: "Doe, J" <j@x.test> (comment, here)\r\n'
+        b'To: b@y.test (Bob), Group: c@z.test, "q\\"x" <d@z.test>;\r\n'
+        b'CC: <e@w.test>, f@v.test, "A&B" <x&y@v.test>\r\n'
+        b'Subject: t\r\n\r\nhello\r\n.\r\n')
+conv = [('S', b'220 ready\r\n'), ('C', b'EHLO c\r\n'), ('S', b'250 ok\r\n'),
+        ('C', b'MAIL FROM:<j@x.test>\r\n'), ('S', b'250 ok\r\n'),
+        ('C', b'RCPT TO:<b@y.test>\r\n'), ('S', b'250 ok\r\n'),
+        ('C', b'DATA\r\n'), ('S', b'354 go\r\n'), ('C', hdrs),
+        ('S', b'250 queued\r\n'), ('C', b'QUIT\r\n'), ('S', b'221 bye\r\n')]
+cs, ss = 1000, 5000
+out = [pkt(C, S, 40000, 25, cs, 0, 0x02), pkt(S, C, 25, 40000, ss, cs + 1, 0x12),
+       pkt(C, S, 40000, 25, cs + 1, ss + 1, 0x10)]
+cs += 1; ss += 1
+for who, data in conv:
+    if who == 'C':
+        out.append(pkt(C, S, 40000, 25, cs, ss, 0x18, data)); cs += len(data)
+    else:
+        out.append(pkt(S, C, 25, 40000, ss, cs, 0x18, data)); ss += len(data)
+out.append(pkt(C, S, 40000, 25, cs, ss, 0x11)); cs += 1
+out.append(pkt(S, C, 25, 40000, ss, cs, 0x11)); ss += 1
+out.append(pkt(C, S, 40000, 25, cs, ss, 0x10))
+print('\n'.join(out))
+PYEOF
+"$NETCAP" util mkpacket --link-type RAW -o "$tmp/m.pcap" "$tmp/m.hex" ||
+	bad "mkpacket mail"
+"$NETCAP" capture -q -r "$tmp/m.pcap" -o "$tmp/m" >/dev/null || bad "capture m"
+"$NETCAP" transform ToMailContacts x "path=$tmp/m" >"$tmp/out.xml"
+xmllint --noout "$tmp/out.xml" 2>/dev/null || bad "mail: xmllint"
+grep -q '<Value>x&amp;y@v.test</Value>' "$tmp/out.xml" ||
+	bad "mail: x&y@v.test not there, escaped"
+[ "$(grep -c '<Entity ' "$tmp/out.xml")" -eq 7 ] ||
+	bad "mail: $(grep -c '<Entity ' "$tmp/out.xml") addresses, not 7"
+$PY "$tmp/check.py" "$NETCAP" "$tmp/m" ToMailContacts Mail From,To,CC - \
+	netcap.EmailAddress "$tmp/out.xml" x - addrs || fail=1
 
 # a value not found by a filtered transform; VALUE as the root directory
 # (ToSoftwareForIP: in the Connection records its via pass reads)
