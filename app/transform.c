@@ -627,9 +627,9 @@ static void addr_list(const char *s, size_t n, visit_fn fn, void *ctx)
 	bool quote = false, inangle = false, hasangle = false;
 	unsigned comment = 0;
 
-	for (size_t i = 0; i <= n; i++) {
-		char c = i < n ? s[i] : ',';
-		if (i < n && c == '\\' && (quote || comment) && i + 1 < n) {
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '\\' && (quote || comment) && i + 1 < n) {
 			if (!comment)
 				nc_sb_add(inangle ? &angle : &text, s + i, 2);
 			i++;
@@ -667,6 +667,8 @@ static void addr_list(const char *s, size_t n, visit_fn fn, void *ctx)
 			nc_sb_add(&text, &c, 1);
 		}
 	}
+	/* the last one, also when a quote, comment or <> is left open */
+	addr_emit(hasangle ? &angle : &text, fn, ctx);
 	free(text.p);
 	free(angle.p);
 }
@@ -912,13 +914,14 @@ static int run_via(const struct tx *t, const char *dir, const char *value,
 {
 	const char *v = t->via;
 	size_t tn = strcspn(v, ":");
-	size_t fn = v[tn] ? strcspn(v + tn + 1, ":") : 0;
-	const char *flt = v[tn] && v[tn + 1 + fn] ? v + tn + fn + 2 : "";
+	const char *fld = v[tn] ? v + tn + 1 : v + tn;
+	size_t fn = strcspn(fld, ":");
+	const char *flt = fld[fn] ? fld + fn + 1 : "";
 	struct spec s;
 	struct vals found = {0};
 	struct counts cn;
 
-	if (spec_parse(&s, v, tn, v + tn + 1, fn, flt, strlen(flt), r) < 0)
+	if (spec_parse(&s, v, tn, fld, fn, flt, strlen(flt), r) < 0)
 		return -1;
 	pass(&s, dir, keys, &found, r, &cn);
 	vals_free(keys);
