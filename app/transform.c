@@ -14,12 +14,16 @@
  *
  * One generic engine runs every transform of the table below: read the
  * records of one type from DIR/<Type>[.*].ncap[.lz4], keep those whose
- * filter field(s) render as VALUE (when the transform has a filter), and
- * emit one entity per distinct non-empty text of the value field (a
- * "Sub.Field" path reaches into a sub-message; repeated fields give one
- * value per element). Texts are render.h's cell notation (addresses as
- * text). Weight: the number of supporting records, capped at 100; the
- * uncapped count is the additional field "count".
+ * filter conditions hold (a field with a given text, a field with VALUE's
+ * text), and emit one entity per distinct non-empty text of the value
+ * field(s) (a "Sub.Field" path reaches into a sub-message; repeated
+ * fields give one value per element; address-list fields one value per
+ * address). Texts are render.h's cell notation (addresses as text). A
+ * transform with a "via" first collects the texts of a field of another
+ * record type whose filter has VALUE (the UIDs of an IP's connections)
+ * and filters on those. Weight: the number of supporting records
+ * (elements), capped at 100; the uncapped count is the additional field
+ * "count".
  *
  * Errors go into the response as a UIMessage (FatalError: no directory,
  * unknown transform, malformed properties; PartialError: a record file
@@ -45,19 +49,29 @@
 #include "rec.h"
 #include "render.h"
 
-/* One transform: one line. extra: comma-separated fields whose text (of
- * the first supporting record) becomes an additional field. */
+/*
+ * One transform: one line. field: comma-separated paths ("Sub.Field" into
+ * a sub-message), the values of all of them. filter: comma-separated
+ * conditions, "Path=text" (must hold) or "Path" (one of them must have a
+ * text that is a key: VALUE, or with via the texts of Field in the Type
+ * records whose Filter has VALUE). extra: comma-separated fields whose
+ * text (of the first supporting record) becomes an additional field.
+ */
 struct tx {
 	const char *name;
-	const char *rec;   /* record type */
-	const char *field; /* value field, "Sub.Field" into a sub-message */
-	const char
-	    *filter;	 /* NULL, or comma-separated fields matched to VALUE */
-	const char *in;	 /* input entity type */
-	const char *out; /* output entity type */
-	const char *extra; /* NULL or comma-separated fields */
+	const char *rec;    /* record type */
+	const char *field;  /* value paths */
+	const char *filter; /* NULL or conditions */
+	const char *in;	    /* input entity type */
+	const char *out;    /* output entity type */
+	const char *extra;  /* NULL or comma-separated fields */
 	const char *descr;
+	const char *via; /* NULL, or "Type:Field:Filter": the keys */
+	unsigned flags;	 /* TX_ADDRS */
 };
+
+/* The values are RFC 5322 address lists: one entity per address. */
+#define TX_ADDRS 1u
 
 #define DIRENT "netcap.RecordDir"
 #define IPENT  "netcap.IPAddr"
@@ -109,6 +123,42 @@ static const struct tx txs[] = {
      NULL, "HTTP hosts in requests of an IP"},
     {"ToSNIsForIP", "TLSClientHello", "SNI", "SrcIP,DstIP", IPENT, "netcap.SNI",
      NULL, "TLS server names in hellos of an IP"},
+    {"ToDNSAnswers", "DNS", "Answers.IP", NULL, DIRENT, IPENT, NULL,
+     "addresses in DNS answers (A, AAAA)"},
+    {"ToDNSAnswerNames", "DNS",
+     "Answers.CNAME,Answers.PTR,Answers.NS,Answers.MX.Name", NULL, DIRENT,
+     "netcap.DNSName", NULL, "names in DNS answers (CNAME, PTR, NS, MX)"},
+    {"ToHTTPCookies", "HTTP", "ReqCookies.Name,ResCookies.Name", NULL, DIRENT,
+     "netcap.HTTPCookie", "Host", "HTTP cookie names (Cookie, Set-Cookie)"},
+    {"ToHTTPCookieValues", "HTTP", "ReqCookies.Value,ResCookies.Value", NULL,
+     DIRENT, "netcap.HTTPCookieValue", "Host",
+     "HTTP cookie values (Cookie, Set-Cookie)"},
+    {"ToSSHClients", "SSH", "HASSH", "IsClient=true", DIRENT,
+     "netcap.SSHClient", "Ident,Software,Algorithms",
+     "SSH client HASSH fingerprints"},
+    {"ToSSHServers", "SSH", "HASSH", "IsClient=false", DIRENT,
+     "netcap.SSHServer", "Ident,Software,Algorithms",
+     "SSH server HASSH fingerprints"},
+    {"ToMailContacts", "Mail", "From,To,CC", NULL, DIRENT,
+     "netcap.EmailAddress", NULL, "addresses in mail From, To and CC", NULL,
+     TX_ADDRS},
+    {"ToDeviceIPs", "DeviceProfile", "DeviceIPs", "MacAddr", "netcap.Device",
+     IPENT, NULL, "addresses a device sent from"},
+    {"ToConnectionsForDevice", "Connection", "UID", "SrcMAC,DstMAC",
+     "netcap.Device", "netcap.Connection",
+     "SrcIP,SrcPort,DstIP,DstPort,TransportProto", "connections of a device"},
+    {"ToSoftwareForDevice", "Software", "Product", "DeviceProfiles",
+     "netcap.Device", "netcap.Software", "Vendor,Version,SourceName",
+     "software a device ran"},
+    {"ToSoftwareForIP", "Software", "Product", "Flows", IPENT,
+     "netcap.Software", "Vendor,Version,SourceName",
+     "software seen in the connections of an IP", "Connection:UID:SrcIP,DstIP"},
+    {"ToFilesForIP", "File", "Name", "SrcIP,DstIP", IPENT, "netcap.File",
+     "Hash,ContentType,Source", "files an IP sent or received"},
+    {"ToIPsForDNSName", "DNS", "Answers.IP", "Questions.Name", "netcap.DNSName",
+     IPENT, NULL, "addresses a name resolved to (answers to it)"},
+    {"ToIPsForHost", "DNS", "Answers.IP", "Questions.Name", "netcap.Host",
+     IPENT, NULL, "addresses a host name resolved to (answers to it)"},
 };
 #define NTX (sizeof(txs) / sizeof(txs[0]))
 
@@ -341,11 +391,28 @@ static void *xmalloc(size_t n)
 	return p;
 }
 
+static struct val *vals_find(const struct vals *vs, const char *s, size_t n)
+{
+	if (!vs->nbuckets)
+		return NULL;
+	for (struct val *v = vs->tab[fnv(s, n) & (vs->nbuckets - 1)]; v;
+	     v = v->next)
+		if (v->n == n && memcmp(v->text, s, n) == 0)
+			return v;
+	return NULL;
+}
+
+/* Count s[0..n) (m: the record, for the extra fields of a new value). */
 static void vals_add(struct vals *vs, const char *s, size_t n,
 		     const ProtobufCMessage *m)
 {
 	if (n == 0)
 		return;
+	struct val *old = vals_find(vs, s, n);
+	if (old) {
+		old->count++;
+		return;
+	}
 	if (vs->n * 2 >= vs->nbuckets) {
 		size_t nb = vs->nbuckets ? vs->nbuckets * 2 : 256;
 		/* an array of pointers */
@@ -361,11 +428,6 @@ static void vals_add(struct vals *vs, const char *s, size_t n,
 		vs->nbuckets = nb;
 	}
 	size_t b = fnv(s, n) & (vs->nbuckets - 1);
-	for (struct val *v = vs->tab[b]; v; v = v->next)
-		if (v->n == n && memcmp(v->text, s, n) == 0) {
-			v->count++;
-			return;
-		}
 	struct val *v = xmalloc(sizeof(*v));
 	v->text = xmalloc(n + 1);
 	memcpy(v->text, s, n);
@@ -411,21 +473,63 @@ static void vals_free(struct vals *vs)
 		free(vs->extraname[k]);
 }
 
-/* A value field: f, and sub (the field inside it) for "Sub.Field". */
-struct vfield {
-	const ProtobufCFieldDescriptor *f, *sub;
+static const ProtobufCFieldDescriptor *
+field_by_name(const ProtobufCMessageDescriptor *d, const char *name, size_t n)
+{
+	char buf[128];
+
+	if (n >= sizeof(buf))
+		return NULL;
+	memcpy(buf, name, n);
+	buf[n] = 0;
+	return protobuf_c_message_descriptor_get_field_by_name(d, buf);
+}
+
+/* ---- field paths ------------------------------------------------------- */
+
+#define PATH_DEPTH 4
+
+/* "Field" or "Sub.Field" (down to PATH_DEPTH levels): f[0] a field of the
+ * record, f[i + 1] a field of the sub-message f[i]. */
+struct fpath {
+	const ProtobufCFieldDescriptor *f[PATH_DEPTH];
+	unsigned n;
 };
 
-/* Add the text of element i of repeated / singular field f of m. */
-static void add_elem(struct vals *vs, const ProtobufCMessage *m,
-		     const ProtobufCFieldDescriptor *f, const void *p,
-		     const ProtobufCMessage *rec)
+/* Parse s[0..len) as a path of d; false if a name is not there. */
+static bool path_parse(const ProtobufCMessageDescriptor *d, const char *s,
+		       size_t len, struct fpath *p)
 {
-	(void)m;
+	p->n = 0;
+	for (;;) {
+		size_t k = 0;
+		while (k < len && s[k] != '.')
+			k++;
+		if (!d || p->n == PATH_DEPTH)
+			return false;
+		const ProtobufCFieldDescriptor *f = field_by_name(d, s, k);
+		if (!f)
+			return false;
+		p->f[p->n++] = f;
+		if (k == len)
+			return true;
+		d = f->type == PROTOBUF_C_TYPE_MESSAGE ? f->descriptor : NULL;
+		s += k + 1;
+		len -= k + 1;
+	}
+}
+
+/* Called with each text of a path in a record. */
+typedef void (*visit_fn)(void *ctx, const char *s, size_t n);
+
+/* The text of one string or bytes element at p. */
+static void visit_elem(const ProtobufCFieldDescriptor *f, const void *p,
+		       visit_fn fn, void *ctx)
+{
 	if (f->type == PROTOBUF_C_TYPE_STRING) {
 		const char *s = *(char *const *)p;
 		if (s)
-			vals_add(vs, s, strlen(s), rec);
+			fn(ctx, s, strlen(s));
 	} else if (f->type == PROTOBUF_C_TYPE_BYTES) {
 		const ProtobufCBinaryData *b = p;
 		char buf[256];
@@ -437,7 +541,7 @@ static void add_elem(struct vals *vs, const ProtobufCMessage *m,
 			     i++)
 				n += (size_t)snprintf(buf + n, sizeof(buf) - n,
 						      "%02x", b->data[i]);
-		vals_add(vs, buf, n, rec);
+		fn(ctx, buf, n);
 	}
 }
 
@@ -452,27 +556,28 @@ static size_t elem_size(const ProtobufCFieldDescriptor *f)
 		   : 0;
 }
 
-/* The values of field f of m (any type; repeated strings, bytes and
- * sub-messages element by element). */
-static void field_values(struct vals *vs, const ProtobufCMessage *m,
-			 const ProtobufCFieldDescriptor *f,
-			 const ProtobufCFieldDescriptor *sub,
-			 const ProtobufCMessage *rec)
+/* Call fn with the texts of path p from level depth in m: repeated
+ * strings, bytes and sub-messages element by element, other fields as
+ * their cell. A path that ends at a sub-message gives nothing. */
+static void visit(const ProtobufCMessage *m, const struct fpath *p,
+		  unsigned depth, visit_fn fn, void *ctx)
 {
+	const ProtobufCFieldDescriptor *f = p->f[depth];
 	const char *base = (const char *)m;
+	bool last = depth + 1 == p->n;
 
 	if (f->label == PROTOBUF_C_LABEL_REPEATED && elem_size(f)) {
 		size_t cnt = *(const size_t *)(base + f->quantifier_offset);
 		const char *arr = *(char *const *)(base + f->offset);
 		for (size_t i = 0; i < cnt; i++) {
-			const void *p = arr + i * elem_size(f);
+			const void *ep = arr + i * elem_size(f);
 			if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
 				const ProtobufCMessage *sm =
-				    *(ProtobufCMessage *const *)p;
-				if (sm && sub)
-					field_values(vs, sm, sub, NULL, rec);
+				    *(ProtobufCMessage *const *)ep;
+				if (sm && !last)
+					visit(sm, p, depth + 1, fn, ctx);
 			} else {
-				add_elem(vs, m, f, p, rec);
+				visit_elem(f, ep, fn, ctx);
 			}
 		}
 		return;
@@ -480,43 +585,234 @@ static void field_values(struct vals *vs, const ProtobufCMessage *m,
 	if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
 		const ProtobufCMessage *sm =
 		    *(ProtobufCMessage *const *)(base + f->offset);
-		if (sm && sub)
-			field_values(vs, sm, sub, NULL, rec);
+		if (sm && !last)
+			visit(sm, p, depth + 1, fn, ctx);
 		return;
 	}
 	struct nc_sb sb = {0};
 	nc_render_cell(&sb, m, f, NC_TIME_RFC3339);
-	vals_add(vs, sb.p ? sb.p : "", sb.len, rec);
+	fn(ctx, sb.p ? sb.p : "", sb.len);
 	free(sb.p);
 }
 
-/* Does any filter field of m render as value? */
-static bool filter_match(const ProtobufCMessage *m,
-			 const ProtobufCFieldDescriptor *const *flt,
-			 unsigned nflt, const char *value)
-{
-	bool hit = false;
+/* ---- mail addresses ---------------------------------------------------- */
 
-	for (unsigned i = 0; i < nflt && !hit; i++) {
-		struct nc_sb sb = {0};
-		nc_render_cell(&sb, m, flt[i], NC_TIME_RFC3339);
-		hit = sb.p && sb.len == strlen(value) &&
-		      memcmp(sb.p, value, sb.len) == 0;
-		free(sb.p);
-	}
-	return hit;
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static const ProtobufCFieldDescriptor *
-field_by_name(const ProtobufCMessageDescriptor *d, const char *name, size_t n)
+/* fn(ctx, a) with a = sb without the white space around it, if any. */
+static void addr_emit(const struct nc_sb *sb, visit_fn fn, void *ctx)
 {
-	char buf[128];
+	size_t b = 0, e = sb->len;
 
-	if (n >= sizeof(buf))
-		return NULL;
-	memcpy(buf, name, n);
-	buf[n] = 0;
-	return protobuf_c_message_descriptor_get_field_by_name(d, buf);
+	while (b < e && is_ws(sb->p[b]))
+		b++;
+	while (e > b && is_ws(sb->p[e - 1]))
+		e--;
+	if (e > b)
+		fn(ctx, sb->p + b, e - b);
+}
+
+/*
+ * The addresses of an RFC 5322 address list, "A <a@x>, b@y (B), G: c@z;":
+ * mailboxes end at ',' or ';' outside quotes, comments and <>; a group's
+ * name ends at ':'. Of each mailbox the text in <> when it has one, else
+ * its text without comments; white space around it dropped.
+ */
+static void addr_list(const char *s, size_t n, visit_fn fn, void *ctx)
+{
+	struct nc_sb text = {0}, angle = {0};
+	bool quote = false, inangle = false, hasangle = false;
+	unsigned comment = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '\\' && (quote || comment) && i + 1 < n) {
+			if (!comment)
+				nc_sb_add(inangle ? &angle : &text, s + i, 2);
+			i++;
+			continue;
+		}
+		if (quote) {
+			quote = c != '"';
+			nc_sb_add(inangle ? &angle : &text, &c, 1);
+			continue;
+		}
+		if (comment) {
+			comment += c == '(';
+			comment -= c == ')';
+			continue;
+		}
+		if (c == '(') {
+			comment = 1;
+		} else if (c == '"') {
+			quote = true;
+			nc_sb_add(inangle ? &angle : &text, &c, 1);
+		} else if (c == '<' && !inangle) {
+			inangle = hasangle = true;
+			angle.len = 0;
+		} else if (c == '>' && inangle) {
+			inangle = false;
+		} else if (inangle) {
+			nc_sb_add(&angle, &c, 1);
+		} else if (c == ':') {
+			text.len = 0; /* a group's name */
+		} else if (c == ',' || c == ';') {
+			addr_emit(hasangle ? &angle : &text, fn, ctx);
+			text.len = angle.len = 0;
+			hasangle = false;
+		} else {
+			nc_sb_add(&text, &c, 1);
+		}
+	}
+	/* the last one, also when a quote, comment or <> is left open */
+	addr_emit(hasangle ? &angle : &text, fn, ctx);
+	free(text.p);
+	free(angle.p);
+}
+
+/* ---- one pass over the records of one type ----------------------------- */
+
+/* A filter condition: a path whose text is want (want NULL: one of the
+ * keys, VALUE or what the via pass found). */
+struct cond {
+	struct fpath path;
+	const char *want;
+	size_t wantn;
+};
+
+#define SPEC_MAX 4
+
+struct spec {
+	const char *rec;
+	int type;
+	struct fpath val[SPEC_MAX]; /* the value paths */
+	unsigned nval;
+	struct cond cond[SPEC_MAX];
+	unsigned ncond;
+	bool haskey; /* a condition compares to the keys */
+	bool addrs;  /* values are address lists */
+};
+
+/* Parse the record type, value paths (comma-separated) and filter
+ * ("Path" or "Path=text", comma-separated) of a pass. On an error a
+ * FatalError in r and -1. */
+static int spec_parse(struct spec *s, const char *rec, size_t recn,
+		      const char *field, size_t fieldn, const char *filter,
+		      size_t filtern, struct resp *r)
+{
+	char name[64];
+
+	memset(s, 0, sizeof(*s));
+	if (recn >= sizeof(name)) {
+		resp_msg(r, "FatalError", "no record type %.*s", (int)recn,
+			 rec);
+		return -1;
+	}
+	memcpy(name, rec, recn);
+	name[recn] = 0;
+	s->type = nc_rec_by_name(name);
+	if (s->type < 0) {
+		resp_msg(r, "FatalError", "no record type %s", name);
+		return -1;
+	}
+	s->rec = nc_rec_name((enum nc_rec)s->type);
+	const ProtobufCMessageDescriptor *d = nc_rec_desc((enum nc_rec)s->type);
+	for (size_t i = 0; i < fieldn;) {
+		size_t n = 0;
+		while (i + n < fieldn && field[i + n] != ',')
+			n++;
+		if (s->nval == SPEC_MAX ||
+		    !path_parse(d, field + i, n, &s->val[s->nval])) {
+			resp_msg(r, "FatalError", "no field %.*s in %s", (int)n,
+				 field + i, name);
+			return -1;
+		}
+		s->nval++;
+		i += n + 1;
+	}
+	for (size_t i = 0; i < filtern;) {
+		size_t n = 0;
+		while (i + n < filtern && filter[i + n] != ',')
+			n++;
+		const char *eq = memchr(filter + i, '=', n);
+		size_t pn = eq ? (size_t)(eq - (filter + i)) : n;
+		struct cond *c = &s->cond[s->ncond];
+		if (s->ncond == SPEC_MAX ||
+		    !path_parse(d, filter + i, pn, &c->path)) {
+			resp_msg(r, "FatalError", "no field %.*s in %s",
+				 (int)pn, filter + i, name);
+			return -1;
+		}
+		if (eq) {
+			c->want = eq + 1;
+			c->wantn = n - pn - 1;
+		} else {
+			s->haskey = true;
+		}
+		s->ncond++;
+		i += n + 1;
+	}
+	return 0;
+}
+
+struct match {
+	const struct vals *keys;
+	const char *want;
+	size_t wantn;
+	bool hit;
+};
+
+static void match_cb(void *ctx, const char *s, size_t n)
+{
+	struct match *mt = ctx;
+
+	if (mt->hit)
+		return;
+	if (mt->want)
+		mt->hit = n == mt->wantn && memcmp(s, mt->want, n) == 0;
+	else
+		mt->hit = mt->keys && vals_find(mt->keys, s, n) != NULL;
+}
+
+/* Every Path=text condition holds, and, if s has key conditions, one of
+ * them has a text among keys. */
+static bool spec_match(const struct spec *s, const ProtobufCMessage *m,
+		       const struct vals *keys)
+{
+	bool key = !s->haskey;
+
+	for (unsigned i = 0; i < s->ncond; i++) {
+		const struct cond *c = &s->cond[i];
+		if (!c->want && key)
+			continue;
+		struct match mt = {keys, c->want, c->wantn, false};
+		visit(m, &c->path, 0, match_cb, &mt);
+		if (c->want && !mt.hit)
+			return false;
+		if (!c->want && mt.hit)
+			key = true;
+	}
+	return key;
+}
+
+struct collect {
+	struct vals *vs;
+	const ProtobufCMessage *rec;
+};
+
+static void collect_cb(void *ctx, const char *s, size_t n)
+{
+	struct collect *c = ctx;
+
+	vals_add(c->vs, s, n, c->rec);
+}
+
+static void collect_addrs_cb(void *ctx, const char *s, size_t n)
+{
+	addr_list(s, n, collect_cb, ctx);
 }
 
 /* Files of type name in dir, sorted: <name>.ncap[.lz4], <name>.*.ncap[.lz4]. */
@@ -552,36 +848,112 @@ static int rec_files(const char *dir, const char *name, char ***out)
 	return k;
 }
 
+struct counts {
+	int nfiles; /* -1: the directory could not be read */
+	uint64_t nrec, nmatch;
+};
+
+/* Read the records of s's type in dir; of those that match (keys: the
+ * texts key conditions compare to), add the texts of the value paths to
+ * out. */
+static void pass(const struct spec *s, const char *dir, const struct vals *keys,
+		 struct vals *out, struct resp *r, struct counts *cn)
+{
+	char **files;
+	int nf = rec_files(dir, s->rec, &files);
+
+	memset(cn, 0, sizeof(*cn));
+	if (nf < 0) {
+		resp_msg(r, "FatalError", "cannot read directory %s: %s", dir,
+			 strerror(errno));
+		cn->nfiles = -1;
+		return;
+	}
+	cn->nfiles = nf;
+	for (int i = 0; i < nf; i++) {
+		char err[512];
+		struct nc_reader *rd =
+		    nc_reader_open(files[i], err, sizeof(err));
+		if (!rd) {
+			resp_msg(r, "PartialError", "%s", err);
+			continue;
+		}
+		if (nc_reader_type(rd) != s->type) {
+			resp_msg(r, "PartialError", "%s: not %s records",
+				 files[i], s->rec);
+			nc_reader_close(rd);
+			continue;
+		}
+		ProtobufCMessage *m;
+		int rc;
+		while ((rc = nc_reader_next_tmp(rd, &m)) == 1) {
+			cn->nrec++;
+			if (s->ncond && !spec_match(s, m, keys))
+				continue;
+			cn->nmatch++;
+			struct collect c = {out, m};
+			for (unsigned k = 0; k < s->nval; k++)
+				visit(m, &s->val[k], 0,
+				      s->addrs ? collect_addrs_cb : collect_cb,
+				      &c);
+		}
+		if (rc < 0)
+			resp_msg(r, "PartialError", "%s", nc_reader_error(rd));
+		nc_reader_close(rd);
+	}
+	for (int i = 0; i < nf; i++)
+		free(files[i]);
+	free(files);
+}
+
+/* The via pass of t ("Type:Field:Filter"): the texts of Field in the
+ * Type records whose Filter matches VALUE, into keys. 0, or -1 when
+ * there is nothing to look for (the reason in r). */
+static int run_via(const struct tx *t, const char *dir, const char *value,
+		   struct vals *keys, struct resp *r)
+{
+	const char *v = t->via;
+	size_t tn = strcspn(v, ":");
+	const char *fld = v[tn] ? v + tn + 1 : v + tn;
+	size_t fn = strcspn(fld, ":");
+	const char *flt = fld[fn] ? fld + fn + 1 : "";
+	struct spec s;
+	struct vals found = {0};
+	struct counts cn;
+
+	if (spec_parse(&s, v, tn, fld, fn, flt, strlen(flt), r) < 0)
+		return -1;
+	pass(&s, dir, keys, &found, r, &cn);
+	vals_free(keys);
+	*keys = found;
+	if (cn.nfiles < 0)
+		return -1;
+	if (cn.nfiles == 0)
+		resp_msg(r, "Inform", "no %s records in %s", s.rec, dir);
+	else if (found.n == 0)
+		resp_msg(r, "Inform", "%s not found in %llu %s records", value,
+			 (unsigned long long)cn.nrec, s.rec);
+	return found.n ? 0 : -1;
+}
+
 static void run_tx(const struct tx *t, const char *dir, const char *value,
 		   struct resp *r)
 {
-	int type = nc_rec_by_name(t->rec);
-	const ProtobufCMessageDescriptor *d =
-	    nc_rec_desc((enum nc_rec)(type < 0 ? 0 : type));
-	struct vals vs = {0};
-	struct vfield vf = {0};
-	const ProtobufCFieldDescriptor *flt[4];
-	unsigned nflt = 0;
-	uint64_t nrec = 0, nmatch = 0;
+	struct spec s;
+	struct vals keys = {0}, vs = {0};
+	struct counts cn;
 
-	const char *dot = strchr(t->field, '.');
-	vf.f = field_by_name(d, t->field,
-			     dot ? (size_t)(dot - t->field) : strlen(t->field));
-	if (dot && vf.f && vf.f->type == PROTOBUF_C_TYPE_MESSAGE)
-		vf.sub =
-		    field_by_name(vf.f->descriptor, dot + 1, strlen(dot + 1));
-	if (type < 0 || !vf.f || (dot && !vf.sub)) {
-		resp_msg(r, "FatalError", "%s: no field %s in %s", t->name,
-			 t->field, t->rec);
+	if (spec_parse(&s, t->rec, strlen(t->rec), t->field, strlen(t->field),
+		       t->filter ? t->filter : "",
+		       t->filter ? strlen(t->filter) : 0, r) < 0)
+		return;
+	s.addrs = t->flags & TX_ADDRS;
+	vals_add(&keys, value, strlen(value), NULL);
+	if (t->via && run_via(t, dir, value, &keys, r) < 0) {
+		vals_free(&keys);
 		return;
 	}
-	for (const char *p = t->filter; p && *p && nflt < 4;) {
-		size_t n = strcspn(p, ",");
-		flt[nflt] = field_by_name(d, p, n);
-		if (flt[nflt])
-			nflt++;
-		p += n + (p[n] == ',');
-	}
+	const ProtobufCMessageDescriptor *d = nc_rec_desc((enum nc_rec)s.type);
 	for (const char *p = t->extra; p && *p && vs.nextra < 8;) {
 		size_t n = strcspn(p, ",");
 		const ProtobufCFieldDescriptor *f = field_by_name(d, p, n);
@@ -593,45 +965,12 @@ static void run_tx(const struct tx *t, const char *dir, const char *value,
 		}
 		p += n + (p[n] == ',');
 	}
-
-	char **files;
-	int nf = rec_files(dir, t->rec, &files);
-	if (nf < 0) {
-		resp_msg(r, "FatalError", "cannot read directory %s: %s", dir,
-			 strerror(errno));
+	pass(&s, dir, &keys, &vs, r, &cn);
+	vals_free(&keys);
+	if (cn.nfiles < 0) {
 		vals_free(&vs);
 		return;
 	}
-	for (int i = 0; i < nf; i++) {
-		char err[512];
-		struct nc_reader *rd =
-		    nc_reader_open(files[i], err, sizeof(err));
-		if (!rd) {
-			resp_msg(r, "PartialError", "%s", err);
-			continue;
-		}
-		if (nc_reader_type(rd) != type) {
-			resp_msg(r, "PartialError", "%s: not %s records",
-				 files[i], t->rec);
-			nc_reader_close(rd);
-			continue;
-		}
-		ProtobufCMessage *m;
-		int rc;
-		while ((rc = nc_reader_next_tmp(rd, &m)) == 1) {
-			nrec++;
-			if (t->filter && !filter_match(m, flt, nflt, value))
-				continue;
-			nmatch++;
-			field_values(&vs, m, vf.f, vf.sub, m);
-		}
-		if (rc < 0)
-			resp_msg(r, "PartialError", "%s", nc_reader_error(rd));
-		nc_reader_close(rd);
-	}
-	for (int i = 0; i < nf; i++)
-		free(files[i]);
-	free(files);
 
 	for (size_t i = 0; i < vs.n; i++) {
 		const struct val *v = vs.order[i];
@@ -655,14 +994,14 @@ static void run_tx(const struct tx *t, const char *dir, const char *value,
 				   v->extra[k], strlen(v->extra[k]));
 		nc_sb_puts(&r->ents, "</AdditionalFields></Entity>\n");
 	}
-	if (nf == 0)
+	if (cn.nfiles == 0)
 		resp_msg(r, "Inform", "no %s records in %s", t->rec, dir);
-	else if (t->filter && nmatch == 0)
+	else if (s.haskey && cn.nmatch == 0)
 		resp_msg(r, "Inform", "%s not found in %llu %s records", value,
-			 (unsigned long long)nrec, t->rec);
+			 (unsigned long long)cn.nrec, t->rec);
 	else
 		resp_msg(r, "Inform", "%s: %zu values from %llu %s records",
-			 t->name, vs.n, (unsigned long long)nmatch, t->rec);
+			 t->name, vs.n, (unsigned long long)cn.nmatch, t->rec);
 	vals_free(&vs);
 }
 
@@ -687,6 +1026,11 @@ static const char *const entities[] = {
     "netcap.Vulnerability",
     "netcap.Exploit",
     "netcap.Connection",
+    "netcap.HTTPCookie",
+    "netcap.HTTPCookieValue",
+    "netcap.SSHClient",
+    "netcap.SSHServer",
+    "netcap.EmailAddress",
 };
 #define NENT (sizeof(entities) / sizeof(entities[0]))
 
@@ -982,7 +1326,8 @@ int nc_cmd_transform(int argc, char **argv)
 				strcpy(pathbuf, ".");
 		}
 	}
-	if (!dir && !t->filter && stat(value, &st) == 0 && S_ISDIR(st.st_mode))
+	if (!dir && strcmp(t->in, DIRENT) == 0 && stat(value, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
 		dir = value;
 	if (!dir) {
 		resp_msg(&r, "FatalError",
