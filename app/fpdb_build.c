@@ -30,68 +30,43 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "dbfile.h"
 #include "engine.h"
 
 static const char *const fp_kinds[] = {"ja3", "ja3s", "ja4", "hassh",
 				       "hasshServer"};
 #define NFPKINDS (sizeof(fp_kinds) / sizeof(fp_kinds[0]))
 
-static void fp_stamp(char *out, size_t cap, time_t t)
-{
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* The file whole, NUL-terminated, and its "sources" object. */
 static char *fp_slurp(const char *path, const char *kind, json_t *sources,
 		      size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdl = 0;
-	char hex[65], mt[32];
+	struct nc_dbsrc d;
+	char err[PATH_MAX + 64];
 
-	if (!f) {
-		fprintf(stderr, "netcap util db build: %s: %s\n", path,
-			strerror(errno));
+	if (nc_dbsrc_read(path, &d, err, sizeof(err)) != 0) {
+		fprintf(stderr, "netcap util db build: %s\n", err);
 		return NULL;
 	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		fprintf(stderr,
-			"netcap util db build: %s: not a regular file\n", path);
-		return NULL;
-	}
-	*len = (size_t)st.st_size;
-	char *data = malloc(*len + 1);
-	if (!data || fread(data, 1, *len, f) != *len) {
-		fclose(f);
-		free(data);
-		fprintf(stderr, "netcap util db build: %s: cannot read it\n",
-			path);
-		return NULL;
-	}
-	fclose(f);
-	data[*len] = '\0';
-	if (EVP_Digest(data, *len, md, &mdl, EVP_sha256(), NULL) != 1 ||
-	    mdl != 32) {
-		free(data);
-		fprintf(stderr, "netcap util db build: %s: SHA-256 failed\n",
-			path);
-		return NULL;
-	}
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	fp_stamp(mt, sizeof(mt), st.st_mtime);
+	*len = d.len;
 	const char *base = strrchr(path, '/');
 	json_array_append_new(sources,
 			      json_pack("{s:s, s:s, s:I, s:s, s:s}", "file",
 					base ? base + 1 : path, "kind", kind,
-					"size", (json_int_t)*len, "sha256", hex,
-					"modified", mt));
-	return data;
+					"size", (json_int_t)d.len, "sha256",
+					d.sha256, "modified", d.mtime));
+	return d.data;
+}
+
+/* The written file read back by capture's loader. */
+static int fp_check(const char *tmp, char *err, size_t errlen)
+{
+	struct nc_fpdb db;
+
+	if (nc_fpdb_load(&db, tmp, err, errlen) != 0)
+		return -1;
+	nc_fpdb_free(&db);
+	return 0;
 }
 
 /* Merge one netcap fingerprints JSON; earlier entries win. */
@@ -253,11 +228,7 @@ int nc_fpdb_build(const char *const *sslbl, unsigned nsslbl,
 		json_decref(sources);
 		return 1;
 	}
-	time_t now = time(NULL);
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	if (sde && *sde)
-		now = (time_t)strtoll(sde, NULL, 10);
-	fp_stamp(built, sizeof(built), now);
+	nc_utc_stamp(built, sizeof(built), nc_build_time());
 	json_object_set_new(root, "built", json_string(built));
 	json_object_set_new(root, "sources", sources);
 	for (size_t k = 0; k < NFPKINDS; k++)
@@ -269,50 +240,22 @@ int nc_fpdb_build(const char *const *sslbl, unsigned nsslbl,
 		if (read_sslbl(root, sources, sslbl[i], &from_ssl, &known))
 			goto out;
 
-	size_t ol = strlen(out);
-	char *tmp = malloc(ol + 16);
-	if (!tmp) {
-		fputs("netcap util db build: out of memory\n", stderr);
+	struct nc_dbout o;
+	char err[PATH_MAX + 600];
+	char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+	if (!text || nc_dbout_open(&o, out, err, sizeof(err)) != 0) {
+		fprintf(stderr, "netcap util db build: %s\n",
+			text ? err : "out of memory");
+		free(text);
 		goto out;
 	}
-	snprintf(tmp, ol + 16, "%s.tmp.XXXXXX", out);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		fprintf(stderr, "netcap util db build: %s: %s\n", out,
-			strerror(errno));
-		free(tmp);
+	nc_dbout_put(&o, text, strlen(text));
+	nc_dbout_put(&o, "\n", 1);
+	free(text);
+	if (nc_dbout_commit(&o, NULL, fp_check, err, sizeof(err)) != 0) {
+		fprintf(stderr, "netcap util db build: %s\n", err);
 		goto out;
 	}
-	/* mkstemp makes it 0600: give it the mode fopen would (a failure
-	   leaves it readable by its owner only, not an error) */
-	mode_t um = umask(0);
-	umask(um);
-	(void)fchmod(fd, 0666 & ~um);
-	FILE *f = fdopen(fd, "w");
-	bool bad = !f;
-	if (f) {
-		bad =
-		    json_dumpf(root, f, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
-		    fputc('\n', f) == EOF || fflush(f) != 0 ||
-		    fsync(fileno(f)) != 0;
-		bad |= fclose(f) != 0;
-	} else {
-		close(fd);
-	}
-	struct nc_fpdb db;
-	char err[512] = "write failed";
-	if (!bad && nc_fpdb_load(&db, tmp, err, sizeof(err)) != 0)
-		bad = true;
-	else if (!bad)
-		nc_fpdb_free(&db);
-	if (bad || rename(tmp, out) != 0) {
-		fprintf(stderr, "netcap util db build: %s: %s\n", out,
-			bad ? err : strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		goto out;
-	}
-	free(tmp);
 	printf("%s: %zu fingerprints (%zu from --fingerprints, %zu JA3 from "
 	       "SSLBL",
 	       out, from_fps + from_ssl, from_fps, from_ssl);

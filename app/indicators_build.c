@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "dbfile.h"
 #include "indicators.h"
 
 #define IND_MAGIC "# netcap-indicators 1\n"
@@ -93,43 +94,22 @@ static bool iseen(struct ibuild *b, const char *key)
 
 static char *islurp(struct ibuild *b, const char *kind, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdl = 0;
-	char hex[65], mt[32];
+	struct nc_dbsrc d;
+	char err[PATH_MAX + 64];
 
-	if (!f || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "netcap util db build: %s: %s\n", path,
-			f ? "not a regular file" : strerror(errno));
-		if (f)
-			fclose(f);
+	if (nc_dbsrc_read(path, &d, err, sizeof(err)) != 0) {
+		fprintf(stderr, "netcap util db build: %s\n", err);
 		return NULL;
 	}
-	size_t len = (size_t)st.st_size;
-	char *data = malloc(len + 1);
-	if (!data || fread(data, 1, len, f) != len) {
-		fclose(f);
-		free(data);
-		fprintf(stderr, "netcap util db build: %s: cannot read it\n",
-			path);
-		return NULL;
-	}
-	fclose(f);
-	data[len] = '\0';
-	if (memchr(data, '\0', len) ||
-	    EVP_Digest(data, len, md, &mdl, EVP_sha256(), NULL) != 1 ||
-	    mdl != 32) {
-		free(data);
+	if (memchr(d.data, '\0', d.len)) {
+		nc_dbsrc_free(&d);
 		fprintf(stderr, "netcap util db build: %s: not a text file\n",
 			path);
 		return NULL;
 	}
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	struct tm tm;
-	gmtime_r(&st.st_mtime, &tm);
-	strftime(mt, sizeof(mt), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char *data = d.data;
+	size_t len = d.len;
+	const char *hex = d.sha256, *mt = d.mtime;
 	const char *base = strrchr(path, '/');
 	char name[256];
 	snprintf(name, sizeof(name), "%s", base ? base + 1 : path);
@@ -330,93 +310,37 @@ static int read_drop(struct ibuild *b, const char *path)
 	return 0;
 }
 
+/* The written list read back by capture's loader. */
+static int ind_check(const char *tmp, char *err, size_t errlen)
+{
+	struct nc_indicators *ind = nc_indicators_load(tmp, err, errlen);
+
+	if (!ind)
+		return -1;
+	nc_indicators_free(ind);
+	return 0;
+}
+
 static int write_list(struct ibuild *b, const char *out)
 {
-	char built[32], hex[65];
-	time_t now = time(NULL);
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	if (sde && *sde)
-		now = (time_t)strtoll(sde, NULL, 10);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(built, sizeof(built), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	struct nc_dbout o;
+	char built[32], err[PATH_MAX + 600];
 
-	char *all = NULL;
-	size_t len = 0, cap = 0;
-	if (!iappend(&all, &len, &cap, "%s", IND_MAGIC) ||
-	    (b->hlen && !iappend(&all, &len, &cap, "%s", b->hdr)) ||
-	    !iappend(&all, &len, &cap, "# built %s %zu\n", built, b->lines)) {
-		free(all);
-		fputs("netcap util db build: out of memory\n", stderr);
+	nc_utc_stamp(built, sizeof(built), nc_build_time());
+	if (nc_dbout_open(&o, out, err, sizeof(err)) != 0) {
+		fprintf(stderr, "netcap util db build: %s\n", err);
 		return -1;
 	}
-	if (b->len) {
-		if (len + b->len + 1 > cap) {
-			char *nb = realloc(all, len + b->len + 1);
-			if (!nb) {
-				free(all);
-				fputs("netcap util db build: out of memory\n",
-				      stderr);
-				return -1;
-			}
-			all = nb;
-		}
-		memcpy(all + len, b->text, b->len + 1);
-		len += b->len;
-	}
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdl = 0;
-	if (EVP_Digest(all, len, md, &mdl, EVP_sha256(), NULL) != 1 ||
-	    mdl != 32) {
-		free(all);
-		fputs("netcap util db build: SHA-256 failed\n", stderr);
+	nc_dbout_put(&o, IND_MAGIC, strlen(IND_MAGIC));
+	if (b->hlen)
+		nc_dbout_put(&o, b->hdr, b->hlen);
+	nc_dbout_printf(&o, "# built %s %zu\n", built, b->lines);
+	if (b->len)
+		nc_dbout_put(&o, b->text, b->len);
+	if (nc_dbout_commit(&o, "# end ", ind_check, err, sizeof(err)) != 0) {
+		fprintf(stderr, "netcap util db build: %s\n", err);
 		return -1;
 	}
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-
-	size_t ol = strlen(out);
-	char *tmp = malloc(ol + 16);
-	if (!tmp) {
-		free(all);
-		return -1;
-	}
-	snprintf(tmp, ol + 16, "%s.tmp.XXXXXX", out);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		fprintf(stderr, "netcap util db build: %s: %s\n", out,
-			strerror(errno));
-		free(tmp);
-		free(all);
-		return -1;
-	}
-	mode_t um = umask(0);
-	umask(um);
-	(void)fchmod(fd, 0666 & ~um); /* as fopen would; failure: 0600 */
-	FILE *f = fdopen(fd, "w");
-	bool bad = !f;
-	if (f) {
-		bad = fwrite(all, 1, len, f) != len ||
-		      fprintf(f, "# end %s\n", hex) < 0 || fflush(f) != 0 ||
-		      fsync(fileno(f)) != 0;
-		bad |= fclose(f) != 0;
-	} else {
-		close(fd);
-	}
-	free(all);
-	char err[512] = "write failed";
-	struct nc_indicators *ind =
-	    bad ? NULL : nc_indicators_load(tmp, err, sizeof(err));
-	if (!ind || rename(tmp, out) != 0) {
-		fprintf(stderr, "netcap util db build: %s: %s\n", out,
-			!ind ? err : strerror(errno));
-		nc_indicators_free(ind);
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	nc_indicators_free(ind);
-	free(tmp);
 	return 0;
 }
 

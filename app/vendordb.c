@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "dbfile.h"
 #include "engine.h"
 
 struct vent {
@@ -69,68 +70,26 @@ static int vfail(struct vbuild *b, const char *fmt, ...)
 	return -1;
 }
 
-static void stamp(char *out, size_t cap, time_t t)
-{
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static bool sha256_hex(const void *p, size_t n, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdl = 0;
-
-	if (EVP_Digest(p, n, md, &mdl, EVP_sha256(), NULL) != 1 || mdl != 32)
-		return false;
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	return true;
-}
-
 /* The whole file, NUL-terminated, and its source entry. */
 static char *slurp(struct vbuild *b, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	struct stat st;
+	struct nc_dbsrc d;
 
-	if (!f) {
-		vfail(b, "%s: %s", path, strerror(errno));
+	if (nc_dbsrc_read(path, &d, b->err, sizeof(b->err)) != 0)
 		return NULL;
-	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		vfail(b, "%s: not a regular file", path);
-		return NULL;
-	}
-	size_t len = (size_t)st.st_size;
-	char *data = malloc(len + 1);
-	if (!data || fread(data, 1, len, f) != len) {
-		fclose(f);
-		free(data);
-		vfail(b, "%s: cannot read it", path);
-		return NULL;
-	}
-	fclose(f);
-	data[len] = '\0';
-	struct vsrc *s = &b->src[b->nsrc++];
-	s->path = path;
-	s->size = (uint64_t)len;
-	stamp(s->mtime, sizeof(s->mtime), st.st_mtime);
-	if (!sha256_hex(data, len, s->sha256)) {
-		free(data);
-		vfail(b, "%s: SHA-256 failed", path);
-		return NULL;
-	}
-	if (memchr(data, '\0', len)) {
-		free(data);
+	if (memchr(d.data, '\0', d.len)) {
+		nc_dbsrc_free(&d);
 		vfail(b, "%s: a NUL byte: not a CSV file", path);
 		return NULL;
 	}
-	return data;
+	struct vsrc *s = &b->src[b->nsrc++];
+	s->path = path;
+	s->size = (uint64_t)d.len;
+	memcpy(s->sha256, d.sha256, sizeof(s->sha256));
+	memcpy(s->mtime, d.mtime, sizeof(s->mtime));
+	return d.data;
 }
 
-/* Control bytes become spaces, outer spaces go; in place. */
 static char *clean_name(char *s)
 {
 	for (char *p = s; *p; p++)
@@ -272,70 +231,17 @@ static int cmp_vent(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-struct vout {
-	FILE *f;
-	EVP_MD_CTX *md;
-	bool bad;
-};
-
-static void vput(struct vout *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void vput(struct vout *o, const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(line)) {
-		o->bad = true;
-		return;
-	}
-	if (fwrite(line, 1, (size_t)n, o->f) != (size_t)n ||
-	    EVP_DigestUpdate(o->md, line, (size_t)n) != 1)
-		o->bad = true;
-}
-
 static int write_vendordb(struct vbuild *b, const char *out)
 {
+	struct nc_dbout o;
+	char built[32];
+
 	if (b->n)
 		qsort(b->v, b->n, sizeof(*b->v), cmp_vent);
-	size_t ol = strlen(out);
-	char *tmp = malloc(ol + 16);
-	if (!tmp)
-		return vfail(b, "out of memory");
-	snprintf(tmp, ol + 16, "%s.tmp.XXXXXX", out);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		vfail(b, "%s: %s", out, strerror(errno));
-		free(tmp);
+	if (nc_dbout_open(&o, out, b->err, sizeof(b->err)) != 0)
 		return -1;
-	}
-	/* mkstemp makes it 0600: give it the mode fopen would (a failure
-	   leaves it readable by its owner only, not an error) */
-	mode_t um = umask(0);
-	umask(um);
-	(void)fchmod(fd, 0666 & ~um);
-	struct vout o = {fdopen(fd, "w"), EVP_MD_CTX_new(), false};
-	if (!o.f || !o.md || EVP_DigestInit_ex(o.md, EVP_sha256(), NULL) != 1) {
-		if (o.f)
-			fclose(o.f);
-		else
-			close(fd);
-		EVP_MD_CTX_free(o.md);
-		unlink(tmp);
-		free(tmp);
-		return vfail(b, "%s: cannot write", out);
-	}
-	char built[32];
-	time_t now = time(NULL);
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	if (sde && *sde)
-		now = (time_t)strtoll(sde, NULL, 10);
-	stamp(built, sizeof(built), now);
-
-	vput(&o, "%s\t%d\n", NC_VENDORDB_MAGIC, NC_VENDORDB_FORMAT);
+	nc_utc_stamp(built, sizeof(built), nc_build_time());
+	nc_dbout_printf(&o, "%s\t%d\n", NC_VENDORDB_MAGIC, NC_VENDORDB_FORMAT);
 	for (unsigned i = 0; i < b->nsrc; i++) {
 		const struct vsrc *s = &b->src[i];
 		const char *base = strrchr(s->path, '/');
@@ -343,38 +249,17 @@ static int write_vendordb(struct vbuild *b, const char *out)
 		/* a tab or newline in a file name would break the line */
 		snprintf(name, sizeof(name), "%s", base ? base + 1 : s->path);
 		clean_name(name);
-		vput(&o, "source\t%s\t%llu\t%s\t%s\n", name,
-		     (unsigned long long)s->size, s->sha256, s->mtime);
+		nc_dbout_printf(&o, "source\t%s\t%llu\t%s\t%s\n", name,
+				(unsigned long long)s->size, s->sha256,
+				s->mtime);
 	}
-	vput(&o, "built\t%s\t%zu\n", built, b->n);
+	nc_dbout_printf(&o, "built\t%s\t%zu\n", built, b->n);
 	for (size_t i = 0; i < b->n; i++) {
 		const struct vent *e = &b->v[i];
-		vput(&o, "%s\t%s\t%u\t%s\n", nc_oui_registry[e->reg], e->prefix,
-		     digits[e->reg] * 4, e->name);
+		nc_dbout_printf(&o, "%s\t%s\t%u\t%s\n", nc_oui_registry[e->reg],
+				e->prefix, digits[e->reg] * 4, e->name);
 	}
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdl = 0;
-	char hex[65] = "";
-	if (EVP_DigestFinal_ex(o.md, md, &mdl) != 1 || mdl != 32)
-		o.bad = true;
-	for (unsigned i = 0; i < 32 && !o.bad; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	EVP_MD_CTX_free(o.md);
-	if (!o.bad && fprintf(o.f, "end\t%s\n", hex) < 0)
-		o.bad = true;
-	if (fflush(o.f) != 0 || fsync(fileno(o.f)) != 0)
-		o.bad = true;
-	if (fclose(o.f) != 0)
-		o.bad = true;
-	if (o.bad || rename(tmp, out) != 0) {
-		int e = errno;
-		unlink(tmp);
-		free(tmp);
-		return vfail(b, "%s: %s", out,
-			     o.bad ? "write failed" : strerror(e));
-	}
-	free(tmp);
-	return 0;
+	return nc_dbout_commit(&o, "end\t", NULL, b->err, sizeof(b->err));
 }
 
 int nc_vendordb_build(const char *const *files, unsigned n, const char *out)

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "dbfile.h"
 #include "engine.h"
 #include "vulndb.h"
 
@@ -115,40 +116,19 @@ static char *xstrdup(const char *s)
 static int read_file(struct build *b, const char *kind, const char *path,
 		     char **data, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	struct stat st;
+	struct nc_dbsrc d;
 
-	if (!f)
-		return fail(b, "%s: %s", path, strerror(errno));
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		return fail(b, "%s: not a regular file", path);
-	}
-	*len = (size_t)st.st_size;
-	*data = malloc(*len + 1);
-	if (!*data || fread(*data, 1, *len, f) != *len) {
-		fclose(f);
-		free(*data);
-		*data = NULL;
-		return fail(b, "%s: cannot read it", path);
-	}
-	fclose(f);
-	(*data)[*len] = '\0';
-
+	if (nc_dbsrc_read(path, &d, b->err, sizeof(b->err)) != 0)
+		return -1;
+	*data = d.data;
+	*len = d.len;
 	struct src *s = &b->src[b->nsrc++];
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdl = 0;
 	s->kind = kind;
 	s->path = path;
-	s->size = (uint64_t)st.st_size;
+	s->size = (uint64_t)d.len;
 	s->feed_ts = NULL;
-	if (EVP_Digest(*data, *len, md, &mdl, EVP_sha256(), NULL) != 1)
-		return fail(b, "%s: SHA-256 failed", path);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(s->sha256 + 2 * i, 3, "%02x", md[i]);
-	struct tm tm;
-	gmtime_r(&st.st_mtime, &tm);
-	strftime(s->mtime, sizeof(s->mtime), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	memcpy(s->sha256, d.sha256, sizeof(s->sha256));
+	memcpy(s->mtime, d.mtime, sizeof(s->mtime));
 	return 0;
 }
 
@@ -697,29 +677,15 @@ static void build_free(struct build *b)
 		free(b->src[i].feed_ts);
 }
 
-struct out {
-	FILE *f;
-	EVP_MD_CTX *md;
-	bool bad;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (fwrite(s, 1, n, o->f) != n)
-		o->bad = true;
-	if (EVP_DigestUpdate(o->md, s, n) != 1)
-		o->bad = true;
-}
-
 /* Fields joined by tabs, each escaped (\\ \t \n \r), then a newline. */
-static void line_out(struct out *o, unsigned n, ...)
+static void line_out(struct nc_dbout *o, unsigned n, ...)
 {
 	va_list ap;
 	va_start(ap, n);
 	for (unsigned i = 0; i < n; i++) {
 		const char *s = va_arg(ap, const char *);
 		if (i)
-			put(o, "\t", 1);
+			nc_dbout_put(o, "\t", 1);
 		for (const char *p = s ? s : ""; *p; p++) {
 			const char *e = *p == '\\'   ? "\\\\"
 					: *p == '\t' ? "\\t"
@@ -727,12 +693,12 @@ static void line_out(struct out *o, unsigned n, ...)
 					: *p == '\r' ? "\\r"
 						     : NULL;
 			if (e)
-				put(o, e, 2);
+				nc_dbout_put(o, e, 2);
 			else
-				put(o, p, 1);
+				nc_dbout_put(o, p, 1);
 		}
 	}
-	put(o, "\n", 1);
+	nc_dbout_put(o, "\n", 1);
 	va_end(ap);
 }
 
@@ -794,41 +760,11 @@ static int write_db(struct build *b, const char *out)
 	}
 	b->nxp = n;
 
-	size_t ol = strlen(out);
-	char *tmp = malloc(ol + 16);
-	if (!tmp)
-		return fail(b, "out of memory");
-	snprintf(tmp, ol + 16, "%s.tmp.XXXXXX", out);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		fail(b, "%s: %s", out, strerror(errno));
-		free(tmp);
+	struct nc_dbout o;
+	if (nc_dbout_open(&o, out, b->err, sizeof(b->err)) != 0)
 		return -1;
-	}
-	/* mkstemp makes it 0600: give it the mode fopen would (a failure
-	   leaves it readable by its owner only, not an error) */
-	mode_t um = umask(0);
-	umask(um);
-	(void)fchmod(fd, 0666 & ~um);
-	struct out o = {fdopen(fd, "w"), EVP_MD_CTX_new(), false};
-	if (!o.f || !o.md || EVP_DigestInit_ex(o.md, EVP_sha256(), NULL) != 1) {
-		if (o.f)
-			fclose(o.f);
-		else
-			close(fd);
-		EVP_MD_CTX_free(o.md);
-		unlink(tmp);
-		free(tmp);
-		return fail(b, "%s: cannot write", out);
-	}
 	char built[32], a[24], c[24], d[24];
-	time_t now = time(NULL);
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	if (sde && *sde)
-		now = (time_t)strtoll(sde, NULL, 10);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(built, sizeof(built), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	nc_utc_stamp(built, sizeof(built), nc_build_time());
 
 	line_out(&o, 2, NC_VULNDB_MAGIC, "1");
 	for (unsigned i = 0; i < b->nsrc; i++) {
@@ -863,29 +799,7 @@ static int write_db(struct build *b, const char *out)
 		line_out(&o, 10, "exploit", e->cve, e->id, e->file, e->date,
 			 e->author, e->type, e->platform, e->port, e->desc);
 	}
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdl = 0;
-	char hex[65];
-	if (EVP_DigestFinal_ex(o.md, md, &mdl) != 1 || mdl != 32)
-		o.bad = true;
-	for (unsigned i = 0; i < 32 && !o.bad; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	EVP_MD_CTX_free(o.md);
-	if (!o.bad && fprintf(o.f, "end\t%s\n", hex) < 0)
-		o.bad = true;
-	if (fflush(o.f) != 0 || fsync(fileno(o.f)) != 0)
-		o.bad = true;
-	if (fclose(o.f) != 0)
-		o.bad = true;
-	if (o.bad || rename(tmp, out) != 0) {
-		int e = errno;
-		unlink(tmp);
-		free(tmp);
-		return fail(b, "%s: %s", out,
-			    o.bad ? "write failed" : strerror(e));
-	}
-	free(tmp);
-	return 0;
+	return nc_dbout_commit(&o, "end\t", NULL, b->err, sizeof(b->err));
 }
 
 static void build_usage(FILE *f)
