@@ -171,6 +171,21 @@ static int w_done(struct nc_writer *w)
 }
 
 /*
+ * Close w's file (when open) and free w. rc: the result so far; a failed
+ * close(2) becomes it when it is 0. Returns it.
+ */
+static int w_release(struct nc_writer *w, int rc)
+{
+	if (w->fd >= 0 && close(w->fd) < 0 && !rc && errno != EINTR)
+		rc = -errno;
+	if (w->cctx)
+		LZ4F_freeCompressionContext(w->cctx);
+	free(w->out);
+	free(w);
+	return rc;
+}
+
+/*
  * The compression context and a frame header in w->out (*n bytes).
  * Independent blocks, a checksum per block and none for the content: a
  * frame can be cut after any block and resumed (nc_writer_resume).
@@ -225,27 +240,14 @@ struct nc_writer *nc_writer_resume(const char *path, uint64_t offset)
 		goto fail;
 	return w;
 fail:
-	if (w->fd >= 0)
-		close(w->fd);
-	if (w->cctx)
-		LZ4F_freeCompressionContext(w->cctx);
-	free(w->out);
-	free(w);
+	(void)w_release(w, rc);
 	errno = -rc;
 	return NULL;
 }
 
 int nc_writer_detach(struct nc_writer *w)
 {
-	int rc = w->err;
-
-	if (close(w->fd) < 0 && !rc && errno != EINTR)
-		rc = -errno;
-	if (w->cctx)
-		LZ4F_freeCompressionContext(w->cctx);
-	free(w->out);
-	free(w);
-	return rc;
+	return w_release(w, w->err);
 }
 
 int nc_writer_sync(struct nc_writer *w)
@@ -313,15 +315,10 @@ struct nc_writer *nc_writer_open(const char *path,
 	return w;
 fail:
 	free(hb);
-	if (w->fd >= 0) {
-		/* no header (full disk, I/O error): leave no file behind */
+	/* no header (full disk, I/O error): leave no file behind */
+	if (w->fd >= 0)
 		w_discard(w->fd, path);
-		close(w->fd);
-	}
-	if (w->cctx)
-		LZ4F_freeCompressionContext(w->cctx);
-	free(w->out);
-	free(w);
+	(void)w_release(w, rc);
 	errno = -rc;
 	return NULL;
 }
@@ -378,13 +375,7 @@ int nc_writer_close(struct nc_writer *w)
 		if (write_all(w, endmark, sizeof(endmark)) != 0)
 			(void)!ftruncate(w->fd, (off_t)w->good);
 	}
-	if (close(w->fd) < 0 && !rc && errno != EINTR)
-		rc = -errno;
-	if (w->cctx)
-		LZ4F_freeCompressionContext(w->cctx);
-	free(w->out);
-	free(w);
-	return rc;
+	return w_release(w, rc);
 }
 
 /* ---- reader -------------------------------------------------------------- */
