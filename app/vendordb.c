@@ -121,12 +121,13 @@ static int read_registry(struct vbuild *b, const char *path, unsigned *order)
 	for (unsigned i = 0; hdr_ok && i < 4; i++)
 		hdr_ok = !strcmp(f[i], header[i]);
 	if (!hdr_ok) {
-		free(data);
-		return vfail(b,
-			     "%s: line 1: not an IEEE registry CSV (want the "
-			     "header Registry,Assignment,Organization Name,"
-			     "Organization Address)",
-			     path);
+		vfail(b,
+		      "%s: line 1: not an IEEE registry CSV (want the "
+		      "header Registry,Assignment,Organization Name,"
+		      "Organization Address)",
+		      path);
+		free(data); /* after: the message quotes it */
+		return -1;
 	}
 	while (*p) {
 		unsigned at = line;
@@ -137,65 +138,72 @@ static int read_registry(struct vbuild *b, const char *path, unsigned *order)
 			continue; /* an empty line */
 		}
 		if (rc == -1) {
-			free(data);
-			return vfail(b,
-				     "%s: row %u (line %u): unterminated "
-				     "quoted field",
-				     path, row, at);
+			vfail(b,
+			      "%s: row %u (line %u): unterminated "
+			      "quoted field",
+			      path, row, at);
+			free(data); /* after: the message quotes it */
+			return -1;
 		}
 		if (rc == -2 || nf != 4) {
-			free(data);
-			return vfail(b,
-				     "%s: row %u (line %u): %s fields, want 4 "
-				     "(Registry,Assignment,Organization "
-				     "Name,Organization Address)",
-				     path, row, at,
-				     rc == -2  ? "more than 8"
-				     : nf == 1 ? "1"
-				     : nf == 2 ? "2"
-				     : nf == 3 ? "3"
-					       : "5 or more");
+			vfail(b,
+			      "%s: row %u (line %u): %s fields, want 4 "
+			      "(Registry,Assignment,Organization "
+			      "Name,Organization Address)",
+			      path, row, at,
+			      rc == -2	? "more than 8"
+			      : nf == 1 ? "1"
+			      : nf == 2 ? "2"
+			      : nf == 3 ? "3"
+					: "5 or more");
+			free(data); /* after: the message quotes it */
+			return -1;
 		}
 		unsigned r = 0;
 		while (r < 4 && strcmp(f[0], nc_oui_registry[r]) != 0)
 			r++;
 		if (r == 4) {
-			free(data);
-			return vfail(b,
-				     "%s: row %u (line %u): registry '%.16s' "
-				     "(MA-L, MA-M, MA-S or IAB)",
-				     path, row, at, f[0]);
+			vfail(b,
+			      "%s: row %u (line %u): registry '%.16s' "
+			      "(MA-L, MA-M, MA-S or IAB)",
+			      path, row, at, f[0]);
+			free(data); /* after: the message quotes it */
+			return -1;
 		}
 		size_t al = strlen(f[1]);
 		if (al != digits[r]) {
-			free(data);
-			return vfail(b,
-				     "%s: row %u (line %u): assignment "
-				     "'%.16s' has %zu characters, %s "
-				     "assignments have %u hex digits",
-				     path, row, at, f[1], al, f[0], digits[r]);
+			vfail(b,
+			      "%s: row %u (line %u): assignment "
+			      "'%.16s' has %zu characters, %s "
+			      "assignments have %u hex digits",
+			      path, row, at, f[1], al, f[0], digits[r]);
+			free(data); /* after: the message quotes it */
+			return -1;
 		}
 		if (strspn(f[1], "0123456789ABCDEFabcdef") != al) {
-			free(data);
-			return vfail(b,
-				     "%s: row %u (line %u): assignment "
-				     "'%.16s' is not hexadecimal",
-				     path, row, at, f[1]);
+			vfail(b,
+			      "%s: row %u (line %u): assignment "
+			      "'%.16s' is not hexadecimal",
+			      path, row, at, f[1]);
+			free(data); /* after: the message quotes it */
+			return -1;
 		}
 		char *name = clean_name(f[2]);
 		if (!*name) {
-			free(data);
-			return vfail(b,
-				     "%s: row %u (line %u, %s %s): empty "
-				     "organization name",
-				     path, row, at, f[0], f[1]);
+			vfail(b,
+			      "%s: row %u (line %u, %s %s): empty "
+			      "organization name",
+			      path, row, at, f[0], f[1]);
+			free(data); /* after: the message quotes it */
+			return -1;
 		}
 		if (b->n == b->cap) {
 			size_t nc = b->cap ? b->cap * 2 : 4096;
 			void *nv = realloc(b->v, nc * sizeof(*b->v));
 			if (!nv) {
-				free(data);
-				return vfail(b, "out of memory");
+				vfail(b, "out of memory");
+				free(data); /* after: the message quotes it */
+				return -1;
 			}
 			b->v = nv;
 			b->cap = nc;
@@ -209,8 +217,9 @@ static int read_registry(struct vbuild *b, const char *path, unsigned *order)
 		e->order = (*order)++;
 		e->name = strdup(name);
 		if (!e->name) {
-			free(data);
-			return vfail(b, "out of memory");
+			vfail(b, "out of memory");
+			free(data); /* after: the message quotes it */
+			return -1;
 		}
 		b->n++;
 		b->count[r]++;
