@@ -1,7 +1,7 @@
 #!/bin/sh
 # Mutated captures (docs/HARDENING.md): every capture in test/data is
-# mutated MUTATE_N times with a fixed seed (default: MUTATE_TOTAL, 2000,
-# shared evenly among the captures, at least 20 each, so the suite's time
+# mutated MUTATE_N times with a fixed seed (default: MUTATE_TOTAL, 1500,
+# shared evenly among the captures, at least 15 each, so the suite's time
 # stays put as captures are added; make soak runs 1000 each), the way
 # Wireshark's fuzz test uses editcap -E: random bit flips and byte
 # changes, truncations, and corrupted length fields (pcap file header
@@ -24,7 +24,7 @@ import concurrent.futures as cf
 import glob, os, random, shutil, struct, subprocess, sys, tempfile, time
 
 N = int(os.environ.get("MUTATE_N", "0"))
-TOTAL = int(os.environ.get("MUTATE_TOTAL", "2000"))
+TOTAL = int(os.environ.get("MUTATE_TOTAL", "1500"))
 SEED = int(os.environ.get("MUTATE_SEED", "20240601"))
 JOBS = int(os.environ.get("MUTATE_JOBS", "2"))
 NETCAP = os.environ["NETCAP"]
@@ -154,7 +154,7 @@ def main():
     caps = sorted(glob.glob("test/data/*.pcap") +
                   glob.glob("test/data/*.pcapng"))
     if N <= 0:
-        N = max(20, TOTAL // max(1, len(caps)))
+        N = max(15, TOTAL // max(1, len(caps)))
     jobs = []
     for cap in caps:
         with open(cap, "rb") as f:
