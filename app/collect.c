@@ -140,6 +140,20 @@ static bool seqs_has(const struct run_seqs *rs, uint64_t s)
 	return lo < rs->n && rs->r[lo].lo <= s;
 }
 
+/* Room for one more range. 0, or -1 out of memory. */
+static int seqs_room(struct run_seqs *rs)
+{
+	if (rs->n < rs->cap)
+		return 0;
+	unsigned nc = rs->cap ? rs->cap * 2 : 4;
+	struct seq_range *v = realloc(rs->r, nc * sizeof(*v));
+	if (!v)
+		return -1;
+	rs->r = v;
+	rs->cap = nc;
+	return 0;
+}
+
 static int seqs_add(struct run_seqs *rs, uint64_t s)
 {
 	unsigned i = 0;
@@ -160,14 +174,8 @@ static int seqs_add(struct run_seqs *rs, uint64_t s)
 		}
 		return 0;
 	}
-	if (rs->n == rs->cap) {
-		unsigned nc = rs->cap ? rs->cap * 2 : 4;
-		struct seq_range *v = realloc(rs->r, nc * sizeof(*v));
-		if (!v)
-			return -1;
-		rs->r = v;
-		rs->cap = nc;
-	}
+	if (seqs_room(rs) != 0)
+		return -1;
 	memmove(&rs->r[i + 1], &rs->r[i], (rs->n - i) * sizeof(*rs->r));
 	rs->r[i] = (struct seq_range){s, s};
 	rs->n++;
@@ -179,14 +187,8 @@ static int seqs_push(struct run_seqs *rs, uint64_t lo, uint64_t hi)
 {
 	if (hi < lo || (rs->n && lo <= rs->r[rs->n - 1].hi))
 		return -1;
-	if (rs->n == rs->cap) {
-		unsigned nc = rs->cap ? rs->cap * 2 : 4;
-		struct seq_range *v = realloc(rs->r, nc * sizeof(*v));
-		if (!v)
-			return -1;
-		rs->r = v;
-		rs->cap = nc;
-	}
+	if (seqs_room(rs) != 0)
+		return -1;
 	rs->r[rs->n++] = (struct seq_range){lo, hi};
 	return 0;
 }
