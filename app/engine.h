@@ -378,7 +378,6 @@ struct nc_worker {
 	uint64_t cksum_bad_ip, cksum_bad_l4; /* NIC flags (rss mode) */
 	struct nc_lbl_state *lbl; /* capture --attacks (worker.c), or NULL */
 	struct nc_tm *tm;	  /* --metrics: traffic metrics, or NULL */
-	nc_emit_fn tm_next;	  /* the emit function behind them */
 } __rte_cache_aligned;
 
 struct nc_wr {

@@ -11,10 +11,10 @@
  * server hellos by version and cipher suite, HTTP requests by method and
  * responses by status class, connections by Zeek state.
  *
- * The per-packet histograms (layers) find their bucket with a count of
- * leading zeros, not a search: nc_tm_observe runs on the workers for
- * every record. Connection, DNS, TLS and HTTP records are rarer and
- * search their small tables.
+ * The per-packet histograms (layers, decoders/layerhist.h) find their
+ * bucket with a count of leading zeros, not a search: capture's decoders
+ * fill them for every such record. Connection, DNS, TLS and HTTP records
+ * are rarer and search their small tables.
  */
 #include <math.h>
 #include <stdio.h>

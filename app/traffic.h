@@ -2,13 +2,16 @@
 /*
  * traffic.h: traffic metrics from records (docs/OPERATIONS.md "Metrics").
  *
- * nc_tm_observe() looks at one record as it is emitted (capture
- * --metrics: each worker its own struct nc_tm, plain stores) or read back
- * (export); nc_tm_render() sums any number of them into the exposition,
- * reading with relaxed atomic loads. Every label value comes from a fixed
- * table (record type names, DNS types and codes, TLS versions and suites,
- * HTTP methods and status classes, Zeek connection states), never from a
- * field's text, so the series count has a bound: NC_TM_MAX_SERIES.
+ * Capture --metrics gives each worker its own struct nc_tm, filled with
+ * plain stores by its decoder as records are made: the layer histograms
+ * where PayloadSize is computed (decoders/layerhist.h), Connection, DNS,
+ * TLSServerHello and HTTP records through nc_tm_observe_app. Export reads
+ * records back through nc_tm_observe(). nc_tm_render() sums any number
+ * of them into the exposition, reading with relaxed atomic loads. Every
+ * label value comes from a fixed table (record type names, DNS types and
+ * codes, TLS versions and suites, HTTP methods and status classes, Zeek
+ * connection states), never from a field's text, so the series count has
+ * a bound: NC_TM_MAX_SERIES.
  */
 #ifndef NC_TRAFFIC_H
 #define NC_TRAFFIC_H
@@ -18,16 +21,14 @@
 
 #include <protobuf-c/protobuf-c.h>
 
+#include "layerhist.h"
 #include "netcap.pb-c.h"
 #include "prom.h"
 #include "rec.h"
 
-#define NC_TM_SIZE_LE  12 /* 0, 64, 128, ... 65536 octets */
-#define NC_TM_ENT_LE   9  /* 0, 1, ... 8 bits per octet */
 #define NC_TM_CSIZE_LE 13 /* 64 * 4^k octets, k = 0..12 */
 #define NC_TM_CPKTS_LE 21 /* 2^k packets, k = 0..20 */
 #define NC_TM_CDUR_LE  8  /* 0.001 s ... 3600 s */
-#define NC_TM_LAYERS   5  /* Ethernet, IPv4, IPv6, TCP, UDP */
 #define NC_TM_STATES   14 /* Zeek conn_state values and "other" */
 #define NC_TM_QTYPES   20 /* DNS question types and "other" */
 #define NC_TM_RCODES   12 /* DNS response codes and "other" */
@@ -35,13 +36,6 @@
 #define NC_TM_SUITES   37 /* cipher suites named and "other" */
 #define NC_TM_METHODS  10 /* HTTP methods and "other" */
 #define NC_TM_STATUSES 6  /* 1xx ... 5xx and "other" */
-
-struct nc_tm_layer {
-	uint64_t size[NC_TM_SIZE_LE + 1];
-	uint64_t size_sum;
-	uint64_t ent[NC_TM_ENT_LE + 1];
-	double ent_sum;
-};
 
 struct nc_tm {
 	/* PayloadEntropy is computed (--entropy; export: always looked at).
@@ -77,50 +71,19 @@ struct nc_tm {
 	 NC_TM_TLSVERS + NC_TM_SUITES + NC_TM_METHODS + NC_TM_STATUSES)
 
 /*
- * One record. The per-packet layers are counted inline (a worker calls
- * this for every record it emits); Connection, DNS, TLSServerHello and
- * HTTP records in nc_tm_observe_app. records[] is not counted here: the
- * decoder counts records already (capture); export calls nc_tm_count.
+ * One record read back (export): the per-packet layers inline,
+ * Connection, DNS, TLSServerHello and HTTP records in nc_tm_observe_app
+ * (which capture's decoders call as they emit those). records[] is not
+ * counted here: export calls nc_tm_count, capture's decoder counts its
+ * records itself.
  */
 void nc_tm_observe_app(struct nc_tm *tm, enum nc_rec t,
 		       const ProtobufCMessage *m);
 
-/* smallest k with 2^k >= v, for v >= 2 */
-static inline unsigned nc_tm_ceil_log2(uint64_t v)
-{
-	return 64u - (unsigned)__builtin_clzll(v - 1);
-}
-
-/* payload size bucket: le 0, 64, 128, ... 65536, +Inf; branch-free:
-   ceil(log2(max(v, 64))) - 5, 0 for v <= 0 */
-static inline unsigned nc_tm_size_bucket(int64_t v)
-{
-	uint64_t x = ((uint64_t)v - 1) | 63;
-	unsigned k = 59u - (unsigned)__builtin_clzll(x);
-	k = k < NC_TM_SIZE_LE ? k : NC_TM_SIZE_LE;
-	return v > 0 ? k : 0;
-}
-
-/* entropy bucket: le 0, 1, ... 8, +Inf */
-static inline unsigned nc_tm_ent_bucket(double e)
-{
-	if (!(e > 0))
-		return 0;
-	int i = (int)e;
-	if ((double)i < e)
-		i++;
-	return i < NC_TM_ENT_LE ? (unsigned)i : NC_TM_ENT_LE;
-}
-
 static inline void nc_tm_layer(const struct nc_tm *tm, struct nc_tm_layer *l,
 			       int32_t size, double ent)
 {
-	l->size[nc_tm_size_bucket(size)]++;
-	l->size_sum += size > 0 ? (uint32_t)size : 0;
-	if (tm->entropy) {
-		l->ent[nc_tm_ent_bucket(ent)]++;
-		l->ent_sum += ent;
-	}
+	nc_tm_layer_add(l, tm->entropy, size, ent);
 }
 
 static inline void nc_tm_observe(struct nc_tm *tm, enum nc_rec t,
@@ -129,31 +92,31 @@ static inline void nc_tm_observe(struct nc_tm *tm, enum nc_rec t,
 	switch (t) {
 	case NC_REC_ETHERNET: {
 		const Netcap__Ethernet *r = (const void *)m;
-		nc_tm_layer(tm, &tm->layer[0], r->payloadsize,
+		nc_tm_layer(tm, &tm->layer[NC_TM_ETHERNET], r->payloadsize,
 			    r->payloadentropy);
 		break;
 	}
 	case NC_REC_IPV4: {
 		const Netcap__IPv4 *r = (const void *)m;
-		nc_tm_layer(tm, &tm->layer[1], r->payloadsize,
+		nc_tm_layer(tm, &tm->layer[NC_TM_IPV4], r->payloadsize,
 			    r->payloadentropy);
 		break;
 	}
 	case NC_REC_IPV6: {
 		const Netcap__IPv6 *r = (const void *)m;
-		nc_tm_layer(tm, &tm->layer[2], r->payloadsize,
+		nc_tm_layer(tm, &tm->layer[NC_TM_IPV6], r->payloadsize,
 			    r->payloadentropy);
 		break;
 	}
 	case NC_REC_TCP: {
 		const Netcap__TCP *r = (const void *)m;
-		nc_tm_layer(tm, &tm->layer[3], r->payloadsize,
+		nc_tm_layer(tm, &tm->layer[NC_TM_TCP], r->payloadsize,
 			    r->payloadentropy);
 		break;
 	}
 	case NC_REC_UDP: {
 		const Netcap__UDP *r = (const void *)m;
-		nc_tm_layer(tm, &tm->layer[4], r->payloadsize,
+		nc_tm_layer(tm, &tm->layer[NC_TM_UDP], r->payloadsize,
 			    r->payloadentropy);
 		break;
 	}

@@ -342,18 +342,11 @@ static void worker_emit_lbl(void *arg, enum nc_rec t,
 		nc_indicators_check(w->eng->ind, &w->dec, t, msg);
 }
 
-/* nc_emit_fn with --metrics: the record's traffic metrics (traffic.c),
-   then the emit function it wraps */
-static void worker_emit_tm(void *arg, enum nc_rec t,
-			   const ProtobufCMessage *msg)
+/* --metrics: the Connection, DNS, TLSServerHello and HTTP records
+   (decode.h nc_emit_tm); the layer histograms are the decoder's */
+static void worker_tm_app(void *arg, enum nc_rec t, const ProtobufCMessage *msg)
 {
-	struct nc_worker *w = arg;
-
-	nc_tm_observe(w->tm, t, msg);
-	if (likely(w->tm_next == worker_emit)) /* the common case, inlined */
-		worker_emit(arg, t, msg);
-	else
-		w->tm_next(arg, t, msg);
+	nc_tm_observe_app(arg, t, msg);
 }
 
 int nc_worker_setup(struct nc_worker *w)
@@ -371,10 +364,14 @@ int nc_worker_setup(struct nc_worker *w)
 		if (!w->tm)
 			return -1;
 		w->tm->entropy = w->eng->cfg->entropy;
-		w->tm_next = emit;
-		emit = worker_emit_tm;
 	}
 	nc_dec_init(&w->dec, &w->eng->dec_cfg, emit, w);
+	if (w->tm) {
+		w->dec.tm_layer = w->tm->layer;
+		w->dec.tm_entropy = w->tm->entropy;
+		w->dec.tm_app = worker_tm_app;
+		w->dec.tm_arg = w->tm;
+	}
 	w->clock = INT64_MIN; /* packet times may be before 1970 */
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "cursor.h"
+#include "layerhist.h"
 #include "rec.h"
 
 enum dec_rc {
@@ -165,6 +166,16 @@ struct nc_dec {
 	const struct nc_dec_cfg *cfg;
 	nc_emit_fn emit;
 	void *emit_arg;
+	/*
+	 * --metrics (app/traffic.h), NULL: off. The payload histograms of
+	 * the Ethernet, IPv4, IPv6, TCP and UDP records (NC_TM_LAYERS), and
+	 * the callback that sees each Connection, DNS, TLSServerHello and
+	 * HTTP record before nc_emit. Set by the owner after nc_dec_init.
+	 */
+	struct nc_tm_layer *tm_layer;
+	bool tm_entropy; /* cfg->entropy, beside the pointer */
+	nc_emit_fn tm_app;
+	void *tm_arg;
 
 	/* counters, summed over the worker's lifetime */
 	uint64_t events[NC_EV_MAX];
@@ -275,6 +286,34 @@ static inline bool nc_want(const struct nc_dec *d, enum nc_rec t)
  * first: msg must be writable (every decoder's record is on its stack).
  */
 void nc_emit(struct nc_dec *d, enum nc_rec t, const ProtobufCMessage *msg);
+
+/* --metrics: a record's payload into the histogram of its layer (at the
+   five decoders that compute PayloadSize; no dispatch on the type) */
+static inline void nc_tm_layer_obs(struct nc_dec *d, enum nc_tm_layer_id l,
+				   int32_t size, double ent)
+{
+	struct nc_tm_layer *h = d->tm_layer;
+
+	if (__builtin_expect(h != NULL, 0)) {
+		uint32_t v = (uint32_t)size; /* never negative here */
+		h[l].size[nc_tm_size_bucket_u(v)]++;
+		h[l].size_sum += v;
+		if (d->tm_entropy) {
+			h[l].ent[nc_tm_ent_bucket(ent)]++;
+			h[l].ent_sum += ent;
+		}
+	}
+}
+
+/* nc_emit for the record types --metrics looks into (Connection, DNS,
+   TLSServerHello, HTTP) */
+static inline void nc_emit_tm(struct nc_dec *d, enum nc_rec t,
+			      const ProtobufCMessage *msg)
+{
+	if (__builtin_expect(d->tm_app != NULL, 0))
+		d->tm_app(d->tm_arg, t, msg);
+	nc_emit(d, t, msg);
+}
 
 /* What keys a tunnel's tenant (struct nc_tun_ctx tenant), besides its type. */
 enum nc_tun_key {

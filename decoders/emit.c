@@ -36,6 +36,24 @@ bool nc_event_is_anomaly(enum nc_event ev)
 
 static void tun_offsets(uint16_t *tun_off);
 
+/* layerhist.h: index (size + 63) / 64 -> bucket (le 0, 64, 128, ... 65536,
+   +Inf): index i covers sizes up to 64 i, in bucket 1 + ceil(log2(i)) */
+const uint8_t nc_tm_size_lut[1026] = {
+    [0] = 0,
+    [1] = 1,
+    [2] = 2,
+    [3 ... 4] = 3,
+    [5 ... 8] = 4,
+    [9 ... 16] = 5,
+    [17 ... 32] = 6,
+    [33 ... 64] = 7,
+    [65 ... 128] = 8,
+    [129 ... 256] = 9,
+    [257 ... 512] = 10,
+    [513 ... 1024] = 11,
+    [1025] = NC_TM_SIZE_LE,
+};
+
 void nc_dec_init(struct nc_dec *d, const struct nc_dec_cfg *cfg,
 		 nc_emit_fn emit, void *emit_arg)
 {

@@ -34,7 +34,9 @@
 #      capture each): nc_protocols_total equals the sum of the summaries'
 #      records, series under the bound; export --replay finishes.
 #      Its DNS, TLS and HTTP counters and TCP/UDP size histograms equal
-#      what tshark finds in the same capture.
+#      what tshark finds in the same capture, and every nc_ series of
+#      capture --metrics --entropy on that capture (the decoders' hooks)
+#      equals export's over the records capture wrote.
 #   6. Every PromQL expression of config/grafana-netcap.json returns data.
 #
 # Without prometheus or promtool it prints "metrics: skipped (why)".
@@ -273,8 +275,20 @@ sleep 1.5
 	bad "export metrics"
 kill -TERM $EXPID
 wait $EXPID || bad "export exit $?: $(cat "$TMP/export.err")"
+# capture's traffic metrics, filled by its decoders as they make records,
+# against export's reading of the records that capture wrote
+"$NETCAP" capture -q -w 1 --entropy -r $WEB -o "$TMP/web" --metrics 127.0.0.1:$P4 \
+	--metrics-linger 30 -- --file-prefix ncmet-$$-w >/dev/null 2>"$TMP/wcap.err" &
+CAPID=$!
+for i in $(seq 1 300); do
+	curl -sf http://127.0.0.1:$P4/metrics >"$TMP/webcap.txt" 2>/dev/null &&
+		grep -q '^netcap_capture_finished 1' "$TMP/webcap.txt" && break
+	[ $i = 300 ] && bad "capture $WEB did not finish in 30 s"
+	sleep 0.1
+done
+kill -TERM $CAPID
+wait $CAPID || bad "capture $WEB exit $?: $(cat "$TMP/wcap.err")"
 # --replay: the web capture's records at 200x their pace, to the end
-"$NETCAP" capture -q -w 1 -r $WEB -o "$TMP/web" >/dev/null 2>&1 || bad "capture $WEB"
 "$NETCAP" export -q -r "$TMP/web" --replay --speed 200 --metrics 127.0.0.1:$P4 \
 	>/dev/null 2>"$TMP/rexp.err" &
 EXPID=$!
@@ -286,6 +300,13 @@ for i in $(seq 1 300); do
 done
 # its counters and histograms against tshark on the same capture
 "$PY" test/py/metrics_check.py tshark "$TMP/web.txt" $WEB || bad "metrics vs tshark"
+grep '^nc_' "$TMP/webcap.txt" | sort >"$TMP/webcap.nc"
+grep '^nc_' "$TMP/web.txt" | sort >"$TMP/web.nc"
+if [ ! -s "$TMP/webcap.nc" ] || ! cmp -s "$TMP/webcap.nc" "$TMP/web.nc"; then
+	bad "capture's nc_ series differ from export's on its records: $(diff "$TMP/webcap.nc" "$TMP/web.nc" | head -5)"
+else
+	echo "metrics: capture's $(wc -l <"$TMP/web.nc") nc_ series equal export's on the records it wrote"
+fi
 kill -TERM $EXPID
 wait $EXPID || bad "export --replay exit $?: $(cat "$TMP/rexp.err")"
 

@@ -724,7 +724,7 @@ static void dns_message(struct nc_dec *d, const struct nc_app_conn *c, int from,
 	r->n_additionals = nsec[2];
 	r->additionals = sec[2];
 	if (nc_want(d, NC_REC_DNS))
-		nc_emit(d, NC_REC_DNS, &r->base);
+		nc_emit_tm(d, NC_REC_DNS, &r->base);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -599,7 +599,7 @@ static void emit_pair(struct nc_app_ctx *x, struct http_state *st,
 			out[(*n)++] = hdr_text(&a, &h);
 	}
 	nc_http_lists_set(&r, &ls);
-	nc_emit(x->d, NC_REC_HTTP, &r.base);
+	nc_emit_tm(x->d, NC_REC_HTTP, &r.base);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -806,7 +806,7 @@ static bool server_hello(struct nc_app_ctx *x, struct tls_dir *t, int dir,
 	r.ishelloretryrequest = h.hrr;
 	r.recordversion = t->msg_version;
 	r.handshakelen = (int32_t)(n - 4);
-	nc_emit(d, NC_REC_TLS_SERVER_HELLO, &r.base);
+	nc_emit_tm(d, NC_REC_TLS_SERVER_HELLO, &r.base);
 	return h.hrr;
 }
 

@@ -969,7 +969,7 @@ static void conn_emit(struct nc_dec *d, const struct nc_conn *e,
 		r.communityid = cid;
 		r.ipprotocol = e->proto;
 		r.closereason = (char *)reason;
-		nc_emit(d, NC_REC_CONNECTION, &r.base);
+		nc_emit_tm(d, NC_REC_CONNECTION, &r.base);
 	}
 
 	if (want_f) {

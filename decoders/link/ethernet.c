@@ -39,6 +39,8 @@ static inline void eth_record(struct nc_dec *d, const uint8_t *src,
 		r.ethernettype = type;
 		nc_payload_stats(d, c.p, cur_left(&c), &r.payloadentropy,
 				 &r.payloadsize);
+		nc_tm_layer_obs(d, NC_TM_ETHERNET, r.payloadsize,
+				r.payloadentropy);
 		nc_emit(d, NC_REC_ETHERNET, &r.base);
 	}
 }

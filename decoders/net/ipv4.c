@@ -218,6 +218,7 @@ enum dec_rc nc_dec_ipv4(struct nc_dec *d, struct cur c)
 		r.options = opts.ptr;
 		nc_payload_stats(d, payload.p, cur_left(&payload),
 				 &r.payloadentropy, &r.payloadsize);
+		nc_tm_layer_obs(d, NC_TM_IPV4, r.payloadsize, r.payloadentropy);
 		nc_emit(d, NC_REC_IPV4, &r.base);
 	}
 

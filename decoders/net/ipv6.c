@@ -399,6 +399,7 @@ enum dec_rc nc_dec_ipv6(struct nc_dec *d, struct cur c)
 		nc_bytes(&r.dstip, dst, 16);
 		nc_payload_stats(d, payload.p, cur_left(&payload),
 				 &r.payloadentropy, &r.payloadsize);
+		nc_tm_layer_obs(d, NC_TM_IPV6, r.payloadsize, r.payloadentropy);
 		nc_emit(d, NC_REC_IPV6, &r.base);
 	}
 

@@ -171,6 +171,7 @@ enum dec_rc nc_dec_tcp(struct nc_dec *d, struct cur c)
 		nc_payload_fill(d, &c, &r.payloadentropy, &r.payloadsize,
 				&r.payload);
 		nc_ctx_ips(d, &r.srcip, &r.dstip);
+		nc_tm_layer_obs(d, NC_TM_TCP, r.payloadsize, r.payloadentropy);
 		nc_emit(d, NC_REC_TCP, &r.base);
 	}
 

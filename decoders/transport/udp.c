@@ -82,6 +82,7 @@ enum dec_rc nc_dec_udp(struct nc_dec *d, struct cur c)
 		nc_payload_fill(d, &c, &r.payloadentropy, &r.payloadsize,
 				&r.payload);
 		nc_ctx_ips(d, &r.srcip, &r.dstip);
+		nc_tm_layer_obs(d, NC_TM_UDP, r.payloadsize, r.payloadentropy);
 		nc_emit(d, NC_REC_UDP, &r.base);
 	}
 
