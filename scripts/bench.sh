@@ -35,7 +35,8 @@
 #
 # Then the cost of --metrics: (a)'s all-types and L2-L4 runs again with
 # the endpoint on and scraped every 100 ms, worker cycles per packet as a
-# ratio to the runs without it.
+# ratio to the runs without it, and the same in instructions
+# (scripts/bench-icount.sh, about a minute).
 #
 # Then the label row (scripts/bench-label.sh: one million records, 100,000
 # alerts), the NATS row (scripts/bench-nats.sh: agent through a local
@@ -272,6 +273,11 @@ done | awk '{
 	name = $1 == "all" ? "all types" : "L2-L4"
 	printf "--metrics, scraped every 100 ms, real, %-9s %6d cyc/pkt, %6d without: %.3f\n", name, $3, $2, $3 / $2
 }'
+# the same cost in instructions, which repeat exactly where the cycles
+# above move by 10-30 % between runs on a shared VM (bench-icount.sh: the
+# same binary without and with --metrics)
+echo "--metrics, decoder instructions per packet, untunnelled mix (old: without, new: with):"
+BENCH_NEW_OPTS="--metrics 127.0.0.1:$mport" scripts/bench-icount.sh "$NETCAP" "$NETCAP"
 
 # Against an older build, in instructions (repeatable on a busy machine):
 # BENCH_BASE=path/to/old/netcap make bench (scripts/bench-icount.sh)
