@@ -16,9 +16,13 @@
  * closes the socket. Each client connection has its own upstream
  * connection, made at its first request and kept alive with it (a TLS
  * one is made afresh after the remote closed it: a bufferevent_openssl
- * does not reconnect). The remote's name is resolved once, at start; the
- * end of an upstream TLS handshake is seen by the SSL info callback
- * (on_up_tls) and timed for the exchange that made the connection.
+ * does not reconnect). A remote given by name is resolved at start (an
+ * unknown name is an error there, as in nginx) and again, with evdns,
+ * for every upstream connection, so a name that moves is followed; the
+ * end of that resolution and of an upstream TLS handshake (seen by the
+ * SSL info callback, on_up_tls) are timed for the exchange that made the
+ * connection (DNSDoneAfter, TLSDoneAfter). A remote given as an address
+ * is never resolved.
  *
  * An exchange (one request at a time per connection: evhttp reads the
  * next request after the response ended):
@@ -67,6 +71,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
+#include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/http_struct.h>
@@ -136,6 +141,7 @@ struct px_proxy {
 	uint16_t lport;
 	char rhost[256];	      /* as in the URL: SNI, certificate name */
 	char raddr[INET6_ADDRSTRLEN]; /* resolved at start */
+	bool rname; /* rhost is a name: resolved per connection */
 	uint16_t rport;
 	unsigned nconns;
 };
@@ -158,12 +164,16 @@ struct px_conn {
 	struct bufferevent *upbev;
 	bool up_dead, up_connected, paused;
 	bool tls_wait; /* the exchange made a TLS connection: handshake due */
+	/* the remote's name being resolved for the exchange (rname) */
+	struct evdns_getaddrinfo_request *dnsreq;
+	bool resolving;
 	/* the exchange */
 	struct evhttp_request *req;    /* held from dispatch to the end */
 	struct evhttp_request *up_req; /* pending at the remote */
 	int64_t ts_first;	       /* realtime ns of the first octet */
 	int64_t m_first, m_dispatch, m_headers; /* monotonic ns */
 	int64_t m_tls; /* monotonic ns: the upstream TLS handshake it made */
+	int64_t m_dns; /* monotonic ns: the name resolution it made */
 	int64_t req_body, res_body;
 	uint8_t req_head[PX_HEAD_KEEP], res_head[PX_HEAD_KEEP];
 	size_t req_head_len, res_head_len;
@@ -174,6 +184,7 @@ struct px_conn {
 
 struct px_state {
 	struct event_base *base;
+	struct evdns_base *dns; /* NULL: no remote is given by name */
 	struct px_proxy px[PX_MAX_PROXY];
 	unsigned npx;
 	struct px_conn *conns; /* every client connection */
@@ -192,6 +203,7 @@ struct px_state {
 	uint64_t requests, completed, records, bytes_in, bytes_out;
 	uint64_t conns_total;
 	uint64_t err[PX_E_MAX];
+	uint64_t resolved; /* names resolved for upstream connections */
 };
 
 static void px_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -323,6 +335,8 @@ static void px_record(struct px_conn *c, struct evhttp_request *req, int status,
 			r.first_byte_after = c->m_headers - c->m_first;
 		if (c->m_tls && c->m_first)
 			r.tls_done_after = c->m_tls - c->m_first;
+		if (c->m_dns && c->m_first)
+			r.dns_done_after = c->m_dns - c->m_first;
 		if (c->m_first)
 			r.done_after = m - c->m_first;
 	}
@@ -363,12 +377,24 @@ static void conn_kill(struct px_conn *c, const char *answer)
 	shutdown(fd, SHUT_RDWR);
 }
 
+/* a resolution in flight is dropped (its callback sees the cancel only) */
+static void dns_cancel(struct px_conn *c)
+{
+	struct evdns_getaddrinfo_request *r = c->dnsreq;
+
+	c->dnsreq = NULL;
+	c->resolving = false;
+	if (r)
+		evdns_getaddrinfo_cancel(r);
+}
+
 static void exch_reset(struct px_conn *c)
 {
+	dns_cancel(c);
 	c->req = NULL;
 	c->up_req = NULL;
 	c->ts_first = 0;
-	c->m_first = c->m_dispatch = c->m_headers = c->m_tls = 0;
+	c->m_first = c->m_dispatch = c->m_headers = c->m_tls = c->m_dns = 0;
 	c->tls_wait = false;
 	c->req_body = c->res_body = 0;
 	c->req_head_len = c->res_head_len = 0;
@@ -400,6 +426,7 @@ static void conn_free(struct px_conn *c)
 {
 	struct px_state *s = c->p->s;
 
+	dns_cancel(c);
 	up_free(c);
 	if (c->fd >= 0 && (size_t)c->fd < s->nfd && s->by_fd[c->fd] == c)
 		s->by_fd[c->fd] = NULL;
@@ -830,7 +857,7 @@ static void on_up_tls(const SSL *ssl, int where, int ret)
 	}
 }
 
-static int up_make(struct px_conn *c)
+static int up_make(struct px_conn *c, const char *addr)
 {
 	struct px_proxy *p = c->p;
 	struct event_base *base = p->s->base;
@@ -856,8 +883,8 @@ static int up_make(struct px_conn *c)
 	}
 	if (!bev)
 		return -1;
-	c->up = evhttp_connection_base_bufferevent_new(base, NULL, bev,
-						       p->raddr, p->rport);
+	c->up = evhttp_connection_base_bufferevent_new(base, NULL, bev, addr,
+						       p->rport);
 	if (!c->up) {
 		bufferevent_free(bev);
 		return -1;
@@ -870,6 +897,65 @@ static int up_make(struct px_conn *c)
 	evhttp_connection_set_closecb(c->up, on_up_closed, c);
 	evbuffer_add_cb(bufferevent_get_output(bev), on_up_out, c);
 	return 0;
+}
+
+static void forward_to(struct px_conn *c, const char *addr);
+
+static void forward(struct px_conn *c)
+{
+	forward_to(c, c->p->raddr);
+}
+
+/* evdns: the remote's name for the exchange's new upstream connection */
+static void on_resolved(int err, struct evutil_addrinfo *res, void *arg)
+{
+	struct px_conn *c = arg;
+	char addr[INET6_ADDRSTRLEN] = "";
+
+	if (err == EVUTIL_EAI_CANCEL) { /* c may be on its way out */
+		if (res)
+			evutil_freeaddrinfo(res);
+		return;
+	}
+	c->dnsreq = NULL;
+	c->resolving = false;
+	for (struct evutil_addrinfo *a = res; a && !addr[0]; a = a->ai_next) {
+		if (a->ai_family == AF_INET)
+			inet_ntop(AF_INET,
+				  &((struct sockaddr_in *)a->ai_addr)->sin_addr,
+				  addr, sizeof(addr));
+		else if (a->ai_family == AF_INET6)
+			inet_ntop(
+			    AF_INET6,
+			    &((struct sockaddr_in6 *)a->ai_addr)->sin6_addr,
+			    addr, sizeof(addr));
+	}
+	if (res)
+		evutil_freeaddrinfo(res);
+	if (err || !addr[0]) {
+		exch_fail(c, 502, PX_E_UPSTREAM_UNREACHABLE);
+		return;
+	}
+	c->m_dns = now_ns(CLOCK_MONOTONIC);
+	c->p->s->resolved++;
+	forward_to(c, addr);
+}
+
+static void up_resolve(struct px_conn *c)
+{
+	struct evutil_addrinfo hints;
+	struct evdns_getaddrinfo_request *r;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_protocol = IPPROTO_TCP;
+	/* the callback may run before evdns_getaddrinfo returns (NULL then) */
+	c->resolving = true;
+	r = evdns_getaddrinfo(c->p->s->dns, c->p->rhost, NULL, &hints,
+			      on_resolved, c);
+	if (c->resolving)
+		c->dnsreq = r;
 }
 
 static void on_request(struct evhttp_request *req, void *arg)
@@ -915,7 +1001,22 @@ static void on_request(struct evhttp_request *req, void *arg)
 
 	if (c->up && c->up_dead)
 		up_free(c);
-	if (!c->up && up_make(c) < 0) {
+	if (!c->up && p->rname)
+		up_resolve(c); /* forward() when the name is resolved */
+	else
+		forward(c);
+}
+
+/* the exchange's request to the remote, on a new connection (made to
+   addr) when c has none */
+static void forward_to(struct px_conn *c, const char *addr)
+{
+	struct px_proxy *p = c->p;
+	struct evhttp_request *req = c->req;
+	struct evbuffer *body = evhttp_request_get_input_buffer(req);
+	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+
+	if (!c->up && up_make(c, addr) < 0) {
 		exch_fail(c, 502, PX_E_UPSTREAM_UNREACHABLE);
 		return;
 	}
@@ -929,22 +1030,22 @@ static void on_request(struct evhttp_request *req, void *arg)
 	evhttp_request_set_error_cb(ur, on_up_error);
 	struct evkeyvalq *uh = evhttp_request_get_output_headers(ur);
 	copy_headers(uh, in, true);
-	char addr[INET6_ADDRSTRLEN] = "";
+	char peer[INET6_ADDRSTRLEN] = "";
 	if (c->peer.ss_family == AF_INET)
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&c->peer)->sin_addr,
-			  addr, sizeof(addr));
+			  peer, sizeof(peer));
 	else if (c->peer.ss_family == AF_INET6)
 		inet_ntop(AF_INET6,
-			  &((struct sockaddr_in6 *)&c->peer)->sin6_addr, addr,
-			  sizeof(addr));
-	if (addr[0]) {
+			  &((struct sockaddr_in6 *)&c->peer)->sin6_addr, peer,
+			  sizeof(peer));
+	if (peer[0]) {
 		const char *xff = evhttp_find_header(in, "X-Forwarded-For");
 		char v[1024];
 		if (xff) {
-			snprintf(v, sizeof(v), "%s, %s", xff, addr);
+			snprintf(v, sizeof(v), "%s, %s", xff, peer);
 			evhttp_remove_header(uh, "X-Forwarded-For");
 		} else {
-			snprintf(v, sizeof(v), "%s", addr);
+			snprintf(v, sizeof(v), "%s", peer);
 		}
 		evhttp_add_header(uh, "X-Forwarded-For", v);
 	}
@@ -1550,6 +1651,21 @@ static bool px_setup(struct px_state *s, struct px_proxy *p)
 
 	if (!resolve(p))
 		return false;
+	struct in6_addr a6;
+	p->rname = inet_pton(AF_INET, p->rhost, &a6) != 1 &&
+		   inet_pton(AF_INET6, p->rhost, &a6) != 1;
+	if (p->rname && !s->dns) {
+		/* /etc/resolv.conf and /etc/hosts, as getaddrinfo above */
+		s->dns = evdns_base_new(s->base,
+					EVDNS_BASE_INITIALIZE_NAMESERVERS |
+					    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+		if (!s->dns) {
+			px_err("remote '%s': cannot read the resolver "
+			       "configuration (/etc/resolv.conf)",
+			       c->remote);
+			return false;
+		}
+	}
 	if (p->rtls && !(p->rctx = client_ctx(c)))
 		return false;
 	if (p->rtls && px_ssl_idx < 0) {
@@ -1577,9 +1693,15 @@ static bool px_setup(struct px_state *s, struct px_proxy *p)
 			 EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
 	tv = tv_of(c->idle_to);
 	evhttp_set_timeout_tv(p->http, &tv);
+	return true;
+}
+
+/* after every proxy is set up: a listening port means a ready proxy */
+static bool px_listen(struct px_proxy *p)
+{
 	p->bound = evhttp_bind_socket_with_handle(p->http, p->lhost, p->lport);
 	if (!p->bound) {
-		px_err("local '%s': cannot listen: %s", c->local,
+		px_err("local '%s': cannot listen: %s", p->cfg.local,
 		       strerror(errno));
 		return false;
 	}
@@ -1598,7 +1720,7 @@ static void summary(const struct px_state *s)
 	uint64_t tot = 0;
 	for (int e = 0; e < PX_E_MAX; e++)
 		tot += s->err[e];
-	printf(" errors %" PRIu64, tot);
+	printf(" resolved %" PRIu64 " errors %" PRIu64, s->resolved, tot);
 	for (int e = 0; e < PX_E_MAX; e++)
 		printf(" %s %" PRIu64, px_err_name[e], s->err[e]);
 	putchar('\n');
@@ -1631,6 +1753,14 @@ static int px_run(struct px_state *s)
 		px_err("%s: %s", s->out, strerror(errno));
 		goto out;
 	}
+	/* SIGTERM while the remotes are resolved stops the proxy cleanly */
+	s->sig_term = evsignal_new(s->base, SIGTERM, on_signal, s);
+	s->sig_int = evsignal_new(s->base, SIGINT, on_signal, s);
+	if (!s->sig_term || !s->sig_int || event_add(s->sig_term, NULL) ||
+	    event_add(s->sig_int, NULL)) {
+		px_err("cannot set up the event loop");
+		goto out;
+	}
 	for (unsigned i = 0; i < s->npx; i++)
 		if (!px_setup(s, &s->px[i]))
 			goto out;
@@ -1648,14 +1778,13 @@ static int px_run(struct px_state *s)
 	}
 	struct timeval tick = {0, PX_TICK_MS * 1000};
 	s->tick = event_new(s->base, -1, EV_PERSIST, on_tick, s);
-	s->sig_term = evsignal_new(s->base, SIGTERM, on_signal, s);
-	s->sig_int = evsignal_new(s->base, SIGINT, on_signal, s);
-	if (!s->tick || !s->sig_term || !s->sig_int ||
-	    event_add(s->tick, &tick) || event_add(s->sig_term, NULL) ||
-	    event_add(s->sig_int, NULL)) {
+	if (!s->tick || event_add(s->tick, &tick)) {
 		px_err("cannot set up the event loop");
 		goto out;
 	}
+	for (unsigned i = 0; i < s->npx; i++)
+		if (!px_listen(&s->px[i]))
+			goto out;
 	if (!s->quiet)
 		for (unsigned i = 0; i < s->npx; i++)
 			fprintf(stderr,
@@ -1714,6 +1843,8 @@ out:
 		event_free(s->sig_term);
 	if (s->sig_int)
 		event_free(s->sig_int);
+	if (s->dns)
+		evdns_base_free(s->dns, 0);
 	if (s->base)
 		event_base_free(s->base);
 	free(s->by_fd);

@@ -42,6 +42,8 @@ struct px_rec {
 	size_t form_len;
 	int64_t first_byte_after; /* ns, request to response headers; 0 none */
 	int64_t done_after;	  /* ns, request to the response's end; 0 */
+	int64_t dns_done_after;	  /* ns, request to the end of the remote
+				     name's resolution made for it; 0 none */
 	int64_t tls_done_after;	  /* ns, request to the end of the upstream
 				     TLS handshake made for it; 0 none */
 	bool req_trunc, res_trunc;

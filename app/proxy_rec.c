@@ -143,8 +143,7 @@ size_t px_rec_pack(const struct px_rec *r, uint8_t *buf, size_t cap)
 	h.restruncated = r->res_trunc;
 	h.firstbyteafter = r->first_byte_after;
 	h.doneafter = r->done_after;
-	/* the remote is resolved once, at start: no exchange waits for a
-	   name resolution of its own, so DNSDoneAfter stays 0 */
+	h.dnsdoneafter = r->dns_done_after;
 	h.tlsdoneafter = r->tls_done_after;
 
 	/* repeated fields last: they take what the arena has left */

@@ -8,7 +8,12 @@
 #   pxcli-PID  10.203.0.2  curl, wrk, the hostile clients, tcpdump on veth0
 #   pxsrv-PID  10.203.0.1  nginx :80 and :443 (TLS, a CA made here),
 #                          a silent server on 127.0.0.1:9999,
-#                          netcap proxy --config (seven proxies):
+#                          dnsmasq on 127.0.0.1:53 (web., moving. and
+#                          slow.netcap.test; the namespace's resolv.conf
+#                          names it) and a DNS server that never answers
+#                          on 127.0.0.1:5399 (slow.netcap.test once its
+#                          hosts line is gone),
+#                          netcap proxy --config (ten proxies):
 #     :8080 -> http://10.203.0.1:80    header/body timeouts 1 s + 1 s,
 #                                      8 KiB headers
 #     :8443 -> https://10.203.0.1:443  TLS both sides, remote_ca
@@ -17,6 +22,10 @@
 #     :8083 -> http://10.203.0.1:80    max_connections 2
 #     :8084 -> https://10.203.0.1:443  remote_ca: another CA (502)
 #     :8085 -> https://10.203.0.1:443  remote_verify false
+#     :8086 -> http://web.netcap.test  the remote by name
+#     :8087 -> http://moving.netcap.test   a name that moves, then goes
+#     :8088 -> http://slow.netcap.test     a name whose resolution hangs:
+#                                      504 after response_timeout 0.5 s
 #
 #   1. --help, and bad input (flags, config keys of the wrong type, unknown
 #      keys): one line, exit 2.
@@ -29,8 +38,19 @@
 #      proxy: the first (it made the upstream TLS connection) has
 #      0 < TLSDoneAfter <= FirstByteAfter <= DoneAfter, the second
 #      (reused it) TLSDoneAfter 0; through the plain proxy, and for the
-#      remote whose certificate fails, TLSDoneAfter is 0; DNSDoneAfter is
-#      0 in every record (the remote is resolved once, at start).
+#      remote whose certificate fails, TLSDoneAfter is 0. DNSDoneAfter:
+#      through the proxy whose remote is a name, two client connections
+#      (two requests on the first): dnsmasq logs exactly two A queries
+#      for the name, the first request of each has 0 < DNSDoneAfter <=
+#      FirstByteAfter, the second 0; a remote given as an address is
+#      never resolved (0 in every other record).
+#   4b. The remote by name, moved and lost (dnsmasq rereads its hosts file
+#      on SIGHUP): moving.netcap.test answers 200, then, moved to an
+#      address where nothing listens, 502, then, gone (NXDOMAIN), 502;
+#      slow.netcap.test, once its resolution hangs, 504 after the
+#      response timeout (the resolution in flight is cancelled), and a
+#      client that leaves while its name is being resolved has its record:
+#      the proxy goes on serving.
 #   3. Records against capture: tcpdump on the client's veth during a few
 #      exchanges, `netcap capture -r` on that pcap; the proxy's HTTP
 #      records and capture's agree on method, host, URL, proto, status,
@@ -70,7 +90,7 @@ command -v ip >/dev/null 2>&1 || skip "ip (iproute2) not installed"
 probe=pxprobe-$$
 ip netns add "$probe" 2>/dev/null || skip "ip netns unavailable"
 ip netns del "$probe"
-for p in nginx curl wrk tcpdump openssl ss; do
+for p in nginx curl wrk tcpdump openssl ss dnsmasq; do
 	command -v "$p" >/dev/null 2>&1 || skip "$p not installed"
 done
 [ -x "$NETCAP" ] || skip "$NETCAP not built"
@@ -88,7 +108,8 @@ cleanup() {
 	wait 2>/dev/null
 	ip netns del "$CLI" 2>/dev/null
 	ip netns del "$SRV" 2>/dev/null
-	rm -rf "$TMP"
+	rm -rf "/etc/netns/$SRV" "$TMP"
+	rmdir /etc/netns 2>/dev/null
 }
 trap cleanup EXIT
 for sig in INT TERM HUP; do trap "echo proxy: interrupted by SIG$sig >&2; exit 1" $sig; done
@@ -222,6 +243,32 @@ while True:
     c, _ = s.accept(); held.append(c)
 ' >/dev/null 2>&1 &
 
+# the remote by name: `ip netns exec` shows the namespace's processes
+# /etc/netns/NS/resolv.conf as /etc/resolv.conf
+mkdir -p "/etc/netns/$SRV" || die "mkdir /etc/netns/$SRV"
+# (one attempt of 1 s: the AAAA query of slow.netcap.test goes to the
+# server that never answers, and the proxy resolves its remotes at start)
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"/etc/netns/$SRV/resolv.conf"
+printf '%s moving.netcap.test\n%s slow.netcap.test\n' $S4 $S4 >"$TMP/dnshosts"
+ip netns exec "$SRV" dnsmasq --keep-in-foreground --no-resolv --no-hosts \
+	--listen-address=127.0.0.1 --bind-interfaces --user=root \
+	--pid-file="$TMP/dnsmasq.pid" --address=/web.netcap.test/$S4 \
+	--addn-hosts="$TMP/dnshosts" --server=/slow.netcap.test/127.0.0.1#5399 \
+	--log-queries --log-facility="$TMP/dnsmasq.log" >/dev/null 2>&1 &
+# the DNS server that never answers
+ip netns exec "$SRV" "$PY" -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 5399))
+while True:
+    s.recv(4096)
+' >/dev/null 2>&1 &
+for i in $(seq 1 50); do
+	in_srv ss -H -lnu | grep -q "127.0.0.1:53 " && break
+	[ "$i" = 50 ] && die "dnsmasq did not start: $(cat "$TMP/dnsmasq.log" 2>/dev/null)"
+	sleep 0.1
+done
+
 cat >"$TMP/proxy.json" <<EOF
 {
   "out": "$TMP/out",
@@ -242,7 +289,11 @@ cat >"$TMP/proxy.json" <<EOF
     {"name": "wrong-ca", "local": "$S4:8084", "remote": "https://$S4:443",
      "remote_ca": "$TMP/other-ca.pem"},
     {"name": "no-verify", "local": "$S4:8085", "remote": "https://$S4:443",
-     "remote_verify": false}
+     "remote_verify": false},
+    {"name": "named", "local": "$S4:8086", "remote": "http://web.netcap.test"},
+    {"name": "moving", "local": "$S4:8087", "remote": "http://moving.netcap.test"},
+    {"name": "slowdns", "local": "$S4:8088", "remote": "http://slow.netcap.test",
+     "response_timeout": 0.5}
   ]
 }
 EOF
@@ -250,8 +301,8 @@ ip netns exec "$SRV" "$NETCAP" proxy --config "$TMP/proxy.json" \
 	>"$TMP/px.sum" 2>"$TMP/px.err" &
 PX=$!
 for i in $(seq 1 100); do
-	n=$(in_srv ss -H -lnt | grep -cE ":(80|443|8080|8443|808[1-5]|9999) ")
-	[ "$n" -ge 10 ] && break
+	n=$(in_srv ss -H -lnt | grep -cE ":(80|443|8080|8443|808[1-8]|9999) ")
+	[ "$n" -ge 13 ] && break
 	kill -0 $PX 2>/dev/null || die "proxy exited: $(cat "$TMP/px.err")"
 	[ "$i" = 100 ] && die "servers did not start ($n listening)"
 	sleep 0.1
@@ -295,6 +346,20 @@ conns=$(ccurl --cacert "$TMP/ca.pem" -o /dev/null -o /dev/null -w '%{num_connect
 	"https://$S4:8443/index.html?timing=tls1" "https://$S4:8443/index.html?timing=tls2")
 [ "$conns" = "1 0 " ] || bad "timing, TLS keep-alive: connections per transfer '$conns'"
 ccurl -o /dev/null "http://$S4:8080/index.html?timing=plain" || bad "curl (timing, plain)"
+# the remote by name: resolved for each upstream connection (one per
+# client connection), with dnsmasq's log as the count
+aq() { grep -ci 'query\[A\] web.netcap.test ' "$TMP/dnsmasq.log"; }
+q0=$(aq)
+conns=$(ccurl -o /dev/null -o /dev/null -w '%{num_connects} ' \
+	"http://$S4:8086/index.html?timing=dns1" "http://$S4:8086/index.html?timing=dns2")
+[ "$conns" = "1 0 " ] || bad "timing, named remote: connections per transfer '$conns'"
+ccurl -o /dev/null "http://$S4:8086/index.html?timing=dns3" || bad "curl (timing, dns3)"
+for i in $(seq 1 20); do
+	[ $(($(aq) - q0)) -ge 2 ] && break
+	sleep 0.1
+done
+[ $(($(aq) - q0)) = 2 ] ||
+	bad "named remote: dnsmasq saw $(($(aq) - q0)) A queries for 2 upstream connections: $(tail -5 "$TMP/dnsmasq.log")"
 # streaming: a client that stops reading a 64 MB response costs the proxy
 # at most its flow-control window, not the body (plain and TLS)
 for port in 8080 8443; do
@@ -410,6 +475,38 @@ if bad:
     print("\n".join(bad))
     sys.exit(1)
 PYEOF
+
+# --- 4b. the remote by name, moved and lost -------------------------------
+code() { ccurl -o /dev/null -w '%{http_code}' "$@"; }
+rehost() { # rewrite dnsmasq's hosts file, have it reread
+	printf "$1" >"$TMP/dnshosts"
+	kill -HUP "$(cat "$TMP/dnsmasq.pid")"
+	sleep 0.3
+}
+c=$(code "http://$S4:8087/index.html?moving=1")
+[ "$c" = 200 ] || bad "moving.netcap.test: $c, expected 200"
+rehost "127.0.0.1 moving.netcap.test\n$S4 slow.netcap.test\n"
+c=$(code "http://$S4:8087/index.html?moving=2")
+[ "$c" = 502 ] || bad "moving.netcap.test moved to 127.0.0.1 (nothing on :80): $c, expected 502"
+rehost "$S4 slow.netcap.test\n"
+c=$(code "http://$S4:8087/index.html?moving=3")
+[ "$c" = 502 ] || bad "moving.netcap.test gone: $c, expected 502"
+rehost ""
+c=$(code "http://$S4:8088/index.html?slow=1")
+[ "$c" = 504 ] || bad "slow.netcap.test (resolution hangs): $c, expected 504"
+# a client that leaves while the name is being resolved
+in_cli "$PY" -c '
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], 8088), timeout=5)
+s.sendall(b"GET /index.html?slow=2 HTTP/1.1\r\nHost: x\r\n\r\n")
+time.sleep(0.3)
+s.close()' "$S4" || bad "the client that leaves"
+sleep 0.5
+c=$(code "http://$S4:8080/index.html?after=slow")
+[ "$c" = 200 ] || bad "after the hung resolutions the plain proxy answers $c"
+echo "proxy: named remote moved (502), gone (502), resolution hung (504), client left while resolving"
+# back as it was, for the proxies started below with the same config
+rehost "$S4 moving.netcap.test\n$S4 slow.netcap.test\n"
 
 # --- 5. wrk: 1000 keep-alive connections ----------------------------------
 ulimit -n 16384
@@ -549,11 +646,11 @@ for c in cap:
             bad.append(f"{c['Method']} {c['URL']}: capture's {f} is {c[f]}, expected 0")
 print(f"proxy: {len(cap)} exchanges compared with capture on {len(fields) + 2} fields")
 
-# the upstream timings: TLSDoneAfter only for the exchange that made an
-# upstream TLS connection; DNSDoneAfter never (resolved once, at start)
+# the upstream timings: TLSDoneAfter and DNSDoneAfter only for the
+# exchange that made an upstream connection (TLS, to a named remote)
 tm = {r["URL"].split("timing=", 1)[1]: r for r in recs if "timing=" in r["URL"]}
-if sorted(tm) != ["plain", "tls1", "tls2"]:
-    bad.append(f"timing records: {sorted(tm)}, expected plain, tls1, tls2")
+if sorted(tm) != ["dns1", "dns2", "dns3", "plain", "tls1", "tls2"]:
+    bad.append(f"timing records: {sorted(tm)}, expected dns1-3, plain, tls1, tls2")
 else:
     a = tm["tls1"]
     if not 0 < a["TLSDoneAfter"] <= a["FirstByteAfter"] <= a["DoneAfter"]:
@@ -572,9 +669,31 @@ if len(nv) != 1 or not 0 < nv[0]["TLSDoneAfter"] <= nv[0]["FirstByteAfter"]:
     bad.append(f"remote_verify false: TLSDoneAfter of {[r['TLSDoneAfter'] for r in nv]}")
 if not any(r["DstPort"] == 8084 for r in recs):
     bad.append("no record of the remote whose certificate another CA signed")
-n = sum(1 for r in recs if r["DNSDoneAfter"] != 0)
+if sorted(tm) == ["dns1", "dns2", "dns3", "plain", "tls1", "tls2"]:
+    # a new upstream connection to the named remote resolves it
+    for k in ("dns1", "dns3"):
+        a = tm[k]
+        if not 0 < a["DNSDoneAfter"] <= a["FirstByteAfter"] <= a["DoneAfter"]:
+            bad.append(f"{k}: DNSDoneAfter {a['DNSDoneAfter']} FirstByteAfter "
+                       f"{a['FirstByteAfter']} DoneAfter {a['DoneAfter']}, expected 0 < each <= the next")
+    if tm["dns2"]["DNSDoneAfter"] != 0:
+        bad.append(f"reused upstream: DNSDoneAfter {tm['dns2']['DNSDoneAfter']}, expected 0")
+    print(f"proxy: DNSDoneAfter {tm['dns1']['DNSDoneAfter']} and {tm['dns3']['DNSDoneAfter']} ns "
+          f"(new upstream connections), {tm['dns2']['DNSDoneAfter']} (reused)")
+n = sum(1 for r in recs if r["DNSDoneAfter"] != 0 and r["DstPort"] not in (8086, 8087, 8088))
 if n:
-    bad.append(f"{n} proxy records with DNSDoneAfter != 0 (the remote is resolved at start)")
+    bad.append(f"{n} records of a remote given as an address with DNSDoneAfter != 0")
+# web (2), moving (to nginx, then to 127.0.0.1); not the lost or hung ones
+if s and s.get("resolved") != 4:
+    bad.append(f"summary: resolved {s.get('resolved')}, expected 4")
+mv = {r["URL"]: r["StatusCode"] for r in recs if r["DstPort"] in (8087, 8088)}
+want = {"/index.html?moving=1": 200, "/index.html?moving=2": 502,
+        "/index.html?moving=3": 502, "/index.html?slow=1": 504}
+for u, c in want.items():
+    if mv.get(u) != c:
+        bad.append(f"{u}: record status {mv.get(u)}, expected {c}")
+if "/index.html?slow=2" not in mv:
+    bad.append("no record of the client that left while its name was resolved")
 
 # SIGTERM under load
 recs2 = dump(f"{tmp}/out2/HTTP.ncap.lz4")
