@@ -45,7 +45,9 @@
 # alone, requests/s and added latency as ratios).
 #
 #   BENCH_SECONDS (default 2) per replay run, BENCH_RUNS (3),
-#   BENCH_WORKERS (1), BENCH_PACKETS (300000, bench.pcap), BENCH_CONNS
+#   BENCH_WORKERS (1; a list such as 1,2,4,8 adds the scaling curve:
+#   packets/s against workers in rss mode, one replayed queue per worker,
+#   scripts/bench-scaling.sh), BENCH_PACKETS (300000, bench.pcap), BENCH_CONNS
 #   (100000), BENCH_CONN_PACKETS (300000)
 set -eu
 NETCAP=${1:-build/netcap}
@@ -53,7 +55,11 @@ cd "$(dirname "$0")/.."
 SECS=${BENCH_SECONDS:-2}
 RUNS=${BENCH_RUNS:-3}
 NPKT=${BENCH_PACKETS:-300000}
+# BENCH_WORKERS=1,2,4,8: the tables below with the first count, then the
+# scaling curve over all of them (scripts/bench-scaling.sh)
 NW=${BENCH_WORKERS:-1}
+SCALE=
+case $NW in *,*) SCALE=$NW NW=${NW%%,*} ;; esac
 NCONN=${BENCH_CONNS:-100000}
 NCPKT=${BENCH_CONN_PACKETS:-300000}
 dir=build/bench
@@ -83,39 +89,8 @@ ncpu=$(nproc)
 cpus=
 [ "$ncpu" -lt 2 ] || cpus="--cpus 0-$((ncpu - 1))"
 
-# Pin the lcore threads of netcap process $1 once they exist: workers
-# (lcores 2 .. NW+1, named rte-worker-<lcore>) round robin over CPUs
-# 1..ncpu-1, every other thread to CPU 0.
-pin() {
-	[ "$ncpu" -ge 2 ] || return 0
-	i=0
-	while [ $i -lt 50 ] && [ -d "/proc/$1/task" ]; do
-		i=$((i + 1))
-		sleep 0.05
-		seen=0
-		for t in /proc/"$1"/task/*; do
-			c=$(cat "$t/comm" 2>/dev/null) || continue
-			case "$c" in
-			rte-worker-*)
-				l=${c#rte-worker-}
-				if [ "$l" -ge 2 ] && [ "$l" -le $((NW + 1)) ]; then
-					cpu=$((1 + (l - 2) % (ncpu - 1)))
-					seen=$((seen + 1))
-				else
-					cpu=0
-				fi ;;
-			*) cpu=0 ;;
-			esac
-			taskset -p -c $cpu "${t##*/}" >/dev/null 2>&1 || true
-			# a worker's CPU as an isolated core: other processes
-			# (SCHED_OTHER) do not preempt it (RT throttling
-			# still leaves them 5%)
-			[ $cpu -eq 0 ] || [ -n "${BENCH_NO_RT:-}" ] ||
-				chrt -f -p 10 "${t##*/}" >/dev/null 2>&1 || true
-		done
-		[ $seen -ge "$NW" ] && return 0
-	done
-}
+# pin PID: the lcore threads onto CPUs (scripts/bench-pin.sh)
+. scripts/bench-pin.sh
 
 # run NAME ARGS...: capture -i from the port, pinned; the summary in
 # $out/NAME.txt
@@ -285,6 +260,11 @@ if [ -n "${BENCH_BASE:-}" ]; then
 	echo
 	echo "decoder instructions per packet, untunnelled mix, $BENCH_BASE vs $NETCAP:"
 	scripts/bench-icount.sh "$BENCH_BASE" "$NETCAP"
+fi
+
+if [ -n "$SCALE" ]; then
+	echo
+	scripts/bench-scaling.sh "$NETCAP" "$SCALE"
 fi
 
 # The RX lcore's flow hash: tunnels decoded against the outer pair
