@@ -33,6 +33,10 @@
 # With BENCH_BASE=OLD_NETCAP it also compares the decoders' instructions per
 # packet of the two builds on untunnelled traffic (scripts/bench-icount.sh).
 #
+# Then the same end to end on real web traffic (scripts/mkweb.sh, made
+# once as build/bench/web.pcap: nginx over HTTP and HTTPS under wrk, DNS,
+# in namespaces; root needed) against the issue's targets.
+#
 # Then the cost of --metrics: (a)'s all-types and L2-L4 runs again with
 # the endpoint on and scraped every 100 ms, worker cycles per packet as a
 # ratio to the runs without it, and the same in instructions
@@ -171,15 +175,31 @@ e2e_all=$(e2e "$cap")
 e2e_l24=$(e2e "$cap" --include "$L24")
 e2e_conn=$(e2e "$cap" --include Connection)
 e2e_pkts=$(val packets "$out/e2e.txt")
-t1=$(date +%s.%N)
-tshark -n -r "$cap" -T fields -e frame.time_epoch -e eth.src -e eth.dst \
-	-e eth.type -e vlan.id -e arp.opcode -e ip.src -e ip.dst -e ip.proto \
-	-e ip.len -e ip.ttl -e ipv6.src -e ipv6.dst -e ipv6.nxt -e icmp.type \
-	-e icmpv6.type -e tcp.srcport -e tcp.dstport -e tcp.seq_raw \
-	-e tcp.ack_raw -e tcp.flags -e tcp.window_size_value -e udp.srcport \
-	-e udp.dstport -e udp.length >/dev/null 2>"$out/tshark.err"
-t2=$(date +%s.%N)
-tsh=$(echo "$t1 $t2" | awk '{ printf "%.3f", $2 - $1 }')
+# tshark FILE: seconds for tshark to print 25 fields of the same layers
+tshark25() {
+	t1=$(date +%s.%N)
+	tshark -n -r "$1" -T fields -e frame.time_epoch -e eth.src -e eth.dst \
+		-e eth.type -e vlan.id -e arp.opcode -e ip.src -e ip.dst -e ip.proto \
+		-e ip.len -e ip.ttl -e ipv6.src -e ipv6.dst -e ipv6.nxt -e icmp.type \
+		-e icmpv6.type -e tcp.srcport -e tcp.dstport -e tcp.seq_raw \
+		-e tcp.ack_raw -e tcp.flags -e tcp.window_size_value -e udp.srcport \
+		-e udp.dstport -e udp.length >/dev/null 2>>"$out/tshark.err"
+	t2=$(date +%s.%N)
+	echo "$t1 $t2" | awk '{ printf "%.3f", $2 - $1 }'
+}
+tsh=$(tshark25 "$cap")
+# the same on real web traffic (scripts/mkweb.sh: nginx over HTTP and
+# HTTPS, wrk, dnsmasq, in namespaces; made once, build/bench/web.pcap):
+# every record type, the per-packet L2-L4 records, Connection only, tshark
+web=$dir/web.pcap
+[ -s "$web" ] || scripts/mkweb.sh "$web" >"$dir/mkweb.log" 2>&1 || true
+if [ -s "$web" ]; then
+	w_all=$(e2e "$web")
+	w_l24=$(e2e "$web" --include "$L24")
+	w_conn=$(e2e "$web" --include Connection)
+	w_pkts=$(val packets "$out/e2e.txt")
+	w_tsh=$(tshark25 "$web")
+fi
 # the fixed cost: EAL start-up, pools and tables, exit, on one packet
 editcap -r "$cap" "$out/one.pcap" 1
 e2e_one=$(e2e "$out/one.pcap")
@@ -238,6 +258,27 @@ END {
 	row("tshark -n -T fields (25 fields of L2-L4)", tsh)
 	printf "netcap fixed cost (start-up and exit, one-packet capture): %.2f s\n", e2e_one
 }' "$out/rows"
+
+# web traffic, end to end, against the targets of the Performance II issue
+# (every type >= 20x tshark, per-packet L2-L4 records >= 50x)
+echo
+if [ -s "$web" ]; then
+	awk -v n="$w_pkts" -v all="$w_all" -v l24="$w_l24" -v conn="$w_conn" \
+	    -v tsh="$w_tsh" -v mb="$(($(stat -c %s "$web") / 1000000))" '
+	function row(what, t) {
+		printf "%-46s %8.2f %11.0f %9.1fx\n", what, t, n / t, tsh / t
+	}
+	BEGIN {
+		printf "%-46s %8s %11s %10s\n", "end to end on web.pcap (" n " packets, " mb " MB)", "seconds", "packets/s", "x tshark"
+		row("netcap capture -r, all types", all)
+		row("netcap capture -r, L2-L4", l24)
+		row("netcap capture -r, Connection", conn)
+		row("tshark -n -T fields (25 fields of L2-L4)", tsh)
+		printf "targets: all types >= 20x tshark (%.1fx), L2-L4 >= 50x (%.1fx)\n", tsh / all, tsh / l24
+	}'
+else
+	echo "web traffic: no build/bench/web.pcap ($(tail -1 "$dir/mkweb.log" 2>/dev/null))"
+fi
 
 echo
 for set in all l24; do
