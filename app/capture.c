@@ -173,6 +173,11 @@ static void usage(FILE *f, bool agent)
 	    "                        together (default %lluM per worker)\n"
 	    "      --files DIR       store every transferred object (HTTP\n"
 	    "                        bodies, attachments) as DIR/<SHA-256>\n"
+	    "      --file-hashes LIST  digests of each File: md5 (Hash, "
+	    "always),\n"
+	    "                        sha1, sha256 or all (default md5; "
+	    "--files\n"
+	    "                        adds sha256)\n"
 	    "      --fingerprints FILE  known JA3/JA3S/JA4/HASSH values\n"
 	    "                        (JSON, e.g. config/fingerprints.json):\n"
 	    "                        a match adds a Software record\n"
@@ -721,7 +726,15 @@ static int capture_main(int argc, char **argv, bool agent)
 			goto out_free;
 		}
 	}
+	if (nc_file_hashes_parse(cfg.file_hashes, &cfg.app.file_hashes, err,
+				 sizeof(err)) != 0) {
+		cap_err("--file-hashes: %s", err);
+		rc = 2;
+		goto out_free;
+	}
 	if (cfg.files_dir) {
+		/* stored files are named by their SHA-256 */
+		cfg.app.file_hashes |= NC_FILE_SHA256;
 		nc_files_sink_init(
 		    &e->files, cfg.files_dir,
 		    cfg.max_file_size ? cfg.max_file_size : 64ull << 20,

@@ -138,6 +138,7 @@ static const struct opt opts[] = {
     ONUM("min-free-disk", 0, "output.min_free_disk", K_SIZE, min_free_disk, 0,
 	 TB, 0),
     OSTR("files", 0, "output.files", files_dir, "directory"),
+    OSTR("file-hashes", 0, "output.file_hashes", file_hashes, "hash list"),
     ONUM("max-file-size", 0, "output.max_file_size", K_SIZE, max_file_size, 1,
 	 TB, 0),
     ONUM("max-files-bytes", 0, "output.max_files_bytes", K_SIZE,

@@ -127,6 +127,7 @@ struct nc_capture_cfg {
 	struct nc_reasm_cfg reasm;	 /* pool_bytes: one worker's share */
 	bool apps;			 /* an application record type is on */
 	const char *files_dir;		 /* --files DIR, or NULL */
+	const char *file_hashes;	 /* --file-hashes LIST, or NULL: md5 */
 	const char *fingerprints;	 /* --fingerprints FILE, or NULL */
 	const char *vuln_db;		 /* --vuln-db FILE, or NULL */
 	const char *vendors;		 /* --vendors FILE, or NULL */

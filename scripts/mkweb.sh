@@ -15,17 +15,17 @@
 # wrk asks, through a Lua script, for a mix of small pages, scripts and
 # style sheets (gzip), JSON, and 40 KB images, with Accept-Encoding: gzip,
 # first over HTTP, then over HTTPS, 40 connections each, for WEB_SECONDS
-# (default 1.5) each; every 10 ms meanwhile dig asks dnsmasq for one of 200
-# names (A, AAAA, MX). Frames are wire-sized (offloads off), so the
-# capture is what a tap would see. scripts/bench.sh makes it once (about
-# 400,000 packets, 1 KB each on average; build/bench/web.pcap) and reads
+# (default 2, whole seconds: wrk's unit) each; meanwhile dig asks dnsmasq
+# for one of 200 names (A, AAAA, MX) every 10 ms. Frames are wire-sized
+# (offloads off), so the capture is what a tap would see. scripts/bench.sh makes it once (about
+# 550,000 packets, 1.1 KB each on average; build/bench/web.pcap) and reads
 # it end to end against tshark. Needs root, ip netns, nginx, wrk,
 # dnsmasq, dig, tcpdump and openssl; exits 3 without them.
 set -u
 out=$1
 case $out in /*) ;; *) out=$PWD/$out ;; esac
 cd "$(dirname "$0")/.." || exit 1
-SECS=${WEB_SECONDS:-1.5}
+SECS=${WEB_SECONDS:-2}
 
 skip() { echo "mkweb: cannot make the web capture: $*" >&2; exit 3; }
 [ "$(id -u)" = 0 ] || skip "needs root"

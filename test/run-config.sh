@@ -163,6 +163,8 @@ reject trailing-comma 'trailing-comma.json:1:' \
 reject empty 'empty.json: empty file' ''
 reject tunnels-unknown '--tunnels: unknown tunnel "vxlanx"' \
 	'{"records": {"tunnels": "gre,vxlanx"}}'
+reject file-hashes-unknown "--file-hashes: unknown hash 'sha512'" \
+	'{"output": {"file_hashes": "md5,sha512"}}'
 reject not-object 'not-object.json: the top level is [1,2], not an object' \
 	'[1,2]'
 reject_file no-such-file "$tmp/nonexistent.json: cannot read: No such file" \

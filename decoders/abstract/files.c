@@ -44,6 +44,42 @@ static void copy_text(char *out, size_t cap, const char *s)
 	nc_app_text(out, cap, (const uint8_t *)s, strlen(s));
 }
 
+int nc_file_hashes_parse(const char *list, unsigned *mask, char *err,
+			 size_t errlen)
+{
+	static const char *const names[] = {"md5", "sha1", "sha256"};
+	unsigned m = NC_FILE_MD5;
+	const char *p = list ? list : "";
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		unsigned i = 0;
+		if (n == 3 && !strncmp(p, "all", 3)) {
+			m = NC_FILE_MD5 | NC_FILE_SHA1 | NC_FILE_SHA256;
+		} else {
+			for (i = 0; i < 3; i++)
+				if (strlen(names[i]) == n &&
+				    !strncmp(p, names[i], n))
+					break;
+			if (i == 3) {
+				snprintf(err, errlen,
+					 "unknown hash '%.*s' (md5, sha1, "
+					 "sha256, all)",
+					 (int)(n < 32 ? n : 32), p);
+				return -1;
+			}
+			m |= 1u << i;
+		}
+		p += n;
+		if (*p == ',' && !*++p) {
+			snprintf(err, errlen, "empty hash name at the end");
+			return -1;
+		}
+	}
+	*mask = m;
+	return 0;
+}
+
 static const EVP_MD *md_alg(int i)
 {
 	return i == 0 ? EVP_md5() : i == 1 ? EVP_sha1() : EVP_sha256();
@@ -60,7 +96,12 @@ struct nc_file *nc_file_open(struct nc_app_ctx *x, int from, const char *source,
 		return NULL;
 	f->ts = x->c->ts;
 	f->from = from;
+	unsigned hashes =
+	    x->tab ? nc_app_config(x->tab)->file_hashes : NC_FILE_MD5;
 	for (int i = 0; i < 3; i++) {
+		f->md[i] = NULL;
+		if (i > 0 && !(hashes & (1u << i)))
+			continue;
 		f->md[i] = EVP_MD_CTX_new();
 		if (f->md[i] && !EVP_DigestInit_ex(f->md[i], md_alg(i), NULL)) {
 			EVP_MD_CTX_free(f->md[i]);

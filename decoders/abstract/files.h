@@ -18,8 +18,12 @@
  * no test of its own. The content is never buffered: MD5, SHA-1 and
  * SHA-256 are computed as it comes (libcrypto EVP), and only its first
  * NC_FILE_HEAD bytes are kept, for ContentTypeDetected. So a 4 GB body
- * costs one nc_file (about 1.5 KiB of the parser budget, and three
- * libcrypto digest contexts) whatever its size.
+ * costs one nc_file (about 1.5 KiB of the parser budget, and one libcrypto
+ * digest context per hash computed) whatever its size. Hash (MD5, as
+ * Netcap) is always computed; SHA1 and SHA256 only with their bit in
+ * nc_app_cfg.file_hashes (capture --file-hashes, and SHA-256 for --files,
+ * which names stored files by it), "" otherwise: on web traffic the three
+ * digests were two thirds of every instruction capture ran.
  *
  * Ident is the connection's UID, "-", and the file's sequence number in
  * the connection (1, 2, ...; nc_app_ctx.seq), so "CabcDEFghiJK-2" is the
@@ -44,6 +48,18 @@
 
 /* Content bytes kept for the MIME type check. */
 #define NC_FILE_HEAD 512
+
+/* nc_app_cfg.file_hashes */
+#define NC_FILE_MD5    (1u << 0)
+#define NC_FILE_SHA1   (1u << 1)
+#define NC_FILE_SHA256 (1u << 2)
+
+/*
+ * Parse a --file-hashes list ("md5,sha1,sha256", any order, "all") into
+ * *mask (MD5 always included). 0, or -1 with a message in err.
+ */
+int nc_file_hashes_parse(const char *list, unsigned *mask, char *err,
+			 size_t errlen);
 
 struct nc_file;
 

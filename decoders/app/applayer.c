@@ -63,6 +63,7 @@ void nc_app_cfg_default(struct nc_app_cfg *cfg)
 	cfg->memory_bytes = NC_APP_DEF_MEMORY;
 	cfg->max_message = NC_APP_DEF_MESSAGE;
 	cfg->file_sink = NULL;
+	cfg->file_hashes = 1u << 0; /* NC_FILE_MD5 (files.h) */
 }
 
 uint64_t nc_app_bytes(const struct nc_app_cfg *cfg)
@@ -163,6 +164,18 @@ void *nc_app_alloc(struct nc_app_ctx *x, size_t size)
 	if (!budget_take(x, size))
 		return NULL;
 	void *p = calloc(1, size ? size : 1);
+	if (!p) {
+		x->tab->bytes -= size;
+		nc_event(x->d, NC_EV_APP_MEMORY_LIMIT, NULL);
+	}
+	return p;
+}
+
+void *nc_app_alloc_raw(struct nc_app_ctx *x, size_t size)
+{
+	if (!budget_take(x, size))
+		return NULL;
+	void *p = malloc(size ? size : 1);
 	if (!p) {
 		x->tab->bytes -= size;
 		nc_event(x->d, NC_EV_APP_MEMORY_LIMIT, NULL);

@@ -144,6 +144,10 @@ struct nc_app_cfg {
 	/* where File contents go (files.h), e.g. files on disk; NULL:
 	   nowhere (the File record only) */
 	const struct nc_file_sink *file_sink;
+	/* the digests of each File's content (NC_FILE_MD5 ... files.h):
+	   MD5 is Netcap's Hash and always computed; SHA1 and SHA256 stay ""
+	   unless their bit is set */
+	unsigned file_hashes;
 };
 
 #define NC_APP_DEF_MEMORY  (64ull << 20)
@@ -214,6 +218,8 @@ const char *nc_app_tcp_name(const struct nc_apptab *t, uint32_t slot);
 
 /* Budgeted allocation (zeroed); NULL and app.memory_limit when over. */
 void *nc_app_alloc(struct nc_app_ctx *x, size_t size);
+/* The same, not zeroed (for a library that initialises what it reads). */
+void *nc_app_alloc_raw(struct nc_app_ctx *x, size_t size);
 void nc_app_free(struct nc_app_ctx *x, void *p, size_t size);
 
 /*

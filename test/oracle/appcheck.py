@@ -6,7 +6,8 @@ usage: appcheck.py [-v] [--netcap BIN] [--exceptions FILE] [--only MOD,...]
                    CAPTURE...
 
 For each capture:
-  1. netcap capture -r CAPTURE -o TMP --workers 1 -q (every record type),
+  1. netcap capture -r CAPTURE -o TMP --workers 1 -q --file-hashes all
+     (every record type, every File digest),
      then netcap dump --json of every record file: records[Type] is the
      list of records in file order.
   2. One tshark pass (TCP reassembly and IP defragmentation on, as
@@ -99,8 +100,9 @@ def run_tshark(cap, fields, extra=()):
 
 def run_netcap(netcap, cap, tmp):
     out = os.path.join(tmp, "out")
+    # every File digest: the HTTP module checks SHA256 as well as Hash
     p = subprocess.run([netcap, "capture", "-r", cap, "-o", out,
-                        "--workers", "1", "-q"],
+                        "--workers", "1", "-q", "--file-hashes", "all"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if p.returncode not in (0, 1):
         raise RuntimeError("netcap capture failed (%d): %s" %

@@ -30,11 +30,12 @@ struct app_run {
 	uint32_t seq;
 };
 
-/* The tests' application config: defaults, 4 flows. */
+/* The tests' application config: defaults, 4 flows, every digest. */
 static inline void app_cfg(struct nc_app_cfg *acfg)
 {
 	nc_app_cfg_default(acfg);
 	acfg->max_flows = 4;
+	acfg->file_hashes = 7; /* every File digest (files.h NC_FILE_*) */
 }
 
 /*

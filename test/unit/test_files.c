@@ -25,7 +25,8 @@
 static const uint8_t t_addr[2][4] = {{192, 0, 2, 1}, {198, 51, 100, 2}};
 
 /* The table alone (no parser state); File records wanted or not. */
-static struct app_run *t_env(bool want_file, const struct nc_file_sink *sink)
+static struct app_run *t_env_h(bool want_file, const struct nc_file_sink *sink,
+			       unsigned hashes)
 {
 	static const struct nc_app_conn c = {
 	    .uid = "CFilesTest01",
@@ -46,9 +47,17 @@ static struct app_run *t_env(bool want_file, const struct nc_file_sink *sink)
 	nc_app_cfg_default(&acfg);
 	acfg.max_flows = 2;
 	acfg.file_sink = sink;
+	acfg.file_hashes = hashes;
 	app_open(e, h, NULL, &c, &acfg);
 	e->own_h = true;
 	return e;
+}
+
+/* ... with every digest */
+static struct app_run *t_env(bool want_file, const struct nc_file_sink *sink)
+{
+	return t_env_h(want_file, sink,
+		       NC_FILE_MD5 | NC_FILE_SHA1 | NC_FILE_SHA256);
 }
 
 static struct nc_app_ctx t_x(struct app_run *e, bool seq)
@@ -69,6 +78,81 @@ static void t_done(struct app_run *e)
 {
 	app_free(e);
 	free(e);
+}
+
+/* the library's default, capture's without --file-hashes: Hash only */
+static void test_default_hashes(void **state)
+{
+	(void)state;
+	struct nc_app_cfg def;
+	nc_app_cfg_default(&def);
+	struct app_run *e = t_env_h(true, NULL, def.file_hashes);
+	struct nc_app_ctx x = t_x(e, true);
+	struct nc_file *f = nc_file_open(&x, 1, "HTTP response", "/abc",
+					 "text/plain", "example.org", "");
+	nc_file_write(&x, f, (const uint8_t *)"abc", 3);
+	nc_file_close(&x, f, false);
+	Netcap__File *r = t_file(e, 0);
+	/* RFC 1321 A.5 */
+	assert_string_equal(r->hash, "900150983cd24fb0d6963f7d28e17f72");
+	assert_string_equal(r->sha1, "");
+	assert_string_equal(r->sha256, "");
+	H_FREE(r);
+	t_done(e);
+
+	/* SHA-256 alone added */
+	e = t_env_h(true, NULL, NC_FILE_MD5 | NC_FILE_SHA256);
+	x = t_x(e, true);
+	f = nc_file_open(&x, 1, "HTTP response", "/abc", NULL, NULL, NULL);
+	nc_file_write(&x, f, (const uint8_t *)"abc", 3);
+	nc_file_close(&x, f, false);
+	r = t_file(e, 0);
+	assert_string_equal(r->hash, "900150983cd24fb0d6963f7d28e17f72");
+	assert_string_equal(r->sha1, "");
+	/* FIPS 180-2 appendix B.1 */
+	assert_string_equal(r->sha256,
+			    "ba7816bf8f01cfea414140de5dae2223b00361a3"
+			    "96177a9cb410ff61f20015ad");
+	H_FREE(r);
+	t_done(e);
+}
+
+static void test_hashes_parse(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *list;
+		int rc;
+		unsigned mask;
+	} cases[] = {
+	    {NULL, 0, NC_FILE_MD5},
+	    {"", 0, NC_FILE_MD5},
+	    {"md5", 0, NC_FILE_MD5},
+	    {"sha1", 0, NC_FILE_MD5 | NC_FILE_SHA1},
+	    {"sha256,md5", 0, NC_FILE_MD5 | NC_FILE_SHA256},
+	    {"md5,sha1,sha256", 0, NC_FILE_MD5 | NC_FILE_SHA1 | NC_FILE_SHA256},
+	    {"all", 0, NC_FILE_MD5 | NC_FILE_SHA1 | NC_FILE_SHA256},
+	    {"sha512", -1, 0},
+	    {"md5,", -1, 0},
+	    {",md5", -1, 0},
+	    {"md5,,sha1", -1, 0},
+	    {"SHA1", -1, 0},
+	    {"sha", -1, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned m = 999;
+		char err[128] = "";
+		int rc = nc_file_hashes_parse(cases[i].list, &m, err,
+					      sizeof(err));
+		if (rc != cases[i].rc)
+			fail_msg("'%s': rc %d, want %d (%s)",
+				 cases[i].list ? cases[i].list : "(null)", rc,
+				 cases[i].rc, err);
+		if (rc == 0)
+			assert_int_equal(m, cases[i].mask);
+		else
+			assert_true(err[0] != '\0');
+	}
 }
 
 static void test_hashes(void **state)
@@ -336,6 +420,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_hashes),
+	    cmocka_unit_test(test_default_hashes),
+	    cmocka_unit_test(test_hashes_parse),
 	    cmocka_unit_test(test_long_content),
 	    cmocka_unit_test(test_not_wanted),
 	    cmocka_unit_test(test_sink),
