@@ -38,21 +38,12 @@ cleanup() {
 }
 trap cleanup EXIT
 ip -n "$NS" link set lo up
-mkdir -p "$TMP/www" "$TMP/t"
+mkdir -p "$TMP/www"
 chmod 755 "$TMP"
 head -c 1024 /dev/urandom >"$TMP/www/1k.bin"
-cat >"$TMP/nginx.conf" <<EOF
-user root root;
-worker_processes 1;
-worker_rlimit_nofile 16384;
-daemon off;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx.log warn;
-events { worker_connections 8192; }
-http {
-	access_log off;
-	client_body_temp_path $TMP/t/b; proxy_temp_path $TMP/t/p;
-	fastcgi_temp_path $TMP/t/f; uwsgi_temp_path $TMP/t/u; scgi_temp_path $TMP/t/s;
+. scripts/lib-nginx.sh
+nginx_conf_head "$TMP" 8192 off >"$TMP/nginx.conf" || exit 1
+cat >>"$TMP/nginx.conf" <<EOF
 	keepalive_requests 10000000;
 	server { listen 127.0.0.1:80; root $TMP/www; }
 }

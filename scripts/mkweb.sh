@@ -65,7 +65,7 @@ done
 
 # content: pages, scripts, styles and JSON (text, gzip) and images
 www=$TMP/www
-mkdir -p "$www/img" "$TMP/nginx-tmp"
+mkdir -p "$www/img"
 chmod 755 "$TMP"
 for i in $(seq 0 9); do
 	sed -n "$((i * 40 + 1)),$((i * 40 + 40 + i * 8))p" docs/ARCHITECTURE.md |
@@ -81,21 +81,9 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/srv.key" \
 	-out "$TMP/srv.pem" -subj /CN=www.web.test -days 2 \
 	-addext "subjectAltName=DNS:www.web.test,IP:$S4" >/dev/null 2>&1 ||
 	die "openssl"
-cat >"$TMP/nginx.conf" <<EOF
-user root root;
-worker_processes 1;
-worker_rlimit_nofile 8192;
-daemon on;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx.log warn;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	client_body_temp_path $TMP/nginx-tmp/body;
-	proxy_temp_path $TMP/nginx-tmp/proxy;
-	fastcgi_temp_path $TMP/nginx-tmp/fastcgi;
-	uwsgi_temp_path $TMP/nginx-tmp/uwsgi;
-	scgi_temp_path $TMP/nginx-tmp/scgi;
+. scripts/lib-nginx.sh
+nginx_conf_head "$TMP" 4096 on >"$TMP/nginx.conf" || die "nginx.conf"
+cat >>"$TMP/nginx.conf" <<EOF
 	types { text/html html; application/javascript js; text/css css;
 		application/json json; image/jpeg jpg; }
 	keepalive_requests 100000;

@@ -125,26 +125,14 @@ for ns in "$SRV" "$CLI"; do
 done
 
 # --- servers ---------------------------------------------------------------
-mkdir -p "$TMP/www" "$TMP/nginx-tmp"
+mkdir -p "$TMP/www"
 chmod 755 "$TMP"
 printf 'hello from the ncports live test\n' >"$TMP/www/index.html"
 head -c 300000 /dev/urandom >"$TMP/www/blob.bin"
 head -c 4000000 /dev/urandom >"$TMP/www/slow.bin"
-cat >"$TMP/nginx.conf" <<EOF
-user root root;
-worker_processes 1;
-daemon off;
-master_process on;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx.log warn;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $TMP/nginx-tmp/body;
-	proxy_temp_path $TMP/nginx-tmp/proxy;
-	fastcgi_temp_path $TMP/nginx-tmp/fastcgi;
-	uwsgi_temp_path $TMP/nginx-tmp/uwsgi;
-	scgi_temp_path $TMP/nginx-tmp/scgi;
+. scripts/lib-nginx.sh
+nginx_conf_head "$TMP" 64 off >"$TMP/nginx.conf" || die "nginx.conf"
+cat >>"$TMP/nginx.conf" <<EOF
 	default_type application/octet-stream;
 	server_tokens off;
 	keepalive_timeout 5;

@@ -280,24 +280,23 @@ wait $EXPID || bad "export exit $?: $(cat "$TMP/export.err")"
 "$NETCAP" capture -q -w 1 --entropy -r $WEB -o "$TMP/web" --metrics 127.0.0.1:$P4 \
 	--metrics-linger 30 -- --file-prefix ncmet-$$-w >/dev/null 2>"$TMP/wcap.err" &
 CAPID=$!
-for i in $(seq 1 300); do
-	curl -sf http://127.0.0.1:$P4/metrics >"$TMP/webcap.txt" 2>/dev/null &&
-		grep -q '^netcap_capture_finished 1' "$TMP/webcap.txt" && break
-	[ $i = 300 ] && bad "capture $WEB did not finish in 30 s"
-	sleep 0.1
-done
+# scrape_when GAUGE FILE WHAT: scrape port P4 into FILE until GAUGE is 1
+scrape_when() {
+	for i in $(seq 1 300); do
+		curl -sf http://127.0.0.1:$P4/metrics >"$2" 2>/dev/null &&
+			grep -q "^$1 1" "$2" && return 0
+		sleep 0.1
+	done
+	bad "$3 did not finish in 30 s"
+}
+scrape_when netcap_capture_finished "$TMP/webcap.txt" "capture $WEB"
 kill -TERM $CAPID
 wait $CAPID || bad "capture $WEB exit $?: $(cat "$TMP/wcap.err")"
 # --replay: the web capture's records at 200x their pace, to the end
 "$NETCAP" export -q -r "$TMP/web" --replay --speed 200 --metrics 127.0.0.1:$P4 \
 	>/dev/null 2>"$TMP/rexp.err" &
 EXPID=$!
-for i in $(seq 1 300); do
-	curl -sf http://127.0.0.1:$P4/metrics >"$TMP/web.txt" 2>/dev/null &&
-		grep -q '^netcap_export_finished 1' "$TMP/web.txt" && break
-	[ $i = 300 ] && bad "export --replay did not finish in 30 s"
-	sleep 0.1
-done
+scrape_when netcap_export_finished "$TMP/web.txt" "export --replay"
 # its counters and histograms against tshark on the same capture
 "$PY" test/py/metrics_check.py tshark "$TMP/web.txt" $WEB || bad "metrics vs tshark"
 grep '^nc_' "$TMP/webcap.txt" | sort >"$TMP/webcap.nc"

@@ -187,7 +187,7 @@ openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
 	-out srv.pem -days 2 -extfile san.ext >/dev/null 2>&1 || die "openssl sign"
 cd - >/dev/null || die "cd"
 
-mkdir -p "$TMP/www" "$TMP/nginx-tmp"
+mkdir -p "$TMP/www"
 chmod 755 "$TMP"
 printf 'hello from the proxy test\n' >"$TMP/www/index.html"
 printf 'wrk\n' >"$TMP/www/wrk.html"
@@ -195,22 +195,9 @@ head -c 5000000 /dev/urandom >"$TMP/www/big.bin"
 head -c 100000 /dev/urandom >"$TMP/www/mid.bin"
 truncate -s 64M "$TMP/www/huge.bin"
 cat docs/*.md >"$TMP/www/text.txt"
-cat >"$TMP/nginx.conf" <<EOF
-user root root;
-worker_processes 1;
-worker_rlimit_nofile 16384;
-daemon off;
-master_process on;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx.log warn;
-events { worker_connections 8192; }
-http {
-	access_log off;
-	client_body_temp_path $TMP/nginx-tmp/body;
-	proxy_temp_path $TMP/nginx-tmp/proxy;
-	fastcgi_temp_path $TMP/nginx-tmp/fastcgi;
-	uwsgi_temp_path $TMP/nginx-tmp/uwsgi;
-	scgi_temp_path $TMP/nginx-tmp/scgi;
+. scripts/lib-nginx.sh
+nginx_conf_head "$TMP" 8192 off >"$TMP/nginx.conf" || die "nginx.conf"
+cat >>"$TMP/nginx.conf" <<EOF
 	default_type application/octet-stream;
 	types { text/html html; text/plain txt; }
 	keepalive_requests 1000000;
