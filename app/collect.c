@@ -23,12 +23,14 @@
  * durable consumer take the same lock, so each file has one writer at a
  * time and its state is always the last writer's.
  *
- * Files at rest end their LZ4 frame (a clean exit writes the end mark
- * after the state's size, where the next writer cuts it off again); a
- * collector killed mid-batch leaves a file that reads up to its last
- * complete batch.
+ * Files at rest end their LZ4 frame: a clean exit writes the end mark
+ * after the state's size, where the next writer cuts it off again, on
+ * every file of the directory that has a state (adopt_all), also those a
+ * killed collector left and this run had no batch for. Until then a file
+ * a collector killed mid-batch reads up to its last complete batch.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -711,9 +713,51 @@ static void handle(struct coll *c, natsMsg *m)
 	natsMsg_Ack(m, NULL);
 }
 
+/*
+ * At exit: a slot for every (sensor, type) with a state file in the
+ * directory, not only those this run wrote, so that a file a killed
+ * collector left open-ended gets its end mark even when no batch of its
+ * type came to this run.
+ */
+static void adopt_all(struct coll *c)
+{
+	DIR *top = opendir(c->dir);
+	struct dirent *d, *f;
+	char path[PATH_MAX];
+
+	if (!top)
+		return;
+	while ((d = readdir(top)) != NULL) {
+		if (d->d_name[0] == '.' || strlen(d->d_name) > NC_SENSOR_MAX)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", c->dir, d->d_name);
+		DIR *sd = opendir(path);
+		if (!sd)
+			continue;
+		while ((f = readdir(sd)) != NULL) {
+			/* .<Type>.state */
+			size_t n = strlen(f->d_name);
+			char type[64];
+			if (f->d_name[0] != '.' || n < 8 ||
+			    n - 7 >= sizeof(type) ||
+			    strcmp(f->d_name + n - 6, ".state") != 0)
+				continue;
+			memcpy(type, f->d_name + 1, n - 7);
+			type[n - 7] = '\0';
+			int t = nc_rec_by_name(type);
+			if (t >= 0)
+				(void)slot_get(c, d->d_name, (enum nc_rec)t);
+		}
+		closedir(sd);
+	}
+	closedir(top);
+}
+
 /* Rotation by time while no batch comes, and the end marks at exit. */
 static void close_all(struct coll *c, bool at_exit)
 {
+	if (at_exit)
+		adopt_all(c);
 	for (struct slot *s = c->slots; s; s = s->next) {
 		if (slot_lock(s) != 0)
 			continue;

@@ -19,6 +19,10 @@
 #      a wrong count, a huge size): each is acknowledged, counted and named
 #      with its subject and stream sequence; nothing is written for them;
 #      the collector goes on and writes the next valid batch.
+#   2b. A collector killed at rest (everything written) leaves files
+#      without their end mark; a collect --drain with nothing pending ends
+#      them all (this failed once in 4a, as a random kill point happened
+#      to leave a type no later batch came for).
 #   3. TLS and credentials (a CA made here, server and client
 #      certificates, a user whose password comes from a file or the
 #      environment): a wrong password, a certificate of another CA and a
@@ -218,6 +222,34 @@ done <"$TMP/hostile.sent"
 "$PY" test/py/dist_check.py "$NETCAP" same "$TMP/ref2/after" "$TMP/coll1/after" >"$TMP/chk2.out" ||
 	bad "2. the batch after them: $(cat "$TMP/chk2.out")"
 [ $fail = 0 ] && echo "distributed: 2. $nh hostile messages acknowledged, counted, named; the next batch written"
+
+# 2b. a collector killed at rest leaves its files without their end mark;
+# the next collector to exit ends them, also those it had no batch for
+"$NETCAP" agent -q -r test/data/sip_udp_sdp.pcap --nats $URL --sensor atrest \
+	--spool "$TMP/spool2b" >/dev/null 2>&1 || bad "2b. agent"
+"$NETCAP" capture -q -r test/data/sip_udp_sdp.pcap -o "$TMP/ref2b" >/dev/null 2>&1
+"$NETCAP" collect -q -o "$TMP/coll2b" --nats $URL --ack-wait 5 2>"$TMP/coll2b.err" &
+CP=$!
+nref=$(ls "$TMP/ref2b"/*.ncap.lz4 | wc -l)
+for i in $(seq 1 100); do
+	[ "$(ls "$TMP"/coll2b/atrest/.*.state 2>/dev/null | wc -l)" -ge "$nref" ] && break
+	sleep 0.1
+done
+sleep 1 # the last batches
+kill -KILL $CP
+wait $CP 2>/dev/null
+open=0
+for f in "$TMP"/coll2b/atrest/*.ncap.lz4; do
+	"$NETCAP" dump "$f" >/dev/null 2>&1 || open=$((open + 1))
+done
+[ $open -gt 0 ] || bad "2b. the killed collector's files all end their frame: nothing to test"
+"$NETCAP" collect -q -o "$TMP/coll2b" --nats $URL --drain --ack-wait 5 \
+	2>>"$TMP/coll2b.err" || bad "2b. collect --drain: $(cat "$TMP/coll2b.err")"
+if "$PY" test/py/dist_check.py "$NETCAP" same "$TMP/ref2b" "$TMP/coll2b/atrest" >"$TMP/chk2b.out"; then
+	echo "distributed: 2b. $open files a killed collector left open ended by the next one to exit: $(tail -1 "$TMP/chk2b.out")"
+else
+	bad "2b. $(cat "$TMP/chk2b.out")"
+fi
 stop single TERM
 
 # --- 3. TLS and credentials --------------------------------------------------
