@@ -143,6 +143,8 @@ static void usage(FILE *f, bool agent)
 	    "                        this process may use); with workers+1\n"
 	    "                        or more, each worker gets a CPU of its\n"
 	    "                        own\n"
+	    "      --writers N       writer lcores, 1..%d (default 1); each\n"
+	    "                        record type is written by one of them\n"
 	    "      --include T,...   write only these record types\n"
 	    "      --exclude T,...   do not write these record types\n"
 	    "      --payload         fill Payload fields\n"
@@ -238,7 +240,7 @@ static void usage(FILE *f, bool agent)
 	    "  -h, --help            this help\n"
 	    "\n"
 	    "Arguments after -- are appended to the DPDK EAL arguments.\n",
-	    NC_MAX_WORKERS, NC_DEFAULT_MAX_CONNS,
+	    NC_MAX_WORKERS, NC_MAX_WRITERS, NC_DEFAULT_MAX_CONNS,
 	    (unsigned long long)(NC_REASM_DEF_POOL_BYTES >> 20),
 	    (unsigned long long)(NC_APP_DEF_MEMORY >> 20));
 }
@@ -450,6 +452,35 @@ static int64_t realtime_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/*
+ * Which writer owns each record type: the per-packet types first, one
+ * writer after the other, then every other wanted type, then the rest, so
+ * that with N writers the N largest streams of records go to different
+ * writers. The same for every run with the same types and N.
+ */
+static void assign_writers(struct nc_engine *e)
+{
+	static const enum nc_rec per_packet[] = {
+	    NC_REC_ETHERNET, NC_REC_IPV4, NC_REC_TCP, NC_REC_UDP, NC_REC_IPV6,
+	};
+	bool done[NC_REC_MAX] = {false};
+	unsigned k = 0;
+
+	for (size_t i = 0; i < RTE_DIM(per_packet); i++) {
+		enum nc_rec t = per_packet[i];
+		if (e->cfg->want.on[t]) {
+			e->wr_of[t] = (uint8_t)(k++ % e->nwriters);
+			done[t] = true;
+		}
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned t = 0; t < NC_REC_MAX; t++)
+			if (!done[t] && (pass || e->cfg->want.on[t])) {
+				e->wr_of[t] = (uint8_t)(k++ % e->nwriters);
+				done[t] = true;
+			}
+}
+
 /* Pools, rings and per-worker state; 0 or -1 with the message printed. */
 static int engine_setup(struct nc_engine *e)
 {
@@ -465,16 +496,35 @@ static int engine_setup(struct nc_engine *e)
 	{
 		ids[nids++] = id;
 	}
-	if (nids < nw + 2) {
+	if (nids < nw + 1 + e->nwriters) {
 		cap_err("EAL gave %u lcores besides the main one; %u workers "
-			"need %u (RX, workers, writer)",
-			nids, nw, nw + 2);
+			"and %u writers need %u (RX, workers, writers)",
+			nids, nw, e->nwriters, nw + 1 + e->nwriters);
 		return -1;
 	}
 	e->lcore_rx = ids[0];
 	for (unsigned w = 0; w < nw; w++)
 		e->lcore_worker[w] = ids[1 + w];
-	e->lcore_writer = ids[1 + nw];
+	for (unsigned k = 0; k < e->nwriters; k++) {
+		struct nc_wr *wr = &e->wr[k];
+		char name[RTE_RING_NAMESIZE];
+
+		wr->eng = e;
+		wr->id = k;
+		wr->lcore = ids[1 + nw + k];
+		/* room for every batch there is: a worker never waits on a
+		   ring the pool could not fill */
+		snprintf(name, sizeof(name), "nc_writer_%u", k);
+		wr->ring = rte_ring_create(
+		    name, rte_align32pow2(batch_count(nw) + 256), SOCKET_ID_ANY,
+		    RING_F_SC_DEQ);
+		if (!wr->ring) {
+			cap_err("cannot allocate the ring of writer %u: %s", k,
+				rte_strerror(rte_errno));
+			return -1;
+		}
+	}
+	assign_writers(e);
 
 	e->meta_off = rte_mbuf_dynfield_register(&meta_desc);
 	if (e->meta_off < 0) {
@@ -491,13 +541,10 @@ static int engine_setup(struct nc_engine *e)
 	e->batch_pool = rte_mempool_create(
 	    "nc_batch", batch_count(nw), sizeof(struct nc_batch) + NC_BATCH_CAP,
 	    0, 0, NULL, NULL, NULL, NULL, SOCKET_ID_ANY, 0);
-	e->writer_ring =
-	    rte_ring_create("nc_writer", rte_align32pow2(batch_count(nw) + 256),
-			    SOCKET_ID_ANY, RING_F_SC_DEQ);
 	e->workers = rte_zmalloc("nc_workers", sizeof(*e->workers) * nw,
 				 RTE_CACHE_LINE_SIZE);
 	if ((!e->mbuf_pool && !e->cfg->iface) || !e->batch_pool ||
-	    !e->writer_ring || !e->workers) {
+	    !e->workers) {
 		cap_err("cannot allocate packet and record pools: %s",
 			rte_strerror(rte_errno));
 		return -1;
@@ -572,7 +619,6 @@ static int engine_setup(struct nc_engine *e)
 		}
 	}
 	e->rx.eng = e;
-	e->wr.eng = e;
 	return 0;
 }
 
@@ -593,7 +639,8 @@ static void engine_teardown(struct nc_engine *e)
 		}
 		rte_free(e->workers);
 	}
-	rte_ring_free(e->writer_ring);
+	for (unsigned k = 0; k < e->nwriters; k++)
+		rte_ring_free(e->wr[k].ring);
 	rte_mempool_free(e->batch_pool);
 	rte_mempool_free(e->mbuf_pool);
 }
@@ -676,6 +723,7 @@ static int capture_main(int argc, char **argv, bool agent)
 	e->end_clock = INT64_MIN;
 	e->metrics_fd = -1;
 	e->nworkers = cfg.workers;
+	e->nwriters = cfg.writers ? cfg.writers : 1;
 	if (cfg.fingerprints) {
 		if (nc_fpdb_load(&e->fpdb, cfg.fingerprints, err,
 				 sizeof(err)) != 0) {
@@ -918,7 +966,7 @@ static int capture_main(int argc, char **argv, bool agent)
 		if (pc.dropped)
 			rc = 1; /* records were lost (counted, said) */
 	}
-	if (rc != 0 && e->wr.nfiles == 0)
+	if (rc != 0 && nc_wr_files(e) == 0)
 		remove_made_dirs(made, nmade);
 	nc_port_teardown(e);
 	engine_teardown(e);

@@ -116,6 +116,7 @@ static const struct opt opts[] = {
     ONUM("workers", 'w', "cpus.workers", K_UINT, workers, 1, NC_MAX_WORKERS,
 	 O_NULL),
     {"cpus", 0, "cpus.cpu_list", K_CPUS, FLD(cpus), 0, 0, O_NULL, 0, NULL, 0},
+    ONUM("writers", 0, "cpus.writers", K_UINT, writers, 1, NC_MAX_WRITERS, 0),
     OSPECIAL("include", 0, "records.include", K_TYPES, O_NULL, 0),
     OSPECIAL("exclude", 0, "records.exclude", K_TYPES, O_NULL, 1),
     OBOOL("payload", 0, "records.payload", payload, 1),
@@ -1229,6 +1230,7 @@ static void defaults(struct nc_capture_cfg *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->compress = true;
 	cfg->workers = 0; /* from the CPUs, once they are known */
+	cfg->writers = 1;
 	cfg->rx_desc = 1024;
 	cfg->link_wait = 10;
 	cfg->min_free_disk = 64ull << 20;
@@ -1338,6 +1340,13 @@ static int finish(struct nc_config *c, bool env)
 		    cfg->sensor, NC_SENSOR_MAX);
 	if (!cfg->workers)
 		cfg->workers = default_workers(cfg);
+	/* the publisher is one NATS connection, fed by one writer */
+	if (agent_mode && cfg->writers > 1)
+		return cross_err(
+		    c, opt_index("writers"),
+		    "%s must be 1: the records are published "
+		    "from one writer",
+		    name_of(c, opt_index("writers"), n1, sizeof(n1)));
 	uint64_t streams = cfg->max_streams == UINT64_MAX ? cfg->max_connections
 							  : cfg->max_streams;
 	if (cfg->streams_dir && streams == 0)
@@ -1580,24 +1589,35 @@ void nc_config_free(struct nc_config *c)
 void nc_config_lcores(const struct nc_capture_cfg *cfg, const char *affinity,
 		      char *buf, size_t len)
 {
-	unsigned nw = cfg->workers;
+	unsigned nw = cfg->workers, nwr = cfg->writers ? cfg->writers : 1;
+	unsigned last = nw + 1 + nwr; /* the last writer's lcore */
 	cpu_set_t set;
-	int cpu[NC_MAX_WORKERS + 1] = {0}, n = 0;
+	int cpu[NC_MAX_WORKERS + NC_MAX_WRITERS + 1] = {0}, n = 0;
 
 	if (!cfg->cpus || !cpus_syntax(cfg->cpus, &set)) {
-		snprintf(buf, len, "(0-%u)@(%s)", nw + 2, affinity);
+		snprintf(buf, len, "(0-%u)@(%s)", last, affinity);
 		return;
 	}
-	for (int i = 0; i < CPU_SETSIZE && n < (int)nw + 1; i++)
+	for (int i = 0; i < CPU_SETSIZE && n < (int)(nw + 1 + nwr); i++)
 		if (CPU_ISSET(i, &set))
 			cpu[n++] = i;
 	if (n < (int)nw + 1) {
-		snprintf(buf, len, "(0-%u)@(%s)", nw + 2, cfg->cpus);
+		snprintf(buf, len, "(0-%u)@(%s)", last, cfg->cpus);
 		return;
 	}
-	/* main, RX and writer share the first CPU; a CPU per worker */
-	size_t off = (size_t)snprintf(buf, len, "(0,1,%u)@%d", nw + 2, cpu[0]);
+	/* main and RX share the first CPU; a CPU per worker; the writers
+	   get one each when there are enough, else share the first */
+	bool own = n >= (int)(nw + 1 + nwr);
+	size_t off = (size_t)snprintf(buf, len, "(0,1");
+	for (unsigned k = 0; k < nwr && !own && off < len; k++)
+		off +=
+		    (size_t)snprintf(buf + off, len - off, ",%u", nw + 2 + k);
+	if (off < len)
+		off += (size_t)snprintf(buf + off, len - off, ")@%d", cpu[0]);
 	for (unsigned w = 0; w < nw && off < len; w++)
 		off += (size_t)snprintf(buf + off, len - off, ",%u@%d", w + 2,
 					cpu[1 + w]);
+	for (unsigned k = 0; k < nwr && own && off < len; k++)
+		off += (size_t)snprintf(buf + off, len - off, ",%u@%d",
+					nw + 2 + k, cpu[1 + nw + k]);
 }

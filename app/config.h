@@ -52,10 +52,12 @@ int nc_config_parse_agent(struct nc_config *c, struct nc_capture_cfg *cfg,
 
 /*
  * The EAL --lcores value for cfg: lcores 0 (main), 1 (RX), 2..W+1
- * (workers), W+2 (writer). With --cpus naming at least W+1 CPUs each
- * worker is pinned to a CPU of its own and main, RX and writer share the
- * first; otherwise all float over --cpus, or over affinity (the list of
- * CPUs this process may use, "0-3,6") when --cpus is not given.
+ * (workers), W+2..W+1+N (the N writers). With --cpus naming at least W+1
+ * CPUs each worker is pinned to a CPU of its own and main and RX share the
+ * first, with the writers unless --cpus names W+1+N CPUs, which gives
+ * each writer one too; otherwise all float over --cpus, or over affinity
+ * (the list of CPUs this process may use, "0-3,6") when --cpus is not
+ * given.
  */
 void nc_config_lcores(const struct nc_capture_cfg *cfg, const char *affinity,
 		      char *buf, size_t len);

@@ -94,6 +94,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 
@@ -111,12 +112,12 @@ static void on_signal(int sig)
 	}
 }
 
-/* SIGHUP: the writer closes and renames its files (writer.c) */
+/* SIGHUP: the writers close and rename their files (writer.c) */
 static void on_hup(int sig)
 {
 	(void)sig;
 	if (sig_eng)
-		__atomic_store_n(&sig_eng->rotate, 1, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&sig_eng->rotate, 1, __ATOMIC_RELEASE);
 }
 
 static double now_s(void)
@@ -213,6 +214,39 @@ static void print_ports(const struct nc_engine *e, FILE *o)
 	}
 }
 
+/*
+ * Each writer: what it wrote, the seconds it spent writing (busy) and
+ * with its ring empty (idle), and how often and how long workers found
+ * its ring full (a writer that is the bottleneck shows worker waits and
+ * no idle time).
+ */
+static void print_writers(const struct nc_engine *e, FILE *o)
+{
+	double hz = (double)rte_get_tsc_hz();
+	char k[48];
+
+	for (unsigned i = 0; i < e->nwriters; i++) {
+		const struct nc_wr *wr = &e->wr[i];
+		unsigned types = 0;
+		for (unsigned t = 0; t < NC_REC_MAX; t++)
+			types += e->cfg->want.on[t] && e->wr_of[t] == i;
+#define WR_LINE(name, fmt, v)                                                  \
+	do {                                                                   \
+		snprintf(k, sizeof(k), "writer.%u.%s", i, name);               \
+		fprintf(o, "%-36s " fmt "\n", k, v);                           \
+	} while (0)
+		WR_LINE("lcore", "%u", wr->lcore);
+		WR_LINE("types", "%u", types);
+		WR_LINE("files", "%u", wr->nfiles);
+		WR_LINE("bytes", "%" PRIu64, wr->file_bytes);
+		WR_LINE("busy_s", "%.3f", (double)wr->busy_cycles / hz);
+		WR_LINE("idle_s", "%.3f", (double)wr->idle_cycles / hz);
+		WR_LINE("worker_waits", "%" PRIu64, wr->full_waits);
+		WR_LINE("worker_wait_s", "%.3f", (double)wr->wait_cycles / hz);
+#undef WR_LINE
+	}
+}
+
 static void print_summary(struct nc_engine *e, double elapsed)
 {
 	uint64_t records[NC_REC_MAX] = {0}, events[NC_EV_MAX] = {0};
@@ -298,18 +332,21 @@ static void print_summary(struct nc_engine *e, double elapsed)
 	fprintf(o, "%-36s %" PRIu64 "\n", "worker.dropped_records", drop);
 	fprintf(o, "%-36s %.0f\n", "worker.cycles_per_packet",
 		wpkts ? (double)busy / (double)wpkts : 0.0);
-	fprintf(o, "%-36s %" PRIu64 "\n", "writer.batches", e->wr.batches);
-	fprintf(o, "%-36s %u\n", "writer.files", e->wr.nfiles);
-	fprintf(o, "%-36s %" PRIu64 "\n", "writer.bytes", e->wr.file_bytes);
-	if (e->wr.rotations || e->cfg->rotate_size || e->cfg->rotate_interval)
+	struct nc_wr ws;
+	nc_wr_sum(e, &ws);
+	fprintf(o, "%-36s %" PRIu64 "\n", "writer.batches", ws.batches);
+	fprintf(o, "%-36s %u\n", "writer.files", ws.nfiles);
+	fprintf(o, "%-36s %" PRIu64 "\n", "writer.bytes", ws.file_bytes);
+	if (ws.rotations || e->cfg->rotate_size || e->cfg->rotate_interval)
 		fprintf(o, "%-36s %" PRIu64 "\n", "writer.rotations",
-			e->wr.rotations);
-	if (e->wr.disk_floor_batches) {
+			ws.rotations);
+	if (ws.disk_floor_batches) {
 		fprintf(o, "%-36s %" PRIu64 "\n", "writer.disk_floor_batches",
-			e->wr.disk_floor_batches);
+			ws.disk_floor_batches);
 		fprintf(o, "%-36s %" PRIu64 "\n", "writer.disk_floor_records",
-			e->wr.disk_floor_records);
+			ws.disk_floor_records);
 	}
+	print_writers(e, o);
 	/* the memory bounds this run was configured with */
 	fprintf(o, "%-36s %u\n", "memory.eal_mb", e->eal_mb);
 	fprintf(o, "%-36s %" PRIu64 "\n", "memory.conn_tables",
@@ -391,14 +428,16 @@ int nc_control_run(struct nc_engine *e)
 	double t0 = now_s();
 	nc_stats_start(e, t0);
 	/* consumers first, so nothing waits on an unlaunched lcore */
-	rte_eal_remote_launch(nc_writer_main, e, e->lcore_writer);
+	for (unsigned k = 0; k < e->nwriters; k++)
+		rte_eal_remote_launch(nc_writer_main, &e->wr[k],
+				      e->wr[k].lcore);
 	for (unsigned w = 0; w < e->nworkers; w++)
 		rte_eal_remote_launch(nc_worker_main, &e->workers[w],
 				      e->lcore_worker[w]);
 	rte_eal_remote_launch(e->cfg->iface ? nc_rx_port_main : nc_rx_main, e,
 			      e->lcore_rx);
 
-	while (!nc_load(&e->writer_done)) {
+	while ((unsigned)nc_load(&e->writers_done) < e->nwriters) {
 		struct timespec ts = {0, 5 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 		double el = now_s() - t0;
@@ -428,9 +467,13 @@ int nc_control_run(struct nc_engine *e)
 	sigaction(SIGHUP, &old_hup, NULL);
 	sig_eng = NULL;
 
-	if (e->wr.failed) {
+	const struct nc_wr *bad = NULL;
+	for (unsigned k = 0; k < e->nwriters && !bad; k++)
+		if (e->wr[k].failed)
+			bad = &e->wr[k];
+	if (bad) {
 		fprintf(stderr, "netcap capture: write failed: %s\n",
-			e->wr.errmsg);
+			bad->errmsg);
 		status = 1;
 	} else if (e->rx.failed) {
 		fprintf(stderr, "netcap capture: %s: %s\n",

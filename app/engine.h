@@ -8,7 +8,8 @@
  *   rx_port.c      DPDK ports (-i): set-up, the RX lcore (dispatch mode)
  *                  and the workers' own receive (rss mode)
  *   worker.c       worker lcores: decode, pack records into per-type batches
- *   writer.c       writer lcore: batches -> <Type>.ncap.lz4 files
+ *   writer.c       writer lcores (--writers): batches -> <Type>.ncap.lz4
+ *                  files, each record type owned by one writer
  *   control.c      main lcore: launch, progress line, signals, summary
  *   stats.c        counters while running: status line, --stats-file,
  *                  DPDK telemetry
@@ -34,6 +35,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_ethdev.h>
@@ -66,6 +68,7 @@
 #define NC_EXPIRE_PER_BURST  64
 #define NC_MAX_WORKERS	     64
 #define NC_MAX_PORTS	     8
+#define NC_MAX_WRITERS	     16
 #define NC_DEFAULT_MAX_CONNS 1000000u /* all workers together */
 #define NC_MAX_CONNS	     1000000000u
 #define NC_MAX_FRAME	     262144 /* longest frame kept (libpcap's max) */
@@ -106,6 +109,7 @@ struct nc_capture_cfg {
 	double duration; /* --duration: stop after this many seconds */
 	bool bare;	 /* --bare: RX receives and frees (benchmark) */
 	unsigned workers;
+	unsigned writers; /* --writers: writer lcores (default 1) */
 	struct nc_recset want;
 	/* what the application parsers run for: want, plus Software when
 	   --vuln-db makes Vulnerability/Exploit records from it */
@@ -381,9 +385,18 @@ struct nc_worker {
 	struct nc_tm *tm;	  /* --metrics: traffic metrics, or NULL */
 } __rte_cache_aligned;
 
+/* One writer lcore: its ring (many workers enqueue, it dequeues) and the
+   files of the record types it owns (e->wr_of). */
 struct nc_wr {
 	struct nc_engine *eng;
+	unsigned id;
+	unsigned lcore;
+	struct rte_ring *ring;
 	struct nc_writer *files[NC_REC_MAX];
+	uint64_t busy_cycles; /* TSC cycles writing (and publishing) batches */
+	uint64_t idle_cycles; /* TSC cycles with its ring empty */
+	uint64_t full_waits;  /* workers found its ring full (atomic add) */
+	uint64_t wait_cycles; /* TSC cycles workers waited for it (atomic) */
 	uint64_t batches;
 	uint64_t record_bytes;
 	uint64_t file_bytes;
@@ -403,7 +416,6 @@ struct nc_engine {
 
 	struct rte_mempool *mbuf_pool;
 	struct rte_mempool *batch_pool;
-	struct rte_ring *writer_ring;
 	int meta_off; /* dynfield offset of struct nc_pkt_meta */
 
 	uint16_t port;			 /* -i: the (first) DPDK port */
@@ -427,22 +439,24 @@ struct nc_engine {
 	unsigned eal_mb; /* EAL memory (-m) */
 	unsigned nworkers;
 	unsigned lcore_rx;
-	unsigned lcore_writer;
+	unsigned nwriters;
+	/* the writer that owns each record type's files (capture.c) */
+	uint8_t wr_of[NC_REC_MAX];
 	unsigned lcore_worker[NC_MAX_WORKERS];
 
 	struct nc_rx rx;
-	struct nc_wr wr;
-	struct nc_worker *workers;  /* nworkers, cache aligned */
-	struct nc_stream_sink sink; /* --streams */
-	struct nc_oui oui;	    /* DeviceProfile vendors */
-	struct nc_files_sink files; /* --files */
-	struct nc_fpdb fpdb;	    /* --fingerprints */
-	struct nc_vulndb vulndb;    /* --vuln-db (vulndb.h) */
-	struct nc_indicators *ind;  /* --indicators, or NULL */
-	struct lbl_cap *lbl;	    /* --attacks, or NULL */
-	struct nc_stats *stats;	    /* stats.c */
-	int metrics_fd;		    /* --metrics: listening socket, or -1 */
-	struct nc_pub *pub;	    /* netcap agent: the publisher (agent.h) */
+	struct nc_wr wr[NC_MAX_WRITERS]; /* nwriters used */
+	struct nc_worker *workers;	 /* nworkers, cache aligned */
+	struct nc_stream_sink sink;	 /* --streams */
+	struct nc_oui oui;		 /* DeviceProfile vendors */
+	struct nc_files_sink files;	 /* --files */
+	struct nc_fpdb fpdb;		 /* --fingerprints */
+	struct nc_vulndb vulndb;	 /* --vuln-db (vulndb.h) */
+	struct nc_indicators *ind;	 /* --indicators, or NULL */
+	struct lbl_cap *lbl;		 /* --attacks, or NULL */
+	struct nc_stats *stats;		 /* stats.c */
+	int metrics_fd;	    /* --metrics: listening socket, or -1 */
+	struct nc_pub *pub; /* netcap agent: the publisher (agent.h) */
 
 	/* control flags (atomic) */
 	int stop;	     /* stop reading input (signal, write error) */
@@ -451,15 +465,43 @@ struct nc_engine {
 	int workers_drained; /* workers whose ring is empty at the end */
 	int workers_flushed; /* workers that closed every connection */
 	int64_t end_clock;   /* newest packet time over all workers */
-	int writer_done;
+	int writers_done;    /* writers that closed their files */
+	int floor_warned;    /* --min-free-disk: the warning was printed */
 	volatile int signalled;
-	int rotate; /* SIGHUP: the writer closes and reopens its files */
+	unsigned rotate; /* SIGHUP count: each writer closes and reopens its
+			    files when it changes */
 };
 
 /* Bind a worker's decoder to its batches (w->eng set). */
 /* The worker's decoder and emit function; -1 when out of memory. */
 int nc_worker_setup(struct nc_worker *w);
 void nc_worker_free(struct nc_worker *w);
+
+/* The counters of every writer added up into *sum (after the run). */
+static inline void nc_wr_sum(const struct nc_engine *e, struct nc_wr *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned k = 0; k < e->nwriters; k++) {
+		const struct nc_wr *w = &e->wr[k];
+		sum->batches += w->batches;
+		sum->record_bytes += w->record_bytes;
+		sum->file_bytes += w->file_bytes;
+		sum->nfiles += w->nfiles;
+		sum->rotations += w->rotations;
+		sum->disk_floor_batches += w->disk_floor_batches;
+		sum->disk_floor_records += w->disk_floor_records;
+		sum->full_waits += w->full_waits;
+		sum->wait_cycles += w->wait_cycles;
+	}
+}
+
+static inline unsigned nc_wr_files(const struct nc_engine *e)
+{
+	unsigned n = 0;
+	for (unsigned k = 0; k < e->nwriters; k++)
+		n += e->wr[k].nfiles;
+	return n;
+}
 
 int nc_rx_main(void *arg);	/* struct nc_engine */
 int nc_rx_port_main(void *arg); /* struct nc_engine */
@@ -477,7 +519,7 @@ void nc_port_read_stats(struct nc_engine *e);
 unsigned nc_port_rx_worker(struct nc_worker *w, struct rte_mbuf **pkts,
 			   unsigned max);
 int nc_worker_main(void *arg); /* struct nc_worker */
-int nc_writer_main(void *arg); /* struct nc_engine */
+int nc_writer_main(void *arg); /* struct nc_wr */
 
 /* Run the roles to completion on the main lcore; returns the exit status. */
 int nc_control_run(struct nc_engine *eng);

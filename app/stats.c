@@ -70,6 +70,11 @@ struct stats_worker {
 	uint64_t dropped_records, oversize_records, linearized;
 };
 
+struct stats_writer {
+	uint64_t batches, file_bytes, busy_cycles, wait_cycles;
+	unsigned files, backlog;
+};
+
 /* One reading of every counter; the drop totals by cause are derived. */
 struct stats_snap {
 	double elapsed; /* seconds since the roles were launched */
@@ -89,7 +94,9 @@ struct stats_snap {
 		uint64_t batches, record_bytes, file_bytes, rotations;
 		uint64_t disk_floor_batches, disk_floor_records;
 		unsigned files, backlog, ring_size;
-	} wr;
+	} wr; /* all writers */
+	unsigned nwriters;
+	struct stats_writer wrs[NC_MAX_WRITERS];
 	/* totals over ports and workers */
 	struct {
 		uint64_t ipackets, ibytes, imissed, rx_nombuf, ierrors;
@@ -198,15 +205,28 @@ static void snap_take(struct nc_engine *e, struct stats_snap *s, double el,
 		s->sum.writer_ring_waits += o->writer_ring_waits;
 	}
 
-	s->wr.batches = LD(e->wr.batches);
-	s->wr.record_bytes = LD(e->wr.record_bytes);
-	s->wr.file_bytes = LD(e->wr.file_bytes);
-	s->wr.rotations = LD(e->wr.rotations);
-	s->wr.disk_floor_batches = LD(e->wr.disk_floor_batches);
-	s->wr.disk_floor_records = LD(e->wr.disk_floor_records);
-	s->wr.files = LD(e->wr.nfiles);
-	s->wr.backlog = rte_ring_count(e->writer_ring);
-	s->wr.ring_size = rte_ring_get_capacity(e->writer_ring);
+	memset(&s->wr, 0, sizeof(s->wr));
+	s->nwriters = e->nwriters;
+	for (unsigned k = 0; k < e->nwriters; k++) {
+		const struct nc_wr *w = &e->wr[k];
+		struct stats_writer *o = &s->wrs[k];
+
+		o->batches = LD(w->batches);
+		o->file_bytes = LD(w->file_bytes);
+		o->files = LD(w->nfiles);
+		o->backlog = rte_ring_count(w->ring);
+		o->busy_cycles = LD(w->busy_cycles);
+		o->wait_cycles = LD(w->wait_cycles);
+		s->wr.batches += o->batches;
+		s->wr.record_bytes += LD(w->record_bytes);
+		s->wr.file_bytes += o->file_bytes;
+		s->wr.rotations += LD(w->rotations);
+		s->wr.disk_floor_batches += LD(w->disk_floor_batches);
+		s->wr.disk_floor_records += LD(w->disk_floor_records);
+		s->wr.files += o->files;
+		s->wr.backlog += o->backlog;
+		s->wr.ring_size += rte_ring_get_capacity(w->ring);
+	}
 }
 
 static void jset_u64(json_t *o, const char *k, uint64_t v)
@@ -275,6 +295,33 @@ static json_t *workers_json(const struct nc_engine *e,
 	return a;
 }
 
+/* Each writer (--writers): what it wrote, its backlog, and the seconds it
+   spent writing and that workers spent waiting for its ring. */
+static json_t *writers_json(const struct nc_engine *e,
+			    const struct stats_snap *s)
+{
+	double hz = (double)rte_get_tsc_hz();
+	json_t *a = json_array();
+
+	for (unsigned k = 0; k < s->nwriters; k++) {
+		const struct stats_writer *w = &s->wrs[k];
+		json_t *o = json_object();
+
+		jset_u64(o, "writer", k);
+		jset_u64(o, "lcore", e->wr[k].lcore);
+		jset_u64(o, "batches", w->batches);
+		jset_u64(o, "file_bytes", w->file_bytes);
+		jset_u64(o, "files", w->files);
+		jset_u64(o, "backlog", w->backlog);
+		json_object_set_new(o, "busy_s",
+				    json_real((double)w->busy_cycles / hz));
+		json_object_set_new(o, "worker_wait_s",
+				    json_real((double)w->wait_cycles / hz));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static double rate(uint64_t now, uint64_t then, double dt)
 {
 	return dt > 0 && now >= then ? (double)(now - then) / dt : 0.0;
@@ -329,7 +376,7 @@ static json_t *snap_json(const struct nc_engine *e, const struct stats_snap *s,
 	json_object_set_new(o, "rx", rx);
 	json_object_set_new(o, "workers", workers_json(e, s));
 
-	jset_u64(wr, "lcore", e->lcore_writer);
+	jset_u64(wr, "lcore", e->wr[0].lcore);
 	jset_u64(wr, "batches", s->wr.batches);
 	jset_u64(wr, "record_bytes", s->wr.record_bytes);
 	jset_u64(wr, "file_bytes", s->wr.file_bytes);
@@ -340,6 +387,7 @@ static json_t *snap_json(const struct nc_engine *e, const struct stats_snap *s,
 	jset_u64(wr, "backlog", s->wr.backlog);
 	jset_u64(wr, "ring_size", s->wr.ring_size);
 	json_object_set_new(o, "writer", wr);
+	json_object_set_new(o, "writers", writers_json(e, s));
 
 	/* by cause, all ports and lcores together (docs/ops-stats.md) */
 	jset_u64(d, "port_imissed", s->sum.imissed);

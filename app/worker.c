@@ -72,20 +72,26 @@ void nc_batch_put(struct nc_engine *eng, struct nc_batch *b)
 		rte_mempool_put(eng->batch_pool, b);
 }
 
+/* To the ring of the writer that owns the batch's record type. */
 static void batch_send(struct nc_worker *w, struct nc_batch *b)
 {
+	struct nc_wr *wr = &w->eng->wr[w->eng->wr_of[b->type]];
 	unsigned spins = 0;
 	uint64_t t0 = 0;
 
-	while (rte_ring_mp_enqueue(w->eng->writer_ring, b) != 0) {
+	while (rte_ring_mp_enqueue(wr->ring, b) != 0) {
 		if (spins == 0) {
 			w->writer_ring_waits++;
 			t0 = rte_rdtsc();
 		}
 		nc_backoff(&spins);
 	}
-	if (spins)
-		writer_wait_cycles += rte_rdtsc() - t0;
+	if (spins) {
+		uint64_t c = rte_rdtsc() - t0;
+		writer_wait_cycles += c;
+		__atomic_add_fetch(&wr->full_waits, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&wr->wait_cycles, c, __ATOMIC_RELAXED);
+	}
 }
 
 static void emit_oversize(struct nc_worker *w, enum nc_rec t,

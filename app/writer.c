@@ -1,22 +1,28 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * writer.c: the writer lcore.
+ * writer.c: the writer lcores.
  *
- * Dequeues record batches from the MPSC writer ring, opens <Type>.ncap.lz4
- * (or <Type>.ncap with --no-compress) on the first batch of a type, so
- * types without records leave no file, appends the batch and returns it to
- * the pool. It stops once every worker has flushed and the ring is empty,
- * then closes every file.
+ * --writers N starts N of them. Each record type belongs to one writer for
+ * the whole run (e->wr_of, chosen in capture.c), so every type still has
+ * one file at a time, written in batch order, and the files are the same
+ * for any N; the per-packet types (Ethernet, IPv4, TCP, ...) are spread
+ * over the writers first.
+ *
+ * A writer dequeues record batches from its own MPSC ring, opens
+ * <Type>.ncap.lz4 (or <Type>.ncap with --no-compress) on the first batch of
+ * a type, so types without records leave no file, appends the batch and
+ * returns it to the pool. It stops once every worker has flushed and its
+ * ring is empty, then closes every file it opened.
  *
  * Rotation (docs/ops-output.md): the open file of a type is always
  * DIR/<Type>.ncap.lz4. It is closed (a complete LZ4 frame) and renamed to
  * DIR/<Type>.<UTC open time>[-N].ncap.lz4 when, after a batch, it holds
  * --rotate-size compressed bytes (so it may exceed the size by one batch),
  * when the wall clock passes the next multiple of --rotate-interval after
- * its open time, and on SIGHUP (e->rotate). The next batch of the type opens
- * a new file with its own Header.Created. Once rotation is configured or a
- * SIGHUP came, the files still open at the end are renamed the same way, so
- * every finished file has a timestamped name.
+ * its open time, and on SIGHUP (e->rotate counts them). The next batch of
+ * the type opens a new file with its own Header.Created. Once rotation is
+ * configured or a SIGHUP came, the files still open at the end are renamed
+ * the same way, so every finished file has a timestamped name.
  *
  * Free-disk floor (--min-free-disk): statvfs(DIR) after 1 s or after a
  * share of the free space above the floor has been written (at most 64 MiB);
@@ -24,13 +30,14 @@
  * counted, never half-written.
  *
  * A failed open, write or rename (ENOSPC, EIO, ...) sets the stop flag so RX
- * stops reading; the writer keeps draining the ring, returning batches
+ * stops reading; the writer keeps draining its ring, returning batches
  * unwritten, so no worker blocks, and still closes (and, rotating, renames)
  * every file it opened.
  *
- * netcap agent: every batch also goes to the publisher (agent.c), without
- * -o to it alone; the writer polls its spool between batches and, after
- * the last one, waits for the acknowledgements (--drain-timeout).
+ * netcap agent (one writer): every batch also goes to the publisher
+ * (agent.c), without -o to it alone; the writer polls its spool between
+ * batches and, after the last one, waits for the acknowledgements
+ * (--drain-timeout).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +50,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_ring.h>
 
 #include "agent.h"
@@ -62,15 +70,16 @@ struct wr_type {
 	uint64_t nfiles;   /* files opened */
 };
 
-/* The writer lcore's own state (nothing else reads it). */
+/* A writer lcore's own state (nothing else reads it). */
 struct wr_state {
 	struct nc_engine *e;
+	struct nc_wr *wr;
+	unsigned rotate_seen; /* e->rotate when the files were last rotated */
 	struct wr_type t[NC_REC_MAX];
 	bool renaming;	/* rotation configured, or a SIGHUP came */
 	int64_t ivl_ns; /* --rotate-interval in ns, 0 off */
 	/* --min-free-disk */
 	bool below;	      /* free space is below the floor: dropping */
-	bool warned;	      /* the first-time warning was printed */
 	uint64_t since_check; /* bytes written since the last statvfs */
 	uint64_t check_bytes; /* statvfs again after this many bytes ... */
 	int64_t check_at;     /* ... or at this monotonic time (ns) */
@@ -98,15 +107,13 @@ static void wr_path(const struct nc_engine *e, unsigned t, char *buf,
 		 wr_ext(e));
 }
 
-static void wr_fail(struct nc_engine *e, const char *what, int err)
+static void wr_fail(struct nc_wr *wr, const char *what, int err)
 {
-	struct nc_wr *wr = &e->wr;
-
 	if (wr->failed)
 		return;
 	wr->failed = true;
 	snprintf(wr->errmsg, sizeof(wr->errmsg), "%s: %s", what, strerror(err));
-	nc_store(&e->stop, 1);
+	nc_store(&wr->eng->stop, 1);
 }
 
 /*
@@ -160,7 +167,7 @@ static int wr_rename(struct wr_state *s, unsigned t, const char *from)
 		if (rc == 0) {
 			ty->name_sec = sec;
 			ty->name_n = n;
-			e->wr.rotations++;
+			s->wr->rotations++;
 		}
 		return rc;
 	}
@@ -173,7 +180,7 @@ static int wr_rename(struct wr_state *s, unsigned t, const char *from)
 static void wr_close(struct wr_state *s, unsigned t)
 {
 	struct nc_engine *e = s->e;
-	struct nc_wr *wr = &e->wr;
+	struct nc_wr *wr = s->wr;
 	char path[PATH_MAX];
 
 	if (!wr->files[t])
@@ -183,14 +190,14 @@ static void wr_close(struct wr_state *s, unsigned t)
 	int rc = nc_writer_close(wr->files[t]);
 	wr->files[t] = NULL;
 	if (rc < 0)
-		wr_fail(e, path, -rc);
+		wr_fail(wr, path, -rc);
 	/* renamed even after a write error: the file was cut back to its last
 	   complete batch and ended, so it is finished; a later file of the
 	   type must not truncate it */
 	if (s->renaming) {
 		rc = wr_rename(s, t, path);
 		if (rc < 0)
-			wr_fail(e, path, -rc);
+			wr_fail(wr, path, -rc);
 	}
 }
 
@@ -206,7 +213,7 @@ static void wr_rotate_all(struct wr_state *s)
 static void wr_rotate_due(struct wr_state *s, int64_t now)
 {
 	for (unsigned t = 0; t < NC_REC_MAX; t++)
-		if (s->e->wr.files[t] && s->t[t].rotate_at &&
+		if (s->wr->files[t] && s->t[t].rotate_at &&
 		    now >= s->t[t].rotate_at)
 			wr_close(s, t);
 }
@@ -258,8 +265,8 @@ static bool wr_below_floor(struct wr_state *s)
 	s->check_bytes = room < FLOOR_CHECK_MIN	  ? FLOOR_CHECK_MIN
 			 : room > FLOOR_CHECK_MAX ? FLOOR_CHECK_MAX
 						  : room;
-	if (s->below && !s->warned) {
-		s->warned = true;
+	if (s->below &&
+	    !__atomic_exchange_n(&e->floor_warned, 1, __ATOMIC_RELAXED)) {
 		fprintf(
 		    stderr,
 		    "netcap capture: %s: free space %.1f MiB below "
@@ -273,7 +280,7 @@ static bool wr_below_floor(struct wr_state *s)
 static void wr_batch(struct wr_state *s, const struct nc_batch *b)
 {
 	struct nc_engine *e = s->e;
-	struct nc_wr *wr = &e->wr;
+	struct nc_wr *wr = s->wr;
 	enum nc_rec t = (enum nc_rec)b->type;
 	struct wr_type *ty = &s->t[t];
 	char path[PATH_MAX];
@@ -298,7 +305,7 @@ static void wr_batch(struct wr_state *s, const struct nc_batch *b)
 		};
 		wr->files[t] = nc_writer_open(path, &o);
 		if (!wr->files[t]) {
-			wr_fail(e, path, errno ? errno : EIO);
+			wr_fail(wr, path, errno ? errno : EIO);
 			return;
 		}
 		wr->nfiles++;
@@ -309,7 +316,7 @@ static void wr_batch(struct wr_state *s, const struct nc_batch *b)
 	uint64_t before = nc_writer_bytes(wr->files[t]);
 	int rc = nc_writer_append(wr->files[t], b->data, b->len);
 	if (rc < 0) {
-		wr_fail(e, path, -rc);
+		wr_fail(wr, path, -rc);
 		return;
 	}
 	uint64_t size = nc_writer_bytes(wr->files[t]);
@@ -320,29 +327,45 @@ static void wr_batch(struct wr_state *s, const struct nc_batch *b)
 		wr_close(s, t);
 }
 
+/* SIGHUP: e->rotate changed since this writer last looked. */
+static bool wr_hup(struct wr_state *s)
+{
+	unsigned g = __atomic_load_n(&s->e->rotate, __ATOMIC_ACQUIRE);
+
+	if (g == s->rotate_seen)
+		return false;
+	s->rotate_seen = g;
+	return true;
+}
+
 int nc_writer_main(void *arg)
 {
-	struct nc_engine *e = arg;
-	struct nc_wr *wr = &e->wr;
-	struct wr_state s = {.e = e};
+	struct nc_wr *wr = arg;
+	struct nc_engine *e = wr->eng;
+	struct wr_state s = {.e = e, .wr = wr};
 	void *objs[NC_BURST];
 	unsigned idle = 0;
+	uint64_t t0 = rte_rdtsc();
 
 	s.renaming = e->cfg->rotate_size || e->cfg->rotate_interval > 0;
 	s.ivl_ns = (int64_t)(e->cfg->rotate_interval * WR_NS_PER_S);
+	s.rotate_seen = __atomic_load_n(&e->rotate, __ATOMIC_ACQUIRE);
 	for (;;) {
-		if (__atomic_exchange_n(&e->rotate, 0, __ATOMIC_ACQ_REL))
+		if (wr_hup(&s))
 			wr_rotate_all(&s);
 		if (s.ivl_ns)
 			wr_rotate_due(&s, clock_ns(CLOCK_REALTIME_COARSE));
-		unsigned n = rte_ring_sc_dequeue_burst(e->writer_ring, objs,
-						       NC_BURST, NULL);
+		unsigned n =
+		    rte_ring_sc_dequeue_burst(wr->ring, objs, NC_BURST, NULL);
 		if (e->pub && (n == 0 || ++s.polls % 64 == 0))
 			nc_pub_poll(e->pub); /* the spool, when connected */
+		uint64_t t1 = rte_rdtsc();
 		if (n == 0) {
+			wr->idle_cycles += t1 - t0;
+			t0 = t1;
 			if ((unsigned)nc_load(&e->workers_done) ==
 				e->nworkers &&
-			    rte_ring_empty(e->writer_ring))
+			    rte_ring_empty(wr->ring))
 				break;
 			/* nothing to write: no latency to keep, so after a
 			 * short spin give the CPU to the lcores sharing it */
@@ -361,15 +384,17 @@ int nc_writer_main(void *arg)
 				nc_pub_batch(e->pub, b);
 			nc_batch_put(e, b);
 		}
+		t0 = rte_rdtsc();
+		wr->busy_cycles += t0 - t1;
 	}
 
 	/* a SIGHUP during the drain still counts: the run is rotated */
-	if (__atomic_exchange_n(&e->rotate, 0, __ATOMIC_ACQ_REL))
+	if (wr_hup(&s))
 		s.renaming = true;
 	for (unsigned t = 0; t < NC_REC_MAX; t++)
 		wr_close(&s, t);
 	if (e->pub)
 		nc_pub_finish(e->pub); /* acknowledgements, then the spool */
-	nc_store(&e->writer_done, 1);
+	__atomic_add_fetch(&e->writers_done, 1, __ATOMIC_RELEASE);
 	return 0;
 }

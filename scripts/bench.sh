@@ -42,6 +42,8 @@
 # ratio to the runs without it, and the same in instructions
 # (scripts/bench-icount.sh, about a minute).
 #
+# Then what several writer lcores buy (scripts/bench-writers.sh).
+#
 # Then the label row (scripts/bench-label.sh: one million records, 100,000
 # alerts), the NATS row (scripts/bench-nats.sh: agent through a local
 # JetStream server to collect, next to capture writing the files) and the
@@ -307,6 +309,11 @@ if [ -n "$SCALE" ]; then
 	echo
 	scripts/bench-scaling.sh "$NETCAP" "$SCALE"
 fi
+
+# --writers 1, 2, 4: the busiest writer's time and the ceiling it sets
+# (scripts/bench-writers.sh)
+echo
+scripts/bench-writers.sh "$NETCAP" "$cap"
 
 # The RX lcore's flow hash: tunnels decoded against the outer pair
 # (scripts/bench-flowhash.sh; FLOWHASH_BASE=COMMIT compares instructions

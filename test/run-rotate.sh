@@ -9,13 +9,16 @@
 #       4096 bytes on disk, the big types have several files, the records
 #       per type summed over the files equal those of an unrotated run, the
 #       Ethernet records equal the packets capinfos counts, and
-#       writer.rotations equals the files.
+#       writer.rotations equals the files; with --writers 3, so that
+#       three writer lcores rotate their own types' files.
 #   (b) root only: a 3 MiB tmpfs and --min-free-disk 1M: exit 0, one warning
 #       line, writer.disk_floor_batches > 0, every file reads, and the
 #       records written plus writer.disk_floor_records equal the records of
 #       the unrotated run.
-#   (c) a live replayed port (net_pcap, infinite_rx) and SIGHUP twice: at
-#       least 3 timestamped files, all valid, none left under the open name.
+#   (c) a live replayed port (net_pcap, infinite_rx), three record types
+#       on three writers (--writers 3), and SIGHUP twice: every writer
+#       rotates, so each type has at least 3 timestamped files, all valid,
+#       none left under the open name.
 #   (d) --rotate-interval 1 on a 3.5 s live replay: at least 3 files, each
 #       in its own second.
 #   test/run-rotate.sh [NETCAP]
@@ -115,7 +118,7 @@ types() { grep -v -E '^(files|small|nfiles\.)' "$1"; }
 	bad "unrotated run failed: $(cat "$tmp/plain.err")"
 check "$tmp/plain" plain 0 0 >"$tmp/plain.chk" || bad "unrotated run: files do not read"
 t0=$(date +%s)
-"$NETCAP" capture -r $cap -o "$tmp/rot" --rotate-size 4K --no-tunnels --quiet \
+"$NETCAP" capture -r $cap -o "$tmp/rot" --rotate-size 4K --no-tunnels --writers 3 --quiet \
 	>"$tmp/rot.sum" 2>"$tmp/rot.err" || bad "--rotate-size run failed: $(cat "$tmp/rot.err")"
 t1=$(date +%s)
 check "$tmp/rot" rotated "$t0" "$t1" >"$tmp/rot.chk" || bad "--rotate-size: files above"
@@ -166,7 +169,8 @@ fi
 live=test/data/sip_udp_sdp.pcap
 t0=$(date +%s)
 "$NETCAP" capture -i "net_pcap0,rx_pcap=$live,infinite_rx=1" --duration 3 \
-	--include Ethernet --workers 1 -o "$tmp/hup" --quiet >"$tmp/hup.sum" 2>"$tmp/hup.err" &
+	--include Ethernet,IPv4,UDP --writers 3 --workers 1 -o "$tmp/hup" --quiet \
+	>"$tmp/hup.sum" 2>"$tmp/hup.err" &
 pid=$!
 # the handler is in place once the writer has opened its first file
 i=0
@@ -183,8 +187,13 @@ rc=$?
 t1=$(date +%s)
 [ $rc = 0 ] || bad "SIGHUP: exit $rc: $(cat "$tmp/hup.err")"
 check "$tmp/hup" rotated "$t0" "$t1" >"$tmp/hup.chk" || bad "SIGHUP: files above"
-n=$(val nfiles.Ethernet "$tmp/hup.chk")
-[ "${n:-0}" -ge 3 ] || bad "SIGHUP: ${n:-0} Ethernet files, want 3 (2 rotated + the last)"
+for t in Ethernet IPv4 UDP; do
+	n=$(val "nfiles.$t" "$tmp/hup.chk")
+	[ "${n:-0}" -ge 3 ] || bad "SIGHUP: ${n:-0} $t files, want 3 (2 rotated + the last)"
+done
+[ "$(val writer.0.types "$tmp/hup.sum")/$(val writer.2.types "$tmp/hup.sum")" = 1/1 ] ||
+	bad "SIGHUP: the three types are not on three writers: $(grep types "$tmp/hup.sum")"
+n=$(val files "$tmp/hup.chk")
 [ "$(val writer.rotations "$tmp/hup.sum")" = "$n" ] ||
 	bad "SIGHUP: writer.rotations $(val writer.rotations "$tmp/hup.sum") for $n files"
 echo "rotate: (c) SIGHUP x2: $n files: $(ls "$tmp/hup" | tr '\n' ' ')"
