@@ -9,7 +9,8 @@
 #     with `dump --json` (exit 0, every line a JSON object): the writer
 #     drops a block it could not finish and ends the LZ4 frame, and removes
 #     a file whose header it could not write.
-# Runs compressed and with --no-compress, with 1 and 2 workers.
+# Runs compressed and with --no-compress, with 1 and 2 workers (2 with
+# three writer lcores, each failing on its own files).
 #   test/run-diskfull.sh [NETCAP]
 set -u
 cd "$(dirname "$0")/.."
@@ -32,7 +33,7 @@ if ! mount -t tmpfs -o size=2m nc_diskfull "$mnt" 2>/dev/null; then
 fi
 trap 'umount "$mnt"; rmdir "$mnt"' EXIT
 fail=0
-for opts in "--workers 1" "--workers 2" "--workers 1 --no-compress"; do
+for opts in "--workers 1" "--workers 2 --writers 3" "--workers 1 --no-compress"; do
 	rm -rf "${mnt:?}"/*
 	# shellcheck disable=SC2086
 	"$NETCAP" capture -r $cap -o "$mnt/out" --quiet --min-free-disk 0 $opts \
