@@ -45,8 +45,8 @@
  *                                        counts them (q < 16)
  *   worker.rx_packets.<w> <n>            rss mode: packets worker w took
  *                                        from its queues (before --bpf)
- *   rx.cycles_per_packet <n>             -i only: TSC cycles per packet in
- *                                        the RX loop
+ *   rx.cycles_per_packet <n>             TSC cycles per packet in the RX
+ *                                        loop (-r: less its waits)
  *   rx.mbuf_pool_waits <n>
  *   rx.chained_packets <n>
  *   rx.clipped_packets <n>
@@ -314,11 +314,10 @@ static void print_summary(struct nc_engine *e, double elapsed)
 			e->rx.cksum_bad_l4);
 		print_ports(e, o);
 	}
-	if (e->cfg->iface)
-		fprintf(o, "%-36s %.0f\n", "rx.cycles_per_packet",
-			e->rx.packets
-			    ? (double)e->rx.busy_cycles / (double)e->rx.packets
-			    : 0.0);
+	fprintf(o, "%-36s %.0f\n", "rx.cycles_per_packet",
+		e->rx.packets
+		    ? (double)e->rx.busy_cycles / (double)e->rx.packets
+		    : 0.0);
 	fprintf(o, "%-36s %" PRIu64 "\n", "rx.mbuf_pool_waits",
 		e->rx.mbuf_pool_waits);
 	fprintf(o, "%-36s %" PRIu64 "\n", "rx.chained_packets", e->rx.chained);

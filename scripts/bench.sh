@@ -200,6 +200,7 @@ if [ -s "$web" ]; then
 	w_l24=$(e2e "$web" --include "$L24")
 	w_conn=$(e2e "$web" --include Connection)
 	w_pkts=$(val packets "$out/e2e.txt")
+	w_rxc=$(val rx.cycles_per_packet "$out/e2e.txt")
 	w_tsh=$(tshark25 "$web")
 fi
 # the fixed cost: EAL start-up, pools and tables, exit, on one packet
@@ -277,6 +278,14 @@ if [ -s "$web" ]; then
 		row("netcap capture -r, Connection", conn)
 		row("tshark -n -T fields (25 fields of L2-L4)", tsh)
 		printf "targets: all types >= 20x tshark (%.1fx), L2-L4 >= 50x (%.1fx)\n", tsh / all, tsh / l24
+	}'
+	# what one RX lcore reading the file can feed (the Connection run:
+	# its cycles less the waits for rings and mbufs, rx.c)
+	awk -v c="$w_rxc" -v hz="$(awk '/^cpu MHz/ { print $4 * 1e6; exit }' /proc/cpuinfo)" \
+	    -v n="$w_pkts" -v b="$(stat -c %s "$web")" 'BEGIN {
+		if (c <= 0) exit
+		pps = hz / c
+		printf "RX lcore reading web.pcap (Connection run): %d cycles/packet = %.2f M packets/s, %.0f MB/s of file per RX lcore\n", c, pps / 1e6, pps * b / n / 1e6
 	}'
 else
 	echo "web traffic: no build/bench/web.pcap ($(tail -1 "$dir/mkweb.log" 2>/dev/null))"
