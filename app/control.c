@@ -49,6 +49,8 @@
  *                                        loop (-r: less its waits)
  *   rx.mbuf_pool_waits <n>
  *   rx.chained_packets <n>
+ *   rx.lent_packets <n>                  -r only: frames handed to the
+ *                                        workers in place, not copied
  *   rx.clipped_packets <n>
  *   worker.linearized_packets <n>
  *   worker.batch_pool_empty_waits <n>
@@ -321,6 +323,9 @@ static void print_summary(struct nc_engine *e, double elapsed)
 	fprintf(o, "%-36s %" PRIu64 "\n", "rx.mbuf_pool_waits",
 		e->rx.mbuf_pool_waits);
 	fprintf(o, "%-36s %" PRIu64 "\n", "rx.chained_packets", e->rx.chained);
+	if (e->cfg->input)
+		fprintf(o, "%-36s %" PRIu64 "\n", "rx.lent_packets",
+			e->rx.lent);
 	fprintf(o, "%-36s %" PRIu64 "\n", "rx.clipped_packets", e->rx.clipped);
 	fprintf(o, "%-36s %" PRIu64 "\n", "worker.linearized_packets", lin);
 	fprintf(o, "%-36s %" PRIu64 "\n", "worker.batch_pool_empty_waits",

@@ -224,12 +224,27 @@ void nc_files_sink_init(struct nc_files_sink *s, const char *dir,
 			uint64_t max_file, uint64_t max_total);
 
 /* The capture file. */
+struct nc_zc_ref; /* source_pcap.c */
 struct nc_source {
 	pcap_t *pcap;
 	FILE *file;
 	int64_t size; /* bytes, 0 when unknown */
 	int dlt;      /* pcap_datalink() */
 	int link;     /* LINKTYPE_ value handed to the decoders */
+	/* a classic pcap file read in place (source_pcap.c): the mapping,
+	   the next record's offset, and how to read its headers; map NULL
+	   once libpcap reads (other formats, or from a record on that the
+	   in-place reader leaves to it) */
+	const uint8_t *map;
+	uint64_t map_len, off;
+	uint32_t snap; /* pcap_snapshot() */
+	bool inplace;  /* records are read from map (else libpcap) */
+	bool swapped;  /* the file's byte order is not ours */
+	bool ns;       /* nanosecond time stamps */
+	/* mbufs pointing into map (rx.c): a reference count per worker and
+	   2^zc_shift octets of the file, so RX and a worker rarely share one */
+	struct nc_zc_ref *zc;
+	unsigned zc_shift, zc_workers;
 	char errbuf[PCAP_ERRBUF_SIZE];
 };
 
@@ -245,6 +260,14 @@ int nc_source_open(struct nc_source *s, const char *path, char *err,
 /* Next packet: NC_SRC_PKT with *data, *caplen, *wirelen, *ts set. */
 int nc_source_next(struct nc_source *s, const uint8_t **data, uint32_t *caplen,
 		   uint32_t *wirelen, int64_t *ts);
+/* RX: frames read in place may be lent to nworkers workers as external
+   mbuf buffers (nc_source_lend); false when this source cannot. */
+bool nc_source_zc_init(struct nc_source *s, unsigned nworkers);
+/* The shared info for a frame at data, going to worker w, with one more
+   reference; NULL when the frame is not in the mapping (copy it). */
+struct rte_mbuf_ext_shared_info *nc_source_lend(struct nc_source *s,
+						const uint8_t *data,
+						uint32_t caplen, unsigned w);
 /* Bytes of the file consumed so far. */
 int64_t nc_source_pos(const struct nc_source *s);
 const char *nc_source_error(struct nc_source *s);
@@ -345,6 +368,7 @@ struct nc_rx {
 	/* final state */
 	uint64_t mbuf_pool_waits;
 	uint64_t clipped; /* frames longer than NC_MAX_FRAME, cut */
+	uint64_t lent;	  /* frames handed on in place, not copied */
 	uint64_t chained; /* frames spread over several mbufs */
 	uint64_t ring_full_waits[NC_MAX_WORKERS]; /* file: RX waited */
 	uint64_t ring_full_drops[NC_MAX_WORKERS]; /* port: packets dropped */

@@ -18,6 +18,12 @@
  * had to). Before waiting for mbufs RX hands its partly filled bursts to
  * the workers, so the mbufs it holds can never starve them.
  *
+ * A frame the source read in place from its mapping of a classic pcap
+ * file is not copied: the mbuf is attached to it as an external buffer
+ * (rx.lent counts them), with a reference count per worker and megabyte of
+ * file that never reaches zero (the mapping lives until the source is
+ * closed, after every lcore stopped).
+ *
  * rx.busy_cycles is the lcore's TSC time less those waits: reading the
  * file, copying, hashing and enqueueing, so rx.cycles_per_packet says how
  * fast one RX lcore can feed the workers when they keep up.
@@ -133,6 +139,28 @@ static struct rte_mbuf *rx_fill(struct rx_state *st, const uint8_t *data,
 	return head;
 }
 
+/*
+ * A frame read in place (source_pcap.c) goes to worker w without a copy:
+ * the mbuf points into the file's mapping. NULL when it cannot (the frame
+ * is not in the mapping, or longer than an mbuf segment can say).
+ */
+static struct rte_mbuf *rx_lend(struct rx_state *st, const uint8_t *data,
+				uint32_t caplen, unsigned w)
+{
+	struct rte_mbuf_ext_shared_info *sh =
+	    nc_source_lend(&st->eng->src, data, caplen, w);
+
+	if (!sh)
+		return NULL;
+	struct rte_mbuf *m = rx_alloc(st);
+	rte_pktmbuf_attach_extbuf(m, (void *)(uintptr_t)data, RTE_BAD_IOVA,
+				  (uint16_t)caplen, sh);
+	m->data_len = (uint16_t)caplen;
+	m->pkt_len = caplen;
+	st->eng->rx.lent++;
+	return m;
+}
+
 int nc_rx_main(void *arg)
 {
 	struct nc_engine *e = arg;
@@ -153,6 +181,7 @@ int nc_rx_main(void *arg)
 	}
 	st->eng = e;
 	nc_frag_steer_init(&st->steer, e->cfg->defrag_cfg.timeout_ns);
+	const bool zc = nc_source_zc_init(&e->src, e->nworkers);
 	uint64_t start = rte_rdtsc();
 
 	while (rc == NC_SRC_PKT && !nc_load(&e->stop)) {
@@ -172,15 +201,21 @@ int nc_rx_main(void *arg)
 				caplen = NC_MAX_FRAME;
 				rx->clipped++;
 			}
-			struct rte_mbuf *m = rx_fill(st, data, caplen);
+			/* picks the worker */
+			uint32_t h = nc_flow_hash_steer(&st->steer, link, data,
+							caplen, tunnels, ts);
+			struct rte_mbuf *m =
+			    zc ? rx_lend(st, data, caplen,
+					 (unsigned)(((uint64_t)h * nw) >> 32))
+			       : NULL;
+			if (!m)
+				m = rx_fill(st, data, caplen);
 			struct nc_pkt_meta *meta = RTE_MBUF_DYNFIELD(
 			    m, e->meta_off, struct nc_pkt_meta *);
 			meta->ts = ts;
 			meta->wirelen = wirelen;
 			meta->link = link;
-			/* picks the worker; the RSS field is free here */
-			m->hash.rss = nc_flow_hash_steer(&st->steer, link, data,
-							 caplen, tunnels, ts);
+			m->hash.rss = h; /* the RSS field is free here */
 			burst[n++] = m;
 			packets++;
 			bytes += wirelen;

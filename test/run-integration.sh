@@ -19,6 +19,8 @@ run() {
 
 run test/run-smoke.sh "$NETCAP"
 run test/run-pipeline.sh "$NETCAP"
+# the in-place pcap reader and its frames lent without a copy, against libpcap
+run test/run-pcapread.sh "$NETCAP"
 run test/run-records.sh "$NETCAP"
 run test/golden/run.sh "$NETCAP"
 run test/oracle/run.sh "$NETCAP"

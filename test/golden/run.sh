@@ -60,7 +60,7 @@ render() {
 	echo "## summary"
 	awk '{ k = $1; $1 = ""; sub(/^ +/, ""); v = $0 }
 	     k == "input" || k == "elapsed_s" || k ~ /_per_s$/ || k ~ /per_packet$/ || k ~ /wait/ ||
-	     k == "writer.bytes" || k == "writer.batches" || k ~ /^writer\.[0-9]/ || k ~ /^memory\./ ||
+	     k == "writer.bytes" || k == "writer.batches" || k ~ /^writer\.[0-9]/ || k == "rx.lent_packets" || k ~ /^memory\./ ||
 	     k == "app.memory_peak" { next }
 	     { print k " " v }' "$tmp/summary"
 }
