@@ -35,7 +35,9 @@
 #
 # Then the same end to end on real web traffic (scripts/mkweb.sh, made
 # once as build/bench/web.pcap: nginx over HTTP and HTTPS under wrk, DNS,
-# in namespaces; root needed) against the issue's targets.
+# in namespaces; root needed) against the issue's targets, and netcap
+# against its peers on both captures: Argus for Connection records,
+# nDPI's ndpiReader for the application records (scripts/bench-peers.sh).
 #
 # Then the cost of --metrics: (a)'s all-types and L2-L4 runs again with
 # the endpoint on and scraped every 100 ms, worker cycles per packet as a
@@ -290,6 +292,12 @@ if [ -s "$web" ]; then
 else
 	echo "web traffic: no build/bench/web.pcap ($(tail -1 "$dir/mkweb.log" 2>/dev/null))"
 fi
+
+# the peers on the same captures: Argus against Connection records,
+# ndpiReader against the application records, wall, CPU and per core
+# (scripts/bench-peers.sh, docs/PERFORMANCE.md "Peers in the same run")
+echo
+scripts/bench-peers.sh "$NETCAP"
 
 echo
 for set in all l24; do
