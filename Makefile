@@ -292,9 +292,12 @@ hostile: fuzz
 		test/run-hostile.sh $(FUZZ_NAMES)
 
 # Long campaigns, not part of make test (docs/HARDENING.md has their
-# results): every fuzz target 10 M executions or 10 minutes, and 1000
-# mutants of every capture through the ASan build.
+# results): every fuzz target 10 M executions or 10 minutes, 1000
+# mutants of every capture through the ASan build, and ten million
+# connections tracked at once within the memory bound (run-flood.sh).
 soak: fuzz
+	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT="-O1 -g" build/asan/netcap
 	@test/fuzz/long.sh $(FUZZ_NAMES)
 	@MUTATE_N=1000 test/run-mutate.sh build/asan/netcap
+	@FLOOD_MODES=syn FLOOD_MAXC=10000000 test/run-flood.sh $(BUILD)/netcap
