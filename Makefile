@@ -7,6 +7,9 @@
 #   make hostile    fuzz targets (short runs), mutated captures, kill and
 #                   full-disk tests, static analysis (docs/HARDENING.md)
 #   make bench      the benchmark (not a test)
+#   make static     build/netcap-static: the libraries linked in, only the C
+#                   library needed at run time (docs/PERFORMANCE.md)
+#   make lint       static analysis, cppcheck and clang-tidy (part of make hostile)
 
 BUILD ?= build
 SAN ?=
@@ -42,14 +45,16 @@ APP_LIBS = $(shell $(PKG_CONFIG) --libs $(APP_PKGS)) -lm -lpthread
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka yaml-0.1) $(CORE_LIBS)
 
 CORE_SRC := $(wildcard decoders/*.c decoders/*/*.c) $(wildcard records/*.c)
-APP_SRC := $(wildcard app/*.c)
+# static_stubs.c is build/netcap-static's alone (make static)
+STATIC_SRC := app/static_stubs.c
+APP_SRC := $(filter-out $(STATIC_SRC),$(wildcard app/*.c))
 TEST_SRC := $(wildcard test/unit/test_*.c)
 
 CORE_OBJ := $(GEN)/netcap.pb-c.o $(GEN)/netcap_pack.o $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 APP_OBJ := $(APP_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS := $(TEST_SRC:test/unit/%.c=$(BUILD)/test/%)
 
-.PHONY: all deps run test check unit integration asan bench clean format format-check install
+.PHONY: all deps run test check unit integration asan bench clean format format-check install static
 
 all: $(BUILD)/netcap $(BUILD)/xdp_filter.o
 
@@ -140,8 +145,11 @@ unit: $(TESTS)
 	@$(CC) $(CORE_CFLAGS) -fsyntax-only -x c decoders/template.c.in
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 
-integration: $(BUILD)/netcap $(BUILD)/xdp_filter.o
-	@NC_SAN=$(SAN) NETCAP=$(BUILD)/netcap test/run-integration.sh
+# the sanitizer builds (make asan) leave the static binary out: it is
+# the same code, linked differently (test/run-static-bin.sh)
+integration: $(BUILD)/netcap $(BUILD)/xdp_filter.o $(if $(SAN),,$(BUILD)/netcap-static)
+	@NC_SAN=$(SAN) NETCAP=$(BUILD)/netcap $(if $(SAN),,NETCAP_STATIC=$(BUILD)/netcap-static) \
+		test/run-integration.sh
 
 check: unit integration
 
@@ -159,14 +167,14 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT="-O1 -g" check
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all static
 	@scripts/bench.sh $(BUILD)/netcap
 
 format:
-	clang-format -i $(CORE_SRC) $(APP_SRC) $(wildcard decoders/*.h decoders/*/*.h records/*.h app/*.h)
+	clang-format -i $(CORE_SRC) $(APP_SRC) $(STATIC_SRC) $(wildcard decoders/*.h decoders/*/*.h records/*.h app/*.h)
 
 format-check:
-	clang-format --dry-run -Werror $(CORE_SRC) $(APP_SRC) $(wildcard decoders/*.h decoders/*/*.h records/*.h app/*.h)
+	clang-format --dry-run -Werror $(CORE_SRC) $(APP_SRC) $(STATIC_SRC) $(wildcard decoders/*.h decoders/*/*.h records/*.h app/*.h)
 
 # PREFIX/bin/netcap, its XDP program, the set-up scripts, the settings in
 # SYSCONFDIR/netcap (kept when present) and the systemd unit
@@ -188,6 +196,52 @@ install: all
 
 clean:
 	rm -rf build
+
+# ---- build/netcap-static (docs/PERFORMANCE.md "Static binary") -----------
+# DPDK with the drivers below, libpcap, libbpf/libxdp, protobuf-c, LZ4,
+# jansson, yaml, libevent, OpenSSL and zlib from their static archives;
+# only glibc (libc, libm, ld-linux) stays dynamic. Debian 12 has no static
+# libnats, libzip, or p11-kit/libunistring for libmicrohttpd's gnutls: those
+# features are compiled out (app/static_stubs.c says how each refuses).
+# The objects the NC_NO_* switches change are compiled again in
+# $(BUILD)/static-obj; the rest are build/netcap's.
+STATIC_DEFS := -DNC_NO_NATS -DNC_NO_MHD -DNC_NO_ZIP
+STATIC_RECOMPILE := main prom transform
+STATIC_LEFT_OUT := agent collect natsconn
+STATIC_OBJ := $(filter-out $(addprefix $(BUILD)/obj/app/,$(addsuffix .o,$(STATIC_RECOMPILE) $(STATIC_LEFT_OUT))),$(APP_OBJ)) \
+	$(addprefix $(BUILD)/static-obj/app/,$(addsuffix .o,$(STATIC_RECOMPILE) static_stubs))
+# Drivers register from constructors: linked whole. PCI: the Intel and
+# paravirtual NICs; the vdevs netcap documents (rx_port.c).
+STATIC_DRIVERS := bus_pci bus_vdev mempool_ring mempool_stack \
+	net_af_packet net_af_xdp net_pcap net_ring net_null \
+	net_e1000 net_ixgbe net_i40e net_iavf net_ice net_virtio net_vmxnet3
+# DPDK's libraries (what a shared link names), and the drivers' commons;
+# librte_bpf from a copy whose bpf_validate (internal) does not collide
+# with libpcap's public one
+STATIC_DPDK_LIBS = $(patsubst -lrte_%,-l:librte_%.a,$(filter -lrte_%,$(shell $(PKG_CONFIG) --libs libdpdk))) \
+	-l:librte_common_iavf.a
+STATIC_LIBS = $(filter-out -lsystemd -ldl -lpthread -pthread -lrt -lm,$(shell $(PKG_CONFIG) --static --libs \
+	libpcap libxdp libbpf yaml-0.1 libevent_openssl libssl numa libbsd $(CORE_PKGS)))
+
+$(BUILD)/static-obj/app/%.o: app/%.c | $(GEN)/netcap.pb-c.h $(GEN)/netcap_pack.h $(GEN)/nc_version.h
+	@mkdir -p $(dir $@)
+	$(CC) $(APP_CFLAGS) $(STATIC_DEFS) -MMD -MP -c $< -o $@
+
+$(BUILD)/static-obj/librte_bpf.a: $(shell $(CC) -print-file-name=librte_bpf.a)
+	@mkdir -p $(dir $@)
+	objcopy --redefine-sym bpf_validate=rte_bpf_validate_nc $< $@
+
+-include $(shell find $(BUILD)/static-obj -name '*.d' 2>/dev/null)
+
+$(BUILD)/netcap-static: $(STATIC_OBJ) $(BUILD)/libnccore.a $(BUILD)/static-obj/librte_bpf.a
+	$(CC) $(LDFLAGS) -o $@ $(STATIC_OBJ) $(BUILD)/libnccore.a \
+		-Wl,--whole-archive $(STATIC_DRIVERS:%=-l:librte_%.a) -Wl,--no-whole-archive \
+		-Wl,--start-group $(BUILD)/static-obj/librte_bpf.a \
+		$(filter-out -l:librte_bpf.a,$(STATIC_DPDK_LIBS)) \
+		-Wl,-Bstatic $(STATIC_LIBS) -Wl,--end-group \
+		-Wl,-Bdynamic -lm -lpthread -ldl -lrt
+
+static: $(BUILD)/netcap-static
 
 # flood captures for test/run-flood.sh (plain C, libc only)
 build/gen-flood: scripts/gen-flood.c
@@ -231,7 +285,7 @@ FUZZ_NAMES := $(patsubst test/fuzz/fuzz_%.c,%,$(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_OBJ := $(FUZZ_BUILD)/gen/netcap.pb-c.o $(FUZZ_BUILD)/gen/netcap_pack.o $(CORE_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
 
-.PHONY: fuzz fuzz-short hostile static soak
+.PHONY: fuzz fuzz-short hostile lint soak
 
 $(FUZZ_BUILD)/gen/netcap.pb-c.c $(FUZZ_BUILD)/gen/netcap.pb-c.h: records/netcap.proto
 	@mkdir -p $(FUZZ_BUILD)/gen
@@ -282,8 +336,8 @@ fuzz: $(FUZZ_BINS) $(FUZZ_BUILD)/corpus/.stamp
 fuzz-short: fuzz
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) test/fuzz/run.sh $(FUZZ_NAMES)
 
-static:
-	@test/run-static.sh
+lint:
+	@test/run-lint.sh
 
 hostile: fuzz
 	@$(MAKE) --no-print-directory all

@@ -8,6 +8,9 @@
 
 #include "app.h"
 #include "nc_version.h"
+#ifdef NC_NO_NATS
+#include "static_stubs.h"
+#endif
 
 struct nc_cmd {
 	const char *name;
@@ -68,6 +71,11 @@ int main(int argc, char **argv)
 		printf("netcap %s\n", NC_VERSION);
 		return 0;
 	}
+#ifdef NC_NO_NATS
+	/* build/netcap-static (make static) has no libnats */
+	if (!strcmp(argv[1], "agent") || !strcmp(argv[1], "collect"))
+		return nc_no_feature("NATS");
+#endif
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);

@@ -27,7 +27,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#ifndef NC_NO_MHD /* build/netcap-static: static_stubs.c */
 #include <microhttpd.h>
+#endif
 
 #include "prom.h"
 
@@ -152,6 +154,7 @@ void nc_prom_escape(char *out, size_t outlen, const char *v)
 	out[o] = 0;
 }
 
+#ifndef NC_NO_MHD /* build/netcap-static: static_stubs.c serves none */
 /* ---- listening socket ------------------------------------------------ */
 
 int nc_metrics_listen(const char *spec, char *err, size_t errlen)
@@ -338,3 +341,4 @@ uint64_t nc_metrics_requests(const struct nc_metrics_srv *s)
 {
 	return s ? s->requests : 0;
 }
+#endif /* NC_NO_MHD */

@@ -42,7 +42,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifndef NC_NO_ZIP
 #include <zip.h>
+#endif
 
 #include "app.h"
 #include "ncfile.h"
@@ -1007,6 +1009,17 @@ static void run_tx(const struct tx *t, const char *dir, const char *value,
 
 /* ---- the Maltego configuration archive --------------------------------- */
 
+#ifdef NC_NO_ZIP
+#include "static_stubs.h"
+
+/* build/netcap-static (make static) has no libzip */
+static int export_config(const char *out)
+{
+	(void)out;
+	return nc_no_feature("zip archive (--export-config)");
+}
+#else
+
 static const char *const entities[] = {
     DIRENT,
     "netcap.Device",
@@ -1227,6 +1240,7 @@ static int export_config(const char *out)
 	}
 	return 0;
 }
+#endif /* NC_NO_ZIP */
 
 /* ---- the command ------------------------------------------------------- */
 

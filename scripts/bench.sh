@@ -44,7 +44,9 @@
 # ratio to the runs without it, and the same in instructions
 # (scripts/bench-icount.sh, about a minute).
 #
-# Then what several writer lcores buy (scripts/bench-writers.sh).
+# Then what several writer lcores buy (scripts/bench-writers.sh), and the
+# fixed cost of build/netcap and build/netcap-static, median of 5
+# (scripts/bench-fixed.sh).
 #
 # Then the label row (scripts/bench-label.sh: one million records, 100,000
 # alerts), the NATS row (scripts/bench-nats.sh: agent through a local
@@ -337,6 +339,13 @@ scripts/bench-writers.sh "$NETCAP" "$cap"
 # with that commit's flowhash.c)
 echo
 scripts/bench-flowhash.sh
+
+# the fixed cost again, median of 5, next to build/netcap-static (make
+# static, run by make bench; scripts/bench-fixed.sh, docs/PERFORMANCE.md
+# "Static binary")
+echo
+scripts/bench-fixed.sh "$NETCAP" $([ -x "$(dirname "$NETCAP")/netcap-static" ] &&
+	echo "$(dirname "$NETCAP")/netcap-static")
 
 # netcap label: one million records, 100,000 EVE alerts
 # (scripts/bench-label.sh, docs/LABEL.md)

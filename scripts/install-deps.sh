@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian 12 packages netcap needs to build, test and benchmark
 # (the last lines: the servers and clients the live tests run in network
-# namespaces, and the peers make bench runs netcap against).
+# namespaces, the peers make bench runs netcap against, and the static
+# archives make static links that the -dev packages above do not name).
 # Idempotent: installs only what is missing. Not root: prints the command.
 set -eu
 
@@ -20,7 +21,8 @@ openssh-server openssh-client openssl
 libmicrohttpd-dev libzip-dev prometheus libxml2-utils
 nats-server libnats-dev
 libevent-dev wrk
-time argus-server argus-client libndpi-bin"
+time argus-server argus-client libndpi-bin
+libdbus-1-dev libxdp-dev libnuma-dev libbsd-dev libelf-dev binutils strace"
 
 missing=""
 for p in $PKGS; do

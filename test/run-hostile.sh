@@ -27,6 +27,6 @@ step test/fuzz/run.sh "$@"
 step test/run-mutate.sh "$NETCAP_ASAN"
 step test/run-killtest.sh "$NETCAP"
 step test/run-diskfull.sh "$NETCAP"
-step test/run-static.sh
+step test/run-lint.sh
 [ $fail = 0 ] && echo "hostile: all passed"
 exit $fail

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Integration suite: everything that runs the netcap binary.
-# NETCAP=path/to/netcap test/run-integration.sh
+# NETCAP=path/to/netcap [NETCAP_STATIC=path/to/netcap-static] test/run-integration.sh
 set -u
 : "${NETCAP:=build/netcap}"
 export NETCAP
@@ -18,6 +18,11 @@ run() {
 }
 
 run test/run-smoke.sh "$NETCAP"
+# build/netcap-static in a chroot with only the C library (make static;
+# not under the sanitizers: make asan leaves NETCAP_STATIC unset)
+if [ -n "${NETCAP_STATIC:-}" ]; then
+	run test/run-static-bin.sh "$NETCAP_STATIC" "$NETCAP"
+fi
 run test/run-pipeline.sh "$NETCAP"
 # the in-place pcap reader and its frames lent without a copy, against libpcap
 run test/run-pcapread.sh "$NETCAP"

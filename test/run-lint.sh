@@ -4,18 +4,18 @@
 # suppressed in place with a reason (cppcheck: "// cppcheck-suppress ID
 # reason"; clang-tidy: "// NOLINT(check): reason"). Checks and the ones
 # left out, with reasons: .clang-tidy, .cppcheck.
-# clang-tidy reads build/static/compile_commands.json, written here from
+# clang-tidy reads build/lint/compile_commands.json, written here from
 # the Makefile's flags (DPDK and other system headers as -isystem, so
 # findings inside them are not ours). Needs build/gen (run make first).
-# Findings in files other engineers own are listed in test/static-known.txt
+# Findings in files other engineers own are listed in test/lint-known.txt
 # until fixed in place; they are shown but do not fail.
-#   test/run-static.sh            STATIC_JOBS (default 2)
+#   test/run-lint.sh              LINT_JOBS (default 2)
 set -u
 cd "$(dirname "$0")/.."
-JOBS=${STATIC_JOBS:-2}
+JOBS=${LINT_JOBS:-2}
 fail=0
 if [ ! -e build/gen/netcap.pb-c.h ]; then
-	echo "static: build/gen/netcap.pb-c.h missing (run make first)"
+	echo "lint: build/gen/netcap.pb-c.h missing (run make first)"
 	exit 1
 fi
 SRC="decoders records app test/fuzz"
@@ -29,15 +29,15 @@ if cppcheck -q -j "$JOBS" --enable=warning,performance,portability \
 	--std=c11 -D_GNU_SOURCE -DPROTOBUF_C_VERSION_NUMBER=1004001 \
 	-DPROTOBUF_C_MIN_COMPILER_VERSION=1000000 \
 	$DEC_INC -Irecords -Ibuild/gen -Iapp -Itest/fuzz $SRC \
-	>build/static-cppcheck.log 2>&1; then
-	echo "static: cppcheck clean"
+	>build/lint-cppcheck.log 2>&1; then
+	echo "lint: cppcheck clean"
 else
-	echo "static: cppcheck FAILED:"
-	cat build/static-cppcheck.log
+	echo "lint: cppcheck FAILED:"
+	cat build/lint-cppcheck.log
 	fail=1
 fi
 
-mkdir -p build/static
+mkdir -p build/lint
 /usr/bin/python3 - "$SRC" "$DEC_INC" <<'PYEOF' || exit 1
 import glob, json, os, subprocess, sys
 flags = subprocess.run(["pkg-config", "--cflags", "libdpdk", "libpcap",
@@ -53,31 +53,31 @@ for d in sys.argv[1].split():
                                  ] + sys.argv[2].split() + ["-Irecords", "-Ibuild/gen",
                                  "-Iapp", "-Itest/fuzz"] + flags +
                                 ["-c", f, "-o", "/dev/null"]})
-with open("build/static/compile_commands.json", "w") as fh:
+with open("build/lint/compile_commands.json", "w") as fh:
     json.dump(db, fh, indent=1)
 PYEOF
-run-clang-tidy -quiet -j "$JOBS" -p build/static \
-	'decoders/|records/|app/|test/fuzz/' >build/static-tidy.log 2>&1
-grep -E "(warning|error): " build/static-tidy.log | sed 's/\x1b\[[0-9;]*m//g' |
-	sed "s|^$(pwd)/||" | sort -u >build/static-tidy.findings
-# findings listed in test/static-known.txt (files others are editing) are
+run-clang-tidy -quiet -j "$JOBS" -p build/lint \
+	'decoders/|records/|app/|test/fuzz/' >build/lint-tidy.log 2>&1
+grep -E "(warning|error): " build/lint-tidy.log | sed 's/\x1b\[[0-9;]*m//g' |
+	sed "s|^$(pwd)/||" | sort -u >build/lint-tidy.findings
+# findings listed in test/lint-known.txt (files others are editing) are
 # shown but do not fail; everything else does
 new=0
 while IFS= read -r f; do
 	path=${f%%:*}
 	check=$(echo "$f" | sed -n 's/.*\[\([a-z0-9.-]*\).*\]$/\1/p')
-	if grep -q "^$path $check " test/static-known.txt; then
-		echo "static: known, to fix in place: $f"
+	if grep -q "^$path $check " test/lint-known.txt; then
+		echo "lint: known, to fix in place: $f"
 	else
-		echo "static: $f"
+		echo "lint: $f"
 		new=$((new + 1))
 	fi
-done <build/static-tidy.findings
-nfiles=$(grep -c '"file"' build/static/compile_commands.json)
+done <build/lint-tidy.findings
+nfiles=$(grep -c '"file"' build/lint/compile_commands.json)
 if [ $new = 0 ]; then
-	echo "static: clang-tidy clean ($nfiles files, $(wc -l <build/static-tidy.findings) known findings)"
+	echo "lint: clang-tidy clean ($nfiles files, $(wc -l <build/lint-tidy.findings) known findings)"
 else
-	echo "static: clang-tidy FAILED: $new findings"
+	echo "lint: clang-tidy FAILED: $new findings"
 	fail=1
 fi
 exit $fail
