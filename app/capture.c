@@ -464,19 +464,19 @@ static void assign_writers(struct nc_engine *e)
 	    NC_REC_ETHERNET, NC_REC_IPV4, NC_REC_TCP, NC_REC_UDP, NC_REC_IPV6,
 	};
 	bool done[NC_REC_MAX] = {false};
-	unsigned k = 0;
+	unsigned k = 0, n = e->nwriters ? e->nwriters : 1;
 
 	for (size_t i = 0; i < RTE_DIM(per_packet); i++) {
 		enum nc_rec t = per_packet[i];
 		if (e->cfg->want.on[t]) {
-			e->wr_of[t] = (uint8_t)(k++ % e->nwriters);
+			e->wr_of[t] = (uint8_t)(k++ % n);
 			done[t] = true;
 		}
 	}
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned t = 0; t < NC_REC_MAX; t++)
 			if (!done[t] && (pass || e->cfg->want.on[t])) {
-				e->wr_of[t] = (uint8_t)(k++ % e->nwriters);
+				e->wr_of[t] = (uint8_t)(k++ % n);
 				done[t] = true;
 			}
 }
