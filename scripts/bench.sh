@@ -172,7 +172,7 @@ e2e() {
 	f=$1
 	shift
 	t0=$(date +%s.%N)
-	"$NETCAP" capture -q -r "$f" -w "$NW" -o "$out/e2e.d" "$@" >"$out/e2e.txt"
+	"${E2E_BIN:-$NETCAP}" capture -q -r "$f" -w "$NW" -o "$out/e2e.d" "$@" >"$out/e2e.txt"
 	t1=$(date +%s.%N)
 	rm -rf "$out/e2e.d"
 	echo "$t0 $t1" | awk '{ printf "%.3f", $2 - $1 }'
@@ -205,6 +205,15 @@ if [ -s "$web" ]; then
 	w_conn=$(e2e "$web" --include Connection)
 	w_pkts=$(val packets "$out/e2e.txt")
 	w_rxc=$(val rx.cycles_per_packet "$out/e2e.txt")
+	# the same with build/netcap-static (no plugin scan, TSC calibration
+	# off the start-up path: docs/PERFORMANCE.md "Static binary")
+	st=$(dirname "$NETCAP")/netcap-static
+	s_all=- s_l24=- s_conn=-
+	if [ -x "$st" ]; then
+		s_all=$(E2E_BIN=$st e2e "$web")
+		s_l24=$(E2E_BIN=$st e2e "$web" --include "$L24")
+		s_conn=$(E2E_BIN=$st e2e "$web" --include Connection)
+	fi
 	w_tsh=$(tshark25 "$web")
 fi
 # the fixed cost: EAL start-up, pools and tables, exit, on one packet
@@ -271,17 +280,24 @@ END {
 echo
 if [ -s "$web" ]; then
 	awk -v n="$w_pkts" -v all="$w_all" -v l24="$w_l24" -v conn="$w_conn" \
+	    -v sall="$s_all" -v sl24="$s_l24" -v sconn="$s_conn" \
 	    -v tsh="$w_tsh" -v mb="$(($(stat -c %s "$web") / 1000000))" '
 	function row(what, t) {
+		if (t == "-")
+			return
 		printf "%-46s %8.2f %11.0f %9.1fx\n", what, t, n / t, tsh / t
 	}
+	function best(a, b) { return b != "-" && b < a ? b : a }
 	BEGIN {
 		printf "%-46s %8s %11s %10s\n", "end to end on web.pcap (" n " packets, " mb " MB)", "seconds", "packets/s", "x tshark"
 		row("netcap capture -r, all types", all)
 		row("netcap capture -r, L2-L4", l24)
 		row("netcap capture -r, Connection", conn)
+		row("netcap-static capture -r, all types", sall)
+		row("netcap-static capture -r, L2-L4", sl24)
+		row("netcap-static capture -r, Connection", sconn)
 		row("tshark -n -T fields (25 fields of L2-L4)", tsh)
-		printf "targets: all types >= 20x tshark (%.1fx), L2-L4 >= 50x (%.1fx)\n", tsh / all, tsh / l24
+		printf "targets: all types >= 20x tshark (%.1fx), L2-L4 >= 50x (%.1fx), the better binary\n", tsh / best(all, sall), tsh / best(l24, sl24)
 	}'
 	# what one RX lcore reading the file can feed (the Connection run:
 	# its cycles less the waits for rings and mbufs, rx.c)
