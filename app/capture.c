@@ -966,7 +966,9 @@ static int capture_main(int argc, char **argv, bool agent)
 		if (pc.dropped)
 			rc = 1; /* records were lost (counted, said) */
 	}
-	if (rc != 0 && nc_wr_files(e) == 0)
+	struct nc_wr ws;
+	nc_wr_sum(e, &ws);
+	if (rc != 0 && ws.nfiles == 0)
 		remove_made_dirs(made, nmade);
 	nc_port_teardown(e);
 	engine_teardown(e);

@@ -519,14 +519,6 @@ static inline void nc_wr_sum(const struct nc_engine *e, struct nc_wr *sum)
 	}
 }
 
-static inline unsigned nc_wr_files(const struct nc_engine *e)
-{
-	unsigned n = 0;
-	for (unsigned k = 0; k < e->nwriters; k++)
-		n += e->wr[k].nfiles;
-	return n;
-}
-
 int nc_rx_main(void *arg);	/* struct nc_engine */
 int nc_rx_port_main(void *arg); /* struct nc_engine */
 

@@ -58,7 +58,6 @@ static void rx_flush(struct rx_state *st, unsigned w)
 	struct rx_pending *p = &st->pend[w];
 	struct rte_ring *r = e->workers[w].ring;
 	unsigned done = 0, spins = 0;
-
 	uint64_t t0 = 0;
 
 	while (done < p->n) {
@@ -139,6 +138,12 @@ static struct rte_mbuf *rx_fill(struct rx_state *st, const uint8_t *data,
 	return head;
 }
 
+/* The worker of flow hash h among nw (RX dispatch, lending). */
+static inline unsigned rx_worker(uint32_t h, uint64_t nw)
+{
+	return (unsigned)(((uint64_t)h * nw) >> 32);
+}
+
 /*
  * A frame read in place (source_pcap.c) goes to worker w without a copy:
  * the mbuf points into the file's mapping. NULL when it cannot (the frame
@@ -205,8 +210,7 @@ int nc_rx_main(void *arg)
 			uint32_t h = nc_flow_hash_steer(&st->steer, link, data,
 							caplen, tunnels, ts);
 			struct rte_mbuf *m =
-			    zc ? rx_lend(st, data, caplen,
-					 (unsigned)(((uint64_t)h * nw) >> 32))
+			    zc ? rx_lend(st, data, caplen, rx_worker(h, nw))
 			       : NULL;
 			if (!m)
 				m = rx_fill(st, data, caplen);
@@ -226,9 +230,7 @@ int nc_rx_main(void *arg)
 			n = kept;
 		}
 		for (unsigned i = 0; i < n; i++) {
-			unsigned w =
-			    (unsigned)(((uint64_t)burst[i]->hash.rss * nw) >>
-				       32);
+			unsigned w = rx_worker(burst[i]->hash.rss, nw);
 			struct rx_pending *p = &st->pend[w];
 			p->m[p->n++] = burst[i];
 			if (p->n == NC_BURST)

@@ -68,14 +68,21 @@ static uint32_t rd32(const struct nc_source *s, const uint8_t *p)
 	return s->swapped ? bswap_32(v) : v;
 }
 
+/* NETCAP_PCAP_READER is name (the tests' switches: libpcap, copy). */
+static bool reader_is(const char *name)
+{
+	const char *env = getenv("NETCAP_PCAP_READER");
+
+	return env && !strcmp(env, name);
+}
+
 /* Map path when it is a classic pcap file the in-place reader takes. */
 static void inplace_open(struct nc_source *s, const char *path)
 {
-	const char *env = getenv("NETCAP_PCAP_READER");
 	struct stat st;
 	uint32_t magic, v;
 
-	if ((env && !strcmp(env, "libpcap")) || !inplace_link(s->dlt))
+	if (reader_is("libpcap") || !inplace_link(s->dlt))
 		return;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -148,9 +155,7 @@ bool nc_source_zc_init(struct nc_source *s, unsigned nworkers)
 {
 	unsigned shift = ZC_MIN_SHIFT;
 
-	const char *env = getenv("NETCAP_PCAP_READER");
-
-	if (!s->map || s->zc || (env && !strcmp(env, "copy")))
+	if (!s->map || s->zc || reader_is("copy"))
 		return s->zc != NULL;
 	while ((s->map_len >> shift) >= ZC_MAX_UNITS)
 		shift++;
